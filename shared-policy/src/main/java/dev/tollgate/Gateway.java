@@ -1,0 +1,120 @@
+package dev.tollgate;
+
+import dev.tollgate.backend.HttpForwarder;
+import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.config.StageConfig;
+import dev.tollgate.http.GatewayRequest;
+import dev.tollgate.http.GatewayResponse;
+import dev.tollgate.pipeline.Pipeline;
+import dev.tollgate.policy.auth.apikey.ApiKeyPolicy;
+import dev.tollgate.policy.auth.apikey.KeyStore;
+import dev.tollgate.policy.correlation.CorrelationIdPolicy;
+import dev.tollgate.policy.quota.CounterStore;
+import dev.tollgate.policy.quota.QuotaPolicy;
+import dev.tollgate.policy.route.RoutePolicy;
+import dev.tollgate.usage.UsageEndpoint;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * The gateway: one configuration, its stores, and the pipeline in the order of the request path.
+ * Built once per function instance and shared by every request; safe for concurrent use.
+ */
+public final class Gateway {
+
+    private final GatewayConfig config;
+    private final Pipeline pipeline;
+
+    private Gateway(Builder builder) {
+        this.config = Objects.requireNonNull(builder.config, "config");
+        CounterStore counters = Objects.requireNonNull(builder.counters, "counters");
+        KeyStore keys = Objects.requireNonNull(builder.keys, "keys");
+        HttpForwarder forwarder = builder.forwarder != null ? builder.forwarder
+                : new HttpForwarder(HttpForwarder.defaultClient(Duration.ofSeconds(5)));
+        // The request path, in order (shared/design.md).
+        this.pipeline = new Pipeline(List.of(
+                new CorrelationIdPolicy(builder.requestIds),
+                new RoutePolicy(config, route -> exchange -> forwarder.forward(exchange, route),
+                        new UsageEndpoint(config, counters)),
+                new ApiKeyPolicy(keys),
+                new QuotaPolicy(config, counters)),
+                builder.clock);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    /**
+     * Answers one request. Stage variables the platform handed in win over those of the file, since
+     * the deployed stage is what the caller reached.
+     */
+    public GatewayResponse handle(GatewayRequest request) {
+        return pipeline.handle(withFileVariables(request));
+    }
+
+    private GatewayRequest withFileVariables(GatewayRequest request) {
+        StageConfig stage = config.stages().get(request.stage());
+        if (stage == null || stage.variables().isEmpty()) {
+            return request;
+        }
+        Map<String, String> variables = new HashMap<>(stage.variables());
+        variables.putAll(request.stageVariables());
+        return new GatewayRequest(request.method(), request.path(), request.rawQuery(), request.headers(),
+                request.body(), request.sourceIp(), request.scheme(), request.stage(), variables);
+    }
+
+    /** Assembles a {@link Gateway}; config, counters and keys are required. */
+    public static final class Builder {
+        private GatewayConfig config;
+        private CounterStore counters;
+        private KeyStore keys;
+        private HttpForwarder forwarder;
+        private Clock clock = Clock.systemUTC();
+        private Supplier<String> requestIds = () -> UUID.randomUUID().toString();
+
+        public Builder config(GatewayConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        public Builder counters(CounterStore counters) {
+            this.counters = counters;
+            return this;
+        }
+
+        public Builder keys(KeyStore keys) {
+            this.keys = keys;
+            return this;
+        }
+
+        public Builder forwarder(HttpForwarder forwarder) {
+            this.forwarder = forwarder;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public Builder requestIds(Supplier<String> requestIds) {
+            this.requestIds = requestIds;
+            return this;
+        }
+
+        public Gateway build() {
+            return new Gateway(this);
+        }
+    }
+}

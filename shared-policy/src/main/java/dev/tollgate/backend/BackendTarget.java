@@ -1,0 +1,72 @@
+package dev.tollgate.backend;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where a route sends its requests, as written: a fixed base URL ({@code http://nlb.internal:8080})
+ * or a stage variable that holds one ({@code ${stageVariables.ordersBackend}}).
+ */
+public final class BackendTarget {
+
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{stageVariables\\.([A-Za-z0-9_]+)}");
+
+    private final String written;
+    private final String variable;
+    private final URI fixed;
+
+    private BackendTarget(String written, String variable, URI fixed) {
+        this.written = written;
+        this.variable = variable;
+        this.fixed = fixed;
+    }
+
+    /** Reads a target as written; empty when it is neither a stage variable nor an http(s) URL. */
+    public static Optional<BackendTarget> parse(String written) {
+        Matcher matcher = VARIABLE.matcher(written);
+        if (matcher.matches()) {
+            return Optional.of(new BackendTarget(written, matcher.group(1), null));
+        }
+        return baseUrl(written).map(uri -> new BackendTarget(written, null, uri));
+    }
+
+    /** An http(s) URL with a host and no query or fragment, usable as a base for forwarded paths. */
+    public static Optional<URI> baseUrl(String value) {
+        try {
+            URI uri = new URI(value);
+            boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+            if (!http || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null
+                    || uri.getRawUserInfo() != null) {
+                return Optional.empty();
+            }
+            return Optional.of(uri);
+        } catch (java.net.URISyntaxException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The stage variable this target reads, if it reads one. */
+    public Optional<String> variable() {
+        return Optional.ofNullable(variable);
+    }
+
+    /**
+     * The base URL for a request on a stage with these variables; empty when the variable is
+     * missing or does not hold an http(s) URL.
+     */
+    public Optional<URI> resolve(Map<String, String> stageVariables) {
+        if (variable == null) {
+            return Optional.of(fixed);
+        }
+        String value = stageVariables.get(variable);
+        return value == null ? Optional.empty() : baseUrl(value);
+    }
+
+    @Override
+    public String toString() {
+        return written;
+    }
+}

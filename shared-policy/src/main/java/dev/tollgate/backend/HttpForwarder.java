@@ -1,0 +1,124 @@
+package dev.tollgate.backend;
+
+import dev.tollgate.http.GatewayRequest;
+import dev.tollgate.http.GatewayResponse;
+import dev.tollgate.http.HeaderNames;
+import dev.tollgate.http.Headers;
+import dev.tollgate.pipeline.Exchange;
+import dev.tollgate.policy.route.RouteConfig;
+import dev.tollgate.problem.BackendTimeoutException;
+import dev.tollgate.problem.BackendUnavailableException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Sends a request on to the route's backend with the JDK's HTTP client and hands back its answer.
+ * Hop-by-hop headers stay behind, the API key is not passed on, {@code X-Forwarded-*} and
+ * {@code x-request-id} are set. A refused connection is 502, no answer within the route's
+ * timeout is 504.
+ */
+public final class HttpForwarder {
+
+    /** Connection-level headers (RFC 9110 7.6.1), and those the JDK client sets itself. */
+    private static final Set<String> NOT_FORWARDED = Set.of(
+            "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
+            "trailer", "transfer-encoding", "upgrade", "host", "content-length", "expect", "date", "from", "via",
+            "warning", "http2-settings", HeaderNames.API_KEY);
+    private static final Set<String> NOT_RETURNED = Set.of(
+            "connection", "keep-alive", "proxy-authenticate", "proxy-connection", "te", "trailer",
+            "transfer-encoding", "upgrade", "content-length", ":status");
+
+    private final HttpClient client;
+
+    public HttpForwarder(HttpClient client) {
+        this.client = client;
+    }
+
+    /** A client fit for forwarding: HTTP/1.1, no redirects followed (the caller sees them). */
+    public static HttpClient defaultClient(Duration connectTimeout) {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(connectTimeout)
+                .build();
+    }
+
+    public GatewayResponse forward(Exchange exchange, RouteConfig route) {
+        GatewayRequest request = exchange.request();
+        Map<String, String> variables = request.stageVariables();
+        URI base = route.backend().resolve(variables).orElseThrow(() -> new BackendUnavailableException(
+                "Stage " + request.stage() + " has no usable backend for " + route.backend()
+                        + "; set the stage variable to an http(s) URL.", null));
+        URI target = target(base, request);
+        HttpRequest.Builder outgoing = HttpRequest.newBuilder(target)
+                .timeout(route.timeout())
+                .method(request.method(), request.body().length == 0
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        forwardedHeaders(exchange).forEach((name, values) -> values.forEach(value -> outgoing.header(name, value)));
+        HttpResponse<byte[]> response;
+        try {
+            response = client.send(outgoing.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (HttpTimeoutException e) {
+            throw new BackendTimeoutException("The backend did not answer within " + describe(route.timeout()) + ".", e);
+        } catch (IOException e) {
+            throw new BackendUnavailableException("The backend could not be reached.", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendUnavailableException("The request to the backend was interrupted.", e);
+        }
+        return new GatewayResponse(response.statusCode(), returnedHeaders(response.headers()), response.body());
+    }
+
+    static URI target(URI base, GatewayRequest request) {
+        String basePath = base.getRawPath() == null ? "" : base.getRawPath();
+        if (basePath.endsWith("/")) {
+            basePath = basePath.substring(0, basePath.length() - 1);
+        }
+        String query = request.rawQuery().isEmpty() ? "" : "?" + request.rawQuery();
+        return URI.create(base.getScheme() + "://" + base.getRawAuthority() + basePath + request.path() + query);
+    }
+
+    private static Headers forwardedHeaders(Exchange exchange) {
+        GatewayRequest request = exchange.request();
+        Headers.Builder headers = Headers.builder();
+        request.headers().forEach((name, values) -> {
+            if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
+                values.forEach(value -> headers.add(name, value));
+            }
+        });
+        String forwardedFor = request.headers().first(HeaderNames.X_FORWARDED_FOR)
+                .map(earlier -> earlier + ", " + request.sourceIp())
+                .orElse(request.sourceIp());
+        headers.set(HeaderNames.X_FORWARDED_FOR, forwardedFor);
+        headers.set(HeaderNames.X_FORWARDED_PROTO, request.scheme());
+        request.headers().first(HeaderNames.HOST).ifPresent(host -> headers.set(HeaderNames.X_FORWARDED_HOST, host));
+        headers.set(HeaderNames.REQUEST_ID, exchange.requestId());
+        return headers.build();
+    }
+
+    private static Headers returnedHeaders(HttpHeaders received) {
+        Map<String, List<String>> kept = new HashMap<>();
+        received.map().forEach((name, values) -> {
+            if (!NOT_RETURNED.contains(name.toLowerCase(Locale.ROOT))) {
+                kept.put(name, values);
+            }
+        });
+        return Headers.builder().addAll(kept).build();
+    }
+
+    private static String describe(Duration timeout) {
+        return timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
+    }
+}

@@ -1,0 +1,471 @@
+package dev.tollgate.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.backend.BackendTarget;
+import dev.tollgate.policy.auth.apikey.ApiKeyConfig;
+import dev.tollgate.policy.auth.apikey.ApiKeyHash;
+import dev.tollgate.policy.quota.QuotaConfig;
+import dev.tollgate.policy.quota.QuotaPeriod;
+import dev.tollgate.policy.route.PathTemplate;
+import dev.tollgate.policy.route.RouteConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a configuration file into a validated {@link GatewayConfig}, or fails naming every
+ * problem with its line, its path, the value found and what was expected:
+ * {@code tollgate.yaml:14: routes[1].timeout: 90s (expected: a duration from 1ms to 30s, such as 500ms or 10s)}.
+ */
+public final class ConfigLoader {
+
+    static final Set<String> TOP_LEVEL = Set.of("stages", "plans", "apiKeys", "routes");
+    static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+
+    private static final Pattern STAGE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z0-9_]{1,64}");
+    /** The characters API Gateway accepts in a stage variable's value. */
+    private static final Pattern VARIABLE_VALUE = Pattern.compile("[A-Za-z0-9\\-._~:/?#&=,]{1,2048}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
+    private static final int MIN_KEY_LENGTH = 8;
+
+    private ConfigLoader() {
+    }
+
+    public static GatewayConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, "",
+                    "cannot be read: " + e.getMessage() + " (expected: a readable YAML file)")));
+        }
+        return parse(text, file.getFileName().toString());
+    }
+
+    /** Reads a configuration from the classpath, as the Lambda artifact bundles it. */
+    public static GatewayConfig loadResource(String resource) {
+        try (var in = ConfigLoader.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new ConfigException(List.of(new ConfigProblem(resource, 0, "",
+                        "not found on the classpath (expected: a bundled configuration file)")));
+            }
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), resource);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static GatewayConfig parse(String text, String source) {
+        YamlDocument document = YamlDocument.parse(text, source);
+        Reader reader = new Reader(document, source);
+        GatewayConfig config = reader.read();
+        List<ConfigProblem> problems = new ArrayList<>(document.syntaxProblems());
+        problems.addAll(reader.problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return config;
+    }
+
+    /** One pass over one document, collecting problems instead of stopping at the first. */
+    private static final class Reader {
+        private final YamlDocument document;
+        private final String source;
+        private final List<ConfigProblem> problems = new ArrayList<>();
+
+        Reader(YamlDocument document, String source) {
+            this.document = document;
+            this.source = source;
+        }
+
+        GatewayConfig read() {
+            JsonNode root = document.root();
+            if (!root.isObject()) {
+                problem("", describe(root) + " (expected: a map with " + String.join(", ", sorted(TOP_LEVEL)) + ")");
+                return new GatewayConfig(Map.of(), Map.of(), List.of(), List.of());
+            }
+            unknownFields(root, "", TOP_LEVEL);
+            Map<String, StageConfig> stages = stages(root.path("stages"));
+            Map<String, PlanConfig> plans = plans(root.path("plans"));
+            List<ApiKeyConfig> keys = apiKeys(root.path("apiKeys"), stages, plans);
+            List<RouteConfig> routes = routes(root.path("routes"), stages);
+            return new GatewayConfig(stages, plans, keys, routes);
+        }
+
+        private Map<String, StageConfig> stages(JsonNode node) {
+            Map<String, StageConfig> stages = new LinkedHashMap<>();
+            if (!requireMap(node, "stages", "a map of stage names (such as dev, prod) to their variables")) {
+                return stages;
+            }
+            node.fields().forEachRemaining(entry -> {
+                String name = entry.getKey();
+                String path = "stages." + name;
+                if (!STAGE_NAME.matcher(name).matches()) {
+                    problem(path, name + " (expected: a stage name of letters, digits, - and _)");
+                }
+                JsonNode stage = entry.getValue();
+                Map<String, String> variables = new LinkedHashMap<>();
+                if (stage.isNull()) {
+                    stages.put(name, new StageConfig(name, variables));
+                    return;
+                }
+                if (!stage.isObject()) {
+                    problem(path, describe(stage) + " (expected: a map with variables)");
+                    return;
+                }
+                unknownFields(stage, path, Set.of("variables"));
+                JsonNode vars = stage.path("variables");
+                if (!vars.isMissingNode() && !vars.isNull()) {
+                    if (!vars.isObject()) {
+                        problem(path + ".variables", describe(vars) + " (expected: a map of variable names to values)");
+                    } else {
+                        vars.fields().forEachRemaining(v -> {
+                            String varPath = path + ".variables." + v.getKey();
+                            if (!VARIABLE_NAME.matcher(v.getKey()).matches()) {
+                                problem(varPath, v.getKey() + " (expected: a variable name of letters, digits and _)");
+                            }
+                            JsonNode value = v.getValue();
+                            if (!value.isValueNode() || value.isNull()) {
+                                problem(varPath, describe(value) + " (expected: a text value)");
+                            } else if (!VARIABLE_VALUE.matcher(value.asText()).matches()) {
+                                problem(varPath, describe(value)
+                                        + " (expected: 1 to 2048 of the characters A-Z a-z 0-9 - . _ ~ : / ? # & = ,)");
+                            } else {
+                                variables.put(v.getKey(), value.asText());
+                            }
+                        });
+                    }
+                }
+                stages.put(name, new StageConfig(name, variables));
+            });
+            return stages;
+        }
+
+        private Map<String, PlanConfig> plans(JsonNode node) {
+            Map<String, PlanConfig> plans = new LinkedHashMap<>();
+            if (!requireMap(node, "plans", "a map of plan names to their quotas")) {
+                return plans;
+            }
+            node.fields().forEachRemaining(entry -> {
+                String name = entry.getKey();
+                String path = "plans." + name;
+                if (!NAME.matcher(name).matches()) {
+                    problem(path, name + " (expected: a plan name of letters, digits, ., - and _)");
+                }
+                JsonNode plan = entry.getValue();
+                if (!plan.isObject()) {
+                    problem(path, describe(plan) + " (expected: a map with quota)");
+                    return;
+                }
+                unknownFields(plan, path, Set.of("quota"));
+                quota(plan.path("quota"), path + ".quota").ifPresent(quota -> plans.put(name, new PlanConfig(name, quota)));
+            });
+            return plans;
+        }
+
+        private Optional<QuotaConfig> quota(JsonNode node, String path) {
+            if (!node.isObject()) {
+                problem(path, describe(node) + " (expected: a map with limit and period)");
+                return Optional.empty();
+            }
+            unknownFields(node, path, Set.of("limit", "period"));
+            Optional<Long> limit = positiveLong(node.path("limit"), path + ".limit");
+            Optional<QuotaPeriod> period = oneOf(node.path("period"), path + ".period", QuotaPeriod.class);
+            if (limit.isEmpty() || period.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new QuotaConfig(limit.get(), period.get()));
+        }
+
+        private List<ApiKeyConfig> apiKeys(JsonNode node, Map<String, StageConfig> stages, Map<String, PlanConfig> plans) {
+            List<ApiKeyConfig> keys = new ArrayList<>();
+            if (node.isMissingNode() || node.isNull()) {
+                return keys;
+            }
+            if (!node.isArray()) {
+                problem("apiKeys", describe(node) + " (expected: a list of keys)");
+                return keys;
+            }
+            Map<String, String> pathById = new HashMap<>();
+            Map<String, String> pathByHash = new HashMap<>();
+            for (int i = 0; i < node.size(); i++) {
+                String path = "apiKeys[" + i + "]";
+                JsonNode key = node.get(i);
+                if (!key.isObject()) {
+                    problem(path, describe(key) + " (expected: a map with id, value or sha256, consumer, stage, plan)");
+                    continue;
+                }
+                unknownFields(key, path, Set.of("id", "value", "sha256", "consumer", "stage", "plan"));
+                Optional<String> id = name(key.path("id"), path + ".id", "a key id of letters, digits, ., - and _");
+                id.ifPresent(value -> {
+                    String earlier = pathById.putIfAbsent(value, path);
+                    if (earlier != null) {
+                        problem(path + ".id", value + " (expected: an id no other key has; " + earlier + " has it)");
+                    }
+                });
+                Optional<String> hash = keyHash(key, path);
+                hash.ifPresent(value -> {
+                    String earlier = pathByHash.putIfAbsent(value, path);
+                    if (earlier != null) {
+                        problem(path, "the same key as " + earlier + " (expected: each key once)");
+                    }
+                });
+                Optional<String> consumer = name(key.path("consumer"), path + ".consumer",
+                        "a consumer name of letters, digits, ., - and _");
+                Optional<String> stage = reference(key.path("stage"), path + ".stage", stages.keySet(), "a stage");
+                Optional<String> plan = reference(key.path("plan"), path + ".plan", plans.keySet(), "a plan");
+                if (id.isPresent() && hash.isPresent() && consumer.isPresent() && stage.isPresent() && plan.isPresent()) {
+                    keys.add(new ApiKeyConfig(id.get(), hash.get(), consumer.get(), stage.get(), plan.get()));
+                }
+            }
+            return keys;
+        }
+
+        private Optional<String> keyHash(JsonNode key, String path) {
+            JsonNode value = key.path("value");
+            JsonNode sha = key.path("sha256");
+            if (value.isMissingNode() == sha.isMissingNode()) {
+                problem(path, (value.isMissingNode() ? "neither value nor sha256" : "both value and sha256")
+                        + " (expected: exactly one: the key itself as value, or its SHA-256 as sha256)");
+                return Optional.empty();
+            }
+            if (!value.isMissingNode()) {
+                if (!value.isTextual() || value.asText().length() < MIN_KEY_LENGTH) {
+                    problem(path + ".value", "a key of " + value.asText().length() + " characters (expected: at least "
+                            + MIN_KEY_LENGTH + " characters)");
+                    return Optional.empty();
+                }
+                return Optional.of(ApiKeyHash.sha256Hex(value.asText()));
+            }
+            if (!sha.isTextual() || !sha.asText().matches("[0-9a-fA-F]{64}")) {
+                problem(path + ".sha256", describe(sha) + " (expected: 64 hexadecimal digits)");
+                return Optional.empty();
+            }
+            return Optional.of(sha.asText().toLowerCase(Locale.ROOT));
+        }
+
+        private List<RouteConfig> routes(JsonNode node, Map<String, StageConfig> stages) {
+            List<RouteConfig> routes = new ArrayList<>();
+            if (node.isMissingNode() || node.isNull() || (node.isArray() && node.isEmpty())) {
+                problem("routes", (node.isArray() ? "an empty list" : "missing") + " (expected: a list of at least one route)");
+                return routes;
+            }
+            if (!node.isArray()) {
+                problem("routes", describe(node) + " (expected: a list of routes)");
+                return routes;
+            }
+            Map<String, String> routedBy = new HashMap<>();
+            for (int i = 0; i < node.size(); i++) {
+                String path = "routes[" + i + "]";
+                JsonNode route = node.get(i);
+                if (!route.isObject()) {
+                    problem(path, describe(route) + " (expected: a map with path, methods, backend)");
+                    continue;
+                }
+                unknownFields(route, path, Set.of("path", "methods", "backend", "timeout"));
+                Optional<PathTemplate> template = pathTemplate(route.path("path"), path + ".path");
+                Set<String> methods = methods(route.path("methods"), path + ".methods");
+                Optional<BackendTarget> backend = backend(route.path("backend"), path + ".backend", stages);
+                Optional<Duration> timeout = route.has("timeout")
+                        ? duration(route.path("timeout"), path + ".timeout")
+                        : Optional.of(RouteConfig.DEFAULT_TIMEOUT);
+                if (template.isPresent()) {
+                    for (String method : methods) {
+                        String earlier = routedBy.putIfAbsent(method + " " + template.get().shape(), path);
+                        if (earlier != null) {
+                            problem(path, method + " " + template.get() + " (expected: a method and path no other route has; "
+                                    + earlier + " has it)");
+                        }
+                    }
+                }
+                if (template.isPresent() && !methods.isEmpty() && backend.isPresent() && timeout.isPresent()) {
+                    routes.add(new RouteConfig(template.get().toString(), methods, backend.get(), timeout.get()));
+                }
+            }
+            return routes;
+        }
+
+        private Optional<PathTemplate> pathTemplate(JsonNode node, String path) {
+            if (!node.isTextual()) {
+                problem(path, describe(node) + " (expected: a path such as /orders/{id})");
+                return Optional.empty();
+            }
+            Optional<PathTemplate> template = PathTemplate.parse(node.asText());
+            if (template.isEmpty()) {
+                problem(path, node.asText() + " (expected: a path such as /orders/{id}: starts with /, segments of"
+                        + " letters, digits, - . _ ~ or a {name})");
+            } else if (node.asText().equals("/_tollgate") || node.asText().startsWith("/_tollgate/")) {
+                problem(path, node.asText() + " (expected: a path outside /_tollgate, which the gateway keeps for itself)");
+                return Optional.empty();
+            }
+            return template;
+        }
+
+        private Set<String> methods(JsonNode node, String path) {
+            Set<String> methods = new LinkedHashSet<>();
+            String expected = "a list of methods from " + String.join(", ", sorted(METHODS));
+            if (!node.isArray() || node.isEmpty()) {
+                problem(path, describe(node) + " (expected: " + expected + ")");
+                return methods;
+            }
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode method = node.get(i);
+                String text = method.asText();
+                if (!method.isTextual() || !METHODS.contains(text.toUpperCase(Locale.ROOT))) {
+                    problem(path + "[" + i + "]", describe(method) + " (expected: one of " + String.join(", ", sorted(METHODS)) + ")");
+                } else if (!methods.add(text.toUpperCase(Locale.ROOT))) {
+                    problem(path + "[" + i + "]", text + " (expected: each method once)");
+                }
+            }
+            return methods;
+        }
+
+        private Optional<BackendTarget> backend(JsonNode node, String path, Map<String, StageConfig> stages) {
+            String expected = "an http(s) base URL such as http://orders.internal:8080, or ${stageVariables.NAME}";
+            if (!node.isTextual()) {
+                problem(path, describe(node) + " (expected: " + expected + ")");
+                return Optional.empty();
+            }
+            Optional<BackendTarget> target = BackendTarget.parse(node.asText());
+            if (target.isEmpty()) {
+                problem(path, node.asText() + " (expected: " + expected + ")");
+                return Optional.empty();
+            }
+            Optional<String> variable = target.get().variable();
+            if (variable.isPresent()) {
+                for (StageConfig stage : stages.values()) {
+                    String value = stage.variables().get(variable.get());
+                    if (value == null) {
+                        problem(path, node.asText() + " (expected: a variable every stage defines; stage "
+                                + stage.name() + " does not define " + variable.get() + ")");
+                    } else if (BackendTarget.baseUrl(value).isEmpty()) {
+                        problem("stages." + stage.name() + ".variables." + variable.get(), value
+                                + " (expected: an http(s) base URL, since " + path + " sends requests there)");
+                    }
+                }
+            }
+            return target;
+        }
+
+        private Optional<Duration> duration(JsonNode node, String path) {
+            String expected = " (expected: a duration from 1ms to " + RouteConfig.MAX_TIMEOUT.toSeconds()
+                    + "s, such as 500ms or 10s)";
+            Matcher matcher = DURATION.matcher(node.isTextual() ? node.asText() : "");
+            if (!matcher.matches()) {
+                problem(path, describe(node) + expected);
+                return Optional.empty();
+            }
+            long amount = Long.parseLong(matcher.group(1));
+            Duration duration = switch (matcher.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                default -> Duration.ofMinutes(amount);
+            };
+            if (duration.isZero() || duration.compareTo(RouteConfig.MAX_TIMEOUT) > 0) {
+                problem(path, node.asText() + expected);
+                return Optional.empty();
+            }
+            return Optional.of(duration);
+        }
+
+        private Optional<Long> positiveLong(JsonNode node, String path) {
+            if (!node.isIntegralNumber() || node.bigIntegerValue().signum() <= 0
+                    || node.bigIntegerValue().compareTo(BigInteger.valueOf(Long.MAX_VALUE)) > 0) {
+                problem(path, describe(node) + " (expected: a whole number > 0)");
+                return Optional.empty();
+            }
+            return Optional.of(node.longValue());
+        }
+
+        private <E extends Enum<E>> Optional<E> oneOf(JsonNode node, String path, Class<E> type) {
+            List<String> names = Arrays.stream(type.getEnumConstants())
+                    .map(e -> e.name().toLowerCase(Locale.ROOT)).collect(Collectors.toList());
+            if (node.isTextual() && names.contains(node.asText())) {
+                return Optional.of(Enum.valueOf(type, node.asText().toUpperCase(Locale.ROOT)));
+            }
+            problem(path, describe(node) + " (expected: one of " + String.join(", ", names) + ")");
+            return Optional.empty();
+        }
+
+        private Optional<String> name(JsonNode node, String path, String expected) {
+            if (!node.isTextual() || !NAME.matcher(node.asText()).matches()) {
+                problem(path, describe(node) + " (expected: " + expected + ")");
+                return Optional.empty();
+            }
+            return Optional.of(node.asText());
+        }
+
+        private Optional<String> reference(JsonNode node, String path, Set<String> known, String what) {
+            if (node.isTextual() && known.contains(node.asText())) {
+                return Optional.of(node.asText());
+            }
+            String choices = known.isEmpty() ? "none are defined" : String.join(", ", known);
+            problem(path, describe(node) + " (expected: " + what + " defined in this file: " + choices + ")");
+            return Optional.empty();
+        }
+
+        private boolean requireMap(JsonNode node, String path, String expected) {
+            if (node.isObject() && !node.isEmpty()) {
+                return true;
+            }
+            problem(path, (node.isObject() ? "an empty map" : describe(node)) + " (expected: " + expected + ")");
+            return false;
+        }
+
+        private void unknownFields(JsonNode node, String path, Set<String> known) {
+            for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!known.contains(name)) {
+                    problem(path.isEmpty() ? name : path + "." + name,
+                            "unknown field (expected one of: " + String.join(", ", sorted(known)) + ")");
+                }
+            }
+        }
+
+        private void problem(String path, String message) {
+            problems.add(new ConfigProblem(source, document.lineOf(path), path, message));
+        }
+    }
+
+    /** How a value is named in a message: the text itself, or what kind of thing it is. */
+    static String describe(JsonNode node) {
+        if (node.isMissingNode()) {
+            return "missing";
+        }
+        if (node.isNull()) {
+            return "empty";
+        }
+        if (node.isArray()) {
+            return "a list";
+        }
+        if (node.isObject()) {
+            return "a map";
+        }
+        String text = node.asText();
+        return text.isEmpty() ? "\"\"" : text;
+    }
+
+    private static List<String> sorted(Set<String> names) {
+        return names.stream().sorted().collect(Collectors.toList());
+    }
+}

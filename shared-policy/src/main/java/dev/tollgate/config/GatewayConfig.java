@@ -1,0 +1,38 @@
+package dev.tollgate.config;
+
+import dev.tollgate.policy.auth.apikey.ApiKeyConfig;
+import dev.tollgate.policy.route.RouteConfig;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A validated configuration: every reference resolves, every value is in range.
+ * Made only by {@link ConfigLoader}.
+ *
+ * @param stages  the stages by name, in file order
+ * @param plans   the plans by name, in file order
+ * @param apiKeys the API keys the file declares
+ * @param routes  the routes, in file order
+ */
+public record GatewayConfig(
+        Map<String, StageConfig> stages,
+        Map<String, PlanConfig> plans,
+        List<ApiKeyConfig> apiKeys,
+        List<RouteConfig> routes) {
+
+    public GatewayConfig {
+        stages = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stages));
+        plans = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(plans));
+        apiKeys = List.copyOf(apiKeys);
+        routes = List.copyOf(routes);
+    }
+
+    public Optional<StageConfig> stage(String name) {
+        return Optional.ofNullable(stages.get(name));
+    }
+
+    public Optional<PlanConfig> plan(String name) {
+        return Optional.ofNullable(plans.get(name));
+    }
+}

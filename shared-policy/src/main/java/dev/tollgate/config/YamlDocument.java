@@ -1,0 +1,135 @@
+package dev.tollgate.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A YAML document read into a tree that remembers the line of every place, so that problems
+ * found later can say where they are. Duplicate keys are problems, not silent overwrites.
+ */
+final class YamlDocument {
+
+    private static final YAMLFactory YAML = new YAMLFactory();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final JsonNode root;
+    private final Map<String, Integer> lines;
+    private final List<ConfigProblem> problems;
+
+    private YamlDocument(JsonNode root, Map<String, Integer> lines, List<ConfigProblem> problems) {
+        this.root = root;
+        this.lines = lines;
+        this.problems = problems;
+    }
+
+    static YamlDocument parse(String text, String source) {
+        Map<String, Integer> lines = new HashMap<>();
+        List<ConfigProblem> problems = new ArrayList<>();
+        try (JsonParser parser = YAML.createParser(text)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                return new YamlDocument(NODES.objectNode(), lines, problems);
+            }
+            JsonNode root = read(parser, "", lines, problems, source);
+            return new YamlDocument(root, lines, problems);
+        } catch (IOException e) {
+            int line = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe && jpe.getLocation() != null
+                    ? jpe.getLocation().getLineNr() : 0;
+            String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
+                    ? jpe.getOriginalMessage() : e.getMessage();
+            problems.add(new ConfigProblem(source, line, "", "not valid YAML: " + firstLine(message)));
+            return new YamlDocument(NODES.objectNode(), lines, problems);
+        }
+    }
+
+    private static JsonNode read(JsonParser parser, String path, Map<String, Integer> lines,
+                                 List<ConfigProblem> problems, String source) throws IOException {
+        lines.putIfAbsent(path, parser.currentTokenLocation().getLineNr());
+        JsonToken token = parser.currentToken();
+        switch (token) {
+            case START_OBJECT -> {
+                ObjectNode object = NODES.objectNode();
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = parser.currentName();
+                    String child = path.isEmpty() ? name : path + "." + name;
+                    int line = parser.currentTokenLocation().getLineNr();
+                    parser.nextToken();
+                    if (object.has(name)) {
+                        problems.add(new ConfigProblem(source, line, child, "duplicate key (expected: each key once)"));
+                        read(parser, child + "#duplicate", lines, problems, source);
+                        continue;
+                    }
+                    lines.put(child, line);
+                    object.set(name, read(parser, child, lines, problems, source));
+                }
+                return object;
+            }
+            case START_ARRAY -> {
+                ArrayNode array = NODES.arrayNode();
+                int index = 0;
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    array.add(read(parser, path + "[" + index++ + "]", lines, problems, source));
+                }
+                return array;
+            }
+            case VALUE_STRING -> {
+                return NODES.textNode(parser.getText());
+            }
+            case VALUE_NUMBER_INT -> {
+                return NODES.numberNode(parser.getBigIntegerValue());
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                return NODES.numberNode(parser.getDecimalValue());
+            }
+            case VALUE_TRUE, VALUE_FALSE -> {
+                return NODES.booleanNode(token == JsonToken.VALUE_TRUE);
+            }
+            case VALUE_NULL -> {
+                return NODES.nullNode();
+            }
+            default -> throw new IOException("unexpected YAML token " + token + " at " + path);
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    JsonNode root() {
+        return root;
+    }
+
+    /** The line of a place, or of its nearest enclosing place that has one. */
+    int lineOf(String path) {
+        String place = path;
+        while (true) {
+            Integer line = lines.get(place);
+            if (line != null) {
+                return line;
+            }
+            if (place.isEmpty()) {
+                return 0;
+            }
+            int cut = Math.max(place.lastIndexOf('.'), place.lastIndexOf('['));
+            place = cut < 0 ? "" : place.substring(0, cut);
+        }
+    }
+
+    List<ConfigProblem> syntaxProblems() {
+        return problems;
+    }
+}

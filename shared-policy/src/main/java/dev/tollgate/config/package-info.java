@@ -1,0 +1,6 @@
+/**
+ * The configuration file and its validated model. {@link dev.tollgate.config.ConfigLoader} reads
+ * one YAML file for every stage into a {@link dev.tollgate.config.GatewayConfig}, or fails at start-up
+ * naming every problem: {@code tollgate.yaml:14: routes[1].timeout: 90s (expected: ...)}.
+ */
+package dev.tollgate.config;

@@ -1,0 +1,41 @@
+package dev.tollgate.http;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A request as the gateway sees it, whatever platform delivered it.
+ *
+ * @param method         upper-case HTTP method
+ * @param path           the path below the stage, starting with {@code /} ({@code /orders/7})
+ * @param rawQuery       the query string without {@code ?}, or empty
+ * @param headers        the caller's headers
+ * @param body           the body bytes, empty when there is none
+ * @param sourceIp       the caller's address as the platform saw it
+ * @param scheme         {@code https} behind API Gateway, {@code http} locally
+ * @param stage          the stage that received the request ({@code dev}, {@code prod})
+ * @param stageVariables the stage's variables, as the platform handed them in
+ */
+public record GatewayRequest(
+        String method,
+        String path,
+        String rawQuery,
+        Headers headers,
+        byte[] body,
+        String sourceIp,
+        String scheme,
+        String stage,
+        Map<String, String> stageVariables) {
+
+    public GatewayRequest {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(path, "path");
+        rawQuery = rawQuery == null ? "" : rawQuery;
+        headers = headers == null ? Headers.empty() : headers;
+        body = body == null ? new byte[0] : body;
+        sourceIp = sourceIp == null ? "" : sourceIp;
+        scheme = scheme == null ? "https" : scheme;
+        Objects.requireNonNull(stage, "stage");
+        stageVariables = stageVariables == null ? Map.of() : Map.copyOf(stageVariables);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.tollgate.pipeline;
+
+import dev.tollgate.http.GatewayRequest;
+import dev.tollgate.policy.auth.Identity;
+import dev.tollgate.policy.route.RouteMatch;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One request on its way through the pipeline: the request, the time it arrived, and what the
+ * policies learned about it so far. Confined to the thread that handles the request.
+ */
+public final class Exchange {
+
+    private final GatewayRequest request;
+    private final Instant now;
+    private String requestId;
+    private RouteMatch route;
+    private Identity identity;
+
+    public Exchange(GatewayRequest request, Instant now) {
+        this.request = Objects.requireNonNull(request);
+        this.now = Objects.requireNonNull(now);
+    }
+
+    public GatewayRequest request() {
+        return request;
+    }
+
+    /** When the request arrived; policies use this, never the wall clock. */
+    public Instant now() {
+        return now;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public void requestId(String requestId) {
+        this.requestId = requestId;
+    }
+
+    /** The matched route; set by the route policy, so present for every later policy. */
+    public RouteMatch route() {
+        if (route == null) {
+            throw new IllegalStateException("no route matched yet");
+        }
+        return route;
+    }
+
+    public void route(RouteMatch route) {
+        this.route = route;
+    }
+
+    /** Who is calling; set by the authentication policy. */
+    public Optional<Identity> identity() {
+        return Optional.ofNullable(identity);
+    }
+
+    public void identity(Identity identity) {
+        this.identity = identity;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.tollgate.policy.route;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** A route's path: literal segments and {@code {name}} parameters, matched segment by segment. */
+public final class PathTemplate {
+
+    private static final Pattern LITERAL = Pattern.compile("[A-Za-z0-9\\-._~]+");
+    private static final Pattern PARAMETER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)}");
+
+    private final String written;
+    /** Each segment: the literal text, or the parameter name in braces. */
+    private final List<String> segments;
+
+    private PathTemplate(String written, List<String> segments) {
+        this.written = written;
+        this.segments = segments;
+    }
+
+    public static Optional<PathTemplate> parse(String written) {
+        if (!written.startsWith("/")) {
+            return Optional.empty();
+        }
+        if (written.equals("/")) {
+            return Optional.of(new PathTemplate(written, List.of()));
+        }
+        List<String> segments = new ArrayList<>();
+        for (String segment : written.substring(1).split("/", -1)) {
+            if (!LITERAL.matcher(segment).matches() && !PARAMETER.matcher(segment).matches()) {
+                return Optional.empty();
+            }
+            segments.add(segment);
+        }
+        return Optional.of(new PathTemplate(written, Collections.unmodifiableList(segments)));
+    }
+
+    /** The parameters of a matching path, or empty when the path does not match. One trailing slash is ignored. */
+    public Optional<Map<String, String>> match(String path) {
+        String trimmed = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        String[] parts = trimmed.equals("/") ? new String[0] : trimmed.substring(1).split("/", -1);
+        if (parts.length != segments.size()) {
+            return Optional.empty();
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (int i = 0; i < parts.length; i++) {
+            String segment = segments.get(i);
+            if (isParameter(segment)) {
+                if (parts[i].isEmpty()) {
+                    return Optional.empty();
+                }
+                parameters.put(segment.substring(1, segment.length() - 1), parts[i]);
+            } else if (!segment.equals(parts[i])) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(parameters);
+    }
+
+    /** How many segments are literal; the more, the more specific the route. */
+    int literalCount() {
+        return (int) segments.stream().filter(s -> !isParameter(s)).count();
+    }
+
+    /** The template with parameter names left out: two templates of one shape match the same paths. */
+    public String shape() {
+        StringBuilder shape = new StringBuilder();
+        for (String segment : segments) {
+            shape.append('/').append(isParameter(segment) ? "{}" : segment);
+        }
+        return shape.length() == 0 ? "/" : shape.toString();
+    }
+
+    private static boolean isParameter(String segment) {
+        return segment.startsWith("{");
+    }
+
+    @Override
+    public String toString() {
+        return written;
+    }
+}

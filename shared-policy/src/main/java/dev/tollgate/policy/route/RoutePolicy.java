@@ -1,0 +1,88 @@
+package dev.tollgate.policy.route;
+
+import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.http.GatewayResponse;
+import dev.tollgate.pipeline.Exchange;
+import dev.tollgate.pipeline.Policy;
+import dev.tollgate.pipeline.PolicyChain;
+import dev.tollgate.problem.MethodNotAllowedException;
+import dev.tollgate.problem.RouteNotFoundException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Finds the route for the request's stage, method and path: 404 when no route has the path, 405
+ * (with {@code Allow}) when routes have it for other methods. Literal segments beat parameters.
+ */
+public final class RoutePolicy implements Policy {
+
+    /** The gateway's own usage endpoint, under every stage. */
+    public static final String USAGE_PATH = "/_tollgate/usage";
+
+    private final GatewayConfig config;
+    private final List<Candidate> candidates;
+    private final RouteHandler usage;
+
+    /**
+     * @param config    the validated configuration
+     * @param forwarder makes the handler that forwards a route's requests to its backend
+     * @param usage     answers {@link #USAGE_PATH}
+     */
+    public RoutePolicy(GatewayConfig config, Function<RouteConfig, RouteHandler> forwarder, RouteHandler usage) {
+        this.config = config;
+        this.usage = usage;
+        List<Candidate> list = new ArrayList<>();
+        for (RouteConfig route : config.routes()) {
+            PathTemplate template = PathTemplate.parse(route.path()).orElseThrow();
+            list.add(new Candidate(template, route, forwarder.apply(route)));
+        }
+        list.sort(Comparator.comparingInt((Candidate c) -> c.template.literalCount()).reversed());
+        this.candidates = List.copyOf(list);
+    }
+
+    @Override
+    public GatewayResponse apply(Exchange exchange, PolicyChain next) {
+        exchange.route(match(exchange));
+        return next.proceed(exchange);
+    }
+
+    private RouteMatch match(Exchange exchange) {
+        String stage = exchange.request().stage();
+        String method = exchange.request().method();
+        String path = exchange.request().path();
+        if (config.stage(stage).isEmpty()) {
+            throw new RouteNotFoundException("Stage " + stage + " is not configured.");
+        }
+        if (path.equals(USAGE_PATH)) {
+            if (!method.equals("GET")) {
+                throw new MethodNotAllowedException(method, Set.of("GET"));
+            }
+            return new RouteMatch("GET " + USAGE_PATH, null, Map.of(), usage, false);
+        }
+        Set<String> allowed = new TreeSet<>();
+        for (Candidate candidate : candidates) {
+            Optional<Map<String, String>> parameters = candidate.template.match(path);
+            if (parameters.isEmpty()) {
+                continue;
+            }
+            if (candidate.route.methods().contains(method)) {
+                return new RouteMatch(method + " " + candidate.route.path(), candidate.route, parameters.get(),
+                        candidate.handler, true);
+            }
+            allowed.addAll(candidate.route.methods());
+        }
+        if (!allowed.isEmpty()) {
+            throw new MethodNotAllowedException(method, allowed);
+        }
+        throw new RouteNotFoundException("No route matches " + method + " " + path + " on stage " + stage + ".");
+    }
+
+    private record Candidate(PathTemplate template, RouteConfig route, RouteHandler handler) {
+    }
+}
