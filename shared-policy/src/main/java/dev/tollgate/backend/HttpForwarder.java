@@ -99,13 +99,19 @@ public final class HttpForwarder {
             }
         });
         String forwardedFor = request.headers().first(HeaderNames.X_FORWARDED_FOR)
-                .map(earlier -> earlier + ", " + request.sourceIp())
+                .map(earlier -> endsWithAddress(earlier, request.sourceIp()) ? earlier : earlier + ", " + request.sourceIp())
                 .orElse(request.sourceIp());
         headers.set(HeaderNames.X_FORWARDED_FOR, forwardedFor);
         headers.set(HeaderNames.X_FORWARDED_PROTO, request.scheme());
         request.headers().first(HeaderNames.HOST).ifPresent(host -> headers.set(HeaderNames.X_FORWARDED_HOST, host));
         headers.set(HeaderNames.REQUEST_ID, exchange.requestId());
         return headers.build();
+    }
+
+    /** API Gateway has already appended the caller's address; a second copy would mislead the backend. */
+    private static boolean endsWithAddress(String forwardedFor, String address) {
+        int comma = forwardedFor.lastIndexOf(',');
+        return forwardedFor.substring(comma + 1).strip().equals(address);
     }
 
     private static Headers returnedHeaders(HttpHeaders received) {

@@ -1,0 +1,77 @@
+package dev.tollgate.aws;
+
+import dev.tollgate.Gateway;
+import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+
+/**
+ * Builds the gateway a Lambda function instance serves, once, from its environment:
+ * <ul>
+ *   <li>{@value #CONFIG}: the configuration file's path; else {@value #BUNDLED_CONFIG} on the classpath;</li>
+ *   <li>{@value #COUNTERS_TABLE}: the DynamoDB table of quota counters (default {@value #DEFAULT_COUNTERS_TABLE});</li>
+ *   <li>{@code AWS_REGION} and the credentials Lambda puts in the environment;</li>
+ *   <li>{@value #DYNAMODB_ENDPOINT}: another DynamoDB endpoint, for testing.</li>
+ * </ul>
+ * A bad configuration fails here, at cold start, never on a request.
+ */
+public final class AwsGateway {
+
+    public static final String CONFIG = "TOLLGATE_CONFIG";
+    public static final String COUNTERS_TABLE = "TOLLGATE_COUNTERS_TABLE";
+    public static final String DYNAMODB_ENDPOINT = "TOLLGATE_DYNAMODB_ENDPOINT";
+    public static final String BUNDLED_CONFIG = "tollgate.yaml";
+    public static final String DEFAULT_COUNTERS_TABLE = "tollgate-counters";
+
+    private AwsGateway() {
+    }
+
+    /** The gateway of this function instance, built on first use from the process environment. */
+    public static Gateway instance() {
+        return Instance.GATEWAY;
+    }
+
+    public static Gateway fromEnvironment(Map<String, String> env) {
+        GatewayConfig config = env.containsKey(CONFIG)
+                ? ConfigLoader.load(Path.of(env.get(CONFIG)))
+                : ConfigLoader.loadResource(BUNDLED_CONFIG);
+        return create(config, dynamoDb(env), env.getOrDefault(COUNTERS_TABLE, DEFAULT_COUNTERS_TABLE));
+    }
+
+    /** The gateway over a configuration and a DynamoDB client; the local runner builds it this way too. */
+    public static Gateway create(GatewayConfig config, DynamoDbClient dynamo, String countersTable) {
+        return Gateway.builder()
+                .config(config)
+                .counters(new DynamoDbCounterStore(dynamo, countersTable))
+                .keys(new ConfigKeyStore(config.apiKeys()))
+                .build();
+    }
+
+    /**
+     * The url-connection HTTP client and environment credentials: the fastest start of the options
+     * measured (see README, cold start), and nothing a Lambda function does not have.
+     */
+    static DynamoDbClient dynamoDb(Map<String, String> env) {
+        DynamoDbClientBuilder builder = DynamoDbClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
+                .region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")));
+        if (env.containsKey(DYNAMODB_ENDPOINT)) {
+            builder.endpointOverride(URI.create(env.get(DYNAMODB_ENDPOINT)));
+        }
+        return builder.build();
+    }
+
+    /** Holds the instance; initialised in the function's init phase, when the handler class loads. */
+    private static final class Instance {
+        static final Gateway GATEWAY = fromEnvironment(System.getenv());
+    }
+}

@@ -1,0 +1,195 @@
+package dev.tollgate.aws.local;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * An API Gateway HTTP API on 127.0.0.1: each stage under its own path prefix, as the invoke URL
+ * has it ({@code /dev/orders}). Every request becomes a payload-2.0 event with that stage's
+ * variables and goes to the Lambda handler, called concurrently as warm instances would be.
+ */
+final class ApiGatewayEmulator implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(ApiGatewayEmulator.class.getName());
+    private static final DateTimeFormatter REQUEST_TIME =
+            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final int THREADS = 64;
+    private static final int BACKLOG = 1024;
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Map<String, Map<String, String>> stageVariables;
+    private final RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler;
+
+    private ApiGatewayEmulator(HttpServer server, ExecutorService executor, Map<String, Map<String, String>> stageVariables,
+                               RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
+        this.server = server;
+        this.executor = executor;
+        this.stageVariables = stageVariables;
+        this.handler = handler;
+    }
+
+    static ApiGatewayEmulator start(int port, Map<String, Map<String, String>> stageVariables,
+                                    RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) throws IOException {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), BACKLOG);
+        } catch (IOException e) {
+            throw new IOException("cannot listen on 127.0.0.1:" + port + " (" + e.getMessage()
+                    + "); choose another port with --port", e);
+        }
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
+            Thread thread = new Thread(r, "api-gateway-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        ApiGatewayEmulator emulator = new ApiGatewayEmulator(server, executor, Map.copyOf(stageVariables), handler);
+        server.createContext("/", emulator::serve);
+        server.setExecutor(executor);
+        server.start();
+        return emulator;
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String rawPath = exchange.getRequestURI().getRawPath();
+            String stage = stageOf(rawPath);
+            if (stage == null) {
+                // What API Gateway answers for a stage that does not exist.
+                send(exchange, 404, Map.of("content-type", "application/json"), List.of(),
+                        "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            APIGatewayV2HTTPResponse response = handler.handleRequest(event(exchange, stage), new LocalContext());
+            byte[] body = response.getBody() == null ? new byte[0]
+                    : response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody())
+                    : response.getBody().getBytes(StandardCharsets.UTF_8);
+            send(exchange, response.getStatusCode(), response.getHeaders(), response.getCookies(), body);
+        } catch (RuntimeException e) {
+            // What API Gateway answers when the function itself fails.
+            LOG.log(Level.SEVERE, "the handler failed", e);
+            send(exchange, 500, Map.of("content-type", "application/json"), List.of(),
+                    "{\"message\":\"Internal Server Error\"}".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private String stageOf(String rawPath) {
+        int end = rawPath.indexOf('/', 1);
+        String first = end < 0 ? rawPath.substring(1) : rawPath.substring(1, end);
+        return stageVariables.containsKey(first) ? first : null;
+    }
+
+    private APIGatewayV2HTTPEvent event(HttpExchange exchange, String stage) throws IOException {
+        Map<String, String> headers = new HashMap<>();
+        List<String> cookies = new ArrayList<>();
+        exchange.getRequestHeaders().forEach((name, values) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.equals("cookie")) {
+                for (String value : values) {
+                    for (String cookie : value.split(";")) {
+                        if (!cookie.isBlank()) {
+                            cookies.add(cookie.strip());
+                        }
+                    }
+                }
+            } else {
+                headers.put(lower, String.join(",", values));
+            }
+        });
+        String sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
+        headers.merge("x-forwarded-for", sourceIp, (earlier, ip) -> earlier + ", " + ip);
+        headers.put("x-forwarded-proto", "http");
+        headers.put("x-forwarded-port", Integer.toString(port()));
+
+        byte[] bytes = exchange.getRequestBody().readAllBytes();
+        boolean text = isText(headers.getOrDefault("content-type", ""));
+        Instant now = Instant.now();
+        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+        return APIGatewayV2HTTPEvent.builder()
+                .withVersion("2.0")
+                .withRouteKey("$default")
+                .withRawPath(exchange.getRequestURI().getRawPath())
+                .withRawQueryString(exchange.getRequestURI().getRawQuery() == null ? "" : exchange.getRequestURI().getRawQuery())
+                .withHeaders(headers)
+                .withCookies(cookies.isEmpty() ? null : cookies)
+                .withStageVariables(stageVariables.get(stage))
+                .withBody(bytes.length == 0 ? null
+                        : text ? new String(bytes, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(bytes))
+                .withIsBase64Encoded(bytes.length > 0 && !text)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withStage(stage)
+                        .withRouteKey("$default")
+                        .withRequestId(UUID.randomUUID().toString())
+                        .withAccountId("000000000000")
+                        .withApiId("local")
+                        .withDomainName(headers.getOrDefault("host", "127.0.0.1:" + port()))
+                        .withDomainPrefix("local")
+                        .withTime(REQUEST_TIME.format(now))
+                        .withTimeEpoch(now.toEpochMilli())
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                                .withMethod(method)
+                                .withPath(exchange.getRequestURI().getRawPath())
+                                .withProtocol(exchange.getProtocol())
+                                .withSourceIp(sourceIp)
+                                .withUserAgent(headers.getOrDefault("user-agent", ""))
+                                .build())
+                        .build())
+                .build();
+    }
+
+    private static boolean isText(String contentType) {
+        String type = contentType.toLowerCase(Locale.ROOT);
+        return type.isEmpty() || type.startsWith("text/") || type.contains("json") || type.contains("xml")
+                || type.contains("javascript") || type.contains("x-www-form-urlencoded");
+    }
+
+    private static void send(HttpExchange exchange, int status, Map<String, String> headers, List<String> cookies,
+                             byte[] body) throws IOException {
+        if (headers != null) {
+            headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+        }
+        if (cookies != null) {
+            cookies.forEach(cookie -> exchange.getResponseHeaders().add("set-cookie", cookie));
+        }
+        boolean noBody = body.length == 0 || exchange.getRequestMethod().equalsIgnoreCase("HEAD");
+        exchange.sendResponseHeaders(status, noBody ? -1 : body.length);
+        if (!noBody) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.tollgate.aws.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A demo container service on 127.0.0.1, standing in for a service behind an internal NLB. It
+ * answers JSON that says which service and stage served the request and what the gateway sent.
+ */
+final class DemoBackend implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final String service;
+    private final String stage;
+
+    private DemoBackend(HttpServer server, ExecutorService executor, String service, String stage) {
+        this.server = server;
+        this.executor = executor;
+        this.service = service;
+        this.stage = stage;
+    }
+
+    static DemoBackend start(int port, String service, String stage) throws IOException {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
+        } catch (IOException e) {
+            throw new IOException("the demo " + service + " service of stage " + stage + " cannot listen on 127.0.0.1:"
+                    + port + " (" + e.getMessage() + ")", e);
+        }
+        ExecutorService executor = Executors.newFixedThreadPool(16, r -> {
+            Thread thread = new Thread(r, "demo-" + service + "-" + stage);
+            thread.setDaemon(true);
+            return thread;
+        });
+        DemoBackend backend = new DemoBackend(server, executor, service, stage);
+        server.createContext("/", backend::serve);
+        server.setExecutor(executor);
+        server.start();
+        return backend;
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] received = exchange.getRequestBody().readAllBytes();
+            ObjectNode body = JSON.createObjectNode()
+                    .put("service", service)
+                    .put("stage", stage)
+                    .put("method", exchange.getRequestMethod())
+                    .put("path", exchange.getRequestURI().getRawPath())
+                    .put("query", exchange.getRequestURI().getRawQuery())
+                    .put("requestId", exchange.getRequestHeaders().getFirst("x-request-id"));
+            body.putObject("forwarded")
+                    .put("for", exchange.getRequestHeaders().getFirst("x-forwarded-for"))
+                    .put("proto", exchange.getRequestHeaders().getFirst("x-forwarded-proto"))
+                    .put("host", exchange.getRequestHeaders().getFirst("x-forwarded-host"));
+            if (received.length > 0) {
+                body.put("received", new String(received, StandardCharsets.UTF_8));
+            }
+            byte[] bytes = JSON.writeValueAsBytes(body);
+            exchange.getResponseHeaders().set("content-type", "application/json");
+            int status = exchange.getRequestMethod().equals("POST") ? 201 : 200;
+            exchange.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

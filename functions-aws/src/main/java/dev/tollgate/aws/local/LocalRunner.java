@@ -1,0 +1,217 @@
+package dev.tollgate.aws.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tollgate.aws.AwsGateway;
+import dev.tollgate.aws.DynamoDbCounterStore;
+import dev.tollgate.aws.HttpApiHandler;
+import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.config.StageConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * {@code ./tollgate local}: the real Lambda handler behind an emulated API Gateway, DynamoDB Local
+ * holding the counters, and a demo service for each stage variable that names a loopback URL.
+ * Everything listens on 127.0.0.1 only. Tests start it in-process on free ports.
+ */
+public final class LocalRunner implements AutoCloseable {
+
+    private final Options options;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Map<String, Map<String, String>> stageVariables = new LinkedHashMap<>();
+    private final List<DemoKey> demoKeys;
+    private ApiGatewayEmulator apiGateway;
+    private LocalDynamoDb dynamoDb;
+    private DynamoDbClient dynamoClient;
+
+    /**
+     * How to run.
+     *
+     * @param config         the configuration file
+     * @param port           the API Gateway port (0: any free port)
+     * @param dynamoDbPort   DynamoDB Local's port (0: any free port)
+     * @param overrides      stage variables that replace the file's, by stage then name
+     * @param demoBackends   whether to start demo services on the loopback URLs stage variables name
+     * @param countersTable  the counters table to create in DynamoDB Local
+     */
+    public record Options(Path config, int port, int dynamoDbPort, Map<String, Map<String, String>> overrides,
+                          boolean demoBackends, String countersTable) {
+
+        public static final int DEFAULT_PORT = 8080;
+        public static final int DEFAULT_DYNAMODB_PORT = 8000;
+
+        public Options {
+            overrides = Map.copyOf(overrides);
+        }
+
+        public static Options defaults(Path config) {
+            return new Options(config, DEFAULT_PORT, DEFAULT_DYNAMODB_PORT, Map.of(), true,
+                    AwsGateway.DEFAULT_COUNTERS_TABLE);
+        }
+    }
+
+    /**
+     * A key written in plain text in the configuration, printed for the user to try.
+     *
+     * @param value the key
+     * @param stage its stage
+     * @param plan  its plan
+     */
+    public record DemoKey(String value, String stage, String plan) {
+    }
+
+    private LocalRunner(Options options, List<DemoKey> demoKeys) {
+        this.options = options;
+        this.demoKeys = demoKeys;
+    }
+
+    /** Starts everything, or stops what it started and throws. */
+    public static LocalRunner start(Options options) throws Exception {
+        GatewayConfig config = ConfigLoader.load(options.config());
+        LocalRunner runner = new LocalRunner(options, demoKeys(options.config()));
+        try {
+            runner.startAll(config);
+            return runner;
+        } catch (Exception | Error e) {
+            runner.close();
+            throw e;
+        }
+    }
+
+    private void startAll(GatewayConfig config) throws Exception {
+        for (StageConfig stage : config.stages().values()) {
+            stageVariables.put(stage.name(), new LinkedHashMap<>(stage.variables()));
+        }
+        options.overrides().forEach((stage, variables) -> {
+            Map<String, String> current = stageVariables.get(stage);
+            if (current == null) {
+                throw new IllegalArgumentException("--stage-var names stage " + stage
+                        + ", which the configuration does not define (expected one of: "
+                        + String.join(", ", stageVariables.keySet()) + ")");
+            }
+            current.putAll(variables);
+        });
+        if (options.demoBackends()) {
+            startDemoBackends(config);
+        }
+        dynamoDb = LocalDynamoDb.start(options.dynamoDbPort());
+        started.add(dynamoDb);
+        dynamoClient = dynamoDb.client();
+        started.add(dynamoClient);
+        dynamoClient.createTable(DynamoDbCounterStore.tableDefinition(options.countersTable()));
+        HttpApiHandler handler = new HttpApiHandler(AwsGateway.create(config, dynamoClient, options.countersTable()));
+        apiGateway = ApiGatewayEmulator.start(options.port(), stageVariables, handler);
+        started.add(apiGateway);
+    }
+
+    /** One demo service per stage variable that routes use and that names a loopback URL. */
+    private void startDemoBackends(GatewayConfig config) throws IOException {
+        Set<String> variables = config.routes().stream()
+                .flatMap(route -> route.backend().variable().stream())
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+        for (String variable : variables) {
+            for (Map.Entry<String, Map<String, String>> stage : stageVariables.entrySet()) {
+                String value = stage.getValue().get(variable);
+                URI uri = value == null ? null : URI.create(value);
+                if (uri == null || !"http".equals(uri.getScheme()) || !isLoopback(uri.getHost())) {
+                    continue;
+                }
+                DemoBackend backend = DemoBackend.start(Math.max(uri.getPort(), 0), serviceName(variable), stage.getKey());
+                started.add(backend);
+                stage.getValue().put(variable, "http://127.0.0.1:" + backend.port());
+            }
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        return "127.0.0.1".equals(host) || "localhost".equals(host);
+    }
+
+    /** {@code ordersBackend} → {@code orders}. */
+    static String serviceName(String variable) {
+        String name = variable.endsWith("Backend") && variable.length() > "Backend".length()
+                ? variable.substring(0, variable.length() - "Backend".length()) : variable;
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    private static List<DemoKey> demoKeys(Path config) throws IOException {
+        JsonNode keys = new ObjectMapper(new YAMLFactory()).readTree(config.toFile()).path("apiKeys");
+        List<DemoKey> found = new ArrayList<>();
+        for (JsonNode key : keys) {
+            if (key.path("value").isTextual()) {
+                found.add(new DemoKey(key.path("value").asText(), key.path("stage").asText(), key.path("plan").asText()));
+            }
+        }
+        return found;
+    }
+
+    public int port() {
+        return apiGateway.port();
+    }
+
+    public int dynamoDbPort() {
+        return dynamoDb.port();
+    }
+
+    /** The stage variables each stage's requests carry, after overrides and demo ports. */
+    public Map<String, Map<String, String>> stageVariables() {
+        return stageVariables;
+    }
+
+    public List<DemoKey> demoKeys() {
+        return demoKeys;
+    }
+
+    /** What the user reads once everything is up. */
+    public String banner() {
+        StringBuilder text = new StringBuilder();
+        String base = "http://127.0.0.1:" + port();
+        text.append("Tollgate is running locally (").append(options.config()).append(")\n\n");
+        text.append("  API Gateway (HTTP API)  ").append(base).append("/{stage}/...\n");
+        stageVariables.forEach((stage, variables) -> {
+            text.append("    stage ").append(stage).append("  ").append(base).append('/').append(stage).append('\n');
+            variables.forEach((name, value) -> text.append("      ").append(name).append(" = ").append(value).append('\n'));
+        });
+        text.append("  DynamoDB Local          ").append(dynamoDb.endpoint())
+                .append("  (table ").append(options.countersTable()).append(")\n\n");
+        if (!demoKeys.isEmpty()) {
+            text.append("  Demo keys:\n");
+            for (DemoKey key : demoKeys) {
+                text.append("    ").append(key.value()).append("  stage ").append(key.stage())
+                        .append(", plan ").append(key.plan()).append('\n');
+            }
+            DemoKey first = demoKeys.get(0);
+            text.append("\n  Try:\n    curl -i -H 'x-api-key: ").append(first.value()).append("' ")
+                    .append(base).append('/').append(first.stage()).append("/orders\n");
+            text.append("    curl -s -H 'x-api-key: ").append(first.value()).append("' ")
+                    .append(base).append('/').append(first.stage()).append("/_tollgate/usage\n");
+        }
+        text.append("\nPress Ctrl-C to stop.\n");
+        return text.toString();
+    }
+
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                System.err.println("tollgate: stopping " + started.get(i).getClass().getSimpleName() + " failed: " + e);
+            }
+        }
+        started.clear();
+    }
+}
