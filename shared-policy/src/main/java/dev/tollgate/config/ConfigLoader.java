@@ -77,6 +77,9 @@ public final class ConfigLoader {
 
     public static GatewayConfig parse(String text, String source) {
         YamlDocument document = YamlDocument.parse(text, source);
+        if (!document.readable()) {
+            throw new ConfigException(document.syntaxProblems());
+        }
         Reader reader = new Reader(document, source);
         GatewayConfig config = reader.read();
         List<ConfigProblem> problems = new ArrayList<>(document.syntaxProblems());
@@ -107,7 +110,9 @@ public final class ConfigLoader {
             unknownFields(root, "", TOP_LEVEL);
             Map<String, StageConfig> stages = stages(root.path("stages"));
             Map<String, PlanConfig> plans = plans(root.path("plans"));
-            List<ApiKeyConfig> keys = apiKeys(root.path("apiKeys"), stages, plans);
+            // A plan with a bad quota is still a plan: keys naming it are not wrong too.
+            Set<String> planNames = root.path("plans").isObject() ? fieldNames(root.path("plans")) : Set.of();
+            List<ApiKeyConfig> keys = apiKeys(root.path("apiKeys"), stages.keySet(), planNames);
             List<RouteConfig> routes = routes(root.path("routes"), stages);
             return new GatewayConfig(stages, plans, keys, routes);
         }
@@ -197,7 +202,7 @@ public final class ConfigLoader {
             return Optional.of(new QuotaConfig(limit.get(), period.get()));
         }
 
-        private List<ApiKeyConfig> apiKeys(JsonNode node, Map<String, StageConfig> stages, Map<String, PlanConfig> plans) {
+        private List<ApiKeyConfig> apiKeys(JsonNode node, Set<String> stages, Set<String> plans) {
             List<ApiKeyConfig> keys = new ArrayList<>();
             if (node.isMissingNode() || node.isNull()) {
                 return keys;
@@ -232,8 +237,8 @@ public final class ConfigLoader {
                 });
                 Optional<String> consumer = name(key.path("consumer"), path + ".consumer",
                         "a consumer name of letters, digits, ., - and _");
-                Optional<String> stage = reference(key.path("stage"), path + ".stage", stages.keySet(), "a stage");
-                Optional<String> plan = reference(key.path("plan"), path + ".plan", plans.keySet(), "a plan");
+                Optional<String> stage = reference(key.path("stage"), path + ".stage", stages, "a stage");
+                Optional<String> plan = reference(key.path("plan"), path + ".plan", plans, "a plan");
                 if (id.isPresent() && hash.isPresent() && consumer.isPresent() && stage.isPresent() && plan.isPresent()) {
                     keys.add(new ApiKeyConfig(id.get(), hash.get(), consumer.get(), stage.get(), plan.get()));
                 }
@@ -456,13 +461,19 @@ public final class ConfigLoader {
             return "empty";
         }
         if (node.isArray()) {
-            return "a list";
+            return node.isEmpty() ? "an empty list" : "a list";
         }
         if (node.isObject()) {
             return "a map";
         }
         String text = node.asText();
         return text.isEmpty() ? "\"\"" : text;
+    }
+
+    private static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new LinkedHashSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     private static List<String> sorted(Set<String> names) {

@@ -25,11 +25,13 @@ final class YamlDocument {
     private final JsonNode root;
     private final Map<String, Integer> lines;
     private final List<ConfigProblem> problems;
+    private final boolean readable;
 
-    private YamlDocument(JsonNode root, Map<String, Integer> lines, List<ConfigProblem> problems) {
+    private YamlDocument(JsonNode root, Map<String, Integer> lines, List<ConfigProblem> problems, boolean readable) {
         this.root = root;
         this.lines = lines;
         this.problems = problems;
+        this.readable = readable;
     }
 
     static YamlDocument parse(String text, String source) {
@@ -38,17 +40,17 @@ final class YamlDocument {
         try (JsonParser parser = YAML.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
-                return new YamlDocument(NODES.objectNode(), lines, problems);
+                return new YamlDocument(NODES.objectNode(), lines, problems, true);
             }
             JsonNode root = read(parser, "", lines, problems, source);
-            return new YamlDocument(root, lines, problems);
+            return new YamlDocument(root, lines, problems, true);
         } catch (IOException e) {
             int line = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe && jpe.getLocation() != null
                     ? jpe.getLocation().getLineNr() : 0;
             String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
                     ? jpe.getOriginalMessage() : e.getMessage();
             problems.add(new ConfigProblem(source, line, "", "not valid YAML: " + firstLine(message)));
-            return new YamlDocument(NODES.objectNode(), lines, problems);
+            return new YamlDocument(NODES.objectNode(), lines, problems, false);
         }
     }
 
@@ -117,16 +119,22 @@ final class YamlDocument {
     int lineOf(String path) {
         String place = path;
         while (true) {
+            if (place.isEmpty()) {
+                // The whole document is no place to point at: a missing section has no line.
+                return 0;
+            }
             Integer line = lines.get(place);
             if (line != null) {
                 return line;
             }
-            if (place.isEmpty()) {
-                return 0;
-            }
             int cut = Math.max(place.lastIndexOf('.'), place.lastIndexOf('['));
             place = cut < 0 ? "" : place.substring(0, cut);
         }
+    }
+
+    /** False when the text is not YAML at all, so that there is no tree worth checking. */
+    boolean readable() {
+        return readable;
     }
 
     List<ConfigProblem> syntaxProblems() {

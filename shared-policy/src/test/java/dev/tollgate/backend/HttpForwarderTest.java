@@ -1,0 +1,90 @@
+package dev.tollgate.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tollgate.http.GatewayRequest;
+import dev.tollgate.http.GatewayResponse;
+import dev.tollgate.http.Headers;
+import dev.tollgate.pipeline.Exchange;
+import dev.tollgate.policy.route.RouteConfig;
+import dev.tollgate.problem.BackendTimeoutException;
+import dev.tollgate.problem.BackendUnavailableException;
+import dev.tollgate.testing.TestBackend;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class HttpForwarderTest {
+
+    private final HttpForwarder forwarder = new HttpForwarder(HttpForwarder.defaultClient(Duration.ofSeconds(2)));
+
+    @Test
+    void aRefusedConnection_isBadGateway() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+
+        assertThatThrownBy(() -> forwarder.forward(exchange("GET"), route("http://127.0.0.1:" + closedPort, Duration.ofSeconds(2))))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessage("The backend could not be reached.");
+    }
+
+    @Test
+    void noAnswerWithinTheTimeout_isGatewayTimeout() {
+        try (TestBackend slow = new TestBackend().holdAnswers()) {
+            assertThatThrownBy(() -> forwarder.forward(exchange("GET"), route(slow.url(), Duration.ofMillis(200))))
+                    .isInstanceOf(BackendTimeoutException.class)
+                    .hasMessage("The backend did not answer within 200 ms.");
+        }
+    }
+
+    @Test
+    void hopByHopHeaders_stayBehind_bothWays() {
+        try (TestBackend backend = new TestBackend()) {
+            GatewayResponse response = forwarder.forward(exchange("GET"), route(backend.url() + "/base/", Duration.ofSeconds(5)));
+
+            TestBackend.Received received = backend.received().get(0);
+            assertThat(received.pathAndQuery()).isEqualTo("/base/orders?a=1&b=2");
+            assertThat(received.header("proxy-authorization")).isNull();
+            assertThat(received.header("te")).isNull();
+            assertThat(received.header("x-custom")).isEqualTo("kept");
+            assertThat(response.headers().contains("connection")).isFalse();
+            assertThat(response.headers().first("x-backend")).contains("test");
+        }
+    }
+
+    @Test
+    void aMissingStageVariable_isBadGateway_namingIt() {
+        RouteConfig route = new RouteConfig("/orders", Set.of("GET"),
+                BackendTarget.parse("${stageVariables.nowhere}").orElseThrow(), Duration.ofSeconds(1));
+
+        assertThatThrownBy(() -> forwarder.forward(exchange("GET"), route))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessage("Stage dev has no usable backend for ${stageVariables.nowhere}; set the stage variable to an http(s) URL.");
+    }
+
+    @Test
+    void targets_joinTheBasePathAndTheRequestPath() {
+        GatewayRequest request = exchange("GET").request();
+        assertThat(HttpForwarder.target(URI.create("http://h:1"), request)).isEqualTo(URI.create("http://h:1/orders?a=1&b=2"));
+        assertThat(HttpForwarder.target(URI.create("https://h/v1/"), request)).isEqualTo(URI.create("https://h/v1/orders?a=1&b=2"));
+    }
+
+    private static RouteConfig route(String backend, Duration timeout) {
+        return new RouteConfig("/orders", Set.of("GET"), BackendTarget.parse(backend).orElseThrow(), timeout);
+    }
+
+    private static Exchange exchange(String method) {
+        Exchange exchange = new Exchange(new GatewayRequest(method, "/orders", "a=1&b=2",
+                Headers.builder().set("proxy-authorization", "secret").set("te", "trailers").set("x-custom", "kept").build(),
+                null, "192.0.2.1", "https", "dev", Map.of()), Instant.EPOCH);
+        exchange.requestId("r-1");
+        return exchange;
+    }
+}

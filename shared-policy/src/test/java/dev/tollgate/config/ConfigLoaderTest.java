@@ -1,0 +1,178 @@
+package dev.tollgate.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tollgate.policy.auth.apikey.ApiKeyHash;
+import dev.tollgate.policy.quota.QuotaPeriod;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+    static final String VALID = """
+            stages:
+              dev:
+                variables:
+                  ordersBackend: http://127.0.0.1:9101
+              prod:
+                variables:
+                  ordersBackend: https://orders.internal:8443/base
+            plans:
+              developer:
+                quota: {limit: 10000, period: day}
+            apiKeys:
+              - id: k1
+                value: demo-dev-key
+                consumer: alice
+                stage: dev
+                plan: developer
+              - id: k2
+                sha256: %s
+                consumer: bob
+                stage: prod
+                plan: developer
+            routes:
+              - path: /orders
+                methods: [GET, post]
+                backend: ${stageVariables.ordersBackend}
+              - path: /orders/{id}
+                methods: [GET]
+                backend: http://fixed.internal:8080
+                timeout: 250ms
+            """.formatted(ApiKeyHash.sha256Hex("bob-secret-key"));
+
+    @Test
+    void validFile_isReadIntoTheModel() {
+        GatewayConfig config = ConfigLoader.parse(VALID, "t.yaml");
+
+        assertThat(config.stages().keySet()).containsExactly("dev", "prod");
+        assertThat(config.stage("prod").orElseThrow().variables())
+                .containsEntry("ordersBackend", "https://orders.internal:8443/base");
+        assertThat(config.plan("developer").orElseThrow().quota().limit()).isEqualTo(10000);
+        assertThat(config.plan("developer").orElseThrow().quota().period()).isEqualTo(QuotaPeriod.DAY);
+        assertThat(config.apiKeys()).hasSize(2);
+        assertThat(config.apiKeys().get(0).sha256()).isEqualTo(ApiKeyHash.sha256Hex("demo-dev-key"));
+        assertThat(config.apiKeys().get(1).sha256()).isEqualTo(ApiKeyHash.sha256Hex("bob-secret-key"));
+        assertThat(config.routes().get(0).methods()).isEqualTo(Set.of("GET", "POST"));
+        assertThat(config.routes().get(0).timeout()).isEqualTo(Duration.ofSeconds(29));
+        assertThat(config.routes().get(1).timeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.routes().get(0).backend().resolve(Map.of("ordersBackend", "http://x:1")))
+                .contains(URI.create("http://x:1"));
+    }
+
+    @Test
+    void theShippedExample_isValid() {
+        GatewayConfig config = ConfigLoader.load(java.nio.file.Path.of("..", "examples", "tollgate.yaml"));
+
+        assertThat(config.stages()).containsOnlyKeys("dev", "prod");
+        assertThat(config.plan("developer").orElseThrow().quota().limit()).isEqualTo(10_000);
+        assertThat(config.plan("trial").orElseThrow().quota().limit()).isEqualTo(100);
+        assertThat(config.plan("trial").orElseThrow().quota().period()).isEqualTo(QuotaPeriod.HOUR);
+    }
+
+    @Test
+    void everyProblem_isNamedWithLinePathValueAndExpectation() {
+        String text = VALID
+                .replace("ordersBackend: https://orders.internal:8443/base", "ordersBackend: ftp://orders")
+                .replace("{limit: 10000, period: day}", "{limit: -5, period: fortnight}")
+                .replace("    stage: prod\n", "    stage: staging\n")
+                .replace("timeout: 250ms", "timeout: 90s")
+                .replace("backend: http://fixed.internal:8080", "backend: orders.internal");
+
+        assertThatThrownBy(() -> ConfigLoader.parse(text, "t.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(messages(e)).containsExactly(
+                        "t.yaml:10: plans.developer.quota.limit: -5 (expected: a whole number > 0)",
+                        "t.yaml:10: plans.developer.quota.period: fortnight (expected: one of hour, day, week, month)",
+                        "t.yaml:20: apiKeys[1].stage: staging (expected: a stage defined in this file: dev, prod)",
+                        "t.yaml:7: stages.prod.variables.ordersBackend: ftp://orders (expected: an http(s) base URL,"
+                                + " since routes[0].backend sends requests there)",
+                        "t.yaml:28: routes[1].backend: orders.internal (expected: an http(s) base URL such as"
+                                + " http://orders.internal:8080, or ${stageVariables.NAME})",
+                        "t.yaml:29: routes[1].timeout: 90s (expected: a duration from 1ms to 30s, such as 500ms or 10s)"));
+    }
+
+    @Test
+    void aVariableSomeStageLacks_isAProblemOfTheRoute() {
+        String text = VALID.replace("      ordersBackend: http://127.0.0.1:9101\n", "      other: http://127.0.0.1:1\n");
+
+        assertThatThrownBy(() -> ConfigLoader.parse(text, "t.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(messages(e)).containsExactly(
+                        "t.yaml:25: routes[0].backend: ${stageVariables.ordersBackend} (expected: a variable every"
+                                + " stage defines; stage dev does not define ordersBackend)"));
+    }
+
+    @Test
+    void unknownFields_duplicateKeys_andUnknownReferences_areProblems() {
+        String text = VALID
+                .replace("plans:\n", "plan:\n  x: 1\nplans:\n")
+                .replace("    plan: developer\n  - id: k2", "    plan: gold\n  - id: k2")
+                .replace("    methods: [GET]\n", "    methods: [GET]\n    methods: [PUT]\n");
+
+        assertThatThrownBy(() -> ConfigLoader.parse(text, "t.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(messages(e)).containsExactly(
+                        "t.yaml:30: routes[1].methods: duplicate key (expected: each key once)",
+                        "t.yaml:8: plan: unknown field (expected one of: apiKeys, plans, routes, stages)",
+                        "t.yaml:18: apiKeys[0].plan: gold (expected: a plan defined in this file: developer)"));
+    }
+
+    @Test
+    void keys_needExactlyOneOfValueOrSha256_andAreUnique() {
+        String text = VALID
+                .replace("    value: demo-dev-key\n", "")
+                .replace("- id: k2\n", "- id: k1\n");
+
+        assertThatThrownBy(() -> ConfigLoader.parse(text, "t.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(messages(e)).containsExactly(
+                        "t.yaml:12: apiKeys[0]: neither value nor sha256 (expected: exactly one: the key itself as"
+                                + " value, or its SHA-256 as sha256)",
+                        "t.yaml:16: apiKeys[1].id: k1 (expected: an id no other key has; apiKeys[0] has it)"));
+    }
+
+    @Test
+    void routes_withTheSameMethodAndPathShape_conflict() {
+        String text = VALID.replace("  - path: /orders/{id}\n    methods: [GET]",
+                "  - path: /orders/{orderId}\n    methods: [GET]\n    backend: http://a:1\n  - path: /orders/{id}\n    methods: [GET]");
+
+        assertThatThrownBy(() -> ConfigLoader.parse(text, "t.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(messages(e)).containsExactly(
+                        "t.yaml:29: routes[2]: GET /orders/{id} (expected: a method and path no other route has;"
+                                + " routes[1] has it)"));
+    }
+
+    @Test
+    void missingSections_andBadPaths_areNamed() {
+        assertThatThrownBy(() -> ConfigLoader.parse("routes:\n  - path: orders\n    methods: []\n    backend: http://a:1\n", "t.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(messages(e)).containsExactly(
+                        "t.yaml: stages: missing (expected: a map of stage names (such as dev, prod) to their variables)",
+                        "t.yaml: plans: missing (expected: a map of plan names to their quotas)",
+                        "t.yaml:2: routes[0].path: orders (expected: a path such as /orders/{id}: starts with /,"
+                                + " segments of letters, digits, - . _ ~ or a {name})",
+                        "t.yaml:3: routes[0].methods: an empty list (expected: a list of methods from DELETE, GET, HEAD,"
+                                + " OPTIONS, PATCH, POST, PUT)"));
+    }
+
+    @Test
+    void brokenYaml_isNamedWithItsLine() {
+        assertThatThrownBy(() -> ConfigLoader.parse("stages:\n  dev: [\n", "t.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).hasSize(1);
+                    assertThat(e.problems().get(0).toString()).startsWith("t.yaml:2: not valid YAML: ");
+                });
+    }
+
+    @Test
+    void aMissingFile_isAProblemNotACrash() {
+        assertThatThrownBy(() -> ConfigLoader.load(java.nio.file.Path.of("no-such-file.yaml")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(messages(e).get(0))
+                        .startsWith("no-such-file.yaml: cannot be read: "));
+    }
+
+    private static List<String> messages(ConfigException e) {
+        return e.problems().stream().map(ConfigProblem::toString).toList();
+    }
+}
