@@ -1,0 +1,113 @@
+package dev.tollgate.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tollgate.policy.quota.CounterStore.Acquisition;
+import dev.tollgate.problem.CounterStoreException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
+import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
+
+/** The counter store against DynamoDB Local, in-process. */
+class DynamoDbCounterStoreTest {
+
+    private static final String TABLE = "counters";
+    /** Counters expire in the real future: DynamoDB Local's TTL sweep would delete past ones. */
+    private static final Instant EXPIRES = Instant.now().plus(Duration.ofDays(1));
+
+    private static AmazonDynamoDBLocal dynamoDbLocal;
+    private static DynamoDbClient dynamo;
+    private static DynamoDbCounterStore store;
+
+    @BeforeAll
+    static void startDynamoDbLocal() {
+        dynamoDbLocal = DynamoDBEmbedded.create(true);
+        dynamo = dynamoDbLocal.dynamoDbClient();
+        dynamo.createTable(DynamoDbCounterStore.tableDefinition(TABLE));
+        store = new DynamoDbCounterStore(dynamo, TABLE);
+    }
+
+    @AfterAll
+    static void stopDynamoDbLocal() {
+        dynamo.close();
+        dynamoDbLocal.shutdown();
+    }
+
+    @Test
+    void counts_upToTheLimit_thenRefuses_reportingTheCount() {
+        assertThat(store.tryAcquire("c-limit", 2, EXPIRES)).isEqualTo(new Acquisition(true, 1));
+        assertThat(store.tryAcquire("c-limit", 2, EXPIRES)).isEqualTo(new Acquisition(true, 2));
+        assertThat(store.tryAcquire("c-limit", 2, EXPIRES)).isEqualTo(new Acquisition(false, 2));
+        assertThat(store.used("c-limit")).isEqualTo(2);
+    }
+
+    @Test
+    void anUnwrittenCounter_hasNoUses() {
+        assertThat(store.used("never-written")).isZero();
+    }
+
+    @Test
+    void items_carryTheirExpiry_forTtl() {
+        store.tryAcquire("c-ttl", 5, EXPIRES);
+
+        var item = dynamo.getItem(get -> get.tableName(TABLE)
+                .key(java.util.Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("c-ttl"))))
+                .item();
+        assertThat(item.get("expiresAt").n()).isEqualTo(Long.toString(EXPIRES.getEpochSecond()));
+    }
+
+    @Test
+    void quota_isNeverExceeded_underConcurrentCallers() throws Exception {
+        int callers = 16;
+        int attempts = 120;
+        long limit = 50;
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < attempts; i++) {
+                Callable<Boolean> call = () -> {
+                    start.await();
+                    return store.tryAcquire("c-concurrent", limit, EXPIRES).granted();
+                };
+                results.add(pool.submit(call));
+            }
+            start.countDown();
+            long granted = 0;
+            for (Future<Boolean> result : results) {
+                granted += result.get(60, TimeUnit.SECONDS) ? 1 : 0;
+            }
+
+            assertThat(granted).isEqualTo(limit);
+            assertThat(store.used("c-concurrent")).isEqualTo(limit);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aStoreFailure_becomesTheGatewaysOwnException() {
+        DynamoDbCounterStore missingTable = new DynamoDbCounterStore(dynamo, "no-such-table");
+
+        assertThatThrownBy(() -> missingTable.tryAcquire("c", 1, EXPIRES))
+                .isInstanceOf(CounterStoreException.class)
+                .hasMessage("The quota counter could not be updated.");
+        assertThatThrownBy(() -> missingTable.used("c"))
+                .isInstanceOf(CounterStoreException.class)
+                .hasMessage("The quota counter could not be read.");
+    }
+}
