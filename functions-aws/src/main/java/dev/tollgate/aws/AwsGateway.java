@@ -6,6 +6,7 @@ import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -43,13 +44,14 @@ public final class AwsGateway {
         GatewayConfig config = env.containsKey(CONFIG)
                 ? ConfigLoader.load(Path.of(env.get(CONFIG)))
                 : ConfigLoader.loadResource(BUNDLED_CONFIG);
-        return create(config, dynamoDb(env), env.getOrDefault(COUNTERS_TABLE, DEFAULT_COUNTERS_TABLE));
+        return create(config, dynamoDb(env), env.getOrDefault(COUNTERS_TABLE, DEFAULT_COUNTERS_TABLE), Clock.systemUTC());
     }
 
     /** The gateway over a configuration and a DynamoDB client; the local runner builds it this way too. */
-    public static Gateway create(GatewayConfig config, DynamoDbClient dynamo, String countersTable) {
+    public static Gateway create(GatewayConfig config, DynamoDbClient dynamo, String countersTable, Clock clock) {
         return Gateway.builder()
                 .config(config)
+                .clock(clock)
                 .counters(new DynamoDbCounterStore(dynamo, countersTable))
                 .keys(new ConfigKeyStore(config.apiKeys()))
                 .build();

@@ -12,6 +12,7 @@ import dev.tollgate.config.StageConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -46,9 +47,10 @@ public final class LocalRunner implements AutoCloseable {
      * @param overrides      stage variables that replace the file's, by stage then name
      * @param demoBackends   whether to start demo services on the loopback URLs stage variables name
      * @param countersTable  the counters table to create in DynamoDB Local
+     * @param clock          the gateway's clock; tests fix it so that a quota window cannot end mid-test
      */
     public record Options(Path config, int port, int dynamoDbPort, Map<String, Map<String, String>> overrides,
-                          boolean demoBackends, String countersTable) {
+                          boolean demoBackends, String countersTable, Clock clock) {
 
         public static final int DEFAULT_PORT = 8080;
         public static final int DEFAULT_DYNAMODB_PORT = 8000;
@@ -59,7 +61,7 @@ public final class LocalRunner implements AutoCloseable {
 
         public static Options defaults(Path config) {
             return new Options(config, DEFAULT_PORT, DEFAULT_DYNAMODB_PORT, Map.of(), true,
-                    AwsGateway.DEFAULT_COUNTERS_TABLE);
+                    AwsGateway.DEFAULT_COUNTERS_TABLE, Clock.systemUTC());
         }
     }
 
@@ -112,7 +114,7 @@ public final class LocalRunner implements AutoCloseable {
         dynamoClient = dynamoDb.client();
         started.add(dynamoClient);
         dynamoClient.createTable(DynamoDbCounterStore.tableDefinition(options.countersTable()));
-        HttpApiHandler handler = new HttpApiHandler(AwsGateway.create(config, dynamoClient, options.countersTable()));
+        HttpApiHandler handler = new HttpApiHandler(AwsGateway.create(config, dynamoClient, options.countersTable(), options.clock()));
         apiGateway = ApiGatewayEmulator.start(options.port(), stageVariables, handler);
         started.add(apiGateway);
     }

@@ -109,7 +109,7 @@ public final class Main {
         LocalRunner runner;
         try {
             runner = LocalRunner.start(new LocalRunner.Options(config, port, dynamoDbPort, overrides, demoBackends,
-                    dev.tollgate.aws.AwsGateway.DEFAULT_COUNTERS_TABLE));
+                    dev.tollgate.aws.AwsGateway.DEFAULT_COUNTERS_TABLE, java.time.Clock.systemUTC()));
         } catch (ConfigException e) {
             e.problems().forEach(err::println);
             err.println("tollgate: the configuration is not valid; nothing was started");

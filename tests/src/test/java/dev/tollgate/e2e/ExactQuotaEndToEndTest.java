@@ -1,0 +1,61 @@
+package dev.tollgate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The example's trial plan allows 100 requests an hour: exactly 100, however many arrive at once. */
+class ExactQuotaEndToEndTest {
+
+    private static final int CALLERS = 250;
+
+    @Test
+    void quota_isNeverExceeded_under250ConcurrentCallers() throws Exception {
+        try (LocalTollgate tollgate = LocalTollgate.example()) {
+            ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<HttpResponse<String>>> calls = new ArrayList<>();
+                for (int i = 0; i < CALLERS; i++) {
+                    calls.add(pool.submit(() -> {
+                        start.await();
+                        return tollgate.get("/prod/orders", "x-api-key", "demo-prod-key");
+                    }));
+                }
+                start.countDown();
+                List<HttpResponse<String>> responses = new ArrayList<>();
+                for (Future<HttpResponse<String>> call : calls) {
+                    responses.add(call.get(120, TimeUnit.SECONDS));
+                }
+
+                List<HttpResponse<String>> allowed = responses.stream().filter(r -> r.statusCode() == 200).toList();
+                List<HttpResponse<String>> refused = responses.stream().filter(r -> r.statusCode() == 429).toList();
+                assertThat(allowed).hasSize(100);
+                assertThat(refused).hasSize(CALLERS - 100);
+                assertThat(allowed).allSatisfy(r -> assertThat(r.headers().firstValue("ratelimit-limit")).contains("100"));
+                assertThat(allowed.stream().map(r -> r.headers().firstValue("ratelimit-remaining").orElseThrow()).distinct())
+                        .hasSize(100);
+                assertThat(refused).allSatisfy(r -> {
+                    assertThat(r.headers().firstValue("retry-after")).contains("1800");
+                    assertThat(r.headers().firstValue("ratelimit-remaining")).contains("0");
+                    assertThat(r.headers().firstValue("ratelimit-reset")).contains("1800");
+                    assertThat(r.headers().firstValue("content-type")).contains("application/problem+json");
+                });
+            } finally {
+                pool.shutdownNow();
+            }
+
+            HttpResponse<String> usage = tollgate.get("/prod/_tollgate/usage", "x-api-key", "demo-prod-key");
+            assertThat(LocalTollgate.json(usage).path("quota").path("remaining").asLong()).isZero();
+            assertThat(LocalTollgate.json(usage).path("quota").path("used").asLong()).isEqualTo(100);
+        }
+    }
+}
