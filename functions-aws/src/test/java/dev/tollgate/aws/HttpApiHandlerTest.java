@@ -13,7 +13,6 @@ import dev.tollgate.http.Headers;
 import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
 import dev.tollgate.testing.InMemoryCounterStore;
 import dev.tollgate.testing.TestBackend;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -125,9 +124,5 @@ class HttpApiHandlerTest {
                         .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
                                 .withMethod(method).withPath(rawPath).withSourceIp("198.51.100.7").build())
                         .build());
-    }
-
-    static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

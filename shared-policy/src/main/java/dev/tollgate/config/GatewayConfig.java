@@ -2,6 +2,8 @@ package dev.tollgate.config;
 
 import dev.tollgate.policy.auth.apikey.ApiKeyConfig;
 import dev.tollgate.policy.route.RouteConfig;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +24,8 @@ public record GatewayConfig(
         List<RouteConfig> routes) {
 
     public GatewayConfig {
-        stages = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stages));
-        plans = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(plans));
+        stages = Collections.unmodifiableMap(new LinkedHashMap<>(stages));
+        plans = Collections.unmodifiableMap(new LinkedHashMap<>(plans));
         apiKeys = List.copyOf(apiKeys);
         routes = List.copyOf(routes);
     }

@@ -29,8 +29,4 @@ public final class Pipeline {
         }
         return policies.get(index).apply(exchange, next -> proceed(next, index + 1));
     }
-
-    public List<Policy> policies() {
-        return policies;
-    }
 }

@@ -58,11 +58,6 @@ public final class LocalRunner implements AutoCloseable {
         public Options {
             overrides = Map.copyOf(overrides);
         }
-
-        public static Options defaults(Path config) {
-            return new Options(config, DEFAULT_PORT, DEFAULT_DYNAMODB_PORT, Map.of(), true,
-                    AwsGateway.DEFAULT_COUNTERS_TABLE, Clock.systemUTC());
-        }
     }
 
     /**

@@ -20,9 +20,4 @@ public final class ConfigKeyStore implements KeyStore {
         return Optional.ofNullable(bySha256.get(sha256Hex));
     }
 
-    /** For diagnostics: the ids of the keys held, never the keys. */
-    public List<String> ids() {
-        return bySha256.values().stream().map(ApiKey::id).sorted().collect(Collectors.toList());
-    }
-
 }
