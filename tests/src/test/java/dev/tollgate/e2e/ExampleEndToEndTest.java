@@ -82,6 +82,7 @@ class ExampleEndToEndTest {
         HttpResponse<String> noStage = tollgate.get("/staging/orders", "x-api-key", "demo-dev-key");
         assertThat(noStage.statusCode()).isEqualTo(404);
         assertThat(noStage.body()).isEqualTo("{\"message\":\"Not Found\"}");
+        assertThat(noStage.headers().firstValue("x-request-id")).isPresent();
     }
 
     @Test

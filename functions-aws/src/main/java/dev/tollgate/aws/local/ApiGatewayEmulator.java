@@ -83,8 +83,7 @@ final class ApiGatewayEmulator implements AutoCloseable {
             String stage = stageOf(rawPath);
             if (stage == null) {
                 // What API Gateway answers for a stage that does not exist.
-                send(exchange, 404, Map.of("content-type", "application/json"), List.of(),
-                        "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
+                send(exchange, 404, ownHeaders(), List.of(), "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
                 return;
             }
             APIGatewayV2HTTPResponse response = handler.handleRequest(event(exchange, stage), new LocalContext());
@@ -95,9 +94,14 @@ final class ApiGatewayEmulator implements AutoCloseable {
         } catch (RuntimeException e) {
             // What API Gateway answers when the function itself fails.
             LOG.log(Level.SEVERE, "the handler failed", e);
-            send(exchange, 500, Map.of("content-type", "application/json"), List.of(),
+            send(exchange, 500, ownHeaders(), List.of(),
                     "{\"message\":\"Internal Server Error\"}".getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /** API Gateway's own answers carry its request id, as Tollgate's answers carry theirs. */
+    private static Map<String, String> ownHeaders() {
+        return Map.of("content-type", "application/json", "x-request-id", UUID.randomUUID().toString());
     }
 
     private String stageOf(String rawPath) {
