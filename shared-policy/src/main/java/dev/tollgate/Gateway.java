@@ -9,6 +9,7 @@ import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.policy.auth.apikey.ApiKeyPolicy;
 import dev.tollgate.policy.auth.apikey.KeyStore;
 import dev.tollgate.policy.correlation.CorrelationIdPolicy;
+import dev.tollgate.policy.cors.CorsPolicy;
 import dev.tollgate.policy.quota.CounterStore;
 import dev.tollgate.policy.quota.QuotaPolicy;
 import dev.tollgate.policy.route.RoutePolicy;
@@ -40,6 +41,7 @@ public final class Gateway {
         // The request path, in order (shared/design.md).
         this.pipeline = new Pipeline(List.of(
                 new CorrelationIdPolicy(builder.requestIds),
+                new CorsPolicy(config),
                 new RoutePolicy(config, route -> exchange -> forwarder.forward(exchange, route),
                         new UsageEndpoint(config, counters)),
                 new ApiKeyPolicy(keys),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.backend.BackendTarget;
 import dev.tollgate.policy.auth.apikey.ApiKeyConfig;
 import dev.tollgate.policy.auth.apikey.ApiKeyHash;
+import dev.tollgate.policy.cors.CorsConfig;
 import dev.tollgate.policy.quota.QuotaConfig;
 import dev.tollgate.policy.quota.QuotaPeriod;
 import dev.tollgate.policy.route.PathTemplate;
@@ -37,7 +38,7 @@ import java.util.stream.Collectors;
  */
 public final class ConfigLoader {
 
-    static final Set<String> TOP_LEVEL = Set.of("stages", "plans", "apiKeys", "routes");
+    static final Set<String> TOP_LEVEL = Set.of("stages", "plans", "apiKeys", "routes", "cors");
     static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private static final Pattern STAGE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
@@ -47,6 +48,8 @@ public final class ConfigLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
     private static final int MIN_KEY_LENGTH = 8;
+    private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:\\d{1,5})?");
+    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
 
     private ConfigLoader() {
     }
@@ -105,7 +108,7 @@ public final class ConfigLoader {
             JsonNode root = document.root();
             if (!root.isObject()) {
                 problem("", describe(root) + " (expected: a map with " + String.join(", ", sorted(TOP_LEVEL)) + ")");
-                return new GatewayConfig(Map.of(), Map.of(), List.of(), List.of());
+                return new GatewayConfig(Map.of(), Map.of(), List.of(), List.of(), Optional.empty());
             }
             unknownFields(root, "", TOP_LEVEL);
             Map<String, StageConfig> stages = stages(root.path("stages"));
@@ -114,7 +117,8 @@ public final class ConfigLoader {
             Set<String> planNames = root.path("plans").isObject() ? fieldNames(root.path("plans")) : Set.of();
             List<ApiKeyConfig> keys = apiKeys(root.path("apiKeys"), stages.keySet(), planNames);
             List<RouteConfig> routes = routes(root.path("routes"), stages);
-            return new GatewayConfig(stages, plans, keys, routes);
+            Optional<CorsConfig> cors = cors(root.path("cors"));
+            return new GatewayConfig(stages, plans, keys, routes, cors);
         }
 
         private Map<String, StageConfig> stages(JsonNode node) {
@@ -308,6 +312,75 @@ public final class ConfigLoader {
                 }
             }
             return routes;
+        }
+
+        private Optional<CorsConfig> cors(JsonNode node) {
+            if (node.isMissingNode() || node.isNull()) {
+                return Optional.empty();
+            }
+            if (!node.isObject()) {
+                problem("cors", describe(node) + " (expected: a map with allowOrigins)");
+                return Optional.empty();
+            }
+            unknownFields(node, "cors", Set.of("allowOrigins", "allowHeaders", "exposeHeaders", "allowCredentials", "maxAge"));
+            int before = problems.size();
+            List<String> origins = texts(node.path("allowOrigins"), "cors.allowOrigins", true,
+                    value -> value.equals(CorsConfig.ANY_ORIGIN) || ORIGIN.matcher(value).matches(),
+                    "an origin such as https://app.example.com (scheme, host, optional port, no path), or *");
+            List<String> allowHeaders = node.has("allowHeaders")
+                    ? texts(node.path("allowHeaders"), "cors.allowHeaders", false, value -> HEADER_NAME.matcher(value).matches(),
+                            "a header name").stream().map(h -> h.toLowerCase(Locale.ROOT)).toList()
+                    : CorsConfig.DEFAULT_ALLOW_HEADERS;
+            List<String> exposeHeaders = node.has("exposeHeaders")
+                    ? texts(node.path("exposeHeaders"), "cors.exposeHeaders", false, value -> HEADER_NAME.matcher(value).matches(),
+                            "a header name").stream().map(h -> h.toLowerCase(Locale.ROOT)).toList()
+                    : CorsConfig.DEFAULT_EXPOSE_HEADERS;
+            JsonNode credentials = node.path("allowCredentials");
+            boolean allowCredentials = false;
+            if (!credentials.isMissingNode()) {
+                if (!credentials.isBoolean()) {
+                    problem("cors.allowCredentials", describe(credentials) + " (expected: true or false)");
+                } else if (credentials.booleanValue() && origins.contains(CorsConfig.ANY_ORIGIN)) {
+                    problem("cors.allowCredentials", "true (expected: false while allowOrigins has *, which browsers"
+                            + " refuse with credentials; list the origins instead)");
+                } else {
+                    allowCredentials = credentials.booleanValue();
+                }
+            }
+            long maxAge = CorsConfig.DEFAULT_MAX_AGE_SECONDS;
+            JsonNode maxAgeNode = node.path("maxAge");
+            if (!maxAgeNode.isMissingNode()) {
+                if (!maxAgeNode.isIntegralNumber() || maxAgeNode.longValue() < 0
+                        || maxAgeNode.longValue() > CorsConfig.MAX_MAX_AGE_SECONDS) {
+                    problem("cors.maxAge", describe(maxAgeNode) + " (expected: whole seconds from 0 to "
+                            + CorsConfig.MAX_MAX_AGE_SECONDS + ")");
+                } else {
+                    maxAge = maxAgeNode.longValue();
+                }
+            }
+            if (problems.size() > before) {
+                return Optional.empty();
+            }
+            return Optional.of(new CorsConfig(origins, allowHeaders, exposeHeaders, allowCredentials, maxAge));
+        }
+
+        /** A list of texts, each checked; an empty list is a problem only when {@code required}. */
+        private List<String> texts(JsonNode node, String path, boolean required, java.util.function.Predicate<String> valid,
+                                   String expected) {
+            List<String> values = new ArrayList<>();
+            if (!node.isArray() || (required && node.isEmpty())) {
+                problem(path, describe(node) + " (expected: a list, each " + expected + ")");
+                return values;
+            }
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode value = node.get(i);
+                if (!value.isTextual() || !valid.test(value.asText())) {
+                    problem(path + "[" + i + "]", describe(value) + " (expected: " + expected + ")");
+                } else {
+                    values.add(value.asText());
+                }
+            }
+            return values;
         }
 
         private Optional<PathTemplate> pathTemplate(JsonNode node, String path) {

@@ -1,6 +1,7 @@
 package dev.tollgate.config;
 
 import dev.tollgate.policy.auth.apikey.ApiKeyConfig;
+import dev.tollgate.policy.cors.CorsConfig;
 import dev.tollgate.policy.route.RouteConfig;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,12 +17,14 @@ import java.util.Optional;
  * @param plans   the plans by name, in file order
  * @param apiKeys the API keys the file declares
  * @param routes  the routes, in file order
+ * @param cors    the CORS rules, if browsers may call the API
  */
 public record GatewayConfig(
         Map<String, StageConfig> stages,
         Map<String, PlanConfig> plans,
         List<ApiKeyConfig> apiKeys,
-        List<RouteConfig> routes) {
+        List<RouteConfig> routes,
+        Optional<CorsConfig> cors) {
 
     public GatewayConfig {
         stages = Collections.unmodifiableMap(new LinkedHashMap<>(stages));

@@ -139,6 +139,23 @@ class ExampleEndToEndTest {
                 "This route needs an API key; send it in the x-api-key header.");
     }
 
+    @Test
+    void aBrowserPreflight_isAnsweredByTheGateway_andItsErrorsCarryCorsHeaders() {
+        HttpResponse<String> preflight = tollgate.send(HttpRequest.newBuilder(tollgate.uri("/dev/orders"))
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody()),
+                "origin", "http://localhost:3000", "access-control-request-method", "POST",
+                "access-control-request-headers", "x-api-key");
+
+        assertThat(preflight.statusCode()).isEqualTo(204);
+        assertThat(preflight.headers().firstValue("access-control-allow-origin")).contains("http://localhost:3000");
+        assertThat(preflight.headers().firstValue("access-control-allow-methods")).contains("GET, POST");
+
+        HttpResponse<String> unauthorized = tollgate.get("/dev/orders", "origin", "http://localhost:3000");
+        assertProblem(unauthorized, 401, "This route needs an API key; send it in the x-api-key header.");
+        assertThat(unauthorized.headers().firstValue("access-control-allow-origin")).contains("http://localhost:3000");
+        assertThat(unauthorized.headers().firstValue("access-control-expose-headers").orElseThrow()).contains("x-request-id");
+    }
+
     static void assertProblem(HttpResponse<String> response, int status, String detail) {
         assertThat(response.statusCode()).isEqualTo(status);
         assertThat(response.headers().firstValue("content-type")).contains("application/problem+json");

@@ -1,0 +1,135 @@
+package dev.tollgate.policy.cors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tollgate.Gateway;
+import dev.tollgate.config.ConfigException;
+import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.ConfigProblem;
+import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.http.GatewayRequest;
+import dev.tollgate.http.GatewayResponse;
+import dev.tollgate.http.Headers;
+import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
+import dev.tollgate.testing.InMemoryCounterStore;
+import dev.tollgate.testing.TestBackend;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class CorsPolicyTest {
+
+    private static final String CONFIG = """
+            stages:
+              dev: {variables: {ordersBackend: "%s"}}
+            plans:
+              p: {quota: {limit: 100, period: day}}
+            apiKeys:
+              - {id: k, value: dev-secret-key, consumer: c, stage: dev, plan: p}
+            routes:
+              - {path: /orders, methods: [GET, POST], backend: "${stageVariables.ordersBackend}"}
+              - {path: "/orders/{id}", methods: [PUT], backend: "${stageVariables.ordersBackend}"}
+            """;
+
+    private final TestBackend backend = new TestBackend();
+
+    @AfterEach
+    void tearDown() {
+        backend.close();
+    }
+
+    @Test
+    void aPreflight_fromAnAllowedOrigin_isAnsweredByTheGateway_withoutAKey() {
+        Gateway gateway = gateway("cors: {allowOrigins: [\"https://app.example.com\"], maxAge: 300}");
+
+        GatewayResponse response = gateway.handle(request("OPTIONS", null, "https://app.example.com",
+                Headers.builder().set("access-control-request-method", "POST")));
+
+        assertThat(response.status()).isEqualTo(204);
+        assertThat(response.headers().first("access-control-allow-origin")).contains("https://app.example.com");
+        assertThat(response.headers().first("access-control-allow-methods")).contains("GET, POST, PUT");
+        assertThat(response.headers().first("access-control-allow-headers")).contains("authorization, content-type, x-api-key, x-request-id");
+        assertThat(response.headers().first("access-control-max-age")).contains("300");
+        assertThat(response.headers().first("vary")).contains("origin");
+        assertThat(response.headers().first("x-request-id")).isPresent();
+        assertThat(backend.received()).isEmpty();
+    }
+
+    @Test
+    void aPreflight_fromAnotherOrigin_is403() {
+        Gateway gateway = gateway("cors: {allowOrigins: [\"https://app.example.com\"]}");
+
+        GatewayResponse response = gateway.handle(request("OPTIONS", null, "https://evil.example.net",
+                Headers.builder().set("access-control-request-method", "GET")));
+
+        assertThat(response.status()).isEqualTo(403);
+        assertThat(response.bodyAsString()).contains("Origin https://evil.example.net may not call this API.");
+        assertThat(response.headers().contains("access-control-allow-origin")).isFalse();
+    }
+
+    @Test
+    void gatewayMadeErrors_carryTheCorsHeaders_soABrowserCanReadThem() {
+        Gateway gateway = gateway("cors: {allowOrigins: [\"https://app.example.com\"], allowCredentials: true}");
+
+        GatewayResponse unauthorized = gateway.handle(request("GET", null, "https://app.example.com", Headers.builder()));
+
+        assertThat(unauthorized.status()).isEqualTo(401);
+        assertThat(unauthorized.headers().first("access-control-allow-origin")).contains("https://app.example.com");
+        assertThat(unauthorized.headers().first("access-control-allow-credentials")).contains("true");
+        assertThat(unauthorized.headers().first("access-control-expose-headers"))
+                .contains("x-request-id, ratelimit-limit, ratelimit-remaining, ratelimit-reset, retry-after");
+        assertThat(unauthorized.headers().first("content-type")).contains("application/problem+json");
+    }
+
+    @Test
+    void backendAnswers_toAnAllowedOrigin_carryThem_andAnyOriginGetsTheWildcard() {
+        Gateway gateway = gateway("cors: {allowOrigins: [\"*\"]}");
+
+        GatewayResponse response = gateway.handle(request("GET", "dev-secret-key", "https://anyone.example", Headers.builder()));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.headers().first("access-control-allow-origin")).contains("*");
+        assertThat(response.headers().contains("vary")).isFalse();
+    }
+
+    @Test
+    void withoutACorsSection_orWithoutAnOrigin_nothingIsAdded() {
+        GatewayResponse noSection = gateway("").handle(request("GET", "dev-secret-key", "https://app.example.com", Headers.builder()));
+        GatewayResponse noOrigin = gateway("cors: {allowOrigins: [\"*\"]}").handle(request("GET", "dev-secret-key", null, Headers.builder()));
+
+        assertThat(noSection.headers().contains("access-control-allow-origin")).isFalse();
+        assertThat(noOrigin.headers().contains("access-control-allow-origin")).isFalse();
+    }
+
+    @Test
+    void badCorsSettings_areNamed() {
+        String config = CONFIG.formatted(backend.url())
+                + "cors:\n  allowOrigins: [\"*\", \"app.example.com/x\"]\n  allowCredentials: true\n  maxAge: 100000\n";
+
+        assertThatThrownBy(() -> ConfigLoader.parse(config, "t.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems().stream().map(ConfigProblem::toString))
+                        .containsExactly(
+                                "t.yaml:11: cors.allowOrigins[1]: app.example.com/x (expected: an origin such as"
+                                        + " https://app.example.com (scheme, host, optional port, no path), or *)",
+                                "t.yaml:12: cors.allowCredentials: true (expected: false while allowOrigins has *, which"
+                                        + " browsers refuse with credentials; list the origins instead)",
+                                "t.yaml:13: cors.maxAge: 100000 (expected: whole seconds from 0 to 86400)"));
+    }
+
+    private Gateway gateway(String cors) {
+        GatewayConfig config = ConfigLoader.parse(CONFIG.formatted(backend.url()) + cors, "cors-test.yaml");
+        return Gateway.builder().config(config).counters(new InMemoryCounterStore())
+                .keys(new ConfigKeyStore(config.apiKeys())).build();
+    }
+
+    private static GatewayRequest request(String method, String key, String origin, Headers.Builder headers) {
+        if (key != null) {
+            headers.set("x-api-key", key);
+        }
+        if (origin != null) {
+            headers.set("origin", origin);
+        }
+        return new GatewayRequest(method, "/orders", "", headers.build(), null, "192.0.2.1", "https", "dev", Map.of());
+    }
+}
