@@ -31,6 +31,7 @@ public final class Gateway {
 
     private final GatewayConfig config;
     private final Pipeline pipeline;
+    private final QuotaPolicy quota;
 
     private Gateway(Builder builder) {
         this.config = Objects.requireNonNull(builder.config, "config");
@@ -38,6 +39,7 @@ public final class Gateway {
         KeyStore keys = Objects.requireNonNull(builder.keys, "keys");
         HttpForwarder forwarder = builder.forwarder != null ? builder.forwarder
                 : new HttpForwarder(HttpForwarder.defaultClient(Duration.ofSeconds(5)));
+        this.quota = new QuotaPolicy(config, counters);
         // The request path, in order (shared/design.md).
         this.pipeline = new Pipeline(List.of(
                 new CorrelationIdPolicy(builder.requestIds),
@@ -45,7 +47,7 @@ public final class Gateway {
                 new RoutePolicy(config, route -> exchange -> forwarder.forward(exchange, route),
                         new UsageEndpoint(config, counters)),
                 new ApiKeyPolicy(keys),
-                new QuotaPolicy(config, counters)),
+                quota),
                 builder.clock);
     }
 
@@ -55,6 +57,11 @@ public final class Gateway {
 
     public GatewayConfig config() {
         return config;
+    }
+
+    /** Requests of this instance that met a failing counter store, whether served (failOpen) or refused. */
+    public long counterStoreFailures() {
+        return quota.counterStoreFailures();
     }
 
     /**

@@ -196,6 +196,41 @@ class GatewayTest {
     }
 
     @Test
+    void aFailOpenPlan_servesUncounted_whenTheCounterStoreFails_andTheFailureIsCounted() {
+        GatewayConfig config = ConfigLoader.parse("""
+                stages:
+                  dev: {variables: {ordersBackend: "%s"}}
+                plans:
+                  lenient: {quota: {limit: 1, period: day}, failOpen: true}
+                apiKeys:
+                  - {id: k, value: lenient-key-1, consumer: carol, stage: dev, plan: lenient}
+                routes:
+                  - {path: /orders, methods: [GET], backend: "${stageVariables.ordersBackend}"}
+                """.formatted(backend.url()), "fail-open.yaml");
+        Gateway lenient = Gateway.builder().config(config).counters(counters)
+                .keys(new ConfigKeyStore(config.apiKeys())).clock(clock).build();
+        counters.failing(true);
+
+        GatewayResponse first = lenient.handle(request("GET", "/orders", "lenient-key-1").build("dev"));
+        GatewayResponse second = lenient.handle(request("GET", "/orders", "lenient-key-1").build("dev"));
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(first.headers().contains("ratelimit-remaining")).isFalse();
+        assertThat(lenient.counterStoreFailures()).isEqualTo(2);
+        assertThat(gateway.counterStoreFailures()).isZero();
+    }
+
+    @Test
+    void aFailClosedPlan_countsTheFailureToo() {
+        counters.failing(true);
+
+        gateway.handle(request("GET", "/orders", "dev-secret-key").build("dev"));
+
+        assertThat(gateway.counterStoreFailures()).isEqualTo(1);
+    }
+
+    @Test
     void anUnconfiguredStage_is404() throws Exception {
         assertProblem(gateway.handle(request("GET", "/orders", "dev-secret-key").build("staging")), 404,
                 "urn:tollgate:problem:route-not-found", "Stage staging is not configured.");

@@ -186,8 +186,16 @@ public final class ConfigLoader {
                     problem(path, describe(plan) + " (expected: a map with quota)");
                     return;
                 }
-                unknownFields(plan, path, Set.of("quota"));
-                quota(plan.path("quota"), path + ".quota").ifPresent(quota -> plans.put(name, new PlanConfig(name, quota)));
+                unknownFields(plan, path, Set.of("quota", "failOpen"));
+                boolean failOpen = PlanConfig.DEFAULT_FAIL_OPEN;
+                JsonNode failOpenNode = plan.path("failOpen");
+                if (!failOpenNode.isMissingNode() && !failOpenNode.isBoolean()) {
+                    problem(path + ".failOpen", describe(failOpenNode) + " (expected: true or false)");
+                } else if (failOpenNode.isBoolean()) {
+                    failOpen = failOpenNode.booleanValue();
+                }
+                boolean open = failOpen;
+                quota(plan.path("quota"), path + ".quota").ifPresent(quota -> plans.put(name, new PlanConfig(name, quota, open)));
             });
             return plans;
         }

@@ -55,6 +55,7 @@ class ConfigLoaderTest {
                 .containsEntry("ordersBackend", "https://orders.internal:8443/base");
         assertThat(config.plan("developer").orElseThrow().quota().limit()).isEqualTo(10000);
         assertThat(config.plan("developer").orElseThrow().quota().period()).isEqualTo(QuotaPeriod.DAY);
+        assertThat(config.plan("developer").orElseThrow().failOpen()).isFalse();
         assertThat(config.apiKeys()).hasSize(2);
         assertThat(config.apiKeys().get(0).sha256()).isEqualTo(ApiKeyHash.sha256Hex("demo-dev-key"));
         assertThat(config.apiKeys().get(1).sha256()).isEqualTo(ApiKeyHash.sha256Hex("bob-secret-key"));
@@ -94,6 +95,18 @@ class ConfigLoaderTest {
                         "t.yaml:28: routes[1].backend: orders.internal (expected: an http(s) base URL such as"
                                 + " http://orders.internal:8080, or ${stageVariables.NAME})",
                         "t.yaml:29: routes[1].timeout: 90s (expected: a duration from 1ms to 30s, such as 500ms or 10s)"));
+    }
+
+    @Test
+    void failOpen_isTrueOrFalse() {
+        String text = VALID.replace("quota: {limit: 10000, period: day}", "quota: {limit: 10000, period: day}\n    failOpen: maybe");
+
+        assertThatThrownBy(() -> ConfigLoader.parse(text, "t.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(messages(e)).containsExactly(
+                        "t.yaml:11: plans.developer.failOpen: maybe (expected: true or false)"));
+        assertThat(ConfigLoader.parse(VALID.replace("quota: {limit: 10000, period: day}",
+                "quota: {limit: 10000, period: day}\n    failOpen: true"), "t.yaml").plan("developer").orElseThrow().failOpen())
+                .isTrue();
     }
 
     @Test
