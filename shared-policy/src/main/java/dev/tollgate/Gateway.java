@@ -13,6 +13,7 @@ import dev.tollgate.policy.cors.CorsPolicy;
 import dev.tollgate.policy.quota.CounterStore;
 import dev.tollgate.policy.quota.QuotaPolicy;
 import dev.tollgate.policy.route.RoutePolicy;
+import dev.tollgate.policy.size.RequestSizePolicy;
 import dev.tollgate.usage.UsageEndpoint;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,6 +47,7 @@ public final class Gateway {
                 new CorsPolicy(config),
                 new RoutePolicy(config, route -> exchange -> forwarder.forward(exchange, route),
                         new UsageEndpoint(config, counters)),
+                new RequestSizePolicy(),
                 new ApiKeyPolicy(keys),
                 quota),
                 builder.clock);

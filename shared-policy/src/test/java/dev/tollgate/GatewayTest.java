@@ -57,6 +57,10 @@ class GatewayTest {
                   - path: /orders/{id}
                     methods: [GET]
                     backend: ${stageVariables.ordersBackend}
+                  - path: /uploads
+                    methods: [POST]
+                    backend: ${stageVariables.ordersBackend}
+                    maxBodySize: 1KB
                 """.formatted(backend.url()), "test.yaml");
         gateway = Gateway.builder()
                 .config(config)
@@ -228,6 +232,19 @@ class GatewayTest {
         gateway.handle(request("GET", "/orders", "dev-secret-key").build("dev"));
 
         assertThat(gateway.counterStoreFailures()).isEqualTo(1);
+    }
+
+    @Test
+    void aBodyOverTheRoutesLimit_is413_beforeAuthenticationOrCounting() throws Exception {
+        GatewayResponse atLimit = gateway.handle(new GatewayRequest("POST", "/uploads", "",
+                Headers.builder().set("x-api-key", "dev-secret-key").build(), new byte[1024], "192.0.2.10", "https", "dev", Map.of()));
+        GatewayResponse over = gateway.handle(new GatewayRequest("POST", "/uploads", "",
+                Headers.empty(), new byte[1025], "192.0.2.10", "https", "dev", Map.of()));
+
+        assertThat(atLimit.status()).isEqualTo(200);
+        assertProblem(over, 413, "urn:tollgate:problem:payload-too-large",
+                "The request body is 1025 bytes; this route takes at most 1024 bytes.");
+        assertThat(backend.received()).hasSize(1);
     }
 
     @Test

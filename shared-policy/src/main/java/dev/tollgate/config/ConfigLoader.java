@@ -47,6 +47,7 @@ public final class ConfigLoader {
     private static final Pattern VARIABLE_VALUE = Pattern.compile("[A-Za-z0-9\\-._~:/?#&=,]{1,2048}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,9})(B|KB|MB)");
     private static final int MIN_KEY_LENGTH = 8;
     private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:\\d{1,5})?");
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
@@ -299,13 +300,16 @@ public final class ConfigLoader {
                     problem(path, describe(route) + " (expected: a map with path, methods, backend)");
                     continue;
                 }
-                unknownFields(route, path, Set.of("path", "methods", "backend", "timeout"));
+                unknownFields(route, path, Set.of("path", "methods", "backend", "timeout", "maxBodySize"));
                 Optional<PathTemplate> template = pathTemplate(route.path("path"), path + ".path");
                 Set<String> methods = methods(route.path("methods"), path + ".methods");
                 Optional<BackendTarget> backend = backend(route.path("backend"), path + ".backend", stages);
                 Optional<Duration> timeout = route.has("timeout")
                         ? duration(route.path("timeout"), path + ".timeout")
                         : Optional.of(RouteConfig.DEFAULT_TIMEOUT);
+                Optional<Long> maxBody = route.has("maxBodySize")
+                        ? size(route.path("maxBodySize"), path + ".maxBodySize")
+                        : Optional.of(RouteConfig.DEFAULT_MAX_BODY_BYTES);
                 if (template.isPresent()) {
                     for (String method : methods) {
                         String earlier = routedBy.putIfAbsent(method + " " + template.get().shape(), path);
@@ -315,8 +319,9 @@ public final class ConfigLoader {
                         }
                     }
                 }
-                if (template.isPresent() && !methods.isEmpty() && backend.isPresent() && timeout.isPresent()) {
-                    routes.add(new RouteConfig(template.get().toString(), methods, backend.get(), timeout.get()));
+                if (template.isPresent() && !methods.isEmpty() && backend.isPresent() && timeout.isPresent()
+                        && maxBody.isPresent()) {
+                    routes.add(new RouteConfig(template.get().toString(), methods, backend.get(), timeout.get(), maxBody.get()));
                 }
             }
             return routes;
@@ -472,6 +477,24 @@ public final class ConfigLoader {
                 return Optional.empty();
             }
             return Optional.of(duration);
+        }
+
+        private Optional<Long> size(JsonNode node, String path) {
+            Matcher matcher = SIZE.matcher(node.isTextual() ? node.asText() : "");
+            long bytes = -1;
+            if (matcher.matches()) {
+                long amount = Long.parseLong(matcher.group(1));
+                bytes = switch (matcher.group(2)) {
+                    case "KB" -> amount * 1024;
+                    case "MB" -> amount * 1024 * 1024;
+                    default -> amount;
+                };
+            }
+            if (bytes < 1 || bytes > RouteConfig.MAX_MAX_BODY_BYTES) {
+                problem(path, describe(node) + " (expected: a size from 1B to 10MB, such as 256KB or 1MB)");
+                return Optional.empty();
+            }
+            return Optional.of(bytes);
         }
 
         private Optional<Long> positiveLong(JsonNode node, String path) {

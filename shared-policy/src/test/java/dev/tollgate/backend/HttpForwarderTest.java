@@ -62,7 +62,8 @@ class HttpForwarderTest {
     @Test
     void aMissingStageVariable_isBadGateway_namingIt() {
         RouteConfig route = new RouteConfig("/orders", Set.of("GET"),
-                BackendTarget.parse("${stageVariables.nowhere}").orElseThrow(), Duration.ofSeconds(1));
+                BackendTarget.parse("${stageVariables.nowhere}").orElseThrow(), Duration.ofSeconds(1),
+                RouteConfig.DEFAULT_MAX_BODY_BYTES);
 
         assertThatThrownBy(() -> forwarder.forward(exchange("GET"), route))
                 .isInstanceOf(BackendUnavailableException.class)
@@ -77,7 +78,8 @@ class HttpForwarderTest {
     }
 
     private static RouteConfig route(String backend, Duration timeout) {
-        return new RouteConfig("/orders", Set.of("GET"), BackendTarget.parse(backend).orElseThrow(), timeout);
+        return new RouteConfig("/orders", Set.of("GET"), BackendTarget.parse(backend).orElseThrow(), timeout,
+                RouteConfig.DEFAULT_MAX_BODY_BYTES);
     }
 
     private static Exchange exchange(String method) {

@@ -62,6 +62,7 @@ class ConfigLoaderTest {
         assertThat(config.routes().get(0).methods()).isEqualTo(Set.of("GET", "POST"));
         assertThat(config.routes().get(0).timeout()).isEqualTo(Duration.ofSeconds(29));
         assertThat(config.routes().get(1).timeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.routes().get(0).maxBodyBytes()).isEqualTo(6L * 1024 * 1024);
         assertThat(config.routes().get(0).backend().resolve(Map.of("ordersBackend", "http://x:1")))
                 .contains(URI.create("http://x:1"));
     }
@@ -95,6 +96,17 @@ class ConfigLoaderTest {
                         "t.yaml:28: routes[1].backend: orders.internal (expected: an http(s) base URL such as"
                                 + " http://orders.internal:8080, or ${stageVariables.NAME})",
                         "t.yaml:29: routes[1].timeout: 90s (expected: a duration from 1ms to 30s, such as 500ms or 10s)"));
+    }
+
+    @Test
+    void maxBodySize_isASizeUpTo10MB() {
+        String text = VALID.replace("timeout: 250ms", "timeout: 250ms\n    maxBodySize: 11MB");
+
+        assertThatThrownBy(() -> ConfigLoader.parse(text, "t.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(messages(e)).containsExactly(
+                        "t.yaml:30: routes[1].maxBodySize: 11MB (expected: a size from 1B to 10MB, such as 256KB or 1MB)"));
+        assertThat(ConfigLoader.parse(VALID.replace("timeout: 250ms", "timeout: 250ms\n    maxBodySize: 256KB"), "t.yaml")
+                .routes().get(1).maxBodyBytes()).isEqualTo(256 * 1024);
     }
 
     @Test

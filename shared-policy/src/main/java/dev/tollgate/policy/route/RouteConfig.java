@@ -10,13 +10,18 @@ import java.util.Set;
  * @param path    the path template, such as {@code /orders/{id}}
  * @param methods the upper-case methods the route accepts
  * @param backend where matching requests go
- * @param timeout how long the backend may take to answer, connection included
+ * @param timeout      how long the backend may take to answer, connection included
+ * @param maxBodyBytes the largest request body the route takes
  */
-public record RouteConfig(String path, Set<String> methods, BackendTarget backend, Duration timeout) {
+public record RouteConfig(String path, Set<String> methods, BackendTarget backend, Duration timeout, long maxBodyBytes) {
 
     /** API Gateway's HTTP API waits at most 30 seconds for an integration. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(29);
     public static final Duration MAX_TIMEOUT = Duration.ofSeconds(30);
+    /** Lambda's limit for a synchronous request payload. */
+    public static final long DEFAULT_MAX_BODY_BYTES = 6L * 1024 * 1024;
+    /** API Gateway's limit for a request payload. */
+    public static final long MAX_MAX_BODY_BYTES = 10L * 1024 * 1024;
 
     public RouteConfig {
         methods = Set.copyOf(methods);
