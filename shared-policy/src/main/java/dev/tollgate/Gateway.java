@@ -12,6 +12,7 @@ import dev.tollgate.policy.correlation.CorrelationIdPolicy;
 import dev.tollgate.policy.cors.CorsPolicy;
 import dev.tollgate.policy.quota.CounterStore;
 import dev.tollgate.policy.quota.QuotaPolicy;
+import dev.tollgate.policy.ip.IpAccessPolicy;
 import dev.tollgate.policy.route.RoutePolicy;
 import dev.tollgate.policy.size.RequestSizePolicy;
 import dev.tollgate.usage.UsageEndpoint;
@@ -47,6 +48,7 @@ public final class Gateway {
                 new CorsPolicy(config),
                 new RoutePolicy(config, route -> exchange -> forwarder.forward(exchange, route),
                         new UsageEndpoint(config, counters)),
+                new IpAccessPolicy(config.ipAccess()),
                 new RequestSizePolicy(),
                 new ApiKeyPolicy(keys),
                 quota),

@@ -5,6 +5,8 @@ import dev.tollgate.backend.BackendTarget;
 import dev.tollgate.policy.auth.apikey.ApiKeyConfig;
 import dev.tollgate.policy.auth.apikey.ApiKeyHash;
 import dev.tollgate.policy.cors.CorsConfig;
+import dev.tollgate.policy.ip.Cidr;
+import dev.tollgate.policy.ip.IpAccessConfig;
 import dev.tollgate.policy.quota.QuotaConfig;
 import dev.tollgate.policy.quota.QuotaPeriod;
 import dev.tollgate.policy.route.PathTemplate;
@@ -38,7 +40,7 @@ import java.util.stream.Collectors;
  */
 public final class ConfigLoader {
 
-    static final Set<String> TOP_LEVEL = Set.of("stages", "plans", "apiKeys", "routes", "cors");
+    static final Set<String> TOP_LEVEL = Set.of("stages", "plans", "apiKeys", "routes", "cors", "ipAccess");
     static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private static final Pattern STAGE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
@@ -109,7 +111,7 @@ public final class ConfigLoader {
             JsonNode root = document.root();
             if (!root.isObject()) {
                 problem("", describe(root) + " (expected: a map with " + String.join(", ", sorted(TOP_LEVEL)) + ")");
-                return new GatewayConfig(Map.of(), Map.of(), List.of(), List.of(), Optional.empty());
+                return new GatewayConfig(Map.of(), Map.of(), List.of(), List.of(), Optional.empty(), IpAccessConfig.ANYONE);
             }
             unknownFields(root, "", TOP_LEVEL);
             Map<String, StageConfig> stages = stages(root.path("stages"));
@@ -119,7 +121,8 @@ public final class ConfigLoader {
             List<ApiKeyConfig> keys = apiKeys(root.path("apiKeys"), stages.keySet(), planNames);
             List<RouteConfig> routes = routes(root.path("routes"), stages);
             Optional<CorsConfig> cors = cors(root.path("cors"));
-            return new GatewayConfig(stages, plans, keys, routes, cors);
+            IpAccessConfig ipAccess = ipAccess(root.path("ipAccess"), "ipAccess").orElse(IpAccessConfig.ANYONE);
+            return new GatewayConfig(stages, plans, keys, routes, cors, ipAccess);
         }
 
         private Map<String, StageConfig> stages(JsonNode node) {
@@ -300,7 +303,7 @@ public final class ConfigLoader {
                     problem(path, describe(route) + " (expected: a map with path, methods, backend)");
                     continue;
                 }
-                unknownFields(route, path, Set.of("path", "methods", "backend", "timeout", "maxBodySize"));
+                unknownFields(route, path, Set.of("path", "methods", "backend", "timeout", "maxBodySize", "ipAccess"));
                 Optional<PathTemplate> template = pathTemplate(route.path("path"), path + ".path");
                 Set<String> methods = methods(route.path("methods"), path + ".methods");
                 Optional<BackendTarget> backend = backend(route.path("backend"), path + ".backend", stages);
@@ -310,6 +313,8 @@ public final class ConfigLoader {
                 Optional<Long> maxBody = route.has("maxBodySize")
                         ? size(route.path("maxBodySize"), path + ".maxBodySize")
                         : Optional.of(RouteConfig.DEFAULT_MAX_BODY_BYTES);
+                int before = problems.size();
+                Optional<IpAccessConfig> ipAccess = ipAccess(route.path("ipAccess"), path + ".ipAccess");
                 if (template.isPresent()) {
                     for (String method : methods) {
                         String earlier = routedBy.putIfAbsent(method + " " + template.get().shape(), path);
@@ -320,8 +325,9 @@ public final class ConfigLoader {
                     }
                 }
                 if (template.isPresent() && !methods.isEmpty() && backend.isPresent() && timeout.isPresent()
-                        && maxBody.isPresent()) {
-                    routes.add(new RouteConfig(template.get().toString(), methods, backend.get(), timeout.get(), maxBody.get()));
+                        && maxBody.isPresent() && problems.size() == before) {
+                    routes.add(new RouteConfig(template.get().toString(), methods, backend.get(), timeout.get(), maxBody.get(),
+                            ipAccess));
                 }
             }
             return routes;
@@ -375,6 +381,26 @@ public final class ConfigLoader {
                 return Optional.empty();
             }
             return Optional.of(new CorsConfig(origins, allowHeaders, exposeHeaders, allowCredentials, maxAge));
+        }
+
+        private Optional<IpAccessConfig> ipAccess(JsonNode node, String path) {
+            if (node.isMissingNode() || node.isNull()) {
+                return Optional.empty();
+            }
+            if (!node.isObject()) {
+                problem(path, describe(node) + " (expected: a map with allow and/or deny lists of CIDRs)");
+                return Optional.empty();
+            }
+            unknownFields(node, path, Set.of("allow", "deny"));
+            String expected = "an IPv4 or IPv6 address or network in CIDR notation, such as 10.0.0.0/8";
+            List<Cidr> allow = node.has("allow") ? cidrs(node.path("allow"), path + ".allow", expected) : List.of();
+            List<Cidr> deny = node.has("deny") ? cidrs(node.path("deny"), path + ".deny", expected) : List.of();
+            return Optional.of(new IpAccessConfig(allow, deny));
+        }
+
+        private List<Cidr> cidrs(JsonNode node, String path, String expected) {
+            return texts(node, path, false, value -> Cidr.parse(value).isPresent(), expected).stream()
+                    .map(value -> Cidr.parse(value).orElseThrow()).toList();
         }
 
         /** A list of texts, each checked; an empty list is a problem only when {@code required}. */

@@ -2,6 +2,7 @@ package dev.tollgate.config;
 
 import dev.tollgate.policy.auth.apikey.ApiKeyConfig;
 import dev.tollgate.policy.cors.CorsConfig;
+import dev.tollgate.policy.ip.IpAccessConfig;
 import dev.tollgate.policy.route.RouteConfig;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,13 +19,15 @@ import java.util.Optional;
  * @param apiKeys the API keys the file declares
  * @param routes  the routes, in file order
  * @param cors    the CORS rules, if browsers may call the API
+ * @param ipAccess the address rules of every route that has none of its own
  */
 public record GatewayConfig(
         Map<String, StageConfig> stages,
         Map<String, PlanConfig> plans,
         List<ApiKeyConfig> apiKeys,
         List<RouteConfig> routes,
-        Optional<CorsConfig> cors) {
+        Optional<CorsConfig> cors,
+        IpAccessConfig ipAccess) {
 
     public GatewayConfig {
         stages = Collections.unmodifiableMap(new LinkedHashMap<>(stages));

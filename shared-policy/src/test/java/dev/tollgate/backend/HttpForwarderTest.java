@@ -63,7 +63,7 @@ class HttpForwarderTest {
     void aMissingStageVariable_isBadGateway_namingIt() {
         RouteConfig route = new RouteConfig("/orders", Set.of("GET"),
                 BackendTarget.parse("${stageVariables.nowhere}").orElseThrow(), Duration.ofSeconds(1),
-                RouteConfig.DEFAULT_MAX_BODY_BYTES);
+                RouteConfig.DEFAULT_MAX_BODY_BYTES, java.util.Optional.empty());
 
         assertThatThrownBy(() -> forwarder.forward(exchange("GET"), route))
                 .isInstanceOf(BackendUnavailableException.class)
@@ -79,7 +79,7 @@ class HttpForwarderTest {
 
     private static RouteConfig route(String backend, Duration timeout) {
         return new RouteConfig("/orders", Set.of("GET"), BackendTarget.parse(backend).orElseThrow(), timeout,
-                RouteConfig.DEFAULT_MAX_BODY_BYTES);
+                RouteConfig.DEFAULT_MAX_BODY_BYTES, java.util.Optional.empty());
     }
 
     private static Exchange exchange(String method) {

@@ -1,7 +1,9 @@
 package dev.tollgate.policy.route;
 
 import dev.tollgate.backend.BackendTarget;
+import dev.tollgate.policy.ip.IpAccessConfig;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -12,8 +14,10 @@ import java.util.Set;
  * @param backend where matching requests go
  * @param timeout      how long the backend may take to answer, connection included
  * @param maxBodyBytes the largest request body the route takes
+ * @param ipAccess     the route's own address rules, replacing the file's
  */
-public record RouteConfig(String path, Set<String> methods, BackendTarget backend, Duration timeout, long maxBodyBytes) {
+public record RouteConfig(String path, Set<String> methods, BackendTarget backend, Duration timeout, long maxBodyBytes,
+                          Optional<IpAccessConfig> ipAccess) {
 
     /** API Gateway's HTTP API waits at most 30 seconds for an integration. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(29);
