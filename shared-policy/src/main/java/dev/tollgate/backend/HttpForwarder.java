@@ -24,8 +24,8 @@ import java.util.Set;
 
 /**
  * Sends a request on to the route's backend with the JDK's HTTP client and hands back its answer.
- * Hop-by-hop headers stay behind, the API key is not passed on, {@code X-Forwarded-*} and
- * {@code x-request-id} are set. A refused connection is 502, no answer within the route's
+ * Hop-by-hop headers stay behind, the API key is not passed on, the route's header rules and path
+ * rewrite apply, then {@code X-Forwarded-*} and {@code x-request-id} are set. A refused connection is 502, no answer within the route's
  * timeout is 504.
  */
 public final class HttpForwarder {
@@ -60,13 +60,13 @@ public final class HttpForwarder {
         URI base = route.backend().resolve(variables).orElseThrow(() -> new BackendUnavailableException(
                 "Stage " + request.stage() + " has no usable backend for " + route.backend()
                         + "; set the stage variable to an http(s) URL.", null));
-        URI target = target(base, request);
+        URI target = target(base, route.rewrite().apply(request.path(), exchange.route().pathParameters()), request.rawQuery());
         HttpRequest.Builder outgoing = HttpRequest.newBuilder(target)
                 .timeout(route.timeout())
                 .method(request.method(), request.body().length == 0
                         ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(request.body()));
-        forwardedHeaders(exchange).forEach((name, values) -> values.forEach(value -> outgoing.header(name, value)));
+        forwardedHeaders(exchange, route.requestHeaders()).forEach((name, values) -> values.forEach(value -> outgoing.header(name, value)));
         HttpResponse<byte[]> response;
         try {
             response = client.send(outgoing.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -78,19 +78,21 @@ public final class HttpForwarder {
             Thread.currentThread().interrupt();
             throw new BackendUnavailableException("The request to the backend was interrupted.", e);
         }
-        return new GatewayResponse(response.statusCode(), returnedHeaders(response.headers()), response.body());
+        Headers.Builder returned = returnedHeaders(response.headers()).toBuilder();
+        route.responseHeaders().applyTo(returned);
+        return new GatewayResponse(response.statusCode(), returned.build(), response.body());
     }
 
-    static URI target(URI base, GatewayRequest request) {
+    static URI target(URI base, String path, String rawQuery) {
         String basePath = base.getRawPath() == null ? "" : base.getRawPath();
         if (basePath.endsWith("/")) {
             basePath = basePath.substring(0, basePath.length() - 1);
         }
-        String query = request.rawQuery().isEmpty() ? "" : "?" + request.rawQuery();
-        return URI.create(base.getScheme() + "://" + base.getRawAuthority() + basePath + request.path() + query);
+        String query = rawQuery.isEmpty() ? "" : "?" + rawQuery;
+        return URI.create(base.getScheme() + "://" + base.getRawAuthority() + basePath + path + query);
     }
 
-    private static Headers forwardedHeaders(Exchange exchange) {
+    private static Headers forwardedHeaders(Exchange exchange, HeaderRules rules) {
         GatewayRequest request = exchange.request();
         Headers.Builder headers = Headers.builder();
         request.headers().forEach((name, values) -> {
@@ -98,6 +100,7 @@ public final class HttpForwarder {
                 values.forEach(value -> headers.add(name, value));
             }
         });
+        rules.applyTo(headers);
         String forwardedFor = request.headers().first(HeaderNames.X_FORWARDED_FOR)
                 .map(earlier -> endsWithAddress(earlier, request.sourceIp()) ? earlier : earlier + ", " + request.sourceIp())
                 .orElse(request.sourceIp());

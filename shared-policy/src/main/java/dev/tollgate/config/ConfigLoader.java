@@ -2,6 +2,8 @@ package dev.tollgate.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.backend.BackendTarget;
+import dev.tollgate.backend.HeaderRules;
+import dev.tollgate.backend.PathRewrite;
 import dev.tollgate.policy.auth.apikey.ApiKeyConfig;
 import dev.tollgate.policy.auth.apikey.ApiKeyHash;
 import dev.tollgate.policy.cors.CorsConfig;
@@ -52,6 +54,7 @@ public final class ConfigLoader {
     private static final Pattern SIZE = Pattern.compile("(\\d{1,9})(B|KB|MB)");
     private static final int MIN_KEY_LENGTH = 8;
     private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:\\d{1,5})?");
+    private static final Pattern HEADER_VALUE = Pattern.compile("[\\x20-\\x7e]*");
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
 
     private ConfigLoader() {
@@ -303,7 +306,8 @@ public final class ConfigLoader {
                     problem(path, describe(route) + " (expected: a map with path, methods, backend)");
                     continue;
                 }
-                unknownFields(route, path, Set.of("path", "methods", "backend", "timeout", "maxBodySize", "ipAccess"));
+                unknownFields(route, path, Set.of("path", "methods", "backend", "timeout", "maxBodySize", "ipAccess",
+                        "requestHeaders", "responseHeaders", "stripPrefix", "targetPath"));
                 Optional<PathTemplate> template = pathTemplate(route.path("path"), path + ".path");
                 Set<String> methods = methods(route.path("methods"), path + ".methods");
                 Optional<BackendTarget> backend = backend(route.path("backend"), path + ".backend", stages);
@@ -315,6 +319,9 @@ public final class ConfigLoader {
                         : Optional.of(RouteConfig.DEFAULT_MAX_BODY_BYTES);
                 int before = problems.size();
                 Optional<IpAccessConfig> ipAccess = ipAccess(route.path("ipAccess"), path + ".ipAccess");
+                HeaderRules requestHeaders = headerRules(route.path("requestHeaders"), path + ".requestHeaders");
+                HeaderRules responseHeaders = headerRules(route.path("responseHeaders"), path + ".responseHeaders");
+                PathRewrite rewrite = template.map(t -> rewrite(route, path, t)).orElse(PathRewrite.NONE);
                 if (template.isPresent()) {
                     for (String method : methods) {
                         String earlier = routedBy.putIfAbsent(method + " " + template.get().shape(), path);
@@ -327,7 +334,7 @@ public final class ConfigLoader {
                 if (template.isPresent() && !methods.isEmpty() && backend.isPresent() && timeout.isPresent()
                         && maxBody.isPresent() && problems.size() == before) {
                     routes.add(new RouteConfig(template.get().toString(), methods, backend.get(), timeout.get(), maxBody.get(),
-                            ipAccess));
+                            ipAccess, requestHeaders, responseHeaders, rewrite));
                 }
             }
             return routes;
@@ -381,6 +388,91 @@ public final class ConfigLoader {
                 return Optional.empty();
             }
             return Optional.of(new CorsConfig(origins, allowHeaders, exposeHeaders, allowCredentials, maxAge));
+        }
+
+        private HeaderRules headerRules(JsonNode node, String path) {
+            if (node.isMissingNode() || node.isNull()) {
+                return HeaderRules.NONE;
+            }
+            if (!node.isObject()) {
+                problem(path, describe(node) + " (expected: a map with set, add and/or remove)");
+                return HeaderRules.NONE;
+            }
+            unknownFields(node, path, Set.of("set", "add", "remove"));
+            Map<String, String> set = headerValues(node.path("set"), path + ".set");
+            Map<String, String> add = headerValues(node.path("add"), path + ".add");
+            List<String> remove = node.has("remove")
+                    ? texts(node.path("remove"), path + ".remove", false, this::ruleHeaderName,
+                            "a header name the gateway does not manage itself").stream().map(h -> h.toLowerCase(Locale.ROOT)).toList()
+                    : List.of();
+            return new HeaderRules(set, add, remove);
+        }
+
+        private Map<String, String> headerValues(JsonNode node, String path) {
+            Map<String, String> values = new LinkedHashMap<>();
+            if (node.isMissingNode()) {
+                return values;
+            }
+            if (!node.isObject()) {
+                problem(path, describe(node) + " (expected: a map of header names to values)");
+                return values;
+            }
+            node.fields().forEachRemaining(entry -> {
+                String name = entry.getKey();
+                String place = path + "." + name;
+                JsonNode value = entry.getValue();
+                if (!HEADER_NAME.matcher(name).matches()) {
+                    problem(place, "not a header name (expected: letters, digits and !#$%&'*+.^_`|~-)");
+                } else if (!ruleHeaderName(name)) {
+                    problem(place, "a header the gateway manages itself (expected: none of "
+                            + String.join(", ", sorted(HeaderRules.MANAGED)) + ")");
+                } else if (!value.isValueNode() || value.isNull() || !HEADER_VALUE.matcher(value.asText()).matches()) {
+                    problem(place, describe(value) + " (expected: a header value of visible characters and spaces)");
+                } else {
+                    values.put(name.toLowerCase(Locale.ROOT), value.asText());
+                }
+            });
+            return values;
+        }
+
+        private boolean ruleHeaderName(String name) {
+            return HEADER_NAME.matcher(name).matches() && !HeaderRules.MANAGED.contains(name.toLowerCase(Locale.ROOT));
+        }
+
+        private PathRewrite rewrite(JsonNode route, String path, PathTemplate template) {
+            JsonNode strip = route.path("stripPrefix");
+            JsonNode target = route.path("targetPath");
+            if (!strip.isMissingNode() && !target.isMissingNode()) {
+                problem(path, "both stripPrefix and targetPath (expected: at most one way to rewrite the path)");
+                return PathRewrite.NONE;
+            }
+            if (!strip.isMissingNode()) {
+                String prefix = strip.asText();
+                boolean literalPrefix = strip.isTextual() && prefix.startsWith("/") && !prefix.endsWith("/")
+                        && !prefix.contains("{") && (template.toString().equals(prefix) || template.toString().startsWith(prefix + "/"));
+                if (!literalPrefix) {
+                    problem(path + ".stripPrefix", describe(strip) + " (expected: whole leading segments of the route's path "
+                            + template + ", such as /" + template.toString().split("/")[1] + ")");
+                    return PathRewrite.NONE;
+                }
+                return new PathRewrite(prefix, null);
+            }
+            if (!target.isMissingNode()) {
+                Optional<PathTemplate> targetTemplate = target.isTextual() ? PathTemplate.parse(target.asText()) : Optional.empty();
+                if (targetTemplate.isEmpty()) {
+                    problem(path + ".targetPath", describe(target) + " (expected: a path such as /v2/orders/{id})");
+                    return PathRewrite.NONE;
+                }
+                Set<String> unknown = new java.util.TreeSet<>(targetTemplate.get().parameterNames());
+                unknown.removeAll(template.parameterNames());
+                if (!unknown.isEmpty()) {
+                    problem(path + ".targetPath", target.asText() + " (expected: only parameters of the route's path "
+                            + template + "; unknown: " + String.join(", ", unknown) + ")");
+                    return PathRewrite.NONE;
+                }
+                return new PathRewrite(null, target.asText());
+            }
+            return PathRewrite.NONE;
         }
 
         private Optional<IpAccessConfig> ipAccess(JsonNode node, String path) {

@@ -67,6 +67,11 @@ public final class PathTemplate {
         return (int) segments.stream().filter(s -> !isParameter(s)).count();
     }
 
+    /** The names of the template's parameters, in order. */
+    public List<String> parameterNames() {
+        return segments.stream().filter(PathTemplate::isParameter).map(s -> s.substring(1, s.length() - 1)).toList();
+    }
+
     /** The template with parameter names left out: two templates of one shape match the same paths. */
     public String shape() {
         StringBuilder shape = new StringBuilder();

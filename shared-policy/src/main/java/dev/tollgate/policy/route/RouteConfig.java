@@ -1,6 +1,8 @@
 package dev.tollgate.policy.route;
 
 import dev.tollgate.backend.BackendTarget;
+import dev.tollgate.backend.HeaderRules;
+import dev.tollgate.backend.PathRewrite;
 import dev.tollgate.policy.ip.IpAccessConfig;
 import java.time.Duration;
 import java.util.Optional;
@@ -15,9 +17,13 @@ import java.util.Set;
  * @param timeout      how long the backend may take to answer, connection included
  * @param maxBodyBytes the largest request body the route takes
  * @param ipAccess     the route's own address rules, replacing the file's
+ * @param requestHeaders  header changes on the way to the backend
+ * @param responseHeaders header changes on the way back
+ * @param rewrite         how the path the backend sees is made
  */
 public record RouteConfig(String path, Set<String> methods, BackendTarget backend, Duration timeout, long maxBodyBytes,
-                          Optional<IpAccessConfig> ipAccess) {
+                          Optional<IpAccessConfig> ipAccess, HeaderRules requestHeaders, HeaderRules responseHeaders,
+                          PathRewrite rewrite) {
 
     /** API Gateway's HTTP API waits at most 30 seconds for an integration. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(29);

@@ -1,0 +1,38 @@
+package dev.tollgate.backend;
+
+import dev.tollgate.http.Headers;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Header changes a route makes on the way to the backend or back: {@code remove} first, then
+ * {@code set} (replacing), then {@code add}. Headers the gateway manages itself cannot be named.
+ *
+ * @param set    headers set to one value, replacing any the message had
+ * @param add    values added beside any the message had
+ * @param remove headers taken out
+ */
+public record HeaderRules(Map<String, String> set, Map<String, String> add, List<String> remove) {
+
+    public static final HeaderRules NONE = new HeaderRules(Map.of(), Map.of(), List.of());
+
+    /** Headers the gateway writes or strips itself; a rule naming one would be silently undone or unsafe. */
+    public static final Set<String> MANAGED = Set.of(
+            "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
+            "trailer", "transfer-encoding", "upgrade", "host", "content-length", "expect", "x-api-key",
+            "x-request-id", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host",
+            "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "retry-after");
+
+    public HeaderRules {
+        set = Map.copyOf(set);
+        add = Map.copyOf(add);
+        remove = List.copyOf(remove);
+    }
+
+    public void applyTo(Headers.Builder headers) {
+        remove.forEach(headers::remove);
+        set.forEach(headers::set);
+        add.forEach(headers::add);
+    }
+}

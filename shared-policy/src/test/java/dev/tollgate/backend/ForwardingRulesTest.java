@@ -1,0 +1,113 @@
+package dev.tollgate.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tollgate.Gateway;
+import dev.tollgate.config.ConfigException;
+import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.ConfigProblem;
+import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.http.GatewayRequest;
+import dev.tollgate.http.GatewayResponse;
+import dev.tollgate.http.Headers;
+import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
+import dev.tollgate.testing.InMemoryCounterStore;
+import dev.tollgate.testing.TestBackend;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A route's header rules and path rewrites, through the gateway to a real backend. */
+class ForwardingRulesTest {
+
+    private static final String CONFIG = """
+            stages:
+              dev: {variables: {b: "%s"}}
+            plans:
+              p: {quota: {limit: 100, period: day}}
+            apiKeys:
+              - {id: k, value: dev-secret-key, consumer: c, stage: dev, plan: p}
+            routes:
+              - path: /api/orders/{id}
+                methods: [GET]
+                backend: ${stageVariables.b}
+                stripPrefix: /api
+                requestHeaders:
+                  set: {x-tenant: acme}
+                  add: {x-trace-tag: gateway}
+                  remove: [cookie]
+                responseHeaders:
+                  set: {cache-control: no-store}
+                  remove: [x-backend]
+              - path: /legacy/{id}
+                methods: [GET]
+                backend: %s/base
+                targetPath: /v2/orders/{id}/detail
+            """;
+
+    private final TestBackend backend = new TestBackend();
+
+    @AfterEach
+    void tearDown() {
+        backend.close();
+    }
+
+    @Test
+    void headerRules_changeWhatTheBackendGetsAndWhatTheCallerGets() {
+        GatewayResponse response = gateway().handle(request("/api/orders/7", Headers.builder()
+                .set("cookie", "session=1").set("x-tenant", "spoofed").set("x-trace-tag", "caller")));
+
+        TestBackend.Received received = backend.received().get(0);
+        assertThat(received.header("x-tenant")).isEqualTo("acme");
+        assertThat(received.headers().get("x-trace-tag")).containsExactly("caller", "gateway");
+        assertThat(received.header("cookie")).isNull();
+        assertThat(received.header("x-request-id")).isNotNull();
+        assertThat(response.headers().first("cache-control")).contains("no-store");
+        assertThat(response.headers().contains("x-backend")).isFalse();
+    }
+
+    @Test
+    void stripPrefix_removesTheLeadingSegments_andTargetPath_mapsWithParameters() {
+        Gateway gateway = gateway();
+
+        gateway.handle(request("/api/orders/7", Headers.builder()));
+        gateway.handle(request("/legacy/42", Headers.builder()));
+
+        assertThat(backend.received().get(0).pathAndQuery()).isEqualTo("/orders/7?x=1");
+        assertThat(backend.received().get(1).pathAndQuery()).isEqualTo("/base/v2/orders/42/detail?x=1");
+    }
+
+    @Test
+    void badRules_areNamed() {
+        String text = CONFIG.formatted(backend.url(), backend.url())
+                .replace("set: {x-tenant: acme}", "set: {x-forwarded-for: 1.2.3.4}")
+                .replace("stripPrefix: /api", "stripPrefix: /ap")
+                .replace("targetPath: /v2/orders/{id}/detail", "targetPath: /v2/{orderId}");
+
+        assertThatThrownBy(() -> ConfigLoader.parse(text, "t.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems().stream().map(ConfigProblem::toString))
+                        .containsExactly(
+                                "t.yaml:13: routes[0].requestHeaders.set.x-forwarded-for: a header the gateway manages itself"
+                                        + " (expected: none of connection, content-length,"
+                                        + " expect, host, keep-alive, proxy-authenticate, proxy-authorization, proxy-connection,"
+                                        + " ratelimit-limit, ratelimit-remaining, ratelimit-reset, retry-after, te, trailer,"
+                                        + " transfer-encoding, upgrade, x-api-key, x-forwarded-for, x-forwarded-host,"
+                                        + " x-forwarded-proto, x-request-id)",
+                                "t.yaml:11: routes[0].stripPrefix: /ap (expected: whole leading segments of the route's path"
+                                        + " /api/orders/{id}, such as /api)",
+                                "t.yaml:22: routes[1].targetPath: /v2/{orderId} (expected: only parameters of the route's path"
+                                        + " /legacy/{id}; unknown: orderId)"));
+    }
+
+    private Gateway gateway() {
+        GatewayConfig config = ConfigLoader.parse(CONFIG.formatted(backend.url(), backend.url()), "rules-test.yaml");
+        return Gateway.builder().config(config).counters(new InMemoryCounterStore())
+                .keys(new ConfigKeyStore(config.apiKeys())).build();
+    }
+
+    private static GatewayRequest request(String path, Headers.Builder headers) {
+        return new GatewayRequest("GET", path, "x=1", headers.set("x-api-key", "dev-secret-key").build(),
+                null, "192.0.2.1", "https", "dev", Map.of());
+    }
+}
