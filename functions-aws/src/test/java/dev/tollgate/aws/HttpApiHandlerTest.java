@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.tollgate.Gateway;
-import dev.tollgate.config.ConfigLoader;
-import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.http.Headers;
-import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
-import dev.tollgate.testing.InMemoryCounterStore;
+import dev.tollgate.testing.TestGateways;
 import dev.tollgate.testing.TestBackend;
 import java.util.Base64;
 import java.util.List;
@@ -97,7 +94,7 @@ class HttpApiHandlerTest {
     }
 
     static Gateway gateway() {
-        GatewayConfig config = ConfigLoader.parse("""
+        return TestGateways.from("""
                 stages:
                   dev: {variables: {ordersBackend: "http://127.0.0.1:1"}}
                 plans:
@@ -106,9 +103,7 @@ class HttpApiHandlerTest {
                   - {id: k, value: dev-secret-key, consumer: c, stage: dev, plan: p}
                 routes:
                   - {path: /orders, methods: [GET, POST], backend: "${stageVariables.ordersBackend}"}
-                """, "handler-test.yaml");
-        return Gateway.builder().config(config).counters(new InMemoryCounterStore())
-                .keys(new ConfigKeyStore(config.apiKeys())).build();
+                """);
     }
 
     static APIGatewayV2HTTPEvent.APIGatewayV2HTTPEventBuilder event(String method, String rawPath, String stage) {

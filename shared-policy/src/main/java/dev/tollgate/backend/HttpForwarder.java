@@ -8,6 +8,7 @@ import dev.tollgate.pipeline.Exchange;
 import dev.tollgate.policy.route.RouteConfig;
 import dev.tollgate.problem.BackendTimeoutException;
 import dev.tollgate.problem.BackendUnavailableException;
+import dev.tollgate.problem.GatewayException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,11 +22,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 
 /**
  * Sends a request on to the route's backend with the JDK's HTTP client and hands back its answer.
  * Hop-by-hop headers stay behind, the API key is not passed on, the route's header rules and path
- * rewrite apply, then {@code X-Forwarded-*} and {@code x-request-id} are set. A refused connection is 502, no answer within the route's
+ * rewrite apply, then {@code X-Forwarded-*} and {@code x-request-id} are set. Idempotent requests
+ * are tried again as the route's {@link RetryConfig} says; each try has the route's timeout. A refused connection is 502, no answer within the route's
  * timeout is 504.
  */
 public final class HttpForwarder {
@@ -40,9 +44,22 @@ public final class HttpForwarder {
             "transfer-encoding", "upgrade", "content-length", ":status");
 
     private final HttpClient client;
+    private final Sleeper sleeper;
+    private final DoubleSupplier jitter;
 
     public HttpForwarder(HttpClient client) {
+        this(client, duration -> Thread.sleep(duration.toMillis()), () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /**
+     * @param client  the HTTP client, shared by every request
+     * @param sleeper waits between tries
+     * @param jitter  numbers in [0, 1) that scale each wait
+     */
+    public HttpForwarder(HttpClient client, Sleeper sleeper, DoubleSupplier jitter) {
         this.client = client;
+        this.sleeper = sleeper;
+        this.jitter = jitter;
     }
 
     /** A client fit for forwarding: HTTP/1.1, no redirects followed (the caller sees them). */
@@ -61,26 +78,66 @@ public final class HttpForwarder {
                 "Stage " + request.stage() + " has no usable backend for " + route.backend()
                         + "; set the stage variable to an http(s) URL.", null));
         URI target = target(base, route.rewrite().apply(request.path(), exchange.route().pathParameters()), request.rawQuery());
+        Headers headers = forwardedHeaders(exchange, route.requestHeaders());
+        RetryConfig retry = route.retry();
+        boolean retrying = retry.retries(request.method());
+        HttpResponse<byte[]> response = null;
+        for (int attempt = 0; response == null; attempt++) {
+            boolean lastTry = !retrying || attempt == retry.retries();
+            if (attempt > 0) {
+                pause(retry.backoffBound(attempt));
+            }
+            try {
+                response = send(target, request, headers, route.timeout());
+            } catch (GatewayException failure) {
+                if (lastTry) {
+                    throw failure;
+                }
+                continue;
+            }
+            if (!lastTry && retry.statuses().contains(response.statusCode())) {
+                response = null;
+            }
+        }
+        Headers.Builder returned = returnedHeaders(response.headers()).toBuilder();
+        route.responseHeaders().applyTo(returned);
+        return new GatewayResponse(response.statusCode(), returned.build(), response.body());
+    }
+
+    private HttpResponse<byte[]> send(URI target, GatewayRequest request, Headers headers, Duration timeout) {
         HttpRequest.Builder outgoing = HttpRequest.newBuilder(target)
-                .timeout(route.timeout())
+                .timeout(timeout)
                 .method(request.method(), request.body().length == 0
                         ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(request.body()));
-        forwardedHeaders(exchange, route.requestHeaders()).forEach((name, values) -> values.forEach(value -> outgoing.header(name, value)));
-        HttpResponse<byte[]> response;
+        headers.forEach((name, values) -> values.forEach(value -> outgoing.header(name, value)));
         try {
-            response = client.send(outgoing.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return client.send(outgoing.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpTimeoutException e) {
-            throw new BackendTimeoutException("The backend did not answer within " + describe(route.timeout()) + ".", e);
+            throw new BackendTimeoutException("The backend did not answer within " + describe(timeout) + ".", e);
         } catch (IOException e) {
             throw new BackendUnavailableException("The backend could not be reached.", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BackendUnavailableException("The request to the backend was interrupted.", e);
         }
-        Headers.Builder returned = returnedHeaders(response.headers()).toBuilder();
-        route.responseHeaders().applyTo(returned);
-        return new GatewayResponse(response.statusCode(), returned.build(), response.body());
+    }
+
+    /** Full jitter: a random wait up to the bound, so that retrying callers do not arrive together. */
+    private void pause(Duration bound) {
+        long millis = (long) (jitter.getAsDouble() * bound.toMillis());
+        try {
+            sleeper.sleep(Duration.ofMillis(millis));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendUnavailableException("The request to the backend was interrupted.", e);
+        }
+    }
+
+    /** Waits between tries; tests pass one that records instead of sleeping. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
     }
 
     static URI target(URI base, String path, String rawQuery) {

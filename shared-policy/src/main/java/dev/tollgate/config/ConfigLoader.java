@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.backend.BackendTarget;
 import dev.tollgate.backend.HeaderRules;
 import dev.tollgate.backend.PathRewrite;
+import dev.tollgate.backend.RetryConfig;
 import dev.tollgate.policy.auth.apikey.ApiKeyConfig;
 import dev.tollgate.policy.auth.apikey.ApiKeyHash;
 import dev.tollgate.policy.cors.CorsConfig;
@@ -307,7 +308,7 @@ public final class ConfigLoader {
                     continue;
                 }
                 unknownFields(route, path, Set.of("path", "methods", "backend", "timeout", "maxBodySize", "ipAccess",
-                        "requestHeaders", "responseHeaders", "stripPrefix", "targetPath"));
+                        "requestHeaders", "responseHeaders", "stripPrefix", "targetPath", "retry"));
                 Optional<PathTemplate> template = pathTemplate(route.path("path"), path + ".path");
                 Set<String> methods = methods(route.path("methods"), path + ".methods");
                 Optional<BackendTarget> backend = backend(route.path("backend"), path + ".backend", stages);
@@ -322,6 +323,7 @@ public final class ConfigLoader {
                 HeaderRules requestHeaders = headerRules(route.path("requestHeaders"), path + ".requestHeaders");
                 HeaderRules responseHeaders = headerRules(route.path("responseHeaders"), path + ".responseHeaders");
                 PathRewrite rewrite = template.map(t -> rewrite(route, path, t)).orElse(PathRewrite.NONE);
+                RetryConfig retry = retry(route.path("retry"), path + ".retry");
                 if (template.isPresent()) {
                     for (String method : methods) {
                         String earlier = routedBy.putIfAbsent(method + " " + template.get().shape(), path);
@@ -334,7 +336,7 @@ public final class ConfigLoader {
                 if (template.isPresent() && !methods.isEmpty() && backend.isPresent() && timeout.isPresent()
                         && maxBody.isPresent() && problems.size() == before) {
                     routes.add(new RouteConfig(template.get().toString(), methods, backend.get(), timeout.get(), maxBody.get(),
-                            ipAccess, requestHeaders, responseHeaders, rewrite));
+                            ipAccess, requestHeaders, responseHeaders, rewrite, retry));
                 }
             }
             return routes;
@@ -388,6 +390,59 @@ public final class ConfigLoader {
                 return Optional.empty();
             }
             return Optional.of(new CorsConfig(origins, allowHeaders, exposeHeaders, allowCredentials, maxAge));
+        }
+
+        private RetryConfig retry(JsonNode node, String path) {
+            if (node.isMissingNode() || node.isNull()) {
+                return RetryConfig.NONE;
+            }
+            if (!node.isObject()) {
+                problem(path, describe(node) + " (expected: a map with retries, statuses, backoff, maxBackoff)");
+                return RetryConfig.NONE;
+            }
+            unknownFields(node, path, Set.of("retries", "statuses", "backoff", "maxBackoff"));
+            int retries = 0;
+            JsonNode retriesNode = node.path("retries");
+            if (!retriesNode.isIntegralNumber() || retriesNode.intValue() < 0 || retriesNode.intValue() > RetryConfig.MAX_RETRIES) {
+                problem(path + ".retries", describe(retriesNode) + " (expected: a whole number from 0 to " + RetryConfig.MAX_RETRIES + ")");
+            } else {
+                retries = retriesNode.intValue();
+            }
+            Set<Integer> statuses = new java.util.TreeSet<>();
+            JsonNode statusesNode = node.path("statuses");
+            if (!statusesNode.isMissingNode()) {
+                if (!statusesNode.isArray()) {
+                    problem(path + ".statuses", describe(statusesNode) + " (expected: a list of statuses such as [502, 503])");
+                } else {
+                    for (int i = 0; i < statusesNode.size(); i++) {
+                        JsonNode status = statusesNode.get(i);
+                        int code = status.isIntegralNumber() ? status.intValue() : -1;
+                        if (code != 408 && code != 429 && (code < 500 || code > 599)) {
+                            problem(path + ".statuses[" + i + "]", describe(status) + " (expected: 408, 429 or a 5xx status)");
+                        } else {
+                            statuses.add(code);
+                        }
+                    }
+                }
+            }
+            Duration backoff = node.has("backoff") ? backoffDuration(node.path("backoff"), path + ".backoff")
+                    .orElse(RetryConfig.DEFAULT_BACKOFF) : RetryConfig.DEFAULT_BACKOFF;
+            Duration maxBackoff = node.has("maxBackoff") ? backoffDuration(node.path("maxBackoff"), path + ".maxBackoff")
+                    .orElse(RetryConfig.DEFAULT_MAX_BACKOFF) : RetryConfig.DEFAULT_MAX_BACKOFF;
+            if (maxBackoff.compareTo(backoff) < 0) {
+                problem(path + ".maxBackoff", node.path("maxBackoff").asText(maxBackoff.toMillis() + "ms")
+                        + " (expected: at least backoff, " + backoff.toMillis() + "ms)");
+            }
+            return new RetryConfig(retries, statuses, backoff, maxBackoff);
+        }
+
+        private Optional<Duration> backoffDuration(JsonNode node, String path) {
+            Optional<Duration> duration = parseDuration(node)
+                    .filter(d -> !d.isZero() && d.compareTo(RetryConfig.MAX_MAX_BACKOFF) <= 0);
+            if (duration.isEmpty()) {
+                problem(path, describe(node) + " (expected: a duration from 1ms to 10s, such as 50ms)");
+            }
+            return duration;
         }
 
         private HeaderRules headerRules(JsonNode node, String path) {
@@ -577,24 +632,13 @@ public final class ConfigLoader {
         }
 
         private Optional<Duration> duration(JsonNode node, String path) {
-            String expected = " (expected: a duration from 1ms to " + RouteConfig.MAX_TIMEOUT.toSeconds()
-                    + "s, such as 500ms or 10s)";
-            Matcher matcher = DURATION.matcher(node.isTextual() ? node.asText() : "");
-            if (!matcher.matches()) {
-                problem(path, describe(node) + expected);
-                return Optional.empty();
+            Optional<Duration> duration = parseDuration(node)
+                    .filter(d -> !d.isZero() && d.compareTo(RouteConfig.MAX_TIMEOUT) <= 0);
+            if (duration.isEmpty()) {
+                problem(path, describe(node) + " (expected: a duration from 1ms to " + RouteConfig.MAX_TIMEOUT.toSeconds()
+                        + "s, such as 500ms or 10s)");
             }
-            long amount = Long.parseLong(matcher.group(1));
-            Duration duration = switch (matcher.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                default -> Duration.ofMinutes(amount);
-            };
-            if (duration.isZero() || duration.compareTo(RouteConfig.MAX_TIMEOUT) > 0) {
-                problem(path, node.asText() + expected);
-                return Optional.empty();
-            }
-            return Optional.of(duration);
+            return duration;
         }
 
         private Optional<Long> size(JsonNode node, String path) {
@@ -690,6 +734,20 @@ public final class ConfigLoader {
         }
         String text = node.asText();
         return text.isEmpty() ? "\"\"" : text;
+    }
+
+    /** {@code 500ms}, {@code 10s}, {@code 2m}. */
+    private static Optional<Duration> parseDuration(JsonNode node) {
+        Matcher matcher = DURATION.matcher(node.isTextual() ? node.asText() : "");
+        if (!matcher.matches()) {
+            return Optional.empty();
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return Optional.of(switch (matcher.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            default -> Duration.ofMinutes(amount);
+        });
     }
 
     private static Set<String> fieldNames(JsonNode node) {

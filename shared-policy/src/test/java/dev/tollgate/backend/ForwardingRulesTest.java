@@ -7,13 +7,11 @@ import dev.tollgate.Gateway;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.ConfigProblem;
-import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.http.Headers;
-import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
-import dev.tollgate.testing.InMemoryCounterStore;
 import dev.tollgate.testing.TestBackend;
+import dev.tollgate.testing.TestGateways;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -101,9 +99,7 @@ class ForwardingRulesTest {
     }
 
     private Gateway gateway() {
-        GatewayConfig config = ConfigLoader.parse(CONFIG.formatted(backend.url(), backend.url()), "rules-test.yaml");
-        return Gateway.builder().config(config).counters(new InMemoryCounterStore())
-                .keys(new ConfigKeyStore(config.apiKeys())).build();
+        return TestGateways.from(CONFIG.formatted(backend.url(), backend.url()));
     }
 
     private static GatewayRequest request(String path, Headers.Builder headers) {

@@ -63,7 +63,8 @@ class HttpForwarderTest {
     void aMissingStageVariable_isBadGateway_namingIt() {
         RouteConfig route = new RouteConfig("/orders", Set.of("GET"),
                 BackendTarget.parse("${stageVariables.nowhere}").orElseThrow(), Duration.ofSeconds(1),
-                RouteConfig.DEFAULT_MAX_BODY_BYTES, java.util.Optional.empty(), HeaderRules.NONE, HeaderRules.NONE, PathRewrite.NONE);
+                RouteConfig.DEFAULT_MAX_BODY_BYTES, java.util.Optional.empty(), HeaderRules.NONE, HeaderRules.NONE, PathRewrite.NONE,
+                RetryConfig.NONE);
 
         assertThatThrownBy(() -> forwarder.forward(exchange("GET"), route))
                 .isInstanceOf(BackendUnavailableException.class)
@@ -81,7 +82,8 @@ class HttpForwarderTest {
 
     private static RouteConfig route(String backend, Duration timeout) {
         return new RouteConfig("/orders", Set.of("GET"), BackendTarget.parse(backend).orElseThrow(), timeout,
-                RouteConfig.DEFAULT_MAX_BODY_BYTES, java.util.Optional.empty(), HeaderRules.NONE, HeaderRules.NONE, PathRewrite.NONE);
+                RouteConfig.DEFAULT_MAX_BODY_BYTES, java.util.Optional.empty(), HeaderRules.NONE, HeaderRules.NONE, PathRewrite.NONE,
+                RetryConfig.NONE);
     }
 
     private static Exchange exchange(String method) {

@@ -38,6 +38,8 @@ public final class TestBackend implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private volatile CountDownLatch hold;
     private volatile int status = 200;
+    private final java.util.concurrent.atomic.AtomicInteger failuresLeft = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile int failureStatus;
     private volatile String contentType = "application/json";
     private volatile byte[] body = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
 
@@ -67,6 +69,13 @@ public final class TestBackend implements AutoCloseable {
         return this;
     }
 
+    /** Answers the next {@code count} requests with {@code status}, then as before. */
+    public TestBackend failFirst(int count, int status) {
+        failureStatus = status;
+        failuresLeft.set(count);
+        return this;
+    }
+
     /** Answers nothing until {@link #release()} or close. */
     public TestBackend holdAnswers() {
         hold = new CountDownLatch(1);
@@ -93,6 +102,10 @@ public final class TestBackend implements AutoCloseable {
             exchange.getResponseHeaders().set("content-type", contentType);
             exchange.getResponseHeaders().set("connection", "keep-alive");
             exchange.getResponseHeaders().set("x-backend", "test");
+            if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                exchange.sendResponseHeaders(failureStatus, -1);
+                return;
+            }
             exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
             if (body.length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {

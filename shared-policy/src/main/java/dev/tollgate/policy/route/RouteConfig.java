@@ -3,6 +3,7 @@ package dev.tollgate.policy.route;
 import dev.tollgate.backend.BackendTarget;
 import dev.tollgate.backend.HeaderRules;
 import dev.tollgate.backend.PathRewrite;
+import dev.tollgate.backend.RetryConfig;
 import dev.tollgate.policy.ip.IpAccessConfig;
 import java.time.Duration;
 import java.util.Optional;
@@ -20,10 +21,11 @@ import java.util.Set;
  * @param requestHeaders  header changes on the way to the backend
  * @param responseHeaders header changes on the way back
  * @param rewrite         how the path the backend sees is made
+ * @param retry           when failed tries are repeated
  */
 public record RouteConfig(String path, Set<String> methods, BackendTarget backend, Duration timeout, long maxBodyBytes,
                           Optional<IpAccessConfig> ipAccess, HeaderRules requestHeaders, HeaderRules responseHeaders,
-                          PathRewrite rewrite) {
+                          PathRewrite rewrite, RetryConfig retry) {
 
     /** API Gateway's HTTP API waits at most 30 seconds for an integration. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(29);

@@ -7,13 +7,11 @@ import dev.tollgate.Gateway;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.ConfigProblem;
-import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.http.Headers;
-import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
-import dev.tollgate.testing.InMemoryCounterStore;
 import dev.tollgate.testing.TestBackend;
+import dev.tollgate.testing.TestGateways;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -118,9 +116,7 @@ class CorsPolicyTest {
     }
 
     private Gateway gateway(String cors) {
-        GatewayConfig config = ConfigLoader.parse(CONFIG.formatted(backend.url()) + cors, "cors-test.yaml");
-        return Gateway.builder().config(config).counters(new InMemoryCounterStore())
-                .keys(new ConfigKeyStore(config.apiKeys())).build();
+        return TestGateways.from(CONFIG.formatted(backend.url()) + cors);
     }
 
     private static GatewayRequest request(String method, String key, String origin, Headers.Builder headers) {

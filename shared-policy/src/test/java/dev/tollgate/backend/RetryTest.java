@@ -1,0 +1,125 @@
+package dev.tollgate.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tollgate.Gateway;
+import dev.tollgate.config.ConfigException;
+import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.ConfigProblem;
+import dev.tollgate.http.GatewayRequest;
+import dev.tollgate.http.GatewayResponse;
+import dev.tollgate.http.Headers;
+import dev.tollgate.testing.TestBackend;
+import dev.tollgate.testing.TestGateways;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Retries: idempotent methods only, on connection failures, timeouts and chosen statuses; waits recorded, not slept. */
+class RetryTest {
+
+    private static final String CONFIG = """
+            stages:
+              dev: {variables: {up: "%s", down: "%s"}}
+            plans:
+              p: {quota: {limit: 100, period: day}}
+            apiKeys:
+              - {id: k, value: dev-secret-key, consumer: c, stage: dev, plan: p}
+            routes:
+              - path: /orders
+                methods: [GET, POST]
+                backend: ${stageVariables.up}
+                retry: {retries: 2, statuses: [503], backoff: 100ms, maxBackoff: 150ms}
+              - path: /down
+                methods: [GET, POST]
+                backend: ${stageVariables.down}
+                retry: {retries: 3}
+            """;
+
+    private final TestBackend backend = new TestBackend();
+    private final List<Duration> waits = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void tearDown() {
+        backend.close();
+    }
+
+    @Test
+    void aGet_isRetriedOnAChosenStatus_untilItSucceeds_withGrowingJitteredWaits() throws Exception {
+        backend.failFirst(2, 503);
+
+        GatewayResponse response = gateway().handle(request("GET", "/orders"));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(backend.received()).hasSize(3);
+        assertThat(waits).containsExactly(Duration.ofMillis(50), Duration.ofMillis(75));
+    }
+
+    @Test
+    void aPost_isNeverRetried() throws Exception {
+        backend.failFirst(2, 503);
+
+        GatewayResponse response = gateway().handle(request("POST", "/orders"));
+
+        assertThat(response.status()).isEqualTo(503);
+        assertThat(backend.received()).hasSize(1);
+        assertThat(waits).isEmpty();
+    }
+
+    @Test
+    void whenEveryTryFails_theLastAnswerStands() throws Exception {
+        backend.failFirst(5, 503);
+
+        GatewayResponse response = gateway().handle(request("GET", "/orders"));
+
+        assertThat(response.status()).isEqualTo(503);
+        assertThat(backend.received()).hasSize(3);
+    }
+
+    @Test
+    void aRefusedConnection_isRetriedForAGet_thenIs502_butNotForAPost() throws Exception {
+        Gateway gateway = gateway();
+
+        assertThat(gateway.handle(request("GET", "/down")).status()).isEqualTo(502);
+        assertThat(waits).hasSize(3);
+        waits.clear();
+        assertThat(gateway.handle(request("POST", "/down")).status()).isEqualTo(502);
+        assertThat(waits).isEmpty();
+    }
+
+    @Test
+    void badRetrySettings_areNamed() throws Exception {
+        String text = config().replace("retry: {retries: 3}", "retry: {retries: 9, statuses: [404], backoff: 2s, maxBackoff: 1s}");
+
+        assertThatThrownBy(() -> ConfigLoader.parse(text, "t.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems().stream().map(ConfigProblem::toString))
+                        .containsExactly(
+                                "t.yaml:15: routes[1].retry.retries: 9 (expected: a whole number from 0 to 5)",
+                                "t.yaml:15: routes[1].retry.statuses[0]: 404 (expected: 408, 429 or a 5xx status)",
+                                "t.yaml:15: routes[1].retry.maxBackoff: 1s (expected: at least backoff, 2000ms)"));
+    }
+
+    private String config() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        return CONFIG.formatted(backend.url(), "http://127.0.0.1:" + closedPort);
+    }
+
+    private Gateway gateway() throws Exception {
+        return TestGateways.from(config(),
+                new HttpForwarder(HttpForwarder.defaultClient(Duration.ofSeconds(2)), waits::add, () -> 0.5));
+    }
+
+    private static GatewayRequest request(String method, String path) {
+        return new GatewayRequest(method, path, "", Headers.builder().set("x-api-key", "dev-secret-key").build(),
+                null, "192.0.2.1", "https", "dev", Map.of());
+    }
+}
