@@ -1,5 +1,7 @@
 package dev.tollgate.backend;
 
+import dev.tollgate.backend.breaker.CircuitBreaker;
+import dev.tollgate.backend.breaker.CircuitBreakerConfig;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.http.HeaderNames;
@@ -22,8 +24,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
+import java.util.logging.Logger;
 
 /**
  * Sends a request on to the route's backend with the JDK's HTTP client and hands back its answer.
@@ -43,7 +47,10 @@ public final class HttpForwarder {
             "connection", "keep-alive", "proxy-authenticate", "proxy-connection", "te", "trailer",
             "transfer-encoding", "upgrade", "content-length", ":status");
 
+    private static final Logger LOG = Logger.getLogger(HttpForwarder.class.getName());
+
     private final HttpClient client;
+    private final ConcurrentHashMap<BreakerKey, CircuitBreaker> breakers = new ConcurrentHashMap<>();
     private final Sleeper sleeper;
     private final DoubleSupplier jitter;
 
@@ -79,6 +86,9 @@ public final class HttpForwarder {
                         + "; set the stage variable to an http(s) URL.", null));
         URI target = target(base, route.rewrite().apply(request.path(), exchange.route().pathParameters()), request.rawQuery());
         Headers headers = forwardedHeaders(exchange, route.requestHeaders());
+        CircuitBreaker breaker = route.circuitBreaker().map(settings -> breakers.computeIfAbsent(
+                new BreakerKey(base.getScheme() + "://" + base.getRawAuthority(), settings),
+                key -> new CircuitBreaker(key.endpoint(), key.settings(), HttpForwarder::logTransition))).orElse(null);
         RetryConfig retry = route.retry();
         boolean retrying = retry.retries(request.method());
         HttpResponse<byte[]> response = null;
@@ -87,13 +97,22 @@ public final class HttpForwarder {
             if (attempt > 0) {
                 pause(retry.backoffBound(attempt));
             }
+            if (breaker != null) {
+                breaker.acquire(exchange.now());
+            }
             try {
                 response = send(target, request, headers, route.timeout());
             } catch (GatewayException failure) {
+                if (breaker != null) {
+                    breaker.record(false, exchange.now());
+                }
                 if (lastTry) {
                     throw failure;
                 }
                 continue;
+            }
+            if (breaker != null) {
+                breaker.record(response.statusCode() < 500, exchange.now());
             }
             if (!lastTry && retry.statuses().contains(response.statusCode())) {
                 response = null;
@@ -132,6 +151,15 @@ public final class HttpForwarder {
             Thread.currentThread().interrupt();
             throw new BackendUnavailableException("The request to the backend was interrupted.", e);
         }
+    }
+
+    private static void logTransition(CircuitBreaker.Transition transition) {
+        LOG.warning("circuit to " + transition.endpoint() + ": " + transition.from().getClass().getSimpleName().toLowerCase(Locale.ROOT)
+                + " -> " + transition.to().getClass().getSimpleName().toLowerCase(Locale.ROOT) + " at " + transition.at());
+    }
+
+    /** Breakers are per endpoint and settings: routes that agree share one. */
+    private record BreakerKey(String endpoint, CircuitBreakerConfig settings) {
     }
 
     /** Waits between tries; tests pass one that records instead of sleeping. */

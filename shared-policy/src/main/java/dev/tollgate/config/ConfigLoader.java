@@ -5,6 +5,7 @@ import dev.tollgate.backend.BackendTarget;
 import dev.tollgate.backend.HeaderRules;
 import dev.tollgate.backend.PathRewrite;
 import dev.tollgate.backend.RetryConfig;
+import dev.tollgate.backend.breaker.CircuitBreakerConfig;
 import dev.tollgate.policy.auth.apikey.ApiKeyConfig;
 import dev.tollgate.policy.auth.apikey.ApiKeyHash;
 import dev.tollgate.policy.cors.CorsConfig;
@@ -308,7 +309,7 @@ public final class ConfigLoader {
                     continue;
                 }
                 unknownFields(route, path, Set.of("path", "methods", "backend", "timeout", "maxBodySize", "ipAccess",
-                        "requestHeaders", "responseHeaders", "stripPrefix", "targetPath", "retry"));
+                        "requestHeaders", "responseHeaders", "stripPrefix", "targetPath", "retry", "circuitBreaker"));
                 Optional<PathTemplate> template = pathTemplate(route.path("path"), path + ".path");
                 Set<String> methods = methods(route.path("methods"), path + ".methods");
                 Optional<BackendTarget> backend = backend(route.path("backend"), path + ".backend", stages);
@@ -324,6 +325,7 @@ public final class ConfigLoader {
                 HeaderRules responseHeaders = headerRules(route.path("responseHeaders"), path + ".responseHeaders");
                 PathRewrite rewrite = template.map(t -> rewrite(route, path, t)).orElse(PathRewrite.NONE);
                 RetryConfig retry = retry(route.path("retry"), path + ".retry");
+                Optional<CircuitBreakerConfig> breaker = circuitBreaker(route.path("circuitBreaker"), path + ".circuitBreaker");
                 if (template.isPresent()) {
                     for (String method : methods) {
                         String earlier = routedBy.putIfAbsent(method + " " + template.get().shape(), path);
@@ -336,7 +338,7 @@ public final class ConfigLoader {
                 if (template.isPresent() && !methods.isEmpty() && backend.isPresent() && timeout.isPresent()
                         && maxBody.isPresent() && problems.size() == before) {
                     routes.add(new RouteConfig(template.get().toString(), methods, backend.get(), timeout.get(), maxBody.get(),
-                            ipAccess, requestHeaders, responseHeaders, rewrite, retry));
+                            ipAccess, requestHeaders, responseHeaders, rewrite, retry, breaker));
                 }
             }
             return routes;
@@ -434,6 +436,42 @@ public final class ConfigLoader {
                         + " (expected: at least backoff, " + backoff.toMillis() + "ms)");
             }
             return new RetryConfig(retries, statuses, backoff, maxBackoff);
+        }
+
+        private Optional<CircuitBreakerConfig> circuitBreaker(JsonNode node, String path) {
+            if (node.isMissingNode() || node.isNull()) {
+                return Optional.empty();
+            }
+            if (!node.isObject()) {
+                problem(path, describe(node) + " (expected: a map with failureThreshold, openFor, halfOpenProbes)");
+                return Optional.empty();
+            }
+            unknownFields(node, path, Set.of("failureThreshold", "openFor", "halfOpenProbes"));
+            int threshold = boundedInt(node, "failureThreshold", path, 1, 1000, CircuitBreakerConfig.DEFAULT_FAILURE_THRESHOLD);
+            int probes = boundedInt(node, "halfOpenProbes", path, 1, 100, CircuitBreakerConfig.DEFAULT_HALF_OPEN_PROBES);
+            Duration openFor = CircuitBreakerConfig.DEFAULT_OPEN_FOR;
+            if (node.has("openFor")) {
+                Optional<Duration> parsed = parseDuration(node.path("openFor"))
+                        .filter(d -> d.compareTo(Duration.ofSeconds(1)) >= 0 && d.compareTo(Duration.ofMinutes(10)) <= 0);
+                if (parsed.isEmpty()) {
+                    problem(path + ".openFor", describe(node.path("openFor")) + " (expected: a duration from 1s to 10m, such as 30s)");
+                } else {
+                    openFor = parsed.get();
+                }
+            }
+            return Optional.of(new CircuitBreakerConfig(threshold, openFor, probes));
+        }
+
+        private int boundedInt(JsonNode parent, String field, String path, int min, int max, int fallback) {
+            JsonNode node = parent.path(field);
+            if (node.isMissingNode()) {
+                return fallback;
+            }
+            if (!node.isIntegralNumber() || node.intValue() < min || node.intValue() > max) {
+                problem(path + "." + field, describe(node) + " (expected: a whole number from " + min + " to " + max + ")");
+                return fallback;
+            }
+            return node.intValue();
         }
 
         private Optional<Duration> backoffDuration(JsonNode node, String path) {

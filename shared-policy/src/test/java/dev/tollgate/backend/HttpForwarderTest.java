@@ -64,7 +64,7 @@ class HttpForwarderTest {
         RouteConfig route = new RouteConfig("/orders", Set.of("GET"),
                 BackendTarget.parse("${stageVariables.nowhere}").orElseThrow(), Duration.ofSeconds(1),
                 RouteConfig.DEFAULT_MAX_BODY_BYTES, java.util.Optional.empty(), HeaderRules.NONE, HeaderRules.NONE, PathRewrite.NONE,
-                RetryConfig.NONE);
+                RetryConfig.NONE, java.util.Optional.empty());
 
         assertThatThrownBy(() -> forwarder.forward(exchange("GET"), route))
                 .isInstanceOf(BackendUnavailableException.class)
@@ -83,7 +83,7 @@ class HttpForwarderTest {
     private static RouteConfig route(String backend, Duration timeout) {
         return new RouteConfig("/orders", Set.of("GET"), BackendTarget.parse(backend).orElseThrow(), timeout,
                 RouteConfig.DEFAULT_MAX_BODY_BYTES, java.util.Optional.empty(), HeaderRules.NONE, HeaderRules.NONE, PathRewrite.NONE,
-                RetryConfig.NONE);
+                RetryConfig.NONE, java.util.Optional.empty());
     }
 
     private static Exchange exchange(String method) {

@@ -4,6 +4,7 @@ import dev.tollgate.backend.BackendTarget;
 import dev.tollgate.backend.HeaderRules;
 import dev.tollgate.backend.PathRewrite;
 import dev.tollgate.backend.RetryConfig;
+import dev.tollgate.backend.breaker.CircuitBreakerConfig;
 import dev.tollgate.policy.ip.IpAccessConfig;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,10 +23,11 @@ import java.util.Set;
  * @param responseHeaders header changes on the way back
  * @param rewrite         how the path the backend sees is made
  * @param retry           when failed tries are repeated
+ * @param circuitBreaker  the circuit breaker settings of the route's backend endpoint, if it has one
  */
 public record RouteConfig(String path, Set<String> methods, BackendTarget backend, Duration timeout, long maxBodyBytes,
                           Optional<IpAccessConfig> ipAccess, HeaderRules requestHeaders, HeaderRules responseHeaders,
-                          PathRewrite rewrite, RetryConfig retry) {
+                          PathRewrite rewrite, RetryConfig retry, Optional<CircuitBreakerConfig> circuitBreaker) {
 
     /** API Gateway's HTTP API waits at most 30 seconds for an integration. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(29);

@@ -1,0 +1,116 @@
+package dev.tollgate.backend.breaker;
+
+import dev.tollgate.problem.CircuitOpenException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * One backend endpoint's circuit breaker, an explicit state machine: one atomic state, one record
+ * per state, and one transition method that tells the listener. Closed counts consecutive
+ * failures; open refuses every try until {@code openFor} has passed; half open lets a few probes
+ * through, and closes on a success or opens again on a failure. Time comes from the caller.
+ */
+public final class CircuitBreaker {
+
+    /** A change of state, for logs and metrics. */
+    public record Transition(String endpoint, State from, State to, Instant at) {
+    }
+
+    /** The states; each holds what it needs to decide. */
+    public sealed interface State permits Closed, Open, HalfOpen {
+    }
+
+    /** Calls go through; {@code failures} consecutive ones have failed. */
+    public record Closed(int failures) implements State {
+    }
+
+    /** Calls are refused until {@code until}. */
+    public record Open(Instant until) implements State {
+    }
+
+    /** {@code probes} calls are under way to test the backend. */
+    public record HalfOpen(int probes) implements State {
+    }
+
+    private final String endpoint;
+    private final CircuitBreakerConfig config;
+    private final Consumer<Transition> listener;
+    private final AtomicReference<State> state = new AtomicReference<>(new Closed(0));
+
+    public CircuitBreaker(String endpoint, CircuitBreakerConfig config, Consumer<Transition> listener) {
+        this.endpoint = endpoint;
+        this.config = config;
+        this.listener = listener;
+    }
+
+    public State state() {
+        return state.get();
+    }
+
+    /** Asks to try the backend now; refuses with {@link CircuitOpenException} while open. */
+    public void acquire(Instant now) {
+        while (true) {
+            State current = state.get();
+            State next;
+            if (current instanceof Closed) {
+                return;
+            } else if (current instanceof Open open) {
+                if (now.isBefore(open.until())) {
+                    throw refusal(Duration.between(now, open.until()));
+                }
+                next = new HalfOpen(1);
+            } else {
+                HalfOpen halfOpen = (HalfOpen) current;
+                if (halfOpen.probes() >= config.halfOpenProbes()) {
+                    throw refusal(Duration.ofSeconds(1));
+                }
+                next = new HalfOpen(halfOpen.probes() + 1);
+            }
+            if (transition(current, next, now)) {
+                return;
+            }
+        }
+    }
+
+    /** Records how an acquired try went. */
+    public void record(boolean success, Instant now) {
+        while (true) {
+            State current = state.get();
+            State next;
+            if (current instanceof Closed closed) {
+                if (success) {
+                    next = new Closed(0);
+                } else {
+                    int failures = closed.failures() + 1;
+                    next = failures >= config.failureThreshold() ? new Open(now.plus(config.openFor())) : new Closed(failures);
+                }
+            } else if (current instanceof HalfOpen) {
+                next = success ? new Closed(0) : new Open(now.plus(config.openFor()));
+            } else {
+                return; // opened by another try meanwhile; this result changes nothing
+            }
+            if (current.equals(next) || transition(current, next, now)) {
+                return;
+            }
+        }
+    }
+
+    /** The one place the state changes; tells the listener when the kind of state changes. */
+    private boolean transition(State from, State to, Instant now) {
+        if (!state.compareAndSet(from, to)) {
+            return false;
+        }
+        if (from.getClass() != to.getClass()) {
+            listener.accept(new Transition(endpoint, from, to, now));
+        }
+        return true;
+    }
+
+    private CircuitOpenException refusal(Duration remaining) {
+        long seconds = Math.max(1, (remaining.toMillis() + 999) / 1000);
+        return new CircuitOpenException("The circuit to the backend is open after repeated failures; try again in "
+                + seconds + " s.", seconds);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.tollgate.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tollgate.Gateway;
+import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.http.GatewayRequest;
+import dev.tollgate.http.GatewayResponse;
+import dev.tollgate.http.Headers;
+import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
+import dev.tollgate.testing.InMemoryCounterStore;
+import dev.tollgate.testing.MutableClock;
+import dev.tollgate.testing.TestBackend;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A circuit that opens after failures, answers 503 without calling the backend, and recovers. */
+class CircuitBreakerThroughGatewayTest {
+
+    private final TestBackend backend = new TestBackend();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
+
+    @AfterEach
+    void tearDown() {
+        backend.close();
+    }
+
+    @Test
+    void aCircuit_opensAfterFailures_thenRecoversThroughAProbe() {
+        GatewayConfig config = ConfigLoader.parse("""
+                stages:
+                  dev: {variables: {b: "%s"}}
+                plans:
+                  p: {quota: {limit: 100, period: day}}
+                apiKeys:
+                  - {id: k, value: dev-secret-key, consumer: c, stage: dev, plan: p}
+                routes:
+                  - path: /orders
+                    methods: [GET]
+                    backend: ${stageVariables.b}
+                    circuitBreaker: {failureThreshold: 2, openFor: 30s}
+                """.formatted(backend.url()), "breaker.yaml");
+        Gateway gateway = Gateway.builder().config(config).counters(new InMemoryCounterStore())
+                .keys(new ConfigKeyStore(config.apiKeys())).clock(clock).build();
+        backend.failFirst(2, 502);
+
+        assertThat(gateway.handle(request()).status()).isEqualTo(502);
+        assertThat(gateway.handle(request()).status()).isEqualTo(502);
+        GatewayResponse open = gateway.handle(request());
+
+        assertThat(open.status()).isEqualTo(503);
+        assertThat(open.bodyAsString()).contains("urn:tollgate:problem:circuit-open");
+        assertThat(open.headers().first("retry-after")).contains("30");
+        assertThat(backend.received()).hasSize(2);
+
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(gateway.handle(request()).status()).isEqualTo(200);
+        assertThat(gateway.handle(request()).status()).isEqualTo(200);
+        assertThat(backend.received()).hasSize(4);
+    }
+
+    @Test
+    void badBreakerSettings_areNamed() {
+        String text = """
+                stages: {dev: {}}
+                plans: {p: {quota: {limit: 1, period: day}}}
+                routes:
+                  - path: /orders
+                    methods: [GET]
+                    backend: http://127.0.0.1:1
+                    circuitBreaker: {failureThreshold: 0, openFor: 500ms, halfOpenProbes: 1}
+                """;
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.parse(text, "t.yaml"))
+                .isInstanceOfSatisfying(dev.tollgate.config.ConfigException.class, e -> assertThat(
+                        e.problems().stream().map(Object::toString)).containsExactly(
+                        "t.yaml:7: routes[0].circuitBreaker.failureThreshold: 0 (expected: a whole number from 1 to 1000)",
+                        "t.yaml:7: routes[0].circuitBreaker.openFor: 500ms (expected: a duration from 1s to 10m, such as 30s)"));
+    }
+
+    private static GatewayRequest request() {
+        return new GatewayRequest("GET", "/orders", "", Headers.builder().set("x-api-key", "dev-secret-key").build(),
+                null, "192.0.2.1", "https", "dev", Map.of());
+    }
+}
