@@ -52,7 +52,7 @@ public final class HttpForwarder {
     private final HttpClient client;
     private final ConcurrentHashMap<BreakerKey, CircuitBreaker> breakers = new ConcurrentHashMap<>();
     private final Sleeper sleeper;
-    private final DoubleSupplier jitter;
+    private final DoubleSupplier random;
 
     public HttpForwarder(HttpClient client) {
         this(client, duration -> Thread.sleep(duration.toMillis()), () -> ThreadLocalRandom.current().nextDouble());
@@ -61,12 +61,12 @@ public final class HttpForwarder {
     /**
      * @param client  the HTTP client, shared by every request
      * @param sleeper waits between tries
-     * @param jitter  numbers in [0, 1) that scale each wait
+     * @param random  numbers in [0, 1): they scale each wait and draw weighted backends
      */
-    public HttpForwarder(HttpClient client, Sleeper sleeper, DoubleSupplier jitter) {
+    public HttpForwarder(HttpClient client, Sleeper sleeper, DoubleSupplier random) {
         this.client = client;
         this.sleeper = sleeper;
-        this.jitter = jitter;
+        this.random = random;
     }
 
     /** A client fit for forwarding: HTTP/1.1, no redirects followed (the caller sees them). */
@@ -81,8 +81,9 @@ public final class HttpForwarder {
     public GatewayResponse forward(Exchange exchange, RouteConfig route) {
         GatewayRequest request = exchange.request();
         Map<String, String> variables = request.stageVariables();
-        URI base = route.backend().resolve(variables).orElseThrow(() -> new BackendUnavailableException(
-                "Stage " + request.stage() + " has no usable backend for " + route.backend()
+        BackendTarget chosen = choose(route.backends());
+        URI base = chosen.resolve(variables).orElseThrow(() -> new BackendUnavailableException(
+                "Stage " + request.stage() + " has no usable backend for " + chosen
                         + "; set the stage variable to an http(s) URL.", null));
         URI target = target(base, route.rewrite().apply(request.path(), exchange.route().pathParameters()), request.rawQuery());
         Headers headers = forwardedHeaders(exchange, route.requestHeaders());
@@ -142,9 +143,25 @@ public final class HttpForwarder {
         }
     }
 
+    /** A backend by weight, drawn anew for every request. */
+    private BackendTarget choose(List<WeightedBackend> backends) {
+        if (backends.size() == 1) {
+            return backends.get(0).target();
+        }
+        int total = backends.stream().mapToInt(WeightedBackend::weight).sum();
+        double draw = random.getAsDouble() * total;
+        for (WeightedBackend backend : backends) {
+            draw -= backend.weight();
+            if (draw < 0) {
+                return backend.target();
+            }
+        }
+        return backends.get(backends.size() - 1).target();
+    }
+
     /** Full jitter: a random wait up to the bound, so that retrying callers do not arrive together. */
     private void pause(Duration bound) {
-        long millis = (long) (jitter.getAsDouble() * bound.toMillis());
+        long millis = (long) (random.getAsDouble() * bound.toMillis());
         try {
             sleeper.sleep(Duration.ofMillis(millis));
         } catch (InterruptedException e) {

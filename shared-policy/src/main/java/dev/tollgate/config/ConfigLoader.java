@@ -5,6 +5,7 @@ import dev.tollgate.backend.BackendTarget;
 import dev.tollgate.backend.HeaderRules;
 import dev.tollgate.backend.PathRewrite;
 import dev.tollgate.backend.RetryConfig;
+import dev.tollgate.backend.WeightedBackend;
 import dev.tollgate.backend.breaker.CircuitBreakerConfig;
 import dev.tollgate.policy.auth.apikey.ApiKeyConfig;
 import dev.tollgate.policy.auth.apikey.ApiKeyHash;
@@ -308,11 +309,11 @@ public final class ConfigLoader {
                     problem(path, describe(route) + " (expected: a map with path, methods, backend)");
                     continue;
                 }
-                unknownFields(route, path, Set.of("path", "methods", "backend", "timeout", "maxBodySize", "ipAccess",
+                unknownFields(route, path, Set.of("path", "methods", "backend", "backends", "timeout", "maxBodySize", "ipAccess",
                         "requestHeaders", "responseHeaders", "stripPrefix", "targetPath", "retry", "circuitBreaker"));
                 Optional<PathTemplate> template = pathTemplate(route.path("path"), path + ".path");
                 Set<String> methods = methods(route.path("methods"), path + ".methods");
-                Optional<BackendTarget> backend = backend(route.path("backend"), path + ".backend", stages);
+                Optional<List<WeightedBackend>> backends = backends(route, path, stages);
                 Optional<Duration> timeout = route.has("timeout")
                         ? duration(route.path("timeout"), path + ".timeout")
                         : Optional.of(RouteConfig.DEFAULT_TIMEOUT);
@@ -335,9 +336,9 @@ public final class ConfigLoader {
                         }
                     }
                 }
-                if (template.isPresent() && !methods.isEmpty() && backend.isPresent() && timeout.isPresent()
+                if (template.isPresent() && !methods.isEmpty() && backends.isPresent() && timeout.isPresent()
                         && maxBody.isPresent() && problems.size() == before) {
-                    routes.add(new RouteConfig(template.get().toString(), methods, backend.get(), timeout.get(), maxBody.get(),
+                    routes.add(new RouteConfig(template.get().toString(), methods, backends.get(), timeout.get(), maxBody.get(),
                             ipAccess, requestHeaders, responseHeaders, rewrite, retry, breaker));
                 }
             }
@@ -640,6 +641,51 @@ public final class ConfigLoader {
                 }
             }
             return methods;
+        }
+
+        private Optional<List<WeightedBackend>> backends(JsonNode route, String path, Map<String, StageConfig> stages) {
+            boolean one = route.has("backend");
+            boolean many = route.has("backends");
+            if (one == many) {
+                problem(one ? path : path + ".backend", (one ? "both backend and backends" : "missing")
+                        + " (expected: backend, or backends with weights)");
+                return Optional.empty();
+            }
+            if (one) {
+                return backend(route.path("backend"), path + ".backend", stages).map(t -> List.of(new WeightedBackend(t, 1)));
+            }
+            JsonNode list = route.path("backends");
+            if (!list.isArray() || list.isEmpty()) {
+                problem(path + ".backends", describe(list) + " (expected: a list of {url, weight})");
+                return Optional.empty();
+            }
+            int before = problems.size();
+            List<WeightedBackend> backends = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                String place = path + ".backends[" + i + "]";
+                JsonNode entry = list.get(i);
+                if (!entry.isObject()) {
+                    problem(place, describe(entry) + " (expected: a map with url and weight)");
+                    continue;
+                }
+                unknownFields(entry, place, Set.of("url", "weight"));
+                Optional<BackendTarget> target = backend(entry.path("url"), place + ".url", stages);
+                int weight = boundedInt(entry, "weight", place, 0, WeightedBackend.MAX_WEIGHT, -1);
+                if (!entry.has("weight")) {
+                    problem(place + ".weight", "missing (expected: a whole number from 0 to " + WeightedBackend.MAX_WEIGHT + ")");
+                }
+                if (target.isPresent() && weight >= 0) {
+                    backends.add(new WeightedBackend(target.get(), weight));
+                }
+            }
+            if (problems.size() > before) {
+                return Optional.empty();
+            }
+            if (backends.stream().mapToInt(WeightedBackend::weight).sum() == 0) {
+                problem(path + ".backends", "weights that are all 0 (expected: at least one weight above 0)");
+                return Optional.empty();
+            }
+            return Optional.of(backends);
         }
 
         private Optional<BackendTarget> backend(JsonNode node, String path, Map<String, StageConfig> stages) {

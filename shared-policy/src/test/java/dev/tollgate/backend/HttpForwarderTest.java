@@ -15,6 +15,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -62,7 +63,7 @@ class HttpForwarderTest {
     @Test
     void aMissingStageVariable_isBadGateway_namingIt() {
         RouteConfig route = new RouteConfig("/orders", Set.of("GET"),
-                BackendTarget.parse("${stageVariables.nowhere}").orElseThrow(), Duration.ofSeconds(1),
+                List.of(new WeightedBackend(BackendTarget.parse("${stageVariables.nowhere}").orElseThrow(), 1)), Duration.ofSeconds(1),
                 RouteConfig.DEFAULT_MAX_BODY_BYTES, java.util.Optional.empty(), HeaderRules.NONE, HeaderRules.NONE, PathRewrite.NONE,
                 RetryConfig.NONE, java.util.Optional.empty());
 
@@ -81,7 +82,7 @@ class HttpForwarderTest {
     }
 
     private static RouteConfig route(String backend, Duration timeout) {
-        return new RouteConfig("/orders", Set.of("GET"), BackendTarget.parse(backend).orElseThrow(), timeout,
+        return new RouteConfig("/orders", Set.of("GET"), List.of(new WeightedBackend(BackendTarget.parse(backend).orElseThrow(), 1)), timeout,
                 RouteConfig.DEFAULT_MAX_BODY_BYTES, java.util.Optional.empty(), HeaderRules.NONE, HeaderRules.NONE, PathRewrite.NONE,
                 RetryConfig.NONE, java.util.Optional.empty());
     }

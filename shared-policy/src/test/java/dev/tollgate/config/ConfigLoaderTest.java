@@ -63,7 +63,7 @@ class ConfigLoaderTest {
         assertThat(config.routes().get(0).timeout()).isEqualTo(Duration.ofSeconds(29));
         assertThat(config.routes().get(1).timeout()).isEqualTo(Duration.ofMillis(250));
         assertThat(config.routes().get(0).maxBodyBytes()).isEqualTo(6L * 1024 * 1024);
-        assertThat(config.routes().get(0).backend().resolve(Map.of("ordersBackend", "http://x:1")))
+        assertThat(config.routes().get(0).backends().get(0).target().resolve(Map.of("ordersBackend", "http://x:1")))
                 .contains(URI.create("http://x:1"));
     }
 

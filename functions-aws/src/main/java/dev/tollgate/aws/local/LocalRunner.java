@@ -117,7 +117,8 @@ public final class LocalRunner implements AutoCloseable {
     /** One demo service per stage variable that routes use and that names a loopback URL. */
     private void startDemoBackends(GatewayConfig config) throws IOException {
         Set<String> variables = config.routes().stream()
-                .flatMap(route -> route.backend().variable().stream())
+                .flatMap(route -> route.backends().stream())
+                .flatMap(backend -> backend.target().variable().stream())
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         for (String variable : variables) {
             for (Map.Entry<String, Map<String, String>> stage : stageVariables.entrySet()) {

@@ -1,12 +1,13 @@
 package dev.tollgate.policy.route;
 
-import dev.tollgate.backend.BackendTarget;
+import dev.tollgate.backend.WeightedBackend;
 import dev.tollgate.backend.HeaderRules;
 import dev.tollgate.backend.PathRewrite;
 import dev.tollgate.backend.RetryConfig;
 import dev.tollgate.backend.breaker.CircuitBreakerConfig;
 import dev.tollgate.policy.ip.IpAccessConfig;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -15,7 +16,7 @@ import java.util.Set;
  *
  * @param path    the path template, such as {@code /orders/{id}}
  * @param methods the upper-case methods the route accepts
- * @param backend where matching requests go
+ * @param backends where matching requests go: one backend, or several sharing the requests by weight
  * @param timeout      how long the backend may take to answer, connection included
  * @param maxBodyBytes the largest request body the route takes
  * @param ipAccess     the route's own address rules, replacing the file's
@@ -25,7 +26,7 @@ import java.util.Set;
  * @param retry           when failed tries are repeated
  * @param circuitBreaker  the circuit breaker settings of the route's backend endpoint, if it has one
  */
-public record RouteConfig(String path, Set<String> methods, BackendTarget backend, Duration timeout, long maxBodyBytes,
+public record RouteConfig(String path, Set<String> methods, List<WeightedBackend> backends, Duration timeout, long maxBodyBytes,
                           Optional<IpAccessConfig> ipAccess, HeaderRules requestHeaders, HeaderRules responseHeaders,
                           PathRewrite rewrite, RetryConfig retry, Optional<CircuitBreakerConfig> circuitBreaker) {
 
@@ -39,5 +40,6 @@ public record RouteConfig(String path, Set<String> methods, BackendTarget backen
 
     public RouteConfig {
         methods = Set.copyOf(methods);
+        backends = List.copyOf(backends);
     }
 }
