@@ -69,7 +69,7 @@ class WeightedBackendsTest {
                         "t.yaml:10: routes[0].backends: weights that are all 0 (expected: at least one weight above 0)"));
         assertThatThrownBy(() -> ConfigLoader.parse(both, "t.yaml")).isInstanceOfSatisfying(ConfigException.class,
                 e -> assertThat(e.problems().get(0).toString()).isEqualTo(
-                        "t.yaml:9: routes[0]: both backend and backends (expected: backend, or backends with weights)"));
+                        "t.yaml:8: routes[0]: both backend and backends (expected: backend, or backends with weights)"));
     }
 
     private static GatewayRequest request() {
