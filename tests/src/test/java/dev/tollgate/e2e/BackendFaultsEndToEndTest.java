@@ -6,34 +6,43 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tollgate.testing.TestBackend;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** A backend that refuses connections is 502, one that does not answer in time is 504. */
+/**
+ * A backend that refuses connections is 502, one that does not answer in time is 504; a GET is
+ * retried and a POST is not; a circuit opens after repeated failures.
+ */
 class BackendFaultsEndToEndTest {
 
     private static TestBackend slow;
+    private static TestBackend flaky;
     private static LocalTollgate tollgate;
 
     @BeforeAll
     static void start() throws Exception {
         slow = new TestBackend().holdAnswers();
+        flaky = new TestBackend();
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
         tollgate = LocalTollgate.start(Path.of("src", "test", "resources", "faults.yaml"), Map.of("dev", Map.of(
                 "refusedBackend", "http://127.0.0.1:" + closedPort,
-                "slowBackend", slow.url())), false);
+                "slowBackend", slow.url(),
+                "flakyBackend", flaky.url())), false);
     }
 
     @AfterAll
     static void stop() {
         tollgate.close();
         slow.close();
+        flaky.close();
     }
 
     @Test
@@ -45,5 +54,31 @@ class BackendFaultsEndToEndTest {
     void noAnswerWithinTheRoutesTimeout_is504() {
         assertProblem(tollgate.get("/dev/slow", "x-api-key", "faults-key"), 504, "The backend did not answer within 300 ms.");
         assertThat(slow.received()).isNotEmpty();
+    }
+
+    @Test
+    void aGet_isRetriedPastAFailure_butAPost_isNot() {
+        flaky.received().clear();
+        flaky.failFirst(1, 503);
+        assertThat(tollgate.get("/dev/flaky", "x-api-key", "faults-key").statusCode()).isEqualTo(200);
+        assertThat(flaky.received()).hasSize(2);
+
+        flaky.received().clear();
+        flaky.failFirst(1, 503);
+        HttpResponse<String> post = tollgate.send(HttpRequest.newBuilder(tollgate.uri("/dev/flaky"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")), "x-api-key", "faults-key", "content-type", "application/json");
+        assertThat(post.statusCode()).isEqualTo(503);
+        assertThat(flaky.received()).hasSize(1);
+    }
+
+    @Test
+    void aCircuit_opensAfterRepeatedFailures_andAnswersWithoutCallingTheBackend() {
+        assertThat(tollgate.get("/dev/broken", "x-api-key", "faults-key").statusCode()).isEqualTo(502);
+        assertThat(tollgate.get("/dev/broken", "x-api-key", "faults-key").statusCode()).isEqualTo(502);
+
+        HttpResponse<String> open = tollgate.get("/dev/broken", "x-api-key", "faults-key");
+
+        assertProblem(open, 503, "The circuit to the backend is open after repeated failures; try again in 30 s.");
+        assertThat(open.headers().firstValue("retry-after")).contains("30");
     }
 }
