@@ -15,11 +15,11 @@ import java.util.Set;
  */
 public record RetryConfig(int retries, Set<Integer> statuses, Duration backoff, Duration maxBackoff) {
 
-    /** Retrying is a route's choice: by default a failure is answered at once. */
-    public static final RetryConfig NONE = new RetryConfig(0, Set.of(), Duration.ofMillis(50), Duration.ofSeconds(1));
     public static final int MAX_RETRIES = 5;
     public static final Duration DEFAULT_BACKOFF = Duration.ofMillis(50);
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(1);
+    /** Retrying is a route's choice: by default a failure is answered at once. */
+    public static final RetryConfig NONE = new RetryConfig(0, Set.of(), DEFAULT_BACKOFF, DEFAULT_MAX_BACKOFF);
     public static final Duration MAX_MAX_BACKOFF = Duration.ofSeconds(10);
     /** RFC 9110 9.2.2: a repeat of these has the effect of one. */
     public static final Set<String> IDEMPOTENT_METHODS = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE");
