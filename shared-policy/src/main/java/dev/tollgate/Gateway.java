@@ -6,8 +6,13 @@ import dev.tollgate.config.StageConfig;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.pipeline.Pipeline;
-import dev.tollgate.policy.auth.apikey.ApiKeyPolicy;
+import dev.tollgate.policy.auth.AuthenticationPolicy;
+import dev.tollgate.policy.auth.apikey.ApiKeyAuthenticator;
 import dev.tollgate.policy.auth.apikey.KeyStore;
+import dev.tollgate.policy.auth.jwt.HttpJwksSource;
+import dev.tollgate.policy.auth.jwt.JwksSource;
+import dev.tollgate.policy.auth.jwt.JwtAuthenticator;
+import dev.tollgate.policy.authz.AuthorizationPolicy;
 import dev.tollgate.policy.correlation.CorrelationIdPolicy;
 import dev.tollgate.policy.cors.CorsPolicy;
 import dev.tollgate.policy.quota.CounterStore;
@@ -17,7 +22,6 @@ import dev.tollgate.policy.route.RoutePolicy;
 import dev.tollgate.policy.size.RequestSizePolicy;
 import dev.tollgate.usage.UsageEndpoint;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,14 +38,16 @@ public final class Gateway {
     private final GatewayConfig config;
     private final Pipeline pipeline;
     private final QuotaPolicy quota;
+    private final JwtAuthenticator tokens;
 
     private Gateway(Builder builder) {
         this.config = Objects.requireNonNull(builder.config, "config");
         CounterStore counters = Objects.requireNonNull(builder.counters, "counters");
         KeyStore keys = Objects.requireNonNull(builder.keys, "keys");
-        HttpForwarder forwarder = builder.forwarder != null ? builder.forwarder
-                : new HttpForwarder(HttpForwarder.defaultClient(Duration.ofSeconds(5)));
+        HttpForwarder forwarder = builder.forwarder != null ? builder.forwarder : new HttpForwarder();
         this.quota = new QuotaPolicy(config, counters);
+        this.tokens = new JwtAuthenticator(config, builder.jwks != null ? builder.jwks : new HttpJwksSource());
+        AuthenticationPolicy authentication = new AuthenticationPolicy(config, new ApiKeyAuthenticator(keys), tokens);
         // The request path, in order (shared/design.md).
         this.pipeline = new Pipeline(List.of(
                 new CorrelationIdPolicy(builder.requestIds),
@@ -50,7 +56,8 @@ public final class Gateway {
                         new UsageEndpoint(config, counters)),
                 new IpAccessPolicy(config.ipAccess()),
                 new RequestSizePolicy(),
-                new ApiKeyPolicy(keys),
+                authentication,
+                new AuthorizationPolicy(authentication),
                 quota),
                 builder.clock);
     }
@@ -66,6 +73,11 @@ public final class Gateway {
     /** Requests of this instance that met a failing counter store, whether served (failOpen) or refused. */
     public long counterStoreFailures() {
         return quota.counterStoreFailures();
+    }
+
+    /** Fetches of a JWT issuer's keys that failed in this instance; the keys held before stay in use. */
+    public long jwksFailures() {
+        return tokens.jwksFailures();
     }
 
     /**
@@ -93,6 +105,7 @@ public final class Gateway {
         private CounterStore counters;
         private KeyStore keys;
         private HttpForwarder forwarder;
+        private JwksSource jwks;
         private Clock clock = Clock.systemUTC();
         private Supplier<String> requestIds = () -> UUID.randomUUID().toString();
 
@@ -113,6 +126,12 @@ public final class Gateway {
 
         public Builder forwarder(HttpForwarder forwarder) {
             this.forwarder = forwarder;
+            return this;
+        }
+
+        /** Where JWT issuers' keys come from; by default fetched over HTTP. */
+        public Builder jwks(JwksSource jwks) {
+            this.jwks = jwks;
             return this;
         }
 

@@ -1,18 +1,15 @@
 package dev.tollgate.backend;
 
+import dev.tollgate.config.StageConfig;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Where a route sends its requests, as written: a fixed base URL ({@code http://nlb.internal:8080})
  * or a stage variable that holds one ({@code ${stageVariables.ordersBackend}}).
  */
 public final class BackendTarget {
-
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\{stageVariables\\.([A-Za-z0-9_]+)}");
 
     private final String written;
     private final String variable;
@@ -26,9 +23,9 @@ public final class BackendTarget {
 
     /** Reads a target as written; empty when it is neither a stage variable nor an http(s) URL. */
     public static Optional<BackendTarget> parse(String written) {
-        Matcher matcher = VARIABLE.matcher(written);
-        if (matcher.matches()) {
-            return Optional.of(new BackendTarget(written, matcher.group(1), null));
+        Optional<String> variable = StageConfig.variableReference(written);
+        if (variable.isPresent()) {
+            return Optional.of(new BackendTarget(written, variable.get(), null));
         }
         return baseUrl(written).map(uri -> new BackendTarget(written, null, uri));
     }

@@ -31,10 +31,12 @@ import java.util.logging.Logger;
 
 /**
  * Sends a request on to the route's backend with the JDK's HTTP client and hands back its answer.
- * Hop-by-hop headers stay behind, the API key is not passed on, the route's header rules and path
- * rewrite apply, then {@code X-Forwarded-*} and {@code x-request-id} are set. Idempotent requests
- * are tried again as the route's {@link RetryConfig} says; each try has the route's timeout. A refused connection is 502, no answer within the route's
- * timeout is 504.
+ * Hop-by-hop headers stay behind, the API key is not passed on, and neither is any {@code x-tollgate-*}
+ * header of the caller's; the route's header rules and path rewrite apply, then {@code X-Forwarded-*},
+ * {@code x-request-id} and the caller's identity ({@code x-tollgate-consumer}, {@code -plan},
+ * {@code -subject}, {@code -scopes}) are set. Idempotent requests are tried again as the route's
+ * {@link RetryConfig} says; each try has the route's timeout and connect timeout. A refused
+ * connection is 502, no answer within the route's timeout is 504.
  */
 public final class HttpForwarder {
 
@@ -49,28 +51,27 @@ public final class HttpForwarder {
 
     private static final Logger LOG = Logger.getLogger(HttpForwarder.class.getName());
 
-    private final HttpClient client;
+    /** One client per connect timeout: the JDK sets it per client, and routes share the few values in use. */
+    private final ConcurrentHashMap<Duration, HttpClient> clients = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<BreakerKey, CircuitBreaker> breakers = new ConcurrentHashMap<>();
     private final Sleeper sleeper;
     private final DoubleSupplier random;
 
-    public HttpForwarder(HttpClient client) {
-        this(client, duration -> Thread.sleep(duration.toMillis()), () -> ThreadLocalRandom.current().nextDouble());
+    public HttpForwarder() {
+        this(duration -> Thread.sleep(duration.toMillis()), () -> ThreadLocalRandom.current().nextDouble());
     }
 
     /**
-     * @param client  the HTTP client, shared by every request
      * @param sleeper waits between tries
      * @param random  numbers in [0, 1): they scale each wait and draw weighted backends
      */
-    public HttpForwarder(HttpClient client, Sleeper sleeper, DoubleSupplier random) {
-        this.client = client;
+    public HttpForwarder(Sleeper sleeper, DoubleSupplier random) {
         this.sleeper = sleeper;
         this.random = random;
     }
 
     /** A client fit for forwarding: HTTP/1.1, no redirects followed (the caller sees them). */
-    public static HttpClient defaultClient(Duration connectTimeout) {
+    static HttpClient client(Duration connectTimeout) {
         return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -102,7 +103,8 @@ public final class HttpForwarder {
                 breaker.acquire(exchange.now());
             }
             try {
-                response = send(target, request, headers, route.timeout());
+                response = send(clients.computeIfAbsent(route.connectTimeout(), HttpForwarder::client),
+                        target, request, headers, route.timeout());
             } catch (GatewayException failure) {
                 if (breaker != null) {
                     breaker.record(false, exchange.now());
@@ -124,7 +126,8 @@ public final class HttpForwarder {
         return new GatewayResponse(response.statusCode(), returned.build(), response.body());
     }
 
-    private HttpResponse<byte[]> send(URI target, GatewayRequest request, Headers headers, Duration timeout) {
+    private static HttpResponse<byte[]> send(HttpClient client, URI target, GatewayRequest request, Headers headers,
+                                             Duration timeout) {
         HttpRequest.Builder outgoing = HttpRequest.newBuilder(target)
                 .timeout(timeout)
                 .method(request.method(), request.body().length == 0
@@ -198,7 +201,8 @@ public final class HttpForwarder {
         GatewayRequest request = exchange.request();
         Headers.Builder headers = Headers.builder();
         request.headers().forEach((name, values) -> {
-            if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!NOT_FORWARDED.contains(lower) && !lower.startsWith(HeaderNames.IDENTITY_PREFIX)) {
                 values.forEach(value -> headers.add(name, value));
             }
         });
@@ -210,7 +214,26 @@ public final class HttpForwarder {
         headers.set(HeaderNames.X_FORWARDED_PROTO, request.scheme());
         request.headers().first(HeaderNames.HOST).ifPresent(host -> headers.set(HeaderNames.X_FORWARDED_HOST, host));
         headers.set(HeaderNames.REQUEST_ID, exchange.requestId());
+        exchange.identity().ifPresent(identity -> {
+            headers.set(HeaderNames.IDENTITY_CONSUMER, headerSafe(identity.consumer()));
+            headers.set(HeaderNames.IDENTITY_PLAN, identity.plan());
+            identity.subject().ifPresent(subject -> headers.set(HeaderNames.IDENTITY_SUBJECT, headerSafe(subject)));
+            if (!identity.scopes().isEmpty()) {
+                headers.set(HeaderNames.IDENTITY_SCOPES, headerSafe(String.join(" ", identity.scopes())));
+            }
+        });
         return headers.build();
+    }
+
+    /** A token's claims may hold any text; a header value only visible ASCII, so anything else is percent-encoded. */
+    static String headerSafe(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '%') {
+                return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+            }
+        }
+        return value;
     }
 
     /** API Gateway has already appended the caller's address; a second copy would mislead the backend. */

@@ -7,8 +7,12 @@ import dev.tollgate.backend.PathRewrite;
 import dev.tollgate.backend.RetryConfig;
 import dev.tollgate.backend.WeightedBackend;
 import dev.tollgate.backend.breaker.CircuitBreakerConfig;
+import dev.tollgate.http.HeaderNames;
+import dev.tollgate.policy.auth.AuthConfig;
 import dev.tollgate.policy.auth.apikey.ApiKeyConfig;
 import dev.tollgate.policy.auth.apikey.ApiKeyHash;
+import dev.tollgate.policy.auth.jwt.JwtConfig;
+import dev.tollgate.policy.auth.jwt.JwtIssuerConfig;
 import dev.tollgate.policy.cors.CorsConfig;
 import dev.tollgate.policy.ip.Cidr;
 import dev.tollgate.policy.ip.IpAccessConfig;
@@ -19,6 +23,7 @@ import dev.tollgate.policy.route.RouteConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +50,7 @@ import java.util.stream.Collectors;
  */
 public final class ConfigLoader {
 
-    static final Set<String> TOP_LEVEL = Set.of("stages", "plans", "apiKeys", "routes", "cors", "ipAccess");
+    static final Set<String> TOP_LEVEL = Set.of("stages", "plans", "apiKeys", "routes", "cors", "ipAccess", "jwt");
     static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private static final Pattern STAGE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
@@ -53,12 +58,16 @@ public final class ConfigLoader {
     /** The characters API Gateway accepts in a stage variable's value. */
     private static final Pattern VARIABLE_VALUE = Pattern.compile("[A-Za-z0-9\\-._~:/?#&=,]{1,2048}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,9})(B|KB|MB)");
     private static final int MIN_KEY_LENGTH = 8;
     private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:\\d{1,5})?");
     private static final Pattern HEADER_VALUE = Pattern.compile("[\\x20-\\x7e]*");
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
+    /** RFC 6749's scope-token. */
+    private static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5b\\x5d-\\x7e]{1,256}");
+    /** Claim names: anything visible, since some are URLs ({@code https://example.com/tenant}). */
+    private static final Pattern CLAIM_NAME = Pattern.compile("[\\x21-\\x7e]{1,256}");
 
     private ConfigLoader() {
     }
@@ -117,7 +126,8 @@ public final class ConfigLoader {
             JsonNode root = document.root();
             if (!root.isObject()) {
                 problem("", describe(root) + " (expected: a map with " + String.join(", ", sorted(TOP_LEVEL)) + ")");
-                return new GatewayConfig(Map.of(), Map.of(), List.of(), List.of(), Optional.empty(), IpAccessConfig.ANYONE);
+                return new GatewayConfig(Map.of(), Map.of(), List.of(), List.of(), Optional.empty(), IpAccessConfig.ANYONE,
+                        JwtConfig.NONE);
             }
             unknownFields(root, "", TOP_LEVEL);
             Map<String, StageConfig> stages = stages(root.path("stages"));
@@ -125,10 +135,14 @@ public final class ConfigLoader {
             // A plan with a bad quota is still a plan: keys naming it are not wrong too.
             Set<String> planNames = root.path("plans").isObject() ? fieldNames(root.path("plans")) : Set.of();
             List<ApiKeyConfig> keys = apiKeys(root.path("apiKeys"), stages.keySet(), planNames);
-            List<RouteConfig> routes = routes(root.path("routes"), stages);
+            JwtConfig jwt = jwt(root.path("jwt"), stages, planNames);
+            // Likewise, an issuer with a bad setting is still an issuer routes may name.
+            Set<String> issuerNames = root.path("jwt").path("issuers").isObject()
+                    ? fieldNames(root.path("jwt").path("issuers")) : Set.of();
+            List<RouteConfig> routes = routes(root.path("routes"), stages, issuerNames);
             Optional<CorsConfig> cors = cors(root.path("cors"));
             IpAccessConfig ipAccess = ipAccess(root.path("ipAccess"), "ipAccess").orElse(IpAccessConfig.ANYONE);
-            return new GatewayConfig(stages, plans, keys, routes, cors, ipAccess);
+            return new GatewayConfig(stages, plans, keys, routes, cors, ipAccess, jwt);
         }
 
         private Map<String, StageConfig> stages(JsonNode node) {
@@ -291,7 +305,197 @@ public final class ConfigLoader {
             return Optional.of(sha.asText().toLowerCase(Locale.ROOT));
         }
 
-        private List<RouteConfig> routes(JsonNode node, Map<String, StageConfig> stages) {
+        private JwtConfig jwt(JsonNode node, Map<String, StageConfig> stages, Set<String> plans) {
+            if (node.isMissingNode() || node.isNull()) {
+                return JwtConfig.NONE;
+            }
+            if (!node.isObject()) {
+                problem("jwt", describe(node) + " (expected: a map with issuers and tokenCacheSize)");
+                return JwtConfig.NONE;
+            }
+            unknownFields(node, "jwt", Set.of("issuers", "tokenCacheSize"));
+            int cacheSize = boundedInt(node, "tokenCacheSize", "jwt", 0, JwtConfig.MAX_TOKEN_CACHE_SIZE,
+                    JwtConfig.DEFAULT_TOKEN_CACHE_SIZE);
+            Map<String, JwtIssuerConfig> issuers = new LinkedHashMap<>();
+            if (requireMap(node.path("issuers"), "jwt.issuers", "a map of issuer names to their issuer, audiences and plan")) {
+                node.path("issuers").fields().forEachRemaining(entry -> issuer(entry.getKey(), entry.getValue(), stages, plans)
+                        .ifPresent(issuer -> issuers.put(issuer.name(), issuer)));
+            }
+            return new JwtConfig(cacheSize, issuers);
+        }
+
+        private Optional<JwtIssuerConfig> issuer(String name, JsonNode node, Map<String, StageConfig> stages, Set<String> plans) {
+            String path = "jwt.issuers." + name;
+            int before = problems.size();
+            if (!NAME.matcher(name).matches()) {
+                problem(path, name + " (expected: an issuer name of letters, digits, ., - and _)");
+            }
+            if (!node.isObject()) {
+                problem(path, describe(node) + " (expected: a map with issuer, audiences and plan)");
+                return Optional.empty();
+            }
+            unknownFields(node, path, Set.of("issuer", "jwksUri", "audiences", "algorithms", "clockSkew",
+                    "jwksRefreshInterval", "jwksMaxAge", "consumerClaim", "plan", "planClaim"));
+            JsonNode iss = node.path("issuer");
+            boolean issText = iss.isTextual() && !iss.asText().isBlank() && iss.asText().length() <= 2048;
+            if (!issText) {
+                problem(path + ".issuer", describe(iss) + " (expected: the exact iss of the issuer's tokens,"
+                        + " such as https://login.example.com/)");
+            }
+            Optional<URI> jwksUri = Optional.empty();
+            JsonNode jwks = node.path("jwksUri");
+            if (!jwks.isMissingNode()) {
+                jwksUri = jwks.isTextual() ? httpUrl(jwks.asText()) : Optional.empty();
+                if (jwksUri.isEmpty()) {
+                    problem(path + ".jwksUri", describe(jwks) + " (expected: the http(s) URL of the issuer's JWK set)");
+                }
+            } else if (issText && httpUrl(iss.asText()).isEmpty()) {
+                problem(path + ".issuer", iss.asText() + " (expected: an http(s) URL to discover the keys from,"
+                        + " since jwksUri is not given)");
+            }
+            List<String> audiences = texts(node.path("audiences"), path + ".audiences", true,
+                    value -> !value.isBlank() && value.length() <= 2048, "an audience, or ${stageVariables.NAME}");
+            for (int i = 0; i < audiences.size(); i++) {
+                Optional<String> variable = StageConfig.variableReference(audiences.get(i));
+                for (StageConfig stage : stages.values()) {
+                    if (variable.isPresent() && !stage.variables().containsKey(variable.get())) {
+                        problem(path + ".audiences[" + i + "]", audiences.get(i) + " (expected: a variable every stage defines;"
+                                + " stage " + stage.name() + " does not define " + variable.get() + ")");
+                    }
+                }
+            }
+            Set<String> algorithms = node.has("algorithms")
+                    ? new LinkedHashSet<>(texts(node.path("algorithms"), path + ".algorithms", true,
+                            JwtIssuerConfig.SUPPORTED_ALGORITHMS::contains, "one of "
+                                    + String.join(", ", sorted(JwtIssuerConfig.SUPPORTED_ALGORITHMS))
+                                    + "; never none or an HMAC algorithm"))
+                    : JwtIssuerConfig.DEFAULT_ALGORITHMS;
+            Duration clockSkew = durationIn(node, "clockSkew", path, Duration.ZERO, JwtIssuerConfig.MAX_CLOCK_SKEW,
+                    JwtIssuerConfig.DEFAULT_CLOCK_SKEW);
+            Duration refreshInterval = durationIn(node, "jwksRefreshInterval", path, Duration.ofSeconds(1), Duration.ofHours(1),
+                    JwtIssuerConfig.DEFAULT_JWKS_REFRESH_INTERVAL);
+            Duration maxAge = durationIn(node, "jwksMaxAge", path, Duration.ofMinutes(1), Duration.ofHours(24),
+                    JwtIssuerConfig.DEFAULT_JWKS_MAX_AGE);
+            String consumerClaim = node.has("consumerClaim")
+                    ? claimName(node.path("consumerClaim"), path + ".consumerClaim").orElse(JwtIssuerConfig.DEFAULT_CONSUMER_CLAIM)
+                    : JwtIssuerConfig.DEFAULT_CONSUMER_CLAIM;
+            Optional<String> plan = reference(node.path("plan"), path + ".plan", plans, "a plan");
+            Optional<String> planClaim = node.has("planClaim") ? claimName(node.path("planClaim"), path + ".planClaim")
+                    : Optional.empty();
+            if (problems.size() > before || plan.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new JwtIssuerConfig(name, iss.asText(), jwksUri, audiences, algorithms, clockSkew,
+                    refreshInterval, maxAge, consumerClaim, plan.get(), planClaim));
+        }
+
+        private Optional<String> claimName(JsonNode node, String path) {
+            if (!node.isTextual() || !CLAIM_NAME.matcher(node.asText()).matches()) {
+                problem(path, describe(node) + " (expected: a claim name such as sub or client_id)");
+                return Optional.empty();
+            }
+            return Optional.of(node.asText());
+        }
+
+        /** The route's credentials: {@code auth}, {@code public: true}, or by default an API key. */
+        private AuthConfig auth(JsonNode route, String path, Set<String> issuerNames) {
+            JsonNode node = route.path("auth");
+            JsonNode publicNode = route.path("public");
+            boolean open = false;
+            if (!publicNode.isMissingNode()) {
+                if (!publicNode.isBoolean()) {
+                    problem(path + ".public", describe(publicNode) + " (expected: true or false)");
+                } else {
+                    open = publicNode.booleanValue();
+                }
+            }
+            if (node.isMissingNode() || node.isNull()) {
+                return open ? AuthConfig.PUBLIC : AuthConfig.API_KEY;
+            }
+            if (open) {
+                problem(path + ".public", "true together with auth (expected: either public: true, or auth naming the"
+                        + " credentials the route accepts)");
+                return AuthConfig.PUBLIC;
+            }
+            if (!node.isObject()) {
+                problem(path + ".auth", describe(node) + " (expected: a map with apiKey, jwt, scopes and/or claims)");
+                return AuthConfig.API_KEY;
+            }
+            String place = path + ".auth";
+            unknownFields(node, place, Set.of("apiKey", "jwt", "scopes", "claims"));
+            boolean jwt = node.has("jwt");
+            List<String> issuers = jwt ? texts(node.path("jwt"), place + ".jwt", true, issuerNames::contains,
+                    "an issuer defined under jwt.issuers: " + (issuerNames.isEmpty() ? "none are defined"
+                            : String.join(", ", issuerNames))) : List.of();
+            boolean apiKey = !jwt;
+            JsonNode apiKeyNode = node.path("apiKey");
+            if (!apiKeyNode.isMissingNode()) {
+                if (!apiKeyNode.isBoolean()) {
+                    problem(place + ".apiKey", describe(apiKeyNode) + " (expected: true or false)");
+                } else {
+                    apiKey = apiKeyNode.booleanValue();
+                }
+            }
+            Set<String> scopes = node.has("scopes") ? new LinkedHashSet<>(texts(node.path("scopes"), place + ".scopes", true,
+                    value -> SCOPE.matcher(value).matches(), "a scope such as orders:read")) : Set.of();
+            Map<String, List<String>> claims = requiredClaims(node.path("claims"), place + ".claims");
+            if (!apiKey && !jwt) {
+                problem(place, "no credentials (expected: apiKey: true, jwt issuers, or public: true on the route)");
+            } else if (apiKey && (!scopes.isEmpty() || !claims.isEmpty())) {
+                problem(place, "scopes or claims with apiKey: true (expected: jwt issuers and apiKey: false, since API keys"
+                        + " carry no scopes or claims)");
+            }
+            return new AuthConfig(false, apiKey, issuers, scopes, claims);
+        }
+
+        private Map<String, List<String>> requiredClaims(JsonNode node, String path) {
+            Map<String, List<String>> claims = new LinkedHashMap<>();
+            if (node.isMissingNode()) {
+                return claims;
+            }
+            if (!node.isObject() || node.isEmpty()) {
+                problem(path, describe(node) + " (expected: a map of claim names to a value or a list of values)");
+                return claims;
+            }
+            node.fields().forEachRemaining(entry -> {
+                String place = path + "." + entry.getKey();
+                JsonNode value = entry.getValue();
+                if (!CLAIM_NAME.matcher(entry.getKey()).matches()) {
+                    problem(place, "not a claim name (expected: visible characters, no spaces)");
+                } else if (value.isValueNode() && !value.isNull()) {
+                    claims.put(entry.getKey(), List.of(value.asText()));
+                } else if (value.isArray() && !value.isEmpty()) {
+                    List<String> values = new ArrayList<>();
+                    for (int i = 0; i < value.size(); i++) {
+                        if (!value.get(i).isValueNode() || value.get(i).isNull()) {
+                            problem(place + "[" + i + "]", describe(value.get(i)) + " (expected: a text, number or true/false)");
+                        } else {
+                            values.add(value.get(i).asText());
+                        }
+                    }
+                    claims.put(entry.getKey(), values);
+                } else {
+                    problem(place, describe(value) + " (expected: a value, or a list of the values allowed)");
+                }
+            });
+            return claims;
+        }
+
+        private Duration durationIn(JsonNode parent, String field, String path, Duration min, Duration max, Duration fallback) {
+            JsonNode node = parent.path(field);
+            if (node.isMissingNode()) {
+                return fallback;
+            }
+            Optional<Duration> duration = parseDuration(node).filter(d -> d.compareTo(min) >= 0 && d.compareTo(max) <= 0);
+            if (duration.isEmpty()) {
+                problem(path + "." + field, describe(node) + " (expected: a duration from " + show(min) + " to " + show(max)
+                        + ", such as " + show(fallback) + ")");
+                return fallback;
+            }
+            return duration.get();
+        }
+
+        private List<RouteConfig> routes(JsonNode node, Map<String, StageConfig> stages, Set<String> issuerNames) {
             List<RouteConfig> routes = new ArrayList<>();
             if (node.isMissingNode() || node.isNull() || (node.isArray() && node.isEmpty())) {
                 problem("routes", (node.isArray() ? "an empty list" : "missing") + " (expected: a list of at least one route)");
@@ -310,7 +514,8 @@ public final class ConfigLoader {
                     continue;
                 }
                 unknownFields(route, path, Set.of("path", "methods", "backend", "backends", "timeout", "maxBodySize", "ipAccess",
-                        "requestHeaders", "responseHeaders", "stripPrefix", "targetPath", "retry", "circuitBreaker"));
+                        "requestHeaders", "responseHeaders", "stripPrefix", "targetPath", "retry", "circuitBreaker",
+                        "auth", "public", "connectTimeout"));
                 Optional<PathTemplate> template = pathTemplate(route.path("path"), path + ".path");
                 Set<String> methods = methods(route.path("methods"), path + ".methods");
                 Optional<List<WeightedBackend>> backends = backends(route, path, stages);
@@ -327,6 +532,8 @@ public final class ConfigLoader {
                 PathRewrite rewrite = template.map(t -> rewrite(route, path, t)).orElse(PathRewrite.NONE);
                 RetryConfig retry = retry(route.path("retry"), path + ".retry");
                 Optional<CircuitBreakerConfig> breaker = circuitBreaker(route.path("circuitBreaker"), path + ".circuitBreaker");
+                AuthConfig auth = auth(route, path, issuerNames);
+                Duration connectTimeout = connectTimeout(route, path, timeout.orElse(RouteConfig.DEFAULT_TIMEOUT));
                 if (template.isPresent()) {
                     for (String method : methods) {
                         String earlier = routedBy.putIfAbsent(method + " " + template.get().shape(), path);
@@ -339,10 +546,24 @@ public final class ConfigLoader {
                 if (template.isPresent() && !methods.isEmpty() && backends.isPresent() && timeout.isPresent()
                         && maxBody.isPresent() && problems.size() == before) {
                     routes.add(new RouteConfig(template.get().toString(), methods, backends.get(), timeout.get(), maxBody.get(),
-                            ipAccess, requestHeaders, responseHeaders, rewrite, retry, breaker));
+                            ipAccess, requestHeaders, responseHeaders, rewrite, retry, breaker, auth, connectTimeout));
                 }
             }
             return routes;
+        }
+
+        /** At most the route's timeout, which covers connecting too; by default the lesser of the two. */
+        private Duration connectTimeout(JsonNode route, String path, Duration timeout) {
+            Duration fallback = RouteConfig.DEFAULT_CONNECT_TIMEOUT.compareTo(timeout) < 0 ? RouteConfig.DEFAULT_CONNECT_TIMEOUT : timeout;
+            if (!route.has("connectTimeout")) {
+                return fallback;
+            }
+            Optional<Duration> connect = duration(route.path("connectTimeout"), path + ".connectTimeout");
+            if (connect.isPresent() && connect.get().compareTo(timeout) > 0) {
+                problem(path + ".connectTimeout", route.path("connectTimeout").asText() + " (expected: at most the route's timeout, "
+                        + show(timeout) + ")");
+            }
+            return connect.orElse(fallback);
         }
 
         private Optional<CorsConfig> cors(JsonNode node) {
@@ -519,7 +740,7 @@ public final class ConfigLoader {
                     problem(place, "not a header name (expected: letters, digits and !#$%&'*+.^_`|~-)");
                 } else if (!ruleHeaderName(name)) {
                     problem(place, "a header the gateway manages itself (expected: none of "
-                            + String.join(", ", sorted(HeaderRules.MANAGED)) + ")");
+                            + String.join(", ", sorted(HeaderRules.MANAGED)) + ", nor " + HeaderNames.IDENTITY_PREFIX + "*)");
                 } else if (!value.isValueNode() || value.isNull() || !HEADER_VALUE.matcher(value.asText()).matches()) {
                     problem(place, describe(value) + " (expected: a header value of visible characters and spaces)");
                 } else {
@@ -530,7 +751,9 @@ public final class ConfigLoader {
         }
 
         private boolean ruleHeaderName(String name) {
-            return HEADER_NAME.matcher(name).matches() && !HeaderRules.MANAGED.contains(name.toLowerCase(Locale.ROOT));
+            String lower = name.toLowerCase(Locale.ROOT);
+            return HEADER_NAME.matcher(name).matches() && !HeaderRules.MANAGED.contains(lower)
+                    && !lower.startsWith(HeaderNames.IDENTITY_PREFIX);
         }
 
         private PathRewrite rewrite(JsonNode route, String path, PathTemplate template) {
@@ -830,8 +1053,35 @@ public final class ConfigLoader {
         return Optional.of(switch (matcher.group(2)) {
             case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);
-            default -> Duration.ofMinutes(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofHours(amount);
         });
+    }
+
+    /** A duration as configuration writes it: {@code 1h}, {@code 5m}, {@code 30s}, {@code 250ms}. */
+    static String show(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis == 0) {
+            return "0s";
+        }
+        if (millis % 3_600_000 == 0) {
+            return millis / 3_600_000 + "h";
+        }
+        if (millis % 60_000 == 0) {
+            return millis / 60_000 + "m";
+        }
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
+
+    /** An http(s) URL with a host, such as a JWK set's. */
+    private static Optional<URI> httpUrl(String value) {
+        try {
+            URI uri = new URI(value);
+            boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+            return http && uri.getHost() != null && uri.getRawUserInfo() == null ? Optional.of(uri) : Optional.empty();
+        } catch (java.net.URISyntaxException e) {
+            return Optional.empty();
+        }
     }
 
     private static Set<String> fieldNames(JsonNode node) {

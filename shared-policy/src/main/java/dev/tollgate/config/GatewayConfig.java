@@ -1,6 +1,7 @@
 package dev.tollgate.config;
 
 import dev.tollgate.policy.auth.apikey.ApiKeyConfig;
+import dev.tollgate.policy.auth.jwt.JwtConfig;
 import dev.tollgate.policy.cors.CorsConfig;
 import dev.tollgate.policy.ip.IpAccessConfig;
 import dev.tollgate.policy.route.RouteConfig;
@@ -20,6 +21,7 @@ import java.util.Optional;
  * @param routes  the routes, in file order
  * @param cors    the CORS rules, if browsers may call the API
  * @param ipAccess the address rules of every route that has none of its own
+ * @param jwt      the trusted JWT issuers
  */
 public record GatewayConfig(
         Map<String, StageConfig> stages,
@@ -27,7 +29,8 @@ public record GatewayConfig(
         List<ApiKeyConfig> apiKeys,
         List<RouteConfig> routes,
         Optional<CorsConfig> cors,
-        IpAccessConfig ipAccess) {
+        IpAccessConfig ipAccess,
+        JwtConfig jwt) {
 
     public GatewayConfig {
         stages = Collections.unmodifiableMap(new LinkedHashMap<>(stages));

@@ -1,6 +1,9 @@
 package dev.tollgate.config;
 
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A stage: a deployment of the configuration with its own variables.
@@ -10,7 +13,15 @@ import java.util.Map;
  */
 public record StageConfig(String name, Map<String, String> variables) {
 
+    private static final Pattern REFERENCE = Pattern.compile("\\$\\{stageVariables\\.([A-Za-z0-9_]+)}");
+
     public StageConfig {
         variables = Map.copyOf(variables);
+    }
+
+    /** The variable a value names when it is exactly {@code ${stageVariables.NAME}}, as API Gateway writes it. */
+    public static Optional<String> variableReference(String value) {
+        Matcher matcher = REFERENCE.matcher(value);
+        return matcher.matches() ? Optional.of(matcher.group(1)) : Optional.empty();
     }
 }

@@ -8,6 +8,21 @@ public final class HeaderNames {
     /** The API key header, as API Gateway names it. */
     public static final String API_KEY = "x-api-key";
 
+    /** Bearer tokens (RFC 6750). */
+    public static final String AUTHORIZATION = "authorization";
+    /** The challenges of a 401, and of a 403 for a token without the scopes a route needs. */
+    public static final String WWW_AUTHENTICATE = "www-authenticate";
+
+    /**
+     * Headers that tell the backend who is calling, set by the gateway only: any the caller sends
+     * are removed first, so a backend can trust them.
+     */
+    public static final String IDENTITY_PREFIX = "x-tollgate-";
+    public static final String IDENTITY_CONSUMER = "x-tollgate-consumer";
+    public static final String IDENTITY_PLAN = "x-tollgate-plan";
+    public static final String IDENTITY_SUBJECT = "x-tollgate-subject";
+    public static final String IDENTITY_SCOPES = "x-tollgate-scopes";
+
     public static final String CONTENT_TYPE = "content-type";
     public static final String HOST = "host";
     public static final String RETRY_AFTER = "retry-after";

@@ -91,7 +91,7 @@ class ForwardingRulesTest {
                                         + " expect, host, keep-alive, proxy-authenticate, proxy-authorization, proxy-connection,"
                                         + " ratelimit-limit, ratelimit-remaining, ratelimit-reset, retry-after, te, trailer,"
                                         + " transfer-encoding, upgrade, x-api-key, x-forwarded-for, x-forwarded-host,"
-                                        + " x-forwarded-proto, x-request-id)",
+                                        + " x-forwarded-proto, x-request-id, nor x-tollgate-*)",
                                 "t.yaml:11: routes[0].stripPrefix: /ap (expected: whole leading segments of the route's path"
                                         + " /api/orders/{id}, such as /api)",
                                 "t.yaml:22: routes[1].targetPath: /v2/{orderId} (expected: only parameters of the route's path"

@@ -115,7 +115,7 @@ class RetryTest {
 
     private Gateway gateway() throws Exception {
         return TestGateways.from(config(),
-                new HttpForwarder(HttpForwarder.defaultClient(Duration.ofSeconds(2)), waits::add, () -> 0.5));
+                new HttpForwarder(waits::add, () -> 0.5));
     }
 
     private static GatewayRequest request(String method, String path) {

@@ -48,7 +48,7 @@ class WeightedBackendsTest {
         AtomicInteger draws = new AtomicInteger();
         // Draws spread evenly over [0, 1): 100 requests give exactly the weights' shares.
         Gateway gateway = TestGateways.from(CONFIG.formatted(stable.url(), canary.url()),
-                new HttpForwarder(HttpForwarder.defaultClient(Duration.ofSeconds(2)), d -> { },
+                new HttpForwarder(d -> { },
                         () -> (draws.getAndIncrement() % 100) / 100.0));
 
         for (int i = 0; i < 100; i++) {

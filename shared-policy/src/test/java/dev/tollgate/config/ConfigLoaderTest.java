@@ -141,7 +141,7 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.parse(text, "t.yaml"))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(messages(e)).containsExactly(
                         "t.yaml:30: routes[1].methods: duplicate key (expected: each key once)",
-                        "t.yaml:8: plan: unknown field (expected one of: apiKeys, cors, ipAccess, plans, routes, stages)",
+                        "t.yaml:8: plan: unknown field (expected one of: apiKeys, cors, ipAccess, jwt, plans, routes, stages)",
                         "t.yaml:18: apiKeys[0].plan: gold (expected: a plan defined in this file: developer)"));
     }
 

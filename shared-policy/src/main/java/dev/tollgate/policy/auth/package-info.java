@@ -1,2 +1,6 @@
-/** Authentication: who is calling. Each credential kind has its own package ({@code apikey}). */
+/**
+ * Authentication: who is calling. {@link dev.tollgate.policy.auth.AuthenticationPolicy} takes the
+ * credentials the route accepts ({@link dev.tollgate.policy.auth.AuthConfig}) and hands them to the
+ * authenticator of their kind, each in its own package ({@code apikey}, {@code jwt}).
+ */
 package dev.tollgate.policy.auth;

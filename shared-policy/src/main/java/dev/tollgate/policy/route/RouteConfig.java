@@ -5,6 +5,7 @@ import dev.tollgate.backend.HeaderRules;
 import dev.tollgate.backend.PathRewrite;
 import dev.tollgate.backend.RetryConfig;
 import dev.tollgate.backend.breaker.CircuitBreakerConfig;
+import dev.tollgate.policy.auth.AuthConfig;
 import dev.tollgate.policy.ip.IpAccessConfig;
 import java.time.Duration;
 import java.util.List;
@@ -25,14 +26,19 @@ import java.util.Set;
  * @param rewrite         how the path the backend sees is made
  * @param retry           when failed tries are repeated
  * @param circuitBreaker  the circuit breaker settings of the route's backend endpoint, if it has one
+ * @param auth            which credentials the route accepts, and what they must grant
+ * @param connectTimeout  how long connecting to the backend may take, within {@code timeout}
  */
 public record RouteConfig(String path, Set<String> methods, List<WeightedBackend> backends, Duration timeout, long maxBodyBytes,
                           Optional<IpAccessConfig> ipAccess, HeaderRules requestHeaders, HeaderRules responseHeaders,
-                          PathRewrite rewrite, RetryConfig retry, Optional<CircuitBreakerConfig> circuitBreaker) {
+                          PathRewrite rewrite, RetryConfig retry, Optional<CircuitBreakerConfig> circuitBreaker,
+                          AuthConfig auth, Duration connectTimeout) {
 
     /** API Gateway's HTTP API waits at most 30 seconds for an integration. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(29);
     public static final Duration MAX_TIMEOUT = Duration.ofSeconds(30);
+    /** A backend in the same VPC connects in milliseconds; seconds mean it is gone. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Lambda's limit for a synchronous request payload. */
     public static final long DEFAULT_MAX_BODY_BYTES = 6L * 1024 * 1024;
     /** API Gateway's limit for a request payload. */

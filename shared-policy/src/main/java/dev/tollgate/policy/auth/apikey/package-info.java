@@ -1,5 +1,5 @@
 /**
- * API-key authentication: {@link dev.tollgate.policy.auth.apikey.ApiKeyPolicy} reads {@code x-api-key}
- * and asks a {@link dev.tollgate.policy.auth.apikey.KeyStore} by the key's SHA-256.
+ * API-key authentication: {@link dev.tollgate.policy.auth.apikey.ApiKeyAuthenticator} looks the key
+ * of {@code x-api-key} up in a {@link dev.tollgate.policy.auth.apikey.KeyStore} by its SHA-256.
  */
 package dev.tollgate.policy.auth.apikey;

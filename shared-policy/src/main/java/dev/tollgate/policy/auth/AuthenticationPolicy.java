@@ -1,0 +1,114 @@
+package dev.tollgate.policy.auth;
+
+import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.http.GatewayResponse;
+import dev.tollgate.http.HeaderNames;
+import dev.tollgate.http.Headers;
+import dev.tollgate.pipeline.Exchange;
+import dev.tollgate.pipeline.Policy;
+import dev.tollgate.pipeline.PolicyChain;
+import dev.tollgate.policy.auth.apikey.ApiKeyAuthenticator;
+import dev.tollgate.policy.auth.jwt.JwtAuthenticator;
+import dev.tollgate.policy.route.RouteMatch;
+import dev.tollgate.problem.AuthenticationException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Establishes who is calling, with the credentials the route accepts: a bearer token (when the
+ * route names issuers and one is sent), else an API key. Missing or rejected credentials are 401
+ * with one {@code WWW-Authenticate} challenge per accepted kind; public routes pass as they are.
+ * The usage endpoint accepts every kind of credential the file configures.
+ */
+public final class AuthenticationPolicy implements Policy {
+
+    /** The realm of every challenge the gateway sends. */
+    public static final String REALM = "tollgate";
+    private static final String BEARER = "bearer ";
+
+    private final ApiKeyAuthenticator apiKeys;
+    private final JwtAuthenticator tokens;
+    private final AuthConfig anyCredential;
+
+    public AuthenticationPolicy(GatewayConfig config, ApiKeyAuthenticator apiKeys, JwtAuthenticator tokens) {
+        this.apiKeys = apiKeys;
+        this.tokens = tokens;
+        this.anyCredential = new AuthConfig(false, true, List.copyOf(config.jwt().issuers().keySet()), Set.of(), Map.of());
+    }
+
+    @Override
+    public GatewayResponse apply(Exchange exchange, PolicyChain next) {
+        AuthConfig auth = authOf(exchange.route());
+        if (auth.isPublic()) {
+            return next.proceed(exchange);
+        }
+        Optional<String> token = auth.acceptsJwt() ? bearerToken(exchange) : Optional.empty();
+        Optional<String> key = auth.apiKey() ? present(exchange.request().headers().first(HeaderNames.API_KEY)) : Optional.empty();
+        try {
+            if (token.isPresent()) {
+                exchange.identity(tokens.authenticate(token.get(), auth.jwtIssuers(), exchange.request().stageVariables(),
+                        exchange.now()));
+            } else if (key.isPresent()) {
+                exchange.identity(apiKeys.authenticate(key.get(), exchange.request().stage()));
+            } else {
+                throw new AuthenticationException(missing(auth), challenges(auth, null));
+            }
+        } catch (CredentialRejectedException rejected) {
+            throw new AuthenticationException(rejected.getMessage(),
+                    challenges(auth, rejected.token() ? rejected.getMessage() : null));
+        }
+        return next.proceed(exchange);
+    }
+
+    /** The route's credentials; the gateway's own endpoints (the usage endpoint) take any. */
+    public AuthConfig authOf(RouteMatch match) {
+        return match.route() == null ? anyCredential : match.route().auth();
+    }
+
+    private static Optional<String> bearerToken(Exchange exchange) {
+        return exchange.request().headers().first(HeaderNames.AUTHORIZATION)
+                .filter(value -> value.length() > BEARER.length()
+                        && value.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER))
+                .flatMap(value -> present(Optional.of(value.substring(BEARER.length()))));
+    }
+
+    private static Optional<String> present(Optional<String> value) {
+        return value.map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    private static String missing(AuthConfig auth) {
+        if (!auth.acceptsJwt()) {
+            return "This route needs an API key; send it in the " + HeaderNames.API_KEY + " header.";
+        }
+        if (!auth.apiKey()) {
+            return "This route needs a bearer token; send it as Authorization: Bearer TOKEN.";
+        }
+        return "This route needs an API key in the " + HeaderNames.API_KEY
+                + " header or a bearer token in the Authorization header.";
+    }
+
+    /** One challenge per credential the route accepts (RFC 9110 11.6.1); a rejected token says why (RFC 6750 3). */
+    private static Headers challenges(AuthConfig auth, String tokenProblem) {
+        Headers.Builder headers = Headers.builder();
+        if (auth.acceptsJwt()) {
+            headers.add(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"" + REALM + "\"" + (tokenProblem == null ? ""
+                    : ", error=\"invalid_token\", error_description=\"" + quotable(tokenProblem) + "\""));
+        }
+        if (auth.apiKey()) {
+            headers.add(HeaderNames.WWW_AUTHENTICATE, "ApiKey realm=\"" + REALM + "\", header=\"" + HeaderNames.API_KEY + "\"");
+        }
+        return headers.build();
+    }
+
+    /** RFC 6750 allows only these characters in {@code error_description}. */
+    static String quotable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            out.append(c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' ? c : ' ');
+        }
+        return out.toString();
+    }
+}

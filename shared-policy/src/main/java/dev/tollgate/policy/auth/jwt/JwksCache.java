@@ -1,0 +1,71 @@
+package dev.tollgate.policy.auth.jwt;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import dev.tollgate.problem.JwksUnavailableException;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * One issuer's keys, kept for the life of the function instance. They are fetched on first use,
+ * again once older than {@code jwksMaxAge}, and again for a token whose {@code kid} is unknown
+ * (a key rotation) — but never more often than {@code jwksRefreshInterval}, so neither a burst of
+ * forged {@code kid}s nor a down endpoint makes the gateway hammer the issuer. When a fetch fails,
+ * the keys already held keep working; the failure is logged and counted.
+ */
+final class JwksCache {
+
+    private static final Logger LOG = Logger.getLogger(JwksCache.class.getName());
+
+    private final JwtIssuerConfig issuer;
+    private final JwksSource source;
+    private final AtomicLong failures;
+    private volatile JWKSet keys;
+    private volatile Instant fetchedAt;
+    private Instant lastAttempt;
+
+    JwksCache(JwtIssuerConfig issuer, JwksSource source, AtomicLong failures) {
+        this.issuer = issuer;
+        this.source = source;
+        this.failures = failures;
+    }
+
+    /** The keys to verify with now: fetched when there are none yet or they are too old. */
+    JWKSet current(Instant now) {
+        if (keys == null || !now.isBefore(fetchedAt.plus(issuer.jwksMaxAge()))) {
+            refresh(now);
+        }
+        return held();
+    }
+
+    /** The keys after a token named a {@code kid} they lack: refetched, unless that happened too recently. */
+    JWKSet afterUnknownKey(Instant now) {
+        refresh(now);
+        return held();
+    }
+
+    private JWKSet held() {
+        JWKSet held = keys;
+        if (held == null) {
+            throw new JwksUnavailableException("The signing keys of issuer " + issuer.name()
+                    + " could not be fetched, so no token of it can be verified now.");
+        }
+        return held;
+    }
+
+    private synchronized void refresh(Instant now) {
+        if (lastAttempt != null && now.isBefore(lastAttempt.plus(issuer.jwksRefreshInterval()))) {
+            return;
+        }
+        lastAttempt = now;
+        try {
+            JWKSet fetched = source.fetch(issuer);
+            fetchedAt = now;
+            keys = fetched;
+        } catch (JwksFetchException | RuntimeException e) {
+            failures.incrementAndGet();
+            LOG.warning("JWKS of issuer " + issuer.name() + " not refreshed (" + e.getMessage() + "); "
+                    + (keys == null ? "no keys held, its tokens are refused with 503" : "the keys fetched at " + fetchedAt + " stay in use"));
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.tollgate.policy.auth.jwt;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An identity provider whose tokens the gateway trusts.
+ *
+ * @param name                how routes name the issuer
+ * @param issuer              the exact {@code iss} its tokens carry
+ * @param jwksUri             where its keys are; empty: found by OpenID Connect discovery from {@code issuer}
+ * @param audiences           accepted {@code aud} values: literal, or {@code ${stageVariables.NAME}} resolved per stage
+ * @param algorithms          the JWS algorithms accepted, never {@code none} or an HMAC one
+ * @param clockSkew           how far {@code exp} and {@code nbf} may be off
+ * @param jwksRefreshInterval an unknown {@code kid}, or a failed fetch, refetches the keys at most this often
+ * @param jwksMaxAge          keys older than this are refetched when next used, and kept if that fails
+ * @param consumerClaim       the claim that names the consumer
+ * @param plan                the plan of this issuer's callers
+ * @param planClaim           a claim that names the caller's plan instead, if any
+ */
+public record JwtIssuerConfig(String name, String issuer, Optional<URI> jwksUri, List<String> audiences,
+                              Set<String> algorithms, Duration clockSkew, Duration jwksRefreshInterval,
+                              Duration jwksMaxAge, String consumerClaim, String plan, Optional<String> planClaim) {
+
+    public static final Set<String> SUPPORTED_ALGORITHMS = Set.of(
+            "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
+    public static final Set<String> DEFAULT_ALGORITHMS = Set.of("RS256");
+    public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
+    public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_JWKS_REFRESH_INTERVAL = Duration.ofMinutes(1);
+    public static final Duration DEFAULT_JWKS_MAX_AGE = Duration.ofHours(1);
+    public static final String DEFAULT_CONSUMER_CLAIM = "sub";
+    /** Where OpenID Connect discovery looks, below the issuer (OpenID Connect Discovery 1.0, section 4). */
+    public static final String DISCOVERY_PATH = "/.well-known/openid-configuration";
+
+    public JwtIssuerConfig {
+        audiences = List.copyOf(audiences);
+        algorithms = Set.copyOf(algorithms);
+    }
+}

@@ -1,0 +1,95 @@
+package dev.tollgate.policy.auth.jwt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.sun.net.httpserver.HttpServer;
+import dev.tollgate.testing.TestIssuer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Fetching keys over real HTTP on 127.0.0.1: from a jwksUri, by OpenID Connect discovery, and failing clearly. */
+class HttpJwksSourceTest {
+
+    private static final TestIssuer IDP = TestIssuer.rsa("unused", "k1");
+
+    private HttpServer server;
+    private String base;
+    private final AtomicInteger jwksStatus = new AtomicInteger(200);
+    private volatile String jwksBody;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        jwksBody = new JWKSet(IDP.publicKeys().getKeys()).toString(true);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        base = "http://127.0.0.1:" + server.getAddress().getPort();
+        server.createContext("/jwks.json", exchange -> answer(exchange, jwksStatus.get(), jwksBody));
+        server.createContext("/tenant/.well-known/openid-configuration", exchange -> answer(exchange, 200,
+                "{\"issuer\":\"" + base + "/tenant\",\"jwks_uri\":\"" + base + "/jwks.json\"}"));
+        server.createContext("/broken/.well-known/openid-configuration", exchange -> answer(exchange, 200, "{\"issuer\":\"x\"}"));
+        server.createContext("/huge.json", exchange -> answer(exchange, 200, "x".repeat(HttpJwksSource.MAX_BYTES + 10)));
+        server.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.stop(0);
+    }
+
+    @Test
+    void keysAreFetched_fromTheJwksUri_orByDiscovery() throws Exception {
+        HttpJwksSource source = new HttpJwksSource();
+
+        JWKSet direct = source.fetch(issuer("urn:idp", base + "/jwks.json"));
+        JWKSet discovered = source.fetch(issuer(base + "/tenant/", null));
+
+        assertThat(direct.getKeyByKeyId("k1")).isNotNull();
+        assertThat(discovered.getKeyByKeyId("k1")).isNotNull();
+    }
+
+    @Test
+    void failures_nameWhatWentWrong() {
+        HttpJwksSource source = new HttpJwksSource();
+        jwksStatus.set(503);
+
+        assertThatThrownBy(() -> source.fetch(issuer("urn:idp", base + "/jwks.json")))
+                .isInstanceOf(JwksFetchException.class).hasMessage("the JWKS at " + base + "/jwks.json answered 503");
+        assertThatThrownBy(() -> source.fetch(issuer(base + "/broken", null)))
+                .hasMessage(base + "/broken/.well-known/openid-configuration names no http(s) jwks_uri");
+        assertThatThrownBy(() -> source.fetch(issuer("urn:idp", base + "/huge.json")))
+                .hasMessage("the JWKS at " + base + "/huge.json is larger than " + HttpJwksSource.MAX_BYTES + " bytes");
+        jwksStatus.set(200);
+        jwksBody = "{\"keys\": 7}";
+        assertThatThrownBy(() -> source.fetch(issuer("urn:idp", base + "/jwks.json")))
+                .hasMessageStartingWith(base + "/jwks.json did not answer a JWK set");
+        server.stop(0);
+        assertThatThrownBy(() -> source.fetch(issuer("urn:idp", base + "/jwks.json")))
+                .hasMessageStartingWith("the JWKS at " + base + "/jwks.json could not be fetched");
+    }
+
+    private static JwtIssuerConfig issuer(String iss, String jwksUri) {
+        return new JwtIssuerConfig("idp", iss, Optional.ofNullable(jwksUri).map(URI::create), List.of("api"), Set.of("RS256"),
+                Duration.ofSeconds(60), Duration.ofMinutes(1), Duration.ofHours(1), "sub", "free", Optional.empty());
+    }
+
+    private static void answer(com.sun.net.httpserver.HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("content-type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

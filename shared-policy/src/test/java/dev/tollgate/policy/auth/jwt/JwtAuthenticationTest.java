@@ -1,0 +1,334 @@
+package dev.tollgate.policy.auth.jwt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.PlainHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import dev.tollgate.Gateway;
+import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.http.GatewayRequest;
+import dev.tollgate.http.GatewayResponse;
+import dev.tollgate.http.Headers;
+import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
+import dev.tollgate.testing.InMemoryCounterStore;
+import dev.tollgate.testing.InMemoryJwksSource;
+import dev.tollgate.testing.MutableClock;
+import dev.tollgate.testing.TestBackend;
+import dev.tollgate.testing.TestIssuer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** JWT authentication and authorization through the whole pipeline, with a fixed clock and keys in memory. */
+class JwtAuthenticationTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant NOW = Instant.parse("2026-11-23T12:10:00Z");
+    private static final String ISS = "https://login.example.com/";
+
+    private static final TestIssuer IDP = TestIssuer.rsa(ISS, "key-1");
+    private static final TestIssuer ROTATED = TestIssuer.rsa(ISS, "key-2");
+    private static final TestIssuer IMPOSTOR = TestIssuer.rsa(ISS, "key-1");
+    private static final TestIssuer PARTNER = TestIssuer.ec("https://partner.example.net", "p-1");
+
+    private final TestBackend backend = new TestBackend();
+    private final MutableClock clock = new MutableClock(NOW);
+    private final InMemoryJwksSource jwks = new InMemoryJwksSource().serve("idp", IDP).serve("partner", PARTNER);
+    private final InMemoryCounterStore counters = new InMemoryCounterStore();
+    private Gateway gateway;
+
+    @BeforeEach
+    void setUp() {
+        GatewayConfig config = ConfigLoader.parse("""
+                stages:
+                  dev:
+                    variables: {backend: %s, audience: api-dev}
+                  prod:
+                    variables: {backend: %s, audience: api-prod}
+                plans:
+                  free: {quota: {limit: 100, period: day}}
+                  gold: {quota: {limit: 1000, period: day}}
+                apiKeys:
+                  - {id: k1, value: dev-secret-key, consumer: alice, stage: dev, plan: free}
+                jwt:
+                  issuers:
+                    idp:
+                      issuer: %s
+                      jwksUri: https://login.example.com/keys
+                      audiences: ["${stageVariables.audience}"]
+                      jwksRefreshInterval: 30s
+                      jwksMaxAge: 10m
+                      plan: free
+                      planClaim: tier
+                    partner:
+                      issuer: https://partner.example.net
+                      audiences: [partner-api]
+                      algorithms: [ES256]
+                      consumerClaim: client_id
+                      plan: gold
+                routes:
+                  - path: /either
+                    methods: [GET]
+                    backend: ${stageVariables.backend}
+                    auth: {apiKey: true, jwt: [idp, partner]}
+                  - path: /reports
+                    methods: [GET]
+                    backend: ${stageVariables.backend}
+                    auth:
+                      jwt: [idp]
+                      scopes: [reports:read]
+                      claims: {tenant: [acme, globex]}
+                  - path: /keys-only
+                    methods: [GET]
+                    backend: ${stageVariables.backend}
+                  - path: /health
+                    methods: [GET]
+                    backend: ${stageVariables.backend}
+                    public: true
+                """.formatted(backend.url(), backend.url(), ISS), "test.yaml");
+        gateway = Gateway.builder().config(config).counters(counters).keys(new ConfigKeyStore(config.apiKeys()))
+                .jwks(jwks).clock(clock).build();
+    }
+
+    @AfterEach
+    void tearDown() {
+        backend.close();
+    }
+
+    @Test
+    void aValidToken_reachesTheBackend_withTheIdentityHeaders_andNoneTheCallerForged() {
+        String token = IDP.sign(IDP.claims("user-7", "api-dev", NOW).claim("scope", "orders:read reports:read").build());
+
+        GatewayResponse response = gateway.handle(get("/either", "dev", Headers.builder()
+                .set("authorization", "Bearer " + token)
+                .set("x-tollgate-consumer", "forged")
+                .set("x-tollgate-admin", "true")));
+
+        assertThat(response.status()).isEqualTo(200);
+        TestBackend.Received received = backend.received().get(0);
+        assertThat(received.header("x-tollgate-consumer")).isEqualTo("idp:user-7");
+        assertThat(received.header("x-tollgate-subject")).isEqualTo("user-7");
+        assertThat(received.header("x-tollgate-plan")).isEqualTo("free");
+        assertThat(received.header("x-tollgate-scopes")).isEqualTo("orders:read reports:read");
+        assertThat(received.header("x-tollgate-admin")).isNull();
+        assertThat(received.header("authorization")).isEqualTo("Bearer " + token);
+        assertThat(response.headers().first("ratelimit-limit")).contains("100");
+    }
+
+    @Test
+    void anApiKey_stillWorks_onARouteThatTakesEither_andGetsItsOwnIdentityHeaders() {
+        GatewayResponse response = gateway.handle(get("/either", "dev", Headers.builder().set("x-api-key", "dev-secret-key")));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(backend.received().get(0).header("x-tollgate-consumer")).isEqualTo("alice");
+        assertThat(backend.received().get(0).header("x-tollgate-subject")).isNull();
+    }
+
+    @Test
+    void noCredentials_is401_withOneChallengePerAcceptedKind() throws Exception {
+        GatewayResponse either = gateway.handle(get("/either", "dev", Headers.builder()));
+        GatewayResponse tokenOnly = gateway.handle(get("/reports", "dev", Headers.builder().set("x-api-key", "dev-secret-key")));
+
+        assertProblem(either, 401, "This route needs an API key in the x-api-key header or a bearer token in the"
+                + " Authorization header.");
+        assertThat(either.headers().all("www-authenticate"))
+                .containsExactly("Bearer realm=\"tollgate\"", "ApiKey realm=\"tollgate\", header=\"x-api-key\"");
+        assertProblem(tokenOnly, 401, "This route needs a bearer token; send it as Authorization: Bearer TOKEN.");
+        assertThat(tokenOnly.headers().all("www-authenticate")).containsExactly("Bearer realm=\"tollgate\"");
+    }
+
+    @Test
+    void aToken_isRejected_forEachReason_with401AndTheReasonInTheChallenge() throws Exception {
+        JWTClaimsSet good = IDP.claims("user-7", "api-dev", NOW).build();
+        Map<String, String> rejected = new java.util.LinkedHashMap<>();
+        rejected.put(IDP.sign(IDP.claims("user-7", "api-dev", NOW.minus(Duration.ofHours(3))).build()),
+                "The token expired at 2026-11-23T10:10:00Z.");
+        rejected.put(IDP.sign(new JWTClaimsSet.Builder(good).notBeforeTime(Date.from(NOW.plus(Duration.ofMinutes(5)))).build()),
+                "The token is not valid before 2026-11-23T12:15:00Z.");
+        rejected.put(IDP.sign(IDP.claims("user-7", "api-prod", NOW).build()),
+                "The token is not meant for this stage (its aud: api-prod; expected: api-dev).");
+        rejected.put(IDP.sign(new JWTClaimsSet.Builder(good).issuer("https://evil.example.com/").build()),
+                "Tokens of issuer https://evil.example.com/ are not accepted on this route.");
+        rejected.put(IMPOSTOR.sign(good), "The token's signature is not valid.");
+        rejected.put(IDP.sign(good, header -> new JWSHeader.Builder(JWSAlgorithm.RS384).keyID("key-1")),
+                "Tokens signed with RS384 are not accepted from issuer idp (accepted: RS256).");
+        rejected.put(hmacSigned(good), "Tokens signed with HS256 are not accepted from issuer idp (accepted: RS256).");
+        rejected.put(new PlainJWT(new PlainHeader(), good).serialize(), "Unsigned tokens (alg none) are never accepted.");
+        rejected.put("not.a-jwt", "The bearer token is not a JWT.");
+        rejected.put(IDP.sign(new JWTClaimsSet.Builder(good).expirationTime(null).build()),
+                "The token has no exp claim; tokens must expire.");
+        rejected.put(IDP.sign(new JWTClaimsSet.Builder(good).subject(null).build()),
+                "The token has no sub claim, which names the consumer.");
+        rejected.put(IDP.sign(good, header -> header.keyID("no-such-key")),
+                "No key of issuer idp matches the token (kid no-such-key).");
+
+        for (Map.Entry<String, String> token : rejected.entrySet()) {
+            GatewayResponse response = gateway.handle(get("/either", "dev",
+                    Headers.builder().set("authorization", "Bearer " + token.getKey())));
+            assertProblem(response, 401, token.getValue());
+            assertThat(response.headers().all("www-authenticate")).containsExactly(
+                    "Bearer realm=\"tollgate\", error=\"invalid_token\", error_description=\"" + token.getValue() + "\"",
+                    "ApiKey realm=\"tollgate\", header=\"x-api-key\"");
+        }
+        assertThat(backend.received()).isEmpty();
+    }
+
+    @Test
+    void expiry_andNotBefore_allowTheIssuersClockSkew() {
+        String justExpired = IDP.sign(new JWTClaimsSet.Builder(IDP.claims("u", "api-dev", NOW).build())
+                .expirationTime(Date.from(NOW.minusSeconds(59))).build());
+        String soonValid = IDP.sign(new JWTClaimsSet.Builder(IDP.claims("u", "api-dev", NOW).build())
+                .notBeforeTime(Date.from(NOW.plusSeconds(59))).build());
+
+        assertThat(gateway.handle(bearer("/either", "dev", justExpired)).status()).isEqualTo(200);
+        assertThat(gateway.handle(bearer("/either", "dev", soonValid)).status()).isEqualTo(200);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(gateway.handle(bearer("/either", "dev", justExpired)).status()).isEqualTo(401);
+    }
+
+    @Test
+    void theAudience_followsTheStage_andAnEcIssuer_withItsOwnConsumerClaim_works() {
+        String prod = IDP.sign(IDP.claims("user-7", "api-prod", NOW).build());
+        String partner = PARTNER.sign(new JWTClaimsSet.Builder(PARTNER.claims("svc", "partner-api", NOW).build())
+                .claim("client_id", "acme-sync").build());
+
+        assertThat(gateway.handle(bearer("/either", "prod", prod)).status()).isEqualTo(200);
+        assertThat(gateway.handle(bearer("/either", "dev", partner)).status()).isEqualTo(200);
+        assertThat(backend.received().get(1).header("x-tollgate-consumer")).isEqualTo("partner:acme-sync");
+        assertThat(backend.received().get(1).header("x-tollgate-plan")).isEqualTo("gold");
+    }
+
+    @Test
+    void scopesAndClaims_thatTheRouteNeeds_are403_whenMissing() throws Exception {
+        JWTClaimsSet.Builder claims = IDP.claims("user-7", "api-dev", NOW);
+        String noScope = IDP.sign(claims.claim("scope", "orders:read").claim("tenant", "acme").build());
+        String otherTenant = IDP.sign(claims.claim("scp", List.of("reports:read")).claim("tenant", "initech").build());
+        String fine = IDP.sign(claims.claim("tenant", "globex").build());
+
+        GatewayResponse missingScope = gateway.handle(bearer("/reports", "dev", noScope));
+        assertProblem(missingScope, 403, "The token lacks the scope reports:read that this route needs.");
+        assertThat(missingScope.headers().first("www-authenticate"))
+                .contains("Bearer realm=\"tollgate\", error=\"insufficient_scope\", scope=\"reports:read\"");
+        assertProblem(gateway.handle(bearer("/reports", "dev", otherTenant)), 403,
+                "The token's tenant claim does not allow this route (expected: acme or globex).");
+        assertThat(gateway.handle(bearer("/reports", "dev", fine)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aPlanClaim_picksThePlan_andAnUnknownPlan_is403() throws Exception {
+        String gold = IDP.sign(IDP.claims("user-7", "api-dev", NOW).claim("tier", "gold").build());
+        String platinum = IDP.sign(IDP.claims("user-8", "api-dev", NOW).claim("tier", "platinum").build());
+
+        GatewayResponse response = gateway.handle(bearer("/either", "dev", gold));
+        assertThat(response.headers().first("ratelimit-limit")).contains("1000");
+        assertProblem(gateway.handle(bearer("/either", "dev", platinum)), 403,
+                "The token's tier claim names plan platinum, which this gateway does not have.");
+    }
+
+    @Test
+    void aRouteWithoutAuth_takesOnlyApiKeys_andAPublicRoute_takesAnyone_uncounted() throws Exception {
+        String token = IDP.sign(IDP.claims("user-7", "api-dev", NOW).build());
+
+        assertProblem(gateway.handle(bearer("/keys-only", "dev", token)), 401,
+                "This route needs an API key; send it in the x-api-key header.");
+        GatewayResponse open = gateway.handle(get("/health", "dev", Headers.builder()));
+        assertThat(open.status()).isEqualTo(200);
+        assertThat(open.headers().contains("ratelimit-limit")).isFalse();
+        assertThat(backend.received().get(0).header("x-tollgate-consumer")).isNull();
+    }
+
+    @Test
+    void aVerifiedToken_isCached_soItsSignatureIsNotCheckedAgain_butItsExpiryIs() {
+        String token = IDP.sign(new JWTClaimsSet.Builder(IDP.claims("user-7", "api-dev", NOW).build())
+                .expirationTime(Date.from(NOW.plus(Duration.ofMinutes(30)))).build());
+        assertThat(gateway.handle(bearer("/either", "dev", token)).status()).isEqualTo(200);
+
+        // The issuer drops key-1; after jwksMaxAge the gateway holds only key-2.
+        jwks.serve("idp", ROTATED);
+        clock.advance(Duration.ofMinutes(11));
+        String fresh = IDP.sign(IDP.claims("user-8", "api-dev", clock.instant()).build());
+
+        assertThat(gateway.handle(bearer("/either", "dev", fresh)).status()).isEqualTo(401);
+        assertThat(gateway.handle(bearer("/either", "dev", token)).status()).isEqualTo(200);
+        clock.advance(Duration.ofMinutes(21));
+        assertThat(gateway.handle(bearer("/either", "dev", token)).status()).isEqualTo(401);
+    }
+
+    @Test
+    void anUnknownKid_refetchesTheKeys_atMostOncePerRefreshInterval() {
+        assertThat(gateway.handle(bearer("/either", "dev", IDP.sign(IDP.claims("u", "api-dev", NOW).build()))).status())
+                .isEqualTo(200);
+        jwks.serve("idp", IDP, ROTATED);
+        String rotated = ROTATED.sign(ROTATED.claims("u", "api-dev", NOW).build());
+
+        // Within the refresh interval of the first fetch, the new key is not looked for.
+        assertThat(gateway.handle(bearer("/either", "dev", rotated)).status()).isEqualTo(401);
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(gateway.handle(bearer("/either", "dev", rotated)).status()).isEqualTo(200);
+        int fetches = jwks.fetches();
+        for (int i = 0; i < 50; i++) {
+            String kid = "forged-" + i;
+            assertThat(gateway.handle(bearer("/either", "dev", IDP.sign(IDP.claims("u", "api-dev", NOW).build(),
+                    h -> h.keyID(kid)))).status()).isEqualTo(401);
+        }
+        assertThat(jwks.fetches()).isEqualTo(fetches);
+    }
+
+    @Test
+    void whenTheJwksEndpointFails_theKeysHeldKeepWorking_theFailureIsCounted_andWithNoKeysItIs503() throws Exception {
+        String token = IDP.sign(IDP.claims("u", "api-dev", NOW).claim("n", 1).build());
+        assertThat(gateway.handle(bearer("/either", "dev", token)).status()).isEqualTo(200);
+        jwks.failing(true);
+        clock.advance(Duration.ofMinutes(11));
+
+        String another = IDP.sign(IDP.claims("u", "api-dev", clock.instant()).claim("n", 2).build());
+        assertThat(gateway.handle(bearer("/either", "dev", another)).status()).isEqualTo(200);
+        assertThat(gateway.jwksFailures()).isEqualTo(1);
+
+        String partner = PARTNER.sign(new JWTClaimsSet.Builder(PARTNER.claims("svc", "partner-api", clock.instant()).build())
+                .claim("client_id", "acme-sync").build());
+        GatewayResponse unavailable = gateway.handle(bearer("/either", "dev", partner));
+        assertThat(unavailable.status()).isEqualTo(503);
+        assertThat(JSON.readTree(unavailable.body()).path("type").asText()).isEqualTo("urn:tollgate:problem:jwks-unavailable");
+        assertThat(gateway.jwksFailures()).isEqualTo(2);
+    }
+
+    private static String hmacSigned(JWTClaimsSet claims) {
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("key-1").build(), claims);
+            jwt.sign(new MACSigner("a-shared-secret-that-is-long-enough-for-hs256"));
+            return jwt.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static GatewayRequest bearer(String path, String stage, String token) {
+        return get(path, stage, Headers.builder().set("authorization", "Bearer " + token));
+    }
+
+    private static GatewayRequest get(String path, String stage, Headers.Builder headers) {
+        return new GatewayRequest("GET", path, "", headers.build(), null, "192.0.2.10", "https", stage, Map.of());
+    }
+
+    private static void assertProblem(GatewayResponse response, int status, String detail) throws Exception {
+        assertThat(response.status()).isEqualTo(status);
+        JsonNode problem = JSON.readTree(response.body());
+        assertThat(problem.path("detail").asText()).isEqualTo(detail);
+        assertThat(response.headers().first("content-type")).contains("application/problem+json");
+    }
+}
