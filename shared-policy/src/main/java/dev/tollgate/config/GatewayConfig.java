@@ -39,6 +39,11 @@ public record GatewayConfig(
         routes = List.copyOf(routes);
     }
 
+    /** The same configuration with other JWT issuers. */
+    public GatewayConfig withJwt(JwtConfig replacement) {
+        return new GatewayConfig(stages, plans, apiKeys, routes, cors, ipAccess, replacement);
+    }
+
     public Optional<StageConfig> stage(String name) {
         return Optional.ofNullable(stages.get(name));
     }

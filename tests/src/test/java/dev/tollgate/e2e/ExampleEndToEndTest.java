@@ -65,7 +65,8 @@ class ExampleEndToEndTest {
 
     @Test
     void noKey_andAnUnknownKey_are401Problems() {
-        assertProblem(tollgate.get("/dev/orders"), 401, "This route needs an API key; send it in the x-api-key header.");
+        assertProblem(tollgate.get("/dev/orders"), 401, "This route needs an API key in the x-api-key header or a bearer"
+                + " token in the Authorization header.");
         assertProblem(tollgate.get("/dev/orders", "x-api-key", "guessed-key-123"), 401, "The API key is not valid.");
     }
 
@@ -136,7 +137,7 @@ class ExampleEndToEndTest {
     @Test
     void usage_withoutAKey_is401() {
         assertProblem(tollgate.get("/prod/_tollgate/usage"), 401,
-                "This route needs an API key; send it in the x-api-key header.");
+                "This route needs an API key in the x-api-key header or a bearer token in the Authorization header.");
     }
 
     @Test
@@ -151,7 +152,7 @@ class ExampleEndToEndTest {
         assertThat(preflight.headers().firstValue("access-control-allow-methods")).contains("GET, POST");
 
         HttpResponse<String> unauthorized = tollgate.get("/dev/orders", "origin", "http://localhost:3000");
-        assertProblem(unauthorized, 401, "This route needs an API key; send it in the x-api-key header.");
+        assertProblem(unauthorized, 401, "This route needs an API key in the x-api-key header or a bearer token in the Authorization header.");
         assertThat(unauthorized.headers().firstValue("access-control-allow-origin")).contains("http://localhost:3000");
         assertThat(unauthorized.headers().firstValue("access-control-expose-headers").orElseThrow()).contains("x-request-id");
     }

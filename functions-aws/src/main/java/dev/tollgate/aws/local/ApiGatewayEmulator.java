@@ -22,13 +22,15 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * An API Gateway HTTP API on 127.0.0.1: each stage under its own path prefix, as the invoke URL
  * has it ({@code /dev/orders}). Every request becomes a payload-2.0 event with that stage's
- * variables and goes to the Lambda handler, called concurrently as warm instances would be.
+ * variables and goes to the Lambda handler, called concurrently as warm instances would be. Beside
+ * the stages it serves the demo issuer's keys at {@value DemoIssuer#JWKS_PATH}, when there is one.
  */
 final class ApiGatewayEmulator implements AutoCloseable {
 
@@ -42,17 +44,26 @@ final class ApiGatewayEmulator implements AutoCloseable {
     private final ExecutorService executor;
     private final Map<String, Map<String, String>> stageVariables;
     private final RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler;
+    private final byte[] demoJwks;
 
     private ApiGatewayEmulator(HttpServer server, ExecutorService executor, Map<String, Map<String, String>> stageVariables,
-                               RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
+                               RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler, byte[] demoJwks) {
         this.server = server;
         this.executor = executor;
         this.stageVariables = stageVariables;
         this.handler = handler;
+        this.demoJwks = demoJwks;
     }
 
+    /**
+     * @param port           the port to listen on, 0 for any free one
+     * @param stageVariables each stage's variables
+     * @param handler        makes the handler once the port is bound, since the gateway's demo issuer lives on it
+     * @param demoJwks       the demo issuer's key set to serve, or null
+     */
     static ApiGatewayEmulator start(int port, Map<String, Map<String, String>> stageVariables,
-                                    RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) throws IOException {
+                                    IntFunction<RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> handler,
+                                    String demoJwks) throws IOException {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), BACKLOG);
@@ -66,8 +77,20 @@ final class ApiGatewayEmulator implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        ApiGatewayEmulator emulator = new ApiGatewayEmulator(server, executor, Map.copyOf(stageVariables), handler);
+        ApiGatewayEmulator emulator;
+        try {
+            emulator = new ApiGatewayEmulator(server, executor, Map.copyOf(stageVariables),
+                    handler.apply(server.getAddress().getPort()),
+                    demoJwks == null ? null : demoJwks.getBytes(StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            server.stop(0);
+            executor.shutdownNow();
+            throw e;
+        }
         server.createContext("/", emulator::serve);
+        if (demoJwks != null) {
+            server.createContext(DemoIssuer.JWKS_PATH, emulator::serveDemoJwks);
+        }
         server.setExecutor(executor);
         server.start();
         return emulator;
@@ -96,6 +119,17 @@ final class ApiGatewayEmulator implements AutoCloseable {
             LOG.log(Level.SEVERE, "the handler failed", e);
             send(exchange, 500, ownHeaders(), List.of(),
                     "{\"message\":\"Internal Server Error\"}".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void serveDemoJwks(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!exchange.getRequestURI().getRawPath().equals(DemoIssuer.JWKS_PATH)) {
+                send(exchange, 404, ownHeaders(), List.of(), "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            send(exchange, 200, Map.of("content-type", "application/jwk-set+json", "cache-control", "max-age=300"), List.of(),
+                    demoJwks);
         }
     }
 

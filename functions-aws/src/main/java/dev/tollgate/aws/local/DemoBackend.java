@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.tollgate.http.HeaderNames;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -69,6 +70,13 @@ final class DemoBackend implements AutoCloseable {
                     .put("for", exchange.getRequestHeaders().getFirst("x-forwarded-for"))
                     .put("proto", exchange.getRequestHeaders().getFirst("x-forwarded-proto"))
                     .put("host", exchange.getRequestHeaders().getFirst("x-forwarded-host"));
+            if (exchange.getRequestHeaders().containsKey(HeaderNames.IDENTITY_CONSUMER)) {
+                body.putObject("identity")
+                        .put("consumer", exchange.getRequestHeaders().getFirst(HeaderNames.IDENTITY_CONSUMER))
+                        .put("plan", exchange.getRequestHeaders().getFirst(HeaderNames.IDENTITY_PLAN))
+                        .put("subject", exchange.getRequestHeaders().getFirst(HeaderNames.IDENTITY_SUBJECT))
+                        .put("scopes", exchange.getRequestHeaders().getFirst(HeaderNames.IDENTITY_SCOPES));
+            }
             if (received.length > 0) {
                 body.put("received", new String(received, StandardCharsets.UTF_8));
             }

@@ -9,6 +9,8 @@ import dev.tollgate.aws.HttpApiHandler;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.StageConfig;
+import dev.tollgate.policy.auth.jwt.JwtConfig;
+import dev.tollgate.policy.auth.jwt.JwtIssuerConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -36,6 +38,7 @@ public final class LocalRunner implements AutoCloseable {
     private final List<DemoKey> demoKeys;
     private ApiGatewayEmulator apiGateway;
     private LocalDynamoDb dynamoDb;
+    private String demoJwks;
     private DynamoDbClient dynamoClient;
 
     /**
@@ -109,9 +112,21 @@ public final class LocalRunner implements AutoCloseable {
         dynamoClient = dynamoDb.client();
         started.add(dynamoClient);
         dynamoClient.createTable(DynamoDbCounterStore.tableDefinition(options.countersTable()));
-        HttpApiHandler handler = new HttpApiHandler(AwsGateway.create(config, dynamoClient, options.countersTable(), options.clock()));
-        apiGateway = ApiGatewayEmulator.start(options.port(), stageVariables, handler);
+        DemoIssuer demoIssuer = DemoIssuer.trustedBy(config).isEmpty() ? null : DemoIssuer.at(Main.HOME);
+        apiGateway = ApiGatewayEmulator.start(options.port(), stageVariables, port -> new HttpApiHandler(AwsGateway.create(
+                withDemoIssuerOn(config, port), dynamoClient, options.countersTable(), options.clock())),
+                demoIssuer == null ? null : demoIssuer.jwks());
         started.add(apiGateway);
+        demoJwks = demoIssuer == null ? null : "http://127.0.0.1:" + apiGateway.port() + DemoIssuer.JWKS_PATH;
+    }
+
+    /** The demo issuer's keys are where this runner serves them, whatever port the file names. */
+    private static GatewayConfig withDemoIssuerOn(GatewayConfig config, int port) {
+        Map<String, JwtIssuerConfig> issuers = new LinkedHashMap<>(config.jwt().issuers());
+        for (JwtIssuerConfig issuer : DemoIssuer.trustedBy(config)) {
+            issuers.put(issuer.name(), issuer.withJwksUri(URI.create("http://127.0.0.1:" + port + DemoIssuer.JWKS_PATH)));
+        }
+        return config.withJwt(new JwtConfig(config.jwt().tokenCacheSize(), issuers));
     }
 
     /** One demo service per stage variable that routes use and that names a loopback URL. */
@@ -184,7 +199,11 @@ public final class LocalRunner implements AutoCloseable {
             variables.forEach((name, value) -> text.append("      ").append(name).append(" = ").append(value).append('\n'));
         });
         text.append("  DynamoDB Local          ").append(dynamoDb.endpoint())
-                .append("  (table ").append(options.countersTable()).append(")\n\n");
+                .append("  (table ").append(options.countersTable()).append(")\n");
+        if (demoJwks != null) {
+            text.append("  Demo JWT issuer         ").append(demoJwks).append("  (tokens: ./tollgate token --stage STAGE)\n");
+        }
+        text.append('\n');
         if (!demoKeys.isEmpty()) {
             text.append("  Demo keys:\n");
             for (DemoKey key : demoKeys) {
@@ -196,6 +215,10 @@ public final class LocalRunner implements AutoCloseable {
                     .append(base).append('/').append(first.stage()).append("/orders\n");
             text.append("    curl -s -H 'x-api-key: ").append(first.value()).append("' ")
                     .append(base).append('/').append(first.stage()).append("/_tollgate/usage\n");
+            if (demoJwks != null) {
+                text.append("    curl -i -H \"Authorization: Bearer $(./tollgate token --stage ").append(first.stage())
+                        .append(")\" ").append(base).append('/').append(first.stage()).append("/orders\n");
+            }
         }
         text.append("\nPress Ctrl-C to stop.\n");
         return text.toString();

@@ -3,15 +3,26 @@ package dev.tollgate.aws.local;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.ConfigProblem;
+import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.config.StageConfig;
+import dev.tollgate.policy.auth.jwt.JwtIssuerConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** The {@code ./tollgate} command line: {@code local} and {@code validate}. */
+/** The {@code ./tollgate} command line: {@code local}, {@code validate} and {@code token}. */
 public final class Main {
 
     static final String USAGE = """
@@ -23,11 +34,19 @@ public final class Main {
                   --config examples/tollgate.yaml.
               tollgate validate FILE...
                   Checks configuration files; exits 0 when all are valid, 1 naming every problem.
+              tollgate token --stage STAGE [--sub SUBJECT] [--scope SCOPE]... [--claim NAME=VALUE]...
+                             [--ttl DURATION] [--config FILE]
+                  Prints a JWT of the local demo issuer for the stage's audience, to try JWT routes
+                  with `./tollgate local`. Defaults: --sub demo-user, --ttl 1h (at most 24h).
               tollgate test
                   Runs the test suite.
             """;
-    /** The example configuration, found from the checkout the {@code tollgate} script runs in. */
-    static final Path DEFAULT_CONFIG = Path.of(System.getProperty("tollgate.home", ".")).resolve("examples").resolve("tollgate.yaml");
+    /** The checkout the {@code tollgate} script runs in. */
+    static final Path HOME = Path.of(System.getProperty("tollgate.home", "."));
+    /** The example configuration. */
+    static final Path DEFAULT_CONFIG = HOME.resolve("examples").resolve("tollgate.yaml");
+
+    private static final Pattern TTL = Pattern.compile("(\\d{1,6})(s|m|h)");
 
     private Main() {
     }
@@ -48,6 +67,7 @@ public final class Main {
         return switch (args[0]) {
             case "validate" -> validate(rest, out, err);
             case "local" -> local(rest, out, err);
+            case "token" -> token(rest, out, err);
             default -> usage(err, "unknown command " + args[0]);
         };
     }
@@ -127,6 +147,77 @@ public final class Main {
         out.print(runner.banner());
         out.flush();
         stopped.await();
+        return 0;
+    }
+
+    static int token(List<String> args, PrintStream out, PrintStream err) {
+        String stage = null;
+        String subject = "demo-user";
+        List<String> scopes = new ArrayList<>();
+        Map<String, Object> claims = new LinkedHashMap<>();
+        Duration ttl = Duration.ofHours(1);
+        Path config = DEFAULT_CONFIG;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (!Set.of("--stage", "--sub", "--scope", "--claim", "--ttl", "--config").contains(arg)) {
+                return usage(err, "unknown option " + arg);
+            }
+            if (i + 1 >= args.size()) {
+                return usage(err, arg + " needs a value");
+            }
+            String value = args.get(++i);
+            switch (arg) {
+                case "--stage" -> stage = value;
+                case "--sub" -> subject = value;
+                case "--scope" -> scopes.add(value);
+                case "--config" -> config = Path.of(value);
+                case "--ttl" -> {
+                    Matcher matcher = TTL.matcher(value);
+                    ttl = matcher.matches() ? Duration.of(Long.parseLong(matcher.group(1)), switch (matcher.group(2)) {
+                        case "s" -> ChronoUnit.SECONDS;
+                        case "m" -> ChronoUnit.MINUTES;
+                        default -> ChronoUnit.HOURS;
+                    }) : Duration.ZERO;
+                    if (ttl.isZero() || ttl.compareTo(Duration.ofHours(24)) > 0) {
+                        return usage(err, "--ttl " + value + ": expected a duration from 1s to 24h, such as 30m or 1h");
+                    }
+                }
+                default -> {
+                    int equals = value.indexOf('=');
+                    if (equals <= 0) {
+                        return usage(err, "--claim " + value + ": expected NAME=VALUE, such as tenant=acme");
+                    }
+                    claims.put(value.substring(0, equals), value.substring(equals + 1));
+                }
+            }
+        }
+        if (stage == null) {
+            return usage(err, "token needs --stage STAGE");
+        }
+        GatewayConfig gateway;
+        try {
+            gateway = ConfigLoader.load(config);
+        } catch (ConfigException e) {
+            e.problems().forEach(err::println);
+            err.println("tollgate: the configuration is not valid");
+            return 1;
+        }
+        Optional<StageConfig> stageConfig = gateway.stage(stage);
+        if (stageConfig.isEmpty()) {
+            return usage(err, "--stage " + stage + ": " + config + " has no such stage (expected one of: "
+                    + String.join(", ", gateway.stages().keySet()) + ")");
+        }
+        List<JwtIssuerConfig> demo = DemoIssuer.trustedBy(gateway);
+        if (demo.isEmpty()) {
+            err.println("tollgate: " + config + " trusts no local demo issuer (expected: an issuer under jwt.issuers with"
+                    + " issuer: " + DemoIssuer.ISSUER + ")");
+            return 1;
+        }
+        Map<String, String> variables = stageConfig.get().variables();
+        Optional<String> audience = demo.get(0).audiences().stream()
+                .map(written -> StageConfig.variableReference(written).map(variables::get).orElse(written))
+                .findFirst();
+        out.println(DemoIssuer.at(HOME).token(audience.orElseThrow(), subject, scopes, claims, ttl, Instant.now()));
         return 0;
     }
 

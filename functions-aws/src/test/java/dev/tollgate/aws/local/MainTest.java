@@ -2,15 +2,20 @@ package dev.tollgate.aws.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
+
+    private static final String EXAMPLE = Path.of("..", "examples", "tollgate.yaml").toString();
 
     @TempDir
     Path dir;
@@ -59,6 +64,44 @@ class MainTest {
         assertThat(run("local", "--stage-var", "novalue")).isEqualTo(2);
         assertThat(run("local", "--config", dir.resolve("missing.yaml").toString())).isEqualTo(2);
         assertThat(text(err)).contains("missing.yaml: no such file");
+    }
+
+    @Test
+    void token_printsADemoJwt_forTheStagesAudience() throws Exception {
+        int status = run("token", "--stage", "prod", "--sub", "carol", "--scope", "reports:read", "--scope", "orders:read",
+                "--claim", "tenant=acme", "--ttl", "30m", "--config", EXAMPLE);
+
+        assertThat(status).isZero();
+        JWTClaimsSet claims = SignedJWT.parse(text(out).strip()).getJWTClaimsSet();
+        assertThat(claims.getIssuer()).isEqualTo(DemoIssuer.ISSUER);
+        assertThat(claims.getAudience()).containsExactly("tollgate-prod");
+        assertThat(claims.getSubject()).isEqualTo("carol");
+        assertThat(claims.getStringClaim("scope")).isEqualTo("reports:read orders:read");
+        assertThat(claims.getStringClaim("tenant")).isEqualTo("acme");
+        assertThat(Duration.between(claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant()))
+                .isEqualTo(Duration.ofMinutes(30));
+    }
+
+    @Test
+    void token_refusesWhatCannotWork() throws Exception {
+        assertThat(run("token", "--config", EXAMPLE)).isEqualTo(2);
+        assertThat(text(err)).contains("tollgate: token needs --stage STAGE");
+        assertThat(run("token", "--stage", "qa", "--config", EXAMPLE)).isEqualTo(2);
+        assertThat(text(err)).contains("--stage qa: " + EXAMPLE + " has no such stage (expected one of: dev, prod)");
+        assertThat(run("token", "--stage", "dev", "--ttl", "2d", "--config", EXAMPLE)).isEqualTo(2);
+        assertThat(text(err)).contains("--ttl 2d: expected a duration from 1s to 24h, such as 30m or 1h");
+        Path noIssuer = dir.resolve("no-issuer.yaml");
+        Files.writeString(noIssuer, """
+                stages:
+                  dev: {variables: {}}
+                plans:
+                  p: {quota: {limit: 1, period: day}}
+                routes:
+                  - {path: /a, methods: [GET], backend: "http://127.0.0.1:1"}
+                """);
+        assertThat(run("token", "--stage", "dev", "--config", noIssuer.toString())).isEqualTo(1);
+        assertThat(text(err)).contains("tollgate: " + noIssuer + " trusts no local demo issuer (expected: an issuer under"
+                + " jwt.issuers with issuer: urn:tollgate:local-demo)");
     }
 
     @Test

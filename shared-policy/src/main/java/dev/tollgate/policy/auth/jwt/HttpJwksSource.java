@@ -27,19 +27,8 @@ public final class HttpJwksSource implements JwksSource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient client;
-
-    public HttpJwksSource() {
-        this(HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .connectTimeout(CONNECT_TIMEOUT)
-                .build());
-    }
-
-    public HttpJwksSource(HttpClient client) {
-        this.client = client;
-    }
+    /** Made on the first fetch: a function whose callers use only API keys never starts its thread. */
+    private volatile HttpClient client;
 
     @Override
     public JWKSet fetch(JwtIssuerConfig issuer) throws JwksFetchException {
@@ -68,10 +57,27 @@ public final class HttpJwksSource implements JwksSource {
         return URI.create(jwksUri.asText());
     }
 
+    private HttpClient client() {
+        HttpClient made = client;
+        if (made == null) {
+            synchronized (this) {
+                if (client == null) {
+                    client = HttpClient.newBuilder()
+                            .version(HttpClient.Version.HTTP_1_1)
+                            .followRedirects(HttpClient.Redirect.NORMAL)
+                            .connectTimeout(CONNECT_TIMEOUT)
+                            .build();
+                }
+                made = client;
+            }
+        }
+        return made;
+    }
+
     private String get(URI uri, String what) throws JwksFetchException {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("accept", "application/json").GET().build();
         try {
-            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = client().send(request, HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = response.body()) {
                 byte[] bytes = in.readNBytes(MAX_BYTES + 1);
                 if (response.statusCode() != 200) {

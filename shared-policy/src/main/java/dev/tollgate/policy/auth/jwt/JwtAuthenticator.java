@@ -43,7 +43,6 @@ import java.util.regex.Pattern;
 public final class JwtAuthenticator {
 
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
-    private static final DefaultJWSVerifierFactory VERIFIERS = new DefaultJWSVerifierFactory();
 
     private final GatewayConfig config;
     private final Map<String, JwksCache> keys = new HashMap<>();
@@ -157,7 +156,7 @@ public final class JwtAuthenticator {
         }
         for (JWK key : candidates) {
             try {
-                if (jwt.verify(VERIFIERS.createJWSVerifier(header, ((AsymmetricJWK) key).toPublicKey()))) {
+                if (jwt.verify(Verifiers.FACTORY.createJWSVerifier(header, ((AsymmetricJWK) key).toPublicKey()))) {
                     return;
                 }
             } catch (JOSEException | ClassCastException e) {
@@ -165,6 +164,11 @@ public final class JwtAuthenticator {
             }
         }
         throw CredentialRejectedException.badToken("The token's signature is not valid.");
+    }
+
+    /** Loaded with the first token, so that a function serving only API keys does not pay for it at cold start. */
+    private static final class Verifiers {
+        static final DefaultJWSVerifierFactory FACTORY = new DefaultJWSVerifierFactory();
     }
 
     /** Keys of the header's type, kid, algorithm and curve, meant for signatures. */

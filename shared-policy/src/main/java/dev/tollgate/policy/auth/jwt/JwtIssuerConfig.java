@@ -40,4 +40,10 @@ public record JwtIssuerConfig(String name, String issuer, Optional<URI> jwksUri,
         audiences = List.copyOf(audiences);
         algorithms = Set.copyOf(algorithms);
     }
+
+    /** The same issuer with its keys elsewhere, as the local runner serves its demo issuer's. */
+    public JwtIssuerConfig withJwksUri(URI uri) {
+        return new JwtIssuerConfig(name, issuer, Optional.of(uri), audiences, algorithms, clockSkew, jwksRefreshInterval,
+                jwksMaxAge, consumerClaim, plan, planClaim);
+    }
 }
