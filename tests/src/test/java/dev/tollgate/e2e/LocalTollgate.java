@@ -42,9 +42,19 @@ final class LocalTollgate implements AutoCloseable {
 
     /** Runs a configuration; overrides are {@code stage.variable → value}, demo services on loopback URLs. */
     static LocalTollgate start(Path config, Map<String, Map<String, String>> overrides, boolean demoBackends) throws Exception {
-        Instant midHour = Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofMinutes(30));
+        return start(config, overrides, demoBackends, Clock.fixed(midHour(), ZoneOffset.UTC));
+    }
+
+    /** The same, on a clock the test moves (such as a {@code MutableClock} set to {@link #midHour()}). */
+    static LocalTollgate start(Path config, Map<String, Map<String, String>> overrides, boolean demoBackends, Clock clock)
+            throws Exception {
         return new LocalTollgate(LocalRunner.start(new LocalRunner.Options(config, 0, 0, overrides, demoBackends,
-                AwsGateway.DEFAULT_COUNTERS_TABLE, Clock.fixed(midHour, ZoneOffset.UTC))), midHour);
+                AwsGateway.DEFAULT_COUNTERS_TABLE, clock)), clock.instant());
+    }
+
+    /** The middle of the current hour: no quota window ends for half an hour, and TTL sweeps leave it alone. */
+    static Instant midHour() {
+        return Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofMinutes(30));
     }
 
     /** The shipped example, with its demo services moved to free ports. */
@@ -54,7 +64,7 @@ final class LocalTollgate implements AutoCloseable {
                 "prod", Map.of("ordersBackend", "http://127.0.0.1:0")), true);
     }
 
-    /** The moment the gateway's clock stands at. */
+    /** The moment the gateway's clock stood at when it started. */
     Instant now() {
         return now;
     }
@@ -72,11 +82,19 @@ final class LocalTollgate implements AutoCloseable {
     }
 
     HttpResponse<String> send(HttpRequest.Builder request, String... headers) {
+        return send(request, HttpResponse.BodyHandlers.ofString(), headers);
+    }
+
+    HttpResponse<byte[]> sendBytes(HttpRequest.Builder request, String... headers) {
+        return send(request, HttpResponse.BodyHandlers.ofByteArray(), headers);
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body, String... headers) {
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
         try {
-            return client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            return client.send(request.timeout(Duration.ofSeconds(30)).build(), body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
