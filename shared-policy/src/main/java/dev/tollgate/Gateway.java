@@ -11,8 +11,10 @@ import dev.tollgate.policy.auth.apikey.KeyStore;
 import dev.tollgate.policy.correlation.CorrelationIdPolicy;
 import dev.tollgate.policy.cors.CorsPolicy;
 import dev.tollgate.policy.quota.CounterStore;
+import dev.tollgate.policy.quota.CounterStoreFailures;
 import dev.tollgate.policy.quota.QuotaPolicy;
 import dev.tollgate.policy.ip.IpAccessPolicy;
+import dev.tollgate.policy.ratelimit.RateLimitPolicy;
 import dev.tollgate.policy.route.RoutePolicy;
 import dev.tollgate.policy.size.RequestSizePolicy;
 import dev.tollgate.usage.UsageEndpoint;
@@ -33,7 +35,7 @@ public final class Gateway {
 
     private final GatewayConfig config;
     private final Pipeline pipeline;
-    private final QuotaPolicy quota;
+    private final CounterStoreFailures counterStoreFailures = new CounterStoreFailures();
 
     private Gateway(Builder builder) {
         this.config = Objects.requireNonNull(builder.config, "config");
@@ -41,7 +43,6 @@ public final class Gateway {
         KeyStore keys = Objects.requireNonNull(builder.keys, "keys");
         HttpForwarder forwarder = builder.forwarder != null ? builder.forwarder
                 : new HttpForwarder(HttpForwarder.defaultClient(Duration.ofSeconds(5)));
-        this.quota = new QuotaPolicy(config, counters);
         // The request path, in order (shared/design.md).
         this.pipeline = new Pipeline(List.of(
                 new CorrelationIdPolicy(builder.requestIds),
@@ -51,7 +52,10 @@ public final class Gateway {
                 new IpAccessPolicy(config.ipAccess()),
                 new RequestSizePolicy(),
                 new ApiKeyPolicy(keys),
-                quota),
+                // Rate limits (the plan's, then the route's) before quotas: a request refused for its
+                // rate uses nothing of a quota.
+                new RateLimitPolicy(config, counters, counterStoreFailures),
+                new QuotaPolicy(config, counters, counterStoreFailures)),
                 builder.clock);
     }
 
@@ -63,9 +67,12 @@ public final class Gateway {
         return config;
     }
 
-    /** Requests of this instance that met a failing counter store, whether served (failOpen) or refused. */
+    /**
+     * Requests of this instance that met a failing counter store, for a rate limit or a quota,
+     * whether served (failOpen) or refused.
+     */
     public long counterStoreFailures() {
-        return quota.counterStoreFailures();
+        return counterStoreFailures.requests();
     }
 
     /**
