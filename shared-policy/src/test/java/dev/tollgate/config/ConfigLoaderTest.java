@@ -77,6 +77,7 @@ class ConfigLoaderTest {
         assertThat(config.plan("developer").orElseThrow().quotas().get(0).limit()).isEqualTo(10_000);
         assertThat(config.plan("trial").orElseThrow().quotas().get(0).limit()).isEqualTo(100);
         assertThat(config.plan("trial").orElseThrow().quotas().get(0).period()).isEqualTo(QuotaPeriod.HOUR);
+        assertThat(config.plan("trial").orElseThrow().rateLimit()).contains(new RateLimitConfig(5, RateLimitConfig.Per.SECOND, 10));
     }
 
     @Test
