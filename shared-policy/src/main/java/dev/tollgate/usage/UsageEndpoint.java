@@ -54,7 +54,7 @@ public final class UsageEndpoint implements RouteHandler {
         plan.rateLimit().ifPresent(limit -> {
             long now = RateLimitPolicy.micros(exchange.now());
             LimitStatus status = RateLimitPolicy.status(limit,
-                    counters.theoreticalArrival(RateLimitPolicy.bucket(stage, identity.consumer())), now);
+                    counters.theoreticalArrival(RateLimitPolicy.bucket(stage, RateLimitPolicy.consumer(identity.consumer()))), now);
             body.putObject("rateLimit")
                     .put("requests", limit.requests())
                     .put("per", limit.per().configName())

@@ -56,8 +56,8 @@ public final class RateLimitPolicy implements Policy {
                 .orElseThrow(() -> new IllegalStateException("key " + identity.credentialId()
                         + " names plan " + identity.plan() + ", which the configuration does not define"));
         String stage = exchange.request().stage();
-        // Consumer names cannot hold ':', so a caller address never shares a consumer's bucket.
-        String caller = identity != null ? identity.consumer() : "ip:" + exchange.request().sourceIp();
+        // Named by kind, so that no consumer name (a JWT subject may be anything) meets a caller address.
+        String caller = identity != null ? consumer(identity.consumer()) : "address#" + exchange.request().sourceIp();
         String who = identity != null ? "consumer " + identity.consumer() : "caller " + exchange.request().sourceIp();
         boolean limited = false;
         if (plan != null && plan.rateLimit().isPresent()) {
@@ -115,6 +115,11 @@ public final class RateLimitPolicy implements Policy {
     /** The plan's bucket of a caller on a stage; a route's bucket adds the route. */
     public static String bucket(String stage, String caller) {
         return "rate#" + stage + "#" + caller;
+    }
+
+    /** A consumer, as a caller in {@link #bucket}. */
+    public static String consumer(String consumer) {
+        return "consumer#" + consumer;
     }
 
     public static long micros(Instant instant) {
