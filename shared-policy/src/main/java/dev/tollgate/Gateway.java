@@ -16,8 +16,10 @@ import dev.tollgate.policy.authz.AuthorizationPolicy;
 import dev.tollgate.policy.correlation.CorrelationIdPolicy;
 import dev.tollgate.policy.cors.CorsPolicy;
 import dev.tollgate.policy.quota.CounterStore;
+import dev.tollgate.policy.quota.CounterStoreFailures;
 import dev.tollgate.policy.quota.QuotaPolicy;
 import dev.tollgate.policy.ip.IpAccessPolicy;
+import dev.tollgate.policy.ratelimit.RateLimitPolicy;
 import dev.tollgate.policy.route.RoutePolicy;
 import dev.tollgate.policy.size.RequestSizePolicy;
 import dev.tollgate.usage.UsageEndpoint;
@@ -37,7 +39,7 @@ public final class Gateway {
 
     private final GatewayConfig config;
     private final Pipeline pipeline;
-    private final QuotaPolicy quota;
+    private final CounterStoreFailures counterStoreFailures = new CounterStoreFailures();
     private final JwtAuthenticator tokens;
 
     private Gateway(Builder builder) {
@@ -45,7 +47,6 @@ public final class Gateway {
         CounterStore counters = Objects.requireNonNull(builder.counters, "counters");
         KeyStore keys = Objects.requireNonNull(builder.keys, "keys");
         HttpForwarder forwarder = builder.forwarder != null ? builder.forwarder : new HttpForwarder();
-        this.quota = new QuotaPolicy(config, counters);
         this.tokens = new JwtAuthenticator(config, builder.jwks != null ? builder.jwks : new HttpJwksSource());
         AuthenticationPolicy authentication = new AuthenticationPolicy(config, new ApiKeyAuthenticator(keys), tokens);
         // The request path, in order (shared/design.md).
@@ -58,7 +59,10 @@ public final class Gateway {
                 new RequestSizePolicy(),
                 authentication,
                 new AuthorizationPolicy(authentication),
-                quota),
+                // Rate limits (the plan's, then the route's) before quotas: a request refused for its
+                // rate uses nothing of a quota.
+                new RateLimitPolicy(config, counters, counterStoreFailures),
+                new QuotaPolicy(config, counters, counterStoreFailures)),
                 builder.clock);
     }
 
@@ -70,9 +74,12 @@ public final class Gateway {
         return config;
     }
 
-    /** Requests of this instance that met a failing counter store, whether served (failOpen) or refused. */
+    /**
+     * Requests of this instance that met a failing counter store, for a rate limit or a quota,
+     * whether served (failOpen) or refused.
+     */
     public long counterStoreFailures() {
-        return quota.counterStoreFailures();
+        return counterStoreFailures.requests();
     }
 
     /** Fetches of a JWT issuer's keys that failed in this instance; the keys held before stay in use. */

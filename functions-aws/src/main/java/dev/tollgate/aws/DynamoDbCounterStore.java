@@ -20,21 +20,47 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
- * Quota counters in DynamoDB: one item per counter, incremented by a conditional {@code UpdateItem}
- * ({@code ADD used :one} only while {@code used < :limit}), so that concurrent callers on any
- * number of function instances never push a counter past its limit. Items carry their expiry in
- * {@value #EXPIRES_AT}, the table's TTL attribute.
+ * Quota counters and rate limit buckets in DynamoDB, one item each, changed only by conditional
+ * {@code UpdateItem}s, so that concurrent callers on any number of function instances never push
+ * a limit past itself.
+ *
+ * <p>A quota counter is incremented by {@code ADD used :one} only while {@code used < :limit}.
+ *
+ * <p>A rate limit bucket holds its GCRA theoretical arrival time ({@value #TAT}, integer
+ * microseconds). A request first tries to push a TAT that lies ahead of now by one interval,
+ * allowed only while the TAT is within the burst tolerance ({@code tat >= :now AND tat <= :maxTat});
+ * if that condition fails because the TAT lies in the past (or the bucket is new), it starts the
+ * TAT afresh at {@code now + interval}, allowed only while it still lies in the past. The old item
+ * that {@code ALL_OLD} returns on a failed condition says which case holds, so no read precedes a
+ * write. Two callers racing over a past TAT make one of them try again, a bounded number of times.
+ *
+ * <p>Items carry their expiry in {@value #EXPIRES_AT}, the table's TTL attribute.
  */
 public final class DynamoDbCounterStore implements CounterStore {
 
     public static final String PARTITION_KEY = "pk";
     public static final String USED = "used";
     public static final String EXPIRES_AT = "expiresAt";
+    public static final String TAT = "tat";
 
     private static final String INCREMENT = "SET #expiresAt = if_not_exists(#expiresAt, :expiresAt) ADD #used :one";
     private static final String BELOW_LIMIT = "attribute_not_exists(#used) OR #used < :limit";
     private static final Map<String, String> NAMES = Map.of("#used", USED, "#expiresAt", EXPIRES_AT);
     private static final AttributeValue ONE = AttributeValue.fromN("1");
+
+    private static final String DECREMENT = "ADD #used :minusOne";
+    private static final String ABOVE_ZERO = "#used > :zero";
+
+    private static final String ADVANCE = "SET #tat = #tat + :interval, #expiresAt = :expiresAt";
+    private static final String WITHIN_TOLERANCE = "#tat >= :now AND #tat <= :maxTat";
+    private static final String RESTART = "SET #tat = :nowPlusInterval, #expiresAt = :expiresAt";
+    private static final String IN_THE_PAST = "attribute_not_exists(#tat) OR #tat < :now";
+    private static final Map<String, String> BUCKET_NAMES = Map.of("#tat", TAT, "#expiresAt", EXPIRES_AT);
+    /**
+     * Each failed restart means another caller moved the TAT into the present, after which the
+     * advance decides; more tries than this happen only when clocks disagree wildly.
+     */
+    static final int MAX_TRIES = 5;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -80,6 +106,23 @@ public final class DynamoDbCounterStore implements CounterStore {
     }
 
     @Override
+    public void release(String counter) {
+        try {
+            dynamo.updateItem(update -> update
+                    .tableName(table)
+                    .key(key(counter))
+                    .updateExpression(DECREMENT)
+                    .conditionExpression(ABOVE_ZERO)
+                    .expressionAttributeNames(Map.of("#used", USED))
+                    .expressionAttributeValues(Map.of(":minusOne", AttributeValue.fromN("-1"), ":zero", AttributeValue.fromN("0"))));
+        } catch (ConditionalCheckFailedException nothingToGiveBack) {
+            // The counter is at 0 or gone (its window ended): nothing is counted that could be given back.
+        } catch (SdkException e) {
+            throw new CounterStoreException("The quota counter could not give a use back.", e);
+        }
+    }
+
+    @Override
     public long used(String counter) {
         try {
             GetItemResponse response = dynamo.getItem(get -> get.tableName(table).key(key(counter)).consistentRead(true));
@@ -88,6 +131,83 @@ public final class DynamoDbCounterStore implements CounterStore {
         } catch (SdkException e) {
             throw new CounterStoreException("The quota counter could not be read.", e);
         }
+    }
+
+    @Override
+    public Admission tryAdmit(String bucket, long nowMicros, long intervalMicros, long toleranceMicros, Instant expiresAt) {
+        AttributeValue now = number(nowMicros);
+        AttributeValue interval = number(intervalMicros);
+        AttributeValue maxTat = number(Math.addExact(nowMicros, toleranceMicros));
+        AttributeValue nowPlusInterval = number(Math.addExact(nowMicros, intervalMicros));
+        AttributeValue expires = number(expiresAt.getEpochSecond());
+        try {
+            for (int tries = 0; tries < MAX_TRIES; tries++) {
+                Long found;
+                try {
+                    UpdateItemResponse advanced = dynamo.updateItem(update -> update
+                            .tableName(table)
+                            .key(key(bucket))
+                            .updateExpression(ADVANCE)
+                            .conditionExpression(WITHIN_TOLERANCE)
+                            .expressionAttributeNames(BUCKET_NAMES)
+                            .expressionAttributeValues(Map.of(":interval", interval, ":now", now, ":maxTat", maxTat,
+                                    ":expiresAt", expires))
+                            .returnValues(ReturnValue.UPDATED_NEW)
+                            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+                    return new Admission(true, Long.parseLong(advanced.attributes().get(TAT).n()));
+                } catch (ConditionalCheckFailedException notAdvanced) {
+                    found = tat(notAdvanced);
+                }
+                if (found != null && found > nowMicros + toleranceMicros) {
+                    return new Admission(false, found);
+                }
+                if (found != null && found >= nowMicros) {
+                    continue; // moved into the window since: advance again
+                }
+                try {
+                    dynamo.updateItem(update -> update
+                            .tableName(table)
+                            .key(key(bucket))
+                            .updateExpression(RESTART)
+                            .conditionExpression(IN_THE_PAST)
+                            .expressionAttributeNames(BUCKET_NAMES)
+                            .expressionAttributeValues(Map.of(":nowPlusInterval", nowPlusInterval, ":now", now,
+                                    ":expiresAt", expires))
+                            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+                    return new Admission(true, nowMicros + intervalMicros);
+                } catch (ConditionalCheckFailedException notRestarted) {
+                    Long moved = tat(notRestarted);
+                    if (moved != null && moved > nowMicros + toleranceMicros) {
+                        return new Admission(false, moved);
+                    }
+                }
+            }
+        } catch (SdkException e) {
+            throw new CounterStoreException("The rate limit bucket could not be updated.", e);
+        }
+        throw new CounterStoreException("The rate limit bucket could not be updated.",
+                new IllegalStateException("bucket " + bucket + " changed under " + MAX_TRIES + " tries in a row"));
+    }
+
+    @Override
+    public long theoreticalArrival(String bucket) {
+        try {
+            GetItemResponse response = dynamo.getItem(get -> get.tableName(table).key(key(bucket)).consistentRead(true));
+            AttributeValue tat = response.hasItem() ? response.item().get(TAT) : null;
+            return tat == null ? 0 : Long.parseLong(tat.n());
+        } catch (SdkException e) {
+            throw new CounterStoreException("The rate limit bucket could not be read.", e);
+        }
+    }
+
+    /** The TAT of the item as it was when a condition failed; null when there was none. */
+    private static Long tat(ConditionalCheckFailedException failed) {
+        AttributeValue tat = failed.hasItem() ? failed.item().get(TAT) : null;
+        return tat == null ? null : Long.parseLong(tat.n());
+    }
+
+    private static AttributeValue number(long value) {
+        return AttributeValue.fromN(Long.toString(value));
     }
 
     private static Map<String, AttributeValue> key(String counter) {

@@ -3,8 +3,10 @@ package dev.tollgate.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tollgate.policy.quota.CounterStore;
 import dev.tollgate.policy.quota.CounterStore.Acquisition;
 import dev.tollgate.problem.CounterStoreException;
+import dev.tollgate.testing.CounterStoreContract;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,8 +24,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
 import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
 
-/** The counter store against DynamoDB Local, in-process. */
-class DynamoDbCounterStoreTest {
+/**
+ * The counter store against DynamoDB Local, in-process: the quota counters here, the rate limit
+ * buckets and giving uses back through {@link CounterStoreContract}, concurrent callers included.
+ */
+class DynamoDbCounterStoreTest extends CounterStoreContract {
 
     private static final String TABLE = "counters";
     /** Counters expire in the real future: DynamoDB Local's TTL sweep would delete past ones. */
@@ -47,6 +52,11 @@ class DynamoDbCounterStoreTest {
         dynamoDbLocal.shutdown();
     }
 
+    @Override
+    protected CounterStore store() {
+        return store;
+    }
+
     @Test
     void counts_upToTheLimit_thenRefuses_reportingTheCount() {
         assertThat(store.tryAcquire("c-limit", 2, EXPIRES)).isEqualTo(new Acquisition(true, 1));
@@ -67,6 +77,19 @@ class DynamoDbCounterStoreTest {
         var item = dynamo.getItem(get -> get.tableName(TABLE)
                 .key(java.util.Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("c-ttl"))))
                 .item();
+        assertThat(item.get("expiresAt").n()).isEqualTo(Long.toString(EXPIRES.getEpochSecond()));
+    }
+
+    @Test
+    void buckets_holdTheirTatInMicroseconds_andCarryTheirExpiry() {
+        long now = Instant.now().getEpochSecond() * 1_000_000 + 123_456;
+
+        store.tryAdmit("b-ttl", now, 100_000, 900_000, EXPIRES);
+
+        var item = dynamo.getItem(get -> get.tableName(TABLE)
+                .key(java.util.Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("b-ttl"))))
+                .item();
+        assertThat(item.get("tat").n()).isEqualTo(Long.toString(now + 100_000));
         assertThat(item.get("expiresAt").n()).isEqualTo(Long.toString(EXPIRES.getEpochSecond()));
     }
 
@@ -109,5 +132,14 @@ class DynamoDbCounterStoreTest {
         assertThatThrownBy(() -> missingTable.used("c"))
                 .isInstanceOf(CounterStoreException.class)
                 .hasMessage("The quota counter could not be read.");
+        assertThatThrownBy(() -> missingTable.release("c"))
+                .isInstanceOf(CounterStoreException.class)
+                .hasMessage("The quota counter could not give a use back.");
+        assertThatThrownBy(() -> missingTable.tryAdmit("b", 1, 1, 0, EXPIRES))
+                .isInstanceOf(CounterStoreException.class)
+                .hasMessage("The rate limit bucket could not be updated.");
+        assertThatThrownBy(() -> missingTable.theoreticalArrival("b"))
+                .isInstanceOf(CounterStoreException.class)
+                .hasMessage("The rate limit bucket could not be read.");
     }
 }

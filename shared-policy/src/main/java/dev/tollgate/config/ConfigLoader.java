@@ -18,6 +18,7 @@ import dev.tollgate.policy.ip.Cidr;
 import dev.tollgate.policy.ip.IpAccessConfig;
 import dev.tollgate.policy.quota.QuotaConfig;
 import dev.tollgate.policy.quota.QuotaPeriod;
+import dev.tollgate.policy.ratelimit.RateLimitConfig;
 import dev.tollgate.policy.route.PathTemplate;
 import dev.tollgate.policy.route.RouteConfig;
 import java.io.IOException;
@@ -207,10 +208,10 @@ public final class ConfigLoader {
                 }
                 JsonNode plan = entry.getValue();
                 if (!plan.isObject()) {
-                    problem(path, describe(plan) + " (expected: a map with quota)");
+                    problem(path, describe(plan) + " (expected: a map with quota, rateLimit, or both)");
                     return;
                 }
-                unknownFields(plan, path, Set.of("quota", "failOpen"));
+                unknownFields(plan, path, Set.of("quota", "rateLimit", "failOpen"));
                 boolean failOpen = PlanConfig.DEFAULT_FAIL_OPEN;
                 JsonNode failOpenNode = plan.path("failOpen");
                 if (!failOpenNode.isMissingNode() && !failOpenNode.isBoolean()) {
@@ -218,10 +219,47 @@ public final class ConfigLoader {
                 } else if (failOpenNode.isBoolean()) {
                     failOpen = failOpenNode.booleanValue();
                 }
-                boolean open = failOpen;
-                quota(plan.path("quota"), path + ".quota").ifPresent(quota -> plans.put(name, new PlanConfig(name, quota, open)));
+                if (!plan.has("quota") && !plan.has("rateLimit")) {
+                    problem(path, "neither quota nor rateLimit (expected: quota, rateLimit, or both)");
+                    return;
+                }
+                int before = problems.size();
+                List<QuotaConfig> quotas = plan.has("quota") ? quotas(plan.path("quota"), path + ".quota") : List.of();
+                Optional<RateLimitConfig> rateLimit = rateLimit(plan.path("rateLimit"), path + ".rateLimit");
+                if (problems.size() == before) {
+                    plans.put(name, new PlanConfig(name, quotas, rateLimit, failOpen));
+                }
             });
             return plans;
+        }
+
+        /** A plan's quota, or a list of them with each period at most once. */
+        private List<QuotaConfig> quotas(JsonNode node, String path) {
+            List<QuotaConfig> quotas = new ArrayList<>();
+            if (node.isObject()) {
+                quota(node, path).ifPresent(quotas::add);
+                return quotas;
+            }
+            if (!node.isArray() || node.isEmpty()) {
+                problem(path, describe(node) + " (expected: a map with limit and period, or a list of them)");
+                return quotas;
+            }
+            Map<QuotaPeriod, String> pathByPeriod = new HashMap<>();
+            for (int i = 0; i < node.size(); i++) {
+                String place = path + "[" + i + "]";
+                Optional<QuotaConfig> quota = quota(node.get(i), place);
+                if (quota.isEmpty()) {
+                    continue;
+                }
+                String earlier = pathByPeriod.putIfAbsent(quota.get().period(), place);
+                if (earlier != null) {
+                    problem(place + ".period", quota.get().period().configName() + " (expected: each period at most once; "
+                            + earlier + " has it)");
+                } else {
+                    quotas.add(quota.get());
+                }
+            }
+            return quotas;
         }
 
         private Optional<QuotaConfig> quota(JsonNode node, String path) {
@@ -236,6 +274,46 @@ public final class ConfigLoader {
                 return Optional.empty();
             }
             return Optional.of(new QuotaConfig(limit.get(), period.get()));
+        }
+
+        /** A plan's or a route's rate limit, if it has one: {@code {requests, per, burst}}. */
+        private Optional<RateLimitConfig> rateLimit(JsonNode node, String path) {
+            if (node.isMissingNode()) {
+                return Optional.empty();
+            }
+            if (!node.isObject()) {
+                problem(path, describe(node) + " (expected: a map with requests, per and burst)");
+                return Optional.empty();
+            }
+            unknownFields(node, path, Set.of("requests", "per", "burst"));
+            JsonNode requestsNode = node.path("requests");
+            long requests = -1;
+            if (!requestsNode.isIntegralNumber() || !requestsNode.canConvertToLong() || requestsNode.longValue() < 1
+                    || requestsNode.longValue() > RateLimitConfig.MAX_REQUESTS) {
+                problem(path + ".requests", describe(requestsNode) + " (expected: a whole number from 1 to "
+                        + RateLimitConfig.MAX_REQUESTS + ")");
+            } else {
+                requests = requestsNode.longValue();
+            }
+            Optional<RateLimitConfig.Per> per = oneOf(node.path("per"), path + ".per", RateLimitConfig.Per.class);
+            long burst = requests;
+            JsonNode burstNode = node.path("burst");
+            if (!burstNode.isMissingNode()) {
+                burst = -1;
+                if (!burstNode.isIntegralNumber() || !burstNode.canConvertToLong() || burstNode.longValue() > RateLimitConfig.MAX_BURST
+                        || (burstNode.longValue() < 1 && requests < 1)) {
+                    problem(path + ".burst", describe(burstNode) + " (expected: a whole number from 1 to "
+                            + RateLimitConfig.MAX_BURST + ")");
+                } else if (burstNode.longValue() < requests) {
+                    problem(path + ".burst", burstNode.asText() + " (expected: at least requests, " + requests + ")");
+                } else {
+                    burst = burstNode.longValue();
+                }
+            }
+            if (requests < 1 || per.isEmpty() || burst < 1) {
+                return Optional.empty();
+            }
+            return Optional.of(new RateLimitConfig(requests, per.get(), burst));
         }
 
         private List<ApiKeyConfig> apiKeys(JsonNode node, Set<String> stages, Set<String> plans) {
@@ -515,7 +593,7 @@ public final class ConfigLoader {
                 }
                 unknownFields(route, path, Set.of("path", "methods", "backend", "backends", "timeout", "maxBodySize", "ipAccess",
                         "requestHeaders", "responseHeaders", "stripPrefix", "targetPath", "retry", "circuitBreaker",
-                        "auth", "public", "connectTimeout"));
+                        "auth", "public", "connectTimeout", "rateLimit"));
                 Optional<PathTemplate> template = pathTemplate(route.path("path"), path + ".path");
                 Set<String> methods = methods(route.path("methods"), path + ".methods");
                 Optional<List<WeightedBackend>> backends = backends(route, path, stages);
@@ -534,6 +612,7 @@ public final class ConfigLoader {
                 Optional<CircuitBreakerConfig> breaker = circuitBreaker(route.path("circuitBreaker"), path + ".circuitBreaker");
                 AuthConfig auth = auth(route, path, issuerNames);
                 Duration connectTimeout = connectTimeout(route, path, timeout.orElse(RouteConfig.DEFAULT_TIMEOUT));
+                Optional<RateLimitConfig> rateLimit = rateLimit(route.path("rateLimit"), path + ".rateLimit");
                 if (template.isPresent()) {
                     for (String method : methods) {
                         String earlier = routedBy.putIfAbsent(method + " " + template.get().shape(), path);
@@ -546,7 +625,7 @@ public final class ConfigLoader {
                 if (template.isPresent() && !methods.isEmpty() && backends.isPresent() && timeout.isPresent()
                         && maxBody.isPresent() && problems.size() == before) {
                     routes.add(new RouteConfig(template.get().toString(), methods, backends.get(), timeout.get(), maxBody.get(),
-                            ipAccess, requestHeaders, responseHeaders, rewrite, retry, breaker, auth, connectTimeout));
+                            ipAccess, requestHeaders, responseHeaders, rewrite, retry, breaker, auth, connectTimeout, rateLimit));
                 }
             }
             return routes;

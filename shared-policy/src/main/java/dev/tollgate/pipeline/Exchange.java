@@ -2,8 +2,11 @@ package dev.tollgate.pipeline;
 
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.policy.auth.Identity;
+import dev.tollgate.policy.quota.LimitStatus;
 import dev.tollgate.policy.route.RouteMatch;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -18,6 +21,8 @@ public final class Exchange {
     private String requestId;
     private RouteMatch route;
     private Identity identity;
+    private final List<LimitStatus> limits = new ArrayList<>();
+    private boolean uncounted;
 
     public Exchange(GatewayRequest request, Instant now) {
         this.request = Objects.requireNonNull(request);
@@ -60,5 +65,23 @@ public final class Exchange {
 
     public void identity(Identity identity) {
         this.identity = identity;
+    }
+
+    /** The limits this request was counted against so far, rate limits then quotas. */
+    public List<LimitStatus> limits() {
+        return List.copyOf(limits);
+    }
+
+    public void limit(LimitStatus status) {
+        limits.add(status);
+    }
+
+    /** Whether the counter store failed for this request and its plan served it uncounted (failOpen). */
+    public boolean uncounted() {
+        return uncounted;
+    }
+
+    public void uncounted(boolean uncounted) {
+        this.uncounted = uncounted;
     }
 }

@@ -2,6 +2,7 @@ package dev.tollgate.usage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.PlanConfig;
@@ -9,12 +10,16 @@ import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.pipeline.Exchange;
 import dev.tollgate.policy.auth.Identity;
 import dev.tollgate.policy.quota.CounterStore;
+import dev.tollgate.policy.quota.LimitStatus;
+import dev.tollgate.policy.quota.QuotaConfig;
 import dev.tollgate.policy.quota.QuotaWindow;
+import dev.tollgate.policy.ratelimit.RateLimitPolicy;
 import dev.tollgate.policy.route.RouteHandler;
 
 /**
- * {@code GET /{stage}/_tollgate/usage}: the caller's plan and what is left of its quota. Reading
- * it does not count against the quota.
+ * {@code GET /{stage}/_tollgate/usage}: the caller's plan and what is left of its quotas and its
+ * plan's rate limit. Reading it counts against neither. {@code quota} (the plan's first quota)
+ * stays for callers written before plans had several; {@code quotas} has them all.
  */
 public final class UsageEndpoint implements RouteHandler {
 
@@ -33,24 +38,47 @@ public final class UsageEndpoint implements RouteHandler {
         Identity identity = exchange.identity()
                 .orElseThrow(() -> new IllegalStateException("the usage endpoint runs after authentication"));
         PlanConfig plan = config.plan(identity.plan()).orElseThrow();
-        QuotaWindow window = QuotaWindow.at(plan.quota(), exchange.now());
-        long used = counters.used(window.counter(exchange.request().stage(), identity.consumer()));
-        long limit = plan.quota().limit();
+        String stage = exchange.request().stage();
         ObjectNode body = JSON.createObjectNode()
-                .put("stage", exchange.request().stage())
+                .put("stage", stage)
                 .put("consumer", identity.consumer())
                 .put("plan", plan.name());
-        body.putObject("quota")
-                .put("limit", limit)
-                .put("used", Math.min(used, limit))
-                .put("remaining", Math.max(0, limit - used))
-                .put("period", plan.quota().period().configName())
-                .put("resetsAt", window.end().toString())
-                .put("resetSeconds", window.secondsUntilReset(exchange.now()));
+        ArrayNode quotas = JSON.createArrayNode();
+        for (QuotaConfig quota : plan.quotas()) {
+            quotas.add(quota(quota, stage, identity.consumer(), exchange));
+        }
+        if (!quotas.isEmpty()) {
+            body.set("quota", quotas.get(0).deepCopy());
+        }
+        body.set("quotas", quotas);
+        plan.rateLimit().ifPresent(limit -> {
+            long now = RateLimitPolicy.micros(exchange.now());
+            LimitStatus status = RateLimitPolicy.status(limit,
+                    counters.theoreticalArrival(RateLimitPolicy.bucket(stage, RateLimitPolicy.consumer(identity.consumer()))), now);
+            body.putObject("rateLimit")
+                    .put("requests", limit.requests())
+                    .put("per", limit.per().configName())
+                    .put("burst", limit.burst())
+                    .put("remaining", status.remaining())
+                    .put("resetSeconds", status.resetSeconds());
+        });
         try {
             return GatewayResponse.json(200, JSON.writeValueAsString(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private ObjectNode quota(QuotaConfig quota, String stage, String consumer, Exchange exchange) {
+        QuotaWindow window = QuotaWindow.at(quota, exchange.now());
+        long used = counters.used(window.counter(stage, consumer));
+        long limit = quota.limit();
+        return JSON.createObjectNode()
+                .put("limit", limit)
+                .put("used", Math.min(used, limit))
+                .put("remaining", Math.max(0, limit - used))
+                .put("period", quota.period().configName())
+                .put("resetsAt", window.end().toString())
+                .put("resetSeconds", window.secondsUntilReset(exchange.now()));
     }
 }

@@ -65,7 +65,8 @@ class HttpForwarderTest {
         RouteConfig route = new RouteConfig("/orders", Set.of("GET"),
                 List.of(new WeightedBackend(BackendTarget.parse("${stageVariables.nowhere}").orElseThrow(), 1)), Duration.ofSeconds(1),
                 RouteConfig.DEFAULT_MAX_BODY_BYTES, java.util.Optional.empty(), HeaderRules.NONE, HeaderRules.NONE, PathRewrite.NONE,
-                RetryConfig.NONE, java.util.Optional.empty(), dev.tollgate.policy.auth.AuthConfig.API_KEY, Duration.ofSeconds(1));
+                RetryConfig.NONE, java.util.Optional.empty(), dev.tollgate.policy.auth.AuthConfig.API_KEY, Duration.ofSeconds(1),
+                java.util.Optional.empty());
 
         assertThatThrownBy(() -> forwarder.forward(exchange("GET"), route))
                 .isInstanceOf(BackendUnavailableException.class)
@@ -84,7 +85,8 @@ class HttpForwarderTest {
     private static RouteConfig route(String backend, Duration timeout) {
         return new RouteConfig("/orders", Set.of("GET"), List.of(new WeightedBackend(BackendTarget.parse(backend).orElseThrow(), 1)), timeout,
                 RouteConfig.DEFAULT_MAX_BODY_BYTES, java.util.Optional.empty(), HeaderRules.NONE, HeaderRules.NONE, PathRewrite.NONE,
-                RetryConfig.NONE, java.util.Optional.empty(), dev.tollgate.policy.auth.AuthConfig.API_KEY, Duration.ofSeconds(1));
+                RetryConfig.NONE, java.util.Optional.empty(), dev.tollgate.policy.auth.AuthConfig.API_KEY, Duration.ofSeconds(1),
+                java.util.Optional.empty());
     }
 
     private static Exchange exchange(String method) {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tollgate.policy.auth.apikey.ApiKeyHash;
+import dev.tollgate.policy.quota.QuotaConfig;
 import dev.tollgate.policy.quota.QuotaPeriod;
+import dev.tollgate.policy.ratelimit.RateLimitConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -53,8 +55,8 @@ class ConfigLoaderTest {
         assertThat(config.stages().keySet()).containsExactly("dev", "prod");
         assertThat(config.stage("prod").orElseThrow().variables())
                 .containsEntry("ordersBackend", "https://orders.internal:8443/base");
-        assertThat(config.plan("developer").orElseThrow().quota().limit()).isEqualTo(10000);
-        assertThat(config.plan("developer").orElseThrow().quota().period()).isEqualTo(QuotaPeriod.DAY);
+        assertThat(config.plan("developer").orElseThrow().quotas().get(0).limit()).isEqualTo(10000);
+        assertThat(config.plan("developer").orElseThrow().quotas().get(0).period()).isEqualTo(QuotaPeriod.DAY);
         assertThat(config.plan("developer").orElseThrow().failOpen()).isFalse();
         assertThat(config.apiKeys()).hasSize(2);
         assertThat(config.apiKeys().get(0).sha256()).isEqualTo(ApiKeyHash.sha256Hex("demo-dev-key"));
@@ -72,9 +74,10 @@ class ConfigLoaderTest {
         GatewayConfig config = ConfigLoader.load(java.nio.file.Path.of("..", "examples", "tollgate.yaml"));
 
         assertThat(config.stages()).containsOnlyKeys("dev", "prod");
-        assertThat(config.plan("developer").orElseThrow().quota().limit()).isEqualTo(10_000);
-        assertThat(config.plan("trial").orElseThrow().quota().limit()).isEqualTo(100);
-        assertThat(config.plan("trial").orElseThrow().quota().period()).isEqualTo(QuotaPeriod.HOUR);
+        assertThat(config.plan("developer").orElseThrow().quotas().get(0).limit()).isEqualTo(10_000);
+        assertThat(config.plan("trial").orElseThrow().quotas().get(0).limit()).isEqualTo(100);
+        assertThat(config.plan("trial").orElseThrow().quotas().get(0).period()).isEqualTo(QuotaPeriod.HOUR);
+        assertThat(config.plan("trial").orElseThrow().rateLimit()).contains(new RateLimitConfig(5, RateLimitConfig.Per.SECOND, 10));
     }
 
     @Test
@@ -119,6 +122,77 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.parse(VALID.replace("quota: {limit: 10000, period: day}",
                 "quota: {limit: 10000, period: day}\n    failOpen: true"), "t.yaml").plan("developer").orElseThrow().failOpen())
                 .isTrue();
+    }
+
+    @Test
+    void rateLimits_andSeveralQuotas_areReadIntoTheModel_burstDefaultingToRequests() {
+        String text = VALID
+                .replace("    quota: {limit: 10000, period: day}\n", """
+                            quota:
+                              - {limit: 10000, period: day}
+                              - {limit: 500, period: hour}
+                            rateLimit: {requests: 10, per: second, burst: 20}
+                          steady:
+                            rateLimit: {requests: 30, per: minute}
+                        """)
+                .replace("timeout: 250ms", "timeout: 250ms\n    rateLimit: {requests: 5, per: second, burst: 5}");
+
+        GatewayConfig config = ConfigLoader.parse(text, "t.yaml");
+
+        PlanConfig developer = config.plan("developer").orElseThrow();
+        assertThat(developer.quotas()).containsExactly(
+                new QuotaConfig(10000, QuotaPeriod.DAY), new QuotaConfig(500, QuotaPeriod.HOUR));
+        assertThat(developer.rateLimit()).contains(new RateLimitConfig(10, RateLimitConfig.Per.SECOND, 20));
+        PlanConfig steady = config.plan("steady").orElseThrow();
+        assertThat(steady.quotas()).isEmpty();
+        assertThat(steady.rateLimit()).contains(new RateLimitConfig(30, RateLimitConfig.Per.MINUTE, 30));
+        assertThat(config.routes().get(0).rateLimit()).isEmpty();
+        assertThat(config.routes().get(1).rateLimit()).contains(new RateLimitConfig(5, RateLimitConfig.Per.SECOND, 5));
+    }
+
+    @Test
+    void rateLimitFields_areCheckedEachWithItsRange() {
+        String text = VALID
+                .replace("    quota: {limit: 10000, period: day}\n", """
+                            quota: {limit: 10000, period: day}
+                            rateLimit: {requests: 10, per: second, burst: 5}
+                          wild:
+                            rateLimit: {requests: 0, per: hour, burst: 2000000}
+                          notAMap:
+                            rateLimit: 10
+                        """)
+                .replace("timeout: 250ms", "timeout: 250ms\n    rateLimit: {requests: 100001, per: minute, window: 1s}");
+
+        assertThatThrownBy(() -> ConfigLoader.parse(text, "t.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(messages(e)).containsExactly(
+                        "t.yaml:11: plans.developer.rateLimit.burst: 5 (expected: at least requests, 10)",
+                        "t.yaml:13: plans.wild.rateLimit.requests: 0 (expected: a whole number from 1 to 100000)",
+                        "t.yaml:13: plans.wild.rateLimit.per: hour (expected: one of second, minute)",
+                        "t.yaml:13: plans.wild.rateLimit.burst: 2000000 (expected: a whole number from 1 to 1000000)",
+                        "t.yaml:15: plans.notAMap.rateLimit: 10 (expected: a map with requests, per and burst)",
+                        "t.yaml:35: routes[1].rateLimit.window: unknown field (expected one of: burst, per, requests)",
+                        "t.yaml:35: routes[1].rateLimit.requests: 100001 (expected: a whole number from 1 to 100000)"));
+    }
+
+    @Test
+    void aPlan_needsAQuotaOrARateLimit_andEachQuotaPeriodOnce() {
+        String text = VALID
+                .replace("    quota: {limit: 10000, period: day}\n", """
+                            quota:
+                              - {limit: 10000, period: day}
+                              - {limit: 20000, period: day}
+                          empty:
+                            failOpen: true
+                          none:
+                            quota: []
+                        """);
+
+        assertThatThrownBy(() -> ConfigLoader.parse(text, "t.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(messages(e)).containsExactly(
+                        "t.yaml:12: plans.developer.quota[1].period: day (expected: each period at most once;"
+                                + " plans.developer.quota[0] has it)",
+                        "t.yaml:13: plans.empty: neither quota nor rateLimit (expected: quota, rateLimit, or both)",
+                        "t.yaml:16: plans.none.quota: an empty list (expected: a map with limit and period, or a list of them)"));
     }
 
     @Test

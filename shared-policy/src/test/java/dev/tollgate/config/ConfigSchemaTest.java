@@ -235,7 +235,7 @@ class ConfigSchemaTest {
                 // Plans and quotas
                 rejected("a plan name with a space", replace("plans:\n", "plans:\n  gold plan: {quota: {limit: 1, period: day}}\n"),
                         "plans.gold plan"),
-                rejected("a plan without quota", replace("    quota: {limit: 100, period: hour}\n", ""), "plans.trial.quota", "plans.trial"),
+                rejected("a plan without quota", replace("    quota: {limit: 100, period: hour}\n", ""), "plans.trial", "plans.trial"),
                 rejected("an unknown plan field", replace("    failOpen: true\n", "    failOpen: true\n    limit: 5\n"), "plans.trial.limit"),
                 rejected("failOpen not a boolean", replace("failOpen: true", "failOpen: maybe"), "plans.trial.failOpen"),
                 rejected("quota limit 0", replace("limit: 100,", "limit: 0,"), "plans.trial.quota.limit"),

@@ -7,10 +7,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A counter store in memory, atomic per counter; it can be told to fail. */
+/** A counter store in memory, atomic per counter and per bucket (compare-and-set); it can be told to fail. */
 public final class InMemoryCounterStore implements CounterStore {
 
     private final ConcurrentHashMap<String, AtomicLong> counters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicLong> buckets = new ConcurrentHashMap<>();
     private final AtomicBoolean failing = new AtomicBoolean();
 
     @Override
@@ -29,10 +30,42 @@ public final class InMemoryCounterStore implements CounterStore {
     }
 
     @Override
+    public void release(String counter) {
+        failIfTold();
+        AtomicLong count = counters.get(counter);
+        if (count != null) {
+            count.getAndUpdate(n -> Math.max(0, n - 1));
+        }
+    }
+
+    @Override
     public long used(String counter) {
         failIfTold();
         AtomicLong count = counters.get(counter);
         return count == null ? 0 : count.get();
+    }
+
+    @Override
+    public Admission tryAdmit(String bucket, long nowMicros, long intervalMicros, long toleranceMicros, Instant expiresAt) {
+        failIfTold();
+        AtomicLong tat = buckets.computeIfAbsent(bucket, b -> new AtomicLong(Long.MIN_VALUE));
+        while (true) {
+            long current = tat.get();
+            long from = Math.max(current, nowMicros);
+            if (from > nowMicros + toleranceMicros) {
+                return new Admission(false, current);
+            }
+            if (tat.compareAndSet(current, from + intervalMicros)) {
+                return new Admission(true, from + intervalMicros);
+            }
+        }
+    }
+
+    @Override
+    public long theoreticalArrival(String bucket) {
+        failIfTold();
+        AtomicLong tat = buckets.get(bucket);
+        return tat == null || tat.get() == Long.MIN_VALUE ? 0 : tat.get();
     }
 
     public void failing(boolean fail) {

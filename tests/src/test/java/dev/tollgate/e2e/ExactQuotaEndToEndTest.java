@@ -12,14 +12,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The example's trial plan allows 100 requests an hour: exactly 100, however many arrive at once. */
+/** A plan of 100 requests an hour allows exactly 100, however many arrive at once. */
 class ExactQuotaEndToEndTest {
 
     private static final int CALLERS = 250;
 
     @Test
     void quota_isNeverExceeded_under250ConcurrentCallers() throws Exception {
-        try (LocalTollgate tollgate = LocalTollgate.example()) {
+        try (LocalTollgate tollgate = LocalTollgate.limits()) {
             ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
             try {
                 CountDownLatch start = new CountDownLatch(1);
@@ -27,7 +27,7 @@ class ExactQuotaEndToEndTest {
                 for (int i = 0; i < CALLERS; i++) {
                     calls.add(pool.submit(() -> {
                         start.await();
-                        return tollgate.get("/prod/orders", "x-api-key", "demo-prod-key");
+                        return tollgate.get("/dev/orders", "x-api-key", "hourly-key");
                     }));
                 }
                 start.countDown();
@@ -53,7 +53,7 @@ class ExactQuotaEndToEndTest {
                 pool.shutdownNow();
             }
 
-            HttpResponse<String> usage = tollgate.get("/prod/_tollgate/usage", "x-api-key", "demo-prod-key");
+            HttpResponse<String> usage = tollgate.get("/dev/_tollgate/usage", "x-api-key", "hourly-key");
             assertThat(LocalTollgate.json(usage).path("quota").path("remaining").asLong()).isZero();
             assertThat(LocalTollgate.json(usage).path("quota").path("used").asLong()).isEqualTo(100);
         }

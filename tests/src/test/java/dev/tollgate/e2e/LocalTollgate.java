@@ -64,6 +64,12 @@ final class LocalTollgate implements AutoCloseable {
                 "prod", Map.of("ordersBackend", "http://127.0.0.1:0")), true);
     }
 
+    /** {@code limits.yaml}: plans with rate limits and quotas, with a demo service on a free port. */
+    static LocalTollgate limits() throws Exception {
+        return start(Path.of("src", "test", "resources", "limits.yaml"),
+                Map.of("dev", Map.of("ordersBackend", "http://127.0.0.1:0")), true);
+    }
+
     /** The moment the gateway's clock stood at when it started. */
     Instant now() {
         return now;

@@ -3,9 +3,10 @@ package dev.tollgate.policy.quota;
 import java.time.Instant;
 
 /**
- * Where quota counters live. Implementations must count atomically across every instance of the
- * function (a conditional write, never read-then-write), so that a limit is never exceeded, and
- * turn their own failures into {@link dev.tollgate.problem.CounterStoreException}.
+ * Where quota counters and rate limit buckets live. Implementations must change them atomically
+ * across every instance of the function (a conditional write, never read-then-write), so that a
+ * limit is never exceeded, and turn their own failures into
+ * {@link dev.tollgate.problem.CounterStoreException}.
  */
 public interface CounterStore {
 
@@ -19,13 +20,45 @@ public interface CounterStore {
      */
     Acquisition tryAcquire(String counter, long limit, Instant expiresAt);
 
+    /**
+     * Gives back one use that {@link #tryAcquire} counted, when a later limit refused the same
+     * request, so that a refused request uses nothing of any quota. Never goes below 0.
+     */
+    void release(String counter);
+
     /** The uses counted so far, 0 for a counter never written. */
     long used(String counter);
+
+    /**
+     * One request against a token bucket, by GCRA (the generic cell rate algorithm): the bucket is
+     * one number, its theoretical arrival time (TAT). The request is admitted when
+     * {@code max(tat, now) <= now + tolerance}, and then, in the same atomic step, the TAT becomes
+     * {@code max(tat, now) + interval}; otherwise nothing changes. A bucket never written counts
+     * as full.
+     *
+     * @param bucket          the bucket's key
+     * @param nowMicros       the request's time, in microseconds since the epoch
+     * @param intervalMicros  microseconds per token (the emission interval)
+     * @param toleranceMicros how far the TAT may run ahead of now: {@code (burst - 1) * interval}
+     * @param expiresAt       when the store may forget the bucket: after its TAT, when it is full anyway
+     * @return whether the request was admitted, and the TAT after it (or the TAT that refused it)
+     */
+    Admission tryAdmit(String bucket, long nowMicros, long intervalMicros, long toleranceMicros, Instant expiresAt);
+
+    /** A bucket's theoretical arrival time in microseconds since the epoch; 0 (long past: full) when never written. */
+    long theoreticalArrival(String bucket);
 
     /**
      * @param granted whether the use was counted
      * @param used    the count after this use when granted; the count found when refused
      */
     record Acquisition(boolean granted, long used) {
+    }
+
+    /**
+     * @param admitted  whether the request conformed and took a token
+     * @param tatMicros the bucket's TAT after this request when admitted; the TAT found when refused
+     */
+    record Admission(boolean admitted, long tatMicros) {
     }
 }

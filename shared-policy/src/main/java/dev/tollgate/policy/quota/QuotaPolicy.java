@@ -3,24 +3,25 @@ package dev.tollgate.policy.quota;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.PlanConfig;
 import dev.tollgate.http.GatewayResponse;
-import dev.tollgate.http.HeaderNames;
-import dev.tollgate.http.Headers;
 import dev.tollgate.pipeline.Exchange;
 import dev.tollgate.pipeline.Policy;
 import dev.tollgate.pipeline.PolicyChain;
 import dev.tollgate.policy.auth.Identity;
 import dev.tollgate.problem.CounterStoreException;
 import dev.tollgate.problem.QuotaExceededException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Counts each metered request against its consumer's plan quota, exactly: the counter store
- * refuses the use that would pass the limit. Allowed and refused answers both carry
- * {@code RateLimit-Limit}, {@code RateLimit-Remaining} and {@code RateLimit-Reset} (seconds);
- * a refusal is 429 with {@code Retry-After}. When the counter store fails, the plan's
- * {@code failOpen} decides: serve uncounted, or refuse with 503; either way it is logged and counted.
+ * Counts each metered request against every quota of its consumer's plan, exactly: the counter
+ * store refuses the use that would pass a limit, and when one quota refuses, the uses already
+ * counted for the same request by the plan's other quotas are given back, so a refused request
+ * uses nothing of any quota. Allowed and refused answers carry {@code RateLimit-Limit},
+ * {@code RateLimit-Remaining} and {@code RateLimit-Reset} of the tightest limit the request met
+ * (see {@link LimitStatus}); a refusal is 429 with {@code Retry-After}. A failing counter store is
+ * left to the plan's {@code failOpen} ({@link CounterStoreFailures}).
  */
 public final class QuotaPolicy implements Policy {
 
@@ -28,60 +29,68 @@ public final class QuotaPolicy implements Policy {
 
     private final GatewayConfig config;
     private final CounterStore counters;
-    private final AtomicLong counterStoreFailures = new AtomicLong();
+    private final CounterStoreFailures failures;
 
-    public QuotaPolicy(GatewayConfig config, CounterStore counters) {
+    public QuotaPolicy(GatewayConfig config, CounterStore counters, CounterStoreFailures failures) {
         this.config = config;
         this.counters = counters;
+        this.failures = failures;
     }
 
     @Override
     public GatewayResponse apply(Exchange exchange, PolicyChain next) {
         Identity identity = exchange.identity().orElse(null);
-        if (!exchange.route().metered() || identity == null) {
+        if (!exchange.route().metered() || identity == null || exchange.uncounted()) {
             return next.proceed(exchange);
         }
         PlanConfig plan = config.plan(identity.plan())
                 .orElseThrow(() -> new IllegalStateException("key " + identity.credentialId()
                         + " names plan " + identity.plan() + ", which the configuration does not define"));
-        QuotaWindow window = QuotaWindow.at(plan.quota(), exchange.now());
-        CounterStore.Acquisition acquisition;
-        try {
-            acquisition = counters.tryAcquire(
-                    window.counter(exchange.request().stage(), identity.consumer()), plan.quota().limit(), window.expiresAt());
-        } catch (CounterStoreException failure) {
-            counterStoreFailures.incrementAndGet();
-            LOG.log(Level.WARNING, "counter store failed for request " + exchange.requestId() + " (plan " + plan.name()
-                    + ", consumer " + identity.consumer() + "); " + (plan.failOpen() ? "served uncounted (failOpen)"
-                    : "refused with 503 (fail closed)"), failure);
-            if (!plan.failOpen()) {
-                throw failure;
+        List<String> taken = new ArrayList<>();
+        List<LimitStatus> statuses = new ArrayList<>();
+        for (QuotaConfig quota : plan.quotas()) {
+            QuotaWindow window = QuotaWindow.at(quota, exchange.now());
+            String counter = window.counter(exchange.request().stage(), identity.consumer());
+            CounterStore.Acquisition acquisition;
+            try {
+                acquisition = counters.tryAcquire(counter, quota.limit(), window.expiresAt());
+            } catch (CounterStoreException failure) {
+                if (!plan.failOpen()) {
+                    giveBack(taken, exchange);
+                }
+                failures.handle(exchange, plan, "plan " + plan.name() + ", consumer " + identity.consumer(), failure);
+                return next.proceed(exchange);
             }
-            return next.proceed(exchange);
+            long reset = window.secondsUntilReset(exchange.now());
+            if (!acquisition.granted()) {
+                giveBack(taken, exchange);
+                // The quotas given back stand one use higher again than counted a moment ago.
+                statuses.replaceAll(s -> new LimitStatus(s.limit(), Math.min(s.limit(), s.remaining() + 1), s.resetSeconds()));
+                statuses.forEach(exchange::limit);
+                throw new QuotaExceededException("The " + quota.limit() + " requests per "
+                        + quota.period().configName() + " of plan " + plan.name()
+                        + " are used up; the quota resets in " + reset + " s.",
+                        LimitStatus.refusal(exchange, new LimitStatus(quota.limit(), 0, reset), reset));
+            }
+            taken.add(counter);
+            statuses.add(new LimitStatus(quota.limit(), Math.max(0, quota.limit() - acquisition.used()), reset));
         }
-        long reset = window.secondsUntilReset(exchange.now());
-        long remaining = Math.max(0, plan.quota().limit() - acquisition.used());
-        if (!acquisition.granted()) {
-            Headers headers = rateLimitHeaders(plan.quota().limit(), 0, reset).toBuilder()
-                    .set(HeaderNames.RETRY_AFTER, Long.toString(reset)).build();
-            throw new QuotaExceededException("The " + plan.quota().limit() + " requests per "
-                    + plan.quota().period().configName() + " of plan " + plan.name()
-                    + " are used up; the quota resets in " + reset + " s.", headers);
-        }
-        Headers headers = rateLimitHeaders(plan.quota().limit(), remaining, reset);
-        return next.proceed(exchange).withHeaders(h -> h.setAll(headers));
+        statuses.forEach(exchange::limit);
+        return LimitStatus.withTightest(exchange, next.proceed(exchange));
     }
 
-    /** How many requests met a failing counter store in this instance, served or refused. */
-    public long counterStoreFailures() {
-        return counterStoreFailures.get();
-    }
-
-    static Headers rateLimitHeaders(long limit, long remaining, long reset) {
-        return Headers.builder()
-                .set(HeaderNames.RATE_LIMIT_LIMIT, Long.toString(limit))
-                .set(HeaderNames.RATE_LIMIT_REMAINING, Long.toString(remaining))
-                .set(HeaderNames.RATE_LIMIT_RESET, Long.toString(reset))
-                .build();
+    /**
+     * Gives back the uses counted for a request that a later quota refused. A failure here leaves
+     * the use counted: the quota errs on the strict side, and the refusal stands.
+     */
+    private void giveBack(List<String> taken, Exchange exchange) {
+        for (String counter : taken) {
+            try {
+                counters.release(counter);
+            } catch (CounterStoreException failure) {
+                LOG.log(Level.WARNING, "counter " + counter + " could not give back the use of refused request "
+                        + exchange.requestId(), failure);
+            }
+        }
     }
 }

@@ -7,6 +7,7 @@ import dev.tollgate.backend.RetryConfig;
 import dev.tollgate.backend.breaker.CircuitBreakerConfig;
 import dev.tollgate.policy.auth.AuthConfig;
 import dev.tollgate.policy.ip.IpAccessConfig;
+import dev.tollgate.policy.ratelimit.RateLimitConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -28,11 +29,12 @@ import java.util.Set;
  * @param circuitBreaker  the circuit breaker settings of the route's backend endpoint, if it has one
  * @param auth            which credentials the route accepts, and what they must grant
  * @param connectTimeout  how long connecting to the backend may take, within {@code timeout}
+ * @param rateLimit       the route's own rate limit, per consumer (per caller address without credentials)
  */
 public record RouteConfig(String path, Set<String> methods, List<WeightedBackend> backends, Duration timeout, long maxBodyBytes,
                           Optional<IpAccessConfig> ipAccess, HeaderRules requestHeaders, HeaderRules responseHeaders,
                           PathRewrite rewrite, RetryConfig retry, Optional<CircuitBreakerConfig> circuitBreaker,
-                          AuthConfig auth, Duration connectTimeout) {
+                          AuthConfig auth, Duration connectTimeout, Optional<RateLimitConfig> rateLimit) {
 
     /** API Gateway's HTTP API waits at most 30 seconds for an integration. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(29);

@@ -1,0 +1,42 @@
+package dev.tollgate.policy.quota;
+
+import dev.tollgate.config.PlanConfig;
+import dev.tollgate.pipeline.Exchange;
+import dev.tollgate.problem.CounterStoreException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What a plan's {@code failOpen} makes of a failing counter store, for quotas and rate limits
+ * alike: the failure is logged with the request id and counted either way, then the request is
+ * refused with 503 (fail closed, the default, and always without a plan) or served uncounted.
+ * A request served uncounted is not counted against its later limits either: the store is failing.
+ */
+public final class CounterStoreFailures {
+
+    private static final Logger LOG = Logger.getLogger(CounterStoreFailures.class.getName());
+
+    private final AtomicLong requests = new AtomicLong();
+
+    /**
+     * @param plan  the caller's plan; null on a route without credentials, which fails closed
+     * @param whose who was being counted, for the log: {@code plan trial, consumer alice}
+     * @throws CounterStoreException {@code failure} again, unless the plan fails open
+     */
+    public void handle(Exchange exchange, PlanConfig plan, String whose, CounterStoreException failure) {
+        requests.incrementAndGet();
+        boolean open = plan != null && plan.failOpen();
+        LOG.log(Level.WARNING, "counter store failed for request " + exchange.requestId() + " (" + whose + "); "
+                + (open ? "served uncounted (failOpen)" : "refused with 503 (fail closed)"), failure);
+        if (!open) {
+            throw failure;
+        }
+        exchange.uncounted(true);
+    }
+
+    /** Requests of this instance that met a failing counter store, served or refused. */
+    public long requests() {
+        return requests.get();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.tollgate.policy.ratelimit;
+
+import java.util.Locale;
+
+/**
+ * A rate limit: {@code requests} per {@code per} on average, with bursts of up to {@code burst}
+ * requests at once. A token bucket that holds {@code burst} tokens and gains one every
+ * {@link #intervalMicros()}; counted with GCRA, which needs only one number per bucket.
+ *
+ * @param requests requests per {@code per}, 1 to {@value #MAX_REQUESTS}
+ * @param per      the unit of time the rate is given in
+ * @param burst    the most requests allowed at once, from {@code requests} to {@value #MAX_BURST}
+ */
+public record RateLimitConfig(long requests, Per per, long burst) {
+
+    public static final long MAX_REQUESTS = 100_000;
+    public static final long MAX_BURST = 1_000_000;
+
+    /** The unit of time a rate is given in. */
+    public enum Per {
+        SECOND(1_000_000L), MINUTE(60_000_000L);
+
+        private final long micros;
+
+        Per(long micros) {
+            this.micros = micros;
+        }
+
+        public long micros() {
+            return micros;
+        }
+
+        /** The name as written in configuration. */
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * GCRA's emission interval: microseconds per token. Rounded up, so that rounding can only make
+     * the limit slightly stricter (at most 1 µs per token), never let one request more through.
+     */
+    public long intervalMicros() {
+        return (per.micros() + requests - 1) / requests;
+    }
+
+    /**
+     * GCRA's burst tolerance: how far ahead of now the bucket's theoretical arrival time may be
+     * before a request is refused; {@code burst - 1} intervals, so that {@code burst} requests
+     * pass at once into an empty bucket.
+     */
+    public long toleranceMicros() {
+        return (burst - 1) * intervalMicros();
+    }
+
+    /** {@code 10 requests per second with bursts of 20}, for messages. */
+    public String describe() {
+        return requests + " requests per " + per.configName() + " with bursts of " + burst;
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Per-key rate limits: a token bucket per plan and consumer, and per route and consumer (or caller
+ * address), counted by GCRA through the {@link dev.tollgate.policy.quota.CounterStore}, one atomic
+ * write per request, so the limit is exact across instances.
+ * {@code rateLimit: {requests: 10, per: second, burst: 20}} lets 20 requests through at once, then 10 a second.
+ */
+package dev.tollgate.policy.ratelimit;
