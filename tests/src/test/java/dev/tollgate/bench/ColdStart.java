@@ -5,10 +5,14 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.tollgate.aws.AwsGateway;
 import dev.tollgate.aws.HttpApiHandler;
 import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.policy.auth.jwt.JwtConfig;
+import dev.tollgate.policy.auth.jwt.JwtIssuerConfig;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -22,8 +26,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * One cold start, run by {@code bench/cold-start} in a fresh JVM: build the gateway as a Lambda
  * instance does (configuration, DynamoDB client with the named HTTP client), then answer one
  * request through the real handler, quota write included. Prints the milliseconds from JVM start.
+ * With a JWKS URL and a token, the request carries the token instead of the demo key, so the
+ * figure includes fetching the issuer's keys over HTTP and verifying an RS256 signature.
  *
- * <p>Arguments: {@code url-connection|apache5 DYNAMODB_ENDPOINT CONFIG BACKEND_URL}.
+ * <p>Arguments: {@code url-connection|apache5 DYNAMODB_ENDPOINT CONFIG BACKEND_URL [JWKS_URL TOKEN]}.
  */
 public final class ColdStart {
 
@@ -42,12 +48,20 @@ public final class ColdStart {
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .build();
-        HttpApiHandler handler = new HttpApiHandler(AwsGateway.create(ConfigLoader.load(Path.of(args[2])), dynamo,
+        GatewayConfig config = ConfigLoader.load(Path.of(args[2]));
+        boolean jwt = args.length > 5;
+        if (jwt) {
+            // The demo issuer's keys are where the running local runner serves them.
+            Map<String, JwtIssuerConfig> issuers = new LinkedHashMap<>();
+            config.jwt().issuers().forEach((name, issuer) -> issuers.put(name, issuer.withJwksUri(URI.create(args[4]))));
+            config = config.withJwt(new JwtConfig(config.jwt().tokenCacheSize(), issuers));
+        }
+        HttpApiHandler handler = new HttpApiHandler(AwsGateway.create(config, dynamo,
                 AwsGateway.DEFAULT_COUNTERS_TABLE, Clock.systemUTC()));
         APIGatewayV2HTTPResponse response = handler.handleRequest(APIGatewayV2HTTPEvent.builder()
                 .withRawPath("/dev/orders")
                 .withRawQueryString("")
-                .withHeaders(Map.of("x-api-key", "demo-dev-key"))
+                .withHeaders(jwt ? Map.of("authorization", "Bearer " + args[5]) : Map.of("x-api-key", "demo-dev-key"))
                 .withStageVariables(Map.of("ordersBackend", args[3]))
                 .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
                         .withStage("dev")
