@@ -33,7 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * what {@link ConfigLoader} says: documents both accept, and documents both reject at the same
  * place, one for each rule the schema can express. Rules only the loader checks are listed in
  * the schema's {@code $comment}; {@link #loaderOnlyRules_areAcceptedByTheSchema_andRejectedByTheLoader}
- * keeps that list honest.
+ * keeps that list honest. {@link #mistakesTheLoaderLetsThrough_areRejectedByTheSchema} lists where
+ * the schema is stricter because the loader should be.
  */
 class ConfigSchemaTest {
 
@@ -52,9 +53,11 @@ class ConfigSchemaTest {
               dev:
                 variables:
                   ordersBackend: http://127.0.0.1:9101
+                  jwtAudience: orders-dev
               prod:
                 variables:
                   ordersBackend: https://orders.internal:8443/base
+                  jwtAudience: orders-prod
             plans:
               developer:
                 quota: {limit: 10000, period: day}
@@ -93,6 +96,7 @@ class ConfigSchemaTest {
               - {path: /, methods: [GET], backend: http://a:1}
             cors:
             ipAccess:
+            jwt:
             """;
 
     /** Every field the loader knows today, each used once. */
@@ -102,6 +106,20 @@ class ConfigSchemaTest {
                 variables: {ordersBackend: http://127.0.0.1:9101, port: 8080, beta: true, region: eu-west-1}
               prod:
                 variables: {ordersBackend: "https://orders.prod.internal/v1", port: 443, beta: false, region: "eu-west-1"}
+            jwt:
+              tokenCacheSize: 0
+              issuers:
+                idp.v2:
+                  issuer: "HTTPS://[2001:db8::7]:8443"
+                  jwksUri: http://keys.internal/jwks.json?v=2
+                  audiences: ["${stageVariables.region}", "urn:orders"]
+                  algorithms: [RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512]
+                  clockSkew: 300000ms
+                  jwksRefreshInterval: 3600s
+                  jwksMaxAge: 1440m
+                  consumerClaim: client_id
+                  plan: developer
+                  planClaim: "https://example.com/plan"
             plans:
               developer:
                 quota: {limit: 9223372036854775807, period: month}
@@ -126,6 +144,12 @@ class ConfigSchemaTest {
                   set: {cache-control: no-store}
                 retry: {retries: 5, statuses: [408, 429, 500, 599], backoff: 10000ms, maxBackoff: 10s}
                 circuitBreaker: {failureThreshold: 1000, openFor: 10m, halfOpenProbes: 100}
+                connectTimeout: 30000ms
+                auth:
+                  apiKey: false
+                  jwt: [idp.v2]
+                  scopes: ["orders:read"]
+                  claims: {"https://example.com/tenant": [acme, 7, true]}
               - path: /v1/items/{item}
                 methods: [HEAD, OPTIONS, PATCH]
                 backend: http://items.internal
@@ -135,6 +159,7 @@ class ConfigSchemaTest {
                 ipAccess:
                 retry: {retries: 0}
                 circuitBreaker: {}
+                public: true
             cors:
               allowOrigins: [https://app.example.com, "http://localhost:3000"]
               allowHeaders: [authorization, X-Custom]
@@ -143,6 +168,28 @@ class ConfigSchemaTest {
               maxAge: 86400
             ipAccess:
               deny: [203.0.113.0/24]
+            """;
+
+    /** A jwt section for BASE: one issuer with every field, one with only those it needs. */
+    static final String JWT = """
+            jwt:
+              tokenCacheSize: 10000
+              issuers:
+                local-demo:
+                  issuer: urn:tollgate:local-demo
+                  jwksUri: http://127.0.0.1:8080/_local/demo-issuer/jwks.json
+                  audiences: ['${stageVariables.jwtAudience}', orders-api]
+                  algorithms: [RS256, ES256]
+                  clockSkew: 60s
+                  jwksRefreshInterval: 1m
+                  jwksMaxAge: 1h
+                  consumerClaim: sub
+                  plan: developer
+                  planClaim: tollgate_plan
+                corporate:
+                  issuer: https://login.example.com/
+                  audiences: [orders]
+                  plan: trial
             """;
 
     @Test
@@ -197,6 +244,38 @@ class ConfigSchemaTest {
                 accepted("retry and circuitBreaker written empty", routeField("retry:\ncircuitBreaker:")),
                 accepted("header rules written empty", routeField("requestHeaders:\nresponseHeaders: {}")),
                 accepted("cors * without credentials, maxAge 0", BASE + "cors: {allowOrigins: ['*'], allowCredentials: false, maxAge: 0}\n"),
+                // JWT issuers
+                accepted("a jwt section with every field", BASE + JWT),
+                accepted("jwt bounds: cache 1000000, skew 0s..5m, refresh 1s..1h, max age 1m..24h", BASE + JWT
+                        .replace("tokenCacheSize: 10000", "tokenCacheSize: 1000000").replace("clockSkew: 60s", "clockSkew: 5m")
+                        .replace("jwksRefreshInterval: 1m", "jwksRefreshInterval: 1h").replace("jwksMaxAge: 1h", "jwksMaxAge: 24h")
+                        .replace("      plan: trial\n", "      plan: trial\n      clockSkew: 0h\n      jwksRefreshInterval: 1000ms\n"
+                                + "      jwksMaxAge: 60s\n")),
+                accepted("a discovered issuer with a port and no path", jwt("https://login.example.com/", "http://idp.internal:8443")),
+                accepted("an issuer's jwksUri on an IPv6 address", jwt("http://127.0.0.1:8080", "http://[::1]:8080")),
+                accepted("an algorithm, an issuer and a scope twice", jwt("[RS256, ES256]", "[ES256, ES256]")
+                        .replace("backend: http://fixed.internal:8080\n", "backend: http://fixed.internal:8080\n"
+                                + "    auth: {jwt: [corporate, corporate], scopes: [a, a]}\n")),
+                // Route credentials and connectTimeout
+                accepted("a route with jwt auth, scopes and claims", routeField("""
+                        auth:
+                          apiKey: false
+                          jwt: [local-demo, corporate]
+                          scopes: ['orders:read', orders.write]
+                          claims: {tenant: acme, tier: [gold, silver], admin: true, level: 3}""") + JWT),
+                accepted("scopes beside jwt, apiKey left out (false, since jwt is given)",
+                        routeField("auth: {jwt: [corporate], scopes: [a]}") + JWT),
+                accepted("a route with API key or jwt", routeField("auth: {apiKey: true, jwt: [corporate]}") + JWT),
+                accepted("auth as an empty map: an API key", routeField("auth: {}")),
+                accepted("a public route", routeField("public: true")),
+                accepted("a public route with auth written empty", routeField("public: true\nauth:")),
+                accepted("public false beside auth", routeField("public: false\nauth: {apiKey: true}")),
+                accepted("connectTimeout 1ms, and 30s with a timeout of 30s", routeField("connectTimeout: 1ms")
+                        + "  - path: /b\n    methods: [GET]\n    backend: http://b:1\n    timeout: 30s\n    connectTimeout: 30s\n"),
+                accepted("connectTimeout equal to timeout, in another unit", routeField("connectTimeout: 0250ms")
+                        + "  - path: /b\n    methods: [GET]\n    backend: http://b:1\n    timeout: 2s\n    connectTimeout: 2000ms\n"),
+                accepted("header rules naming x-tollgate- lookalikes", routeField("requestHeaders: {set: {x-tollgate: a, x-tollgatex-b: c}}")),
+                // Stages
                 accepted("a stage with no variables", BASE
                         .replace("backend: ${stageVariables.ordersBackend}", "backend: https://orders.internal")
                         .replace("stages:\n", "stages:\n  qa:\n  test: {variables: }\n")));
@@ -316,6 +395,9 @@ class ConfigSchemaTest {
                 rejected("an IPv4 prefix of 33", BASE + "ipAccess: {deny: [10.0.0.0/33]}\n", "ipAccess.deny[0]"),
                 rejected("an IPv6 prefix of 129", BASE + "ipAccess: {deny: ['2001:db8::/129']}\n", "ipAccess.deny[0]"),
                 rejected("an IPv4 octet of 256", BASE + "ipAccess: {deny: [10.0.0.256]}\n", "ipAccess.deny[0]"),
+                rejected("a word of hex digits, which is no host name either", BASE + "ipAccess: {deny: [cafe]}\n", "ipAccess.deny[0]"),
+                rejected("an IPv4 address of three parts", BASE + "ipAccess: {deny: [1.2.3]}\n", "ipAccess.deny[0]"),
+                rejected("an IPv4 part with a leading zero", BASE + "ipAccess: {deny: [10.0.0.010]}\n", "ipAccess.deny[0]"),
                 rejected("allow not a list", BASE + "ipAccess: {allow: 10.0.0.0/8}\n", "ipAccess.allow"),
                 rejected("an unknown ipAccess field", BASE + "ipAccess: {block: []}\n", "ipAccess.block"),
                 rejected("a route's ipAccess a list", routeField("ipAccess: [10.0.0.0/8]"), "routes[1].ipAccess"),
@@ -336,6 +418,12 @@ class ConfigSchemaTest {
                 rejected("remove not a list", routeField("requestHeaders: {remove: cookie}"), "routes[1].requestHeaders.remove"),
                 rejected("set not a map", routeField("requestHeaders: {set: [a]}"), "routes[1].requestHeaders.set"),
                 rejected("an unknown header rule", routeField("requestHeaders: {rename: {a: b}}"), "routes[1].requestHeaders.rename"),
+                rejected("a header rule naming x-tollgate-consumer", routeField("requestHeaders: {set: {X-Tollgate-Consumer: a}}"),
+                        "routes[1].requestHeaders.set.X-Tollgate-Consumer", "routes[1].requestHeaders.set"),
+                rejected("removing x-tollgate-plan", routeField("requestHeaders: {remove: [x-tollgate-plan]}"),
+                        "routes[1].requestHeaders.remove[0]"),
+                rejected("adding X-TOLLGATE-SUBJECT to answers", routeField("responseHeaders: {add: {X-TOLLGATE-SUBJECT: a}}"),
+                        "routes[1].responseHeaders.add.X-TOLLGATE-SUBJECT", "routes[1].responseHeaders.add"),
                 // Path rewriting
                 rejected("stripPrefix and targetPath", routeField("stripPrefix: /orders\ntargetPath: /v2/orders/{id}"), "routes[1]"),
                 rejected("stripPrefix ending in /", routeField("stripPrefix: /orders/"), "routes[1].stripPrefix"),
@@ -361,6 +449,114 @@ class ConfigSchemaTest {
                 rejected("openFor 11m", routeField("circuitBreaker: {openFor: 11m}"), "routes[1].circuitBreaker.openFor"),
                 rejected("an unknown circuitBreaker field", routeField("circuitBreaker: {resetAfter: 1s}"),
                         "routes[1].circuitBreaker.resetAfter"),
+                // JWT issuers
+                rejected("jwt a list", BASE + "jwt: [corporate]\n", "jwt"),
+                rejected("an unknown jwt field", BASE + JWT + "  cacheSize: 1\n", "jwt.cacheSize"),
+                rejected("jwt without issuers", BASE + "jwt: {tokenCacheSize: 1}\n", "jwt.issuers"),
+                rejected("jwt issuers empty", BASE + "jwt: {issuers: {}}\n", "jwt.issuers"),
+                rejected("jwt issuers a list", BASE + "jwt: {issuers: [corporate]}\n", "jwt.issuers"),
+                rejected("tokenCacheSize 1000001", jwt("tokenCacheSize: 10000", "tokenCacheSize: 1000001"), "jwt.tokenCacheSize"),
+                rejected("tokenCacheSize -1", jwt("tokenCacheSize: 10000", "tokenCacheSize: -1"), "jwt.tokenCacheSize"),
+                rejected("tokenCacheSize a text", jwt("tokenCacheSize: 10000", "tokenCacheSize: many"), "jwt.tokenCacheSize"),
+                rejected("an issuer name with a space", jwt("  corporate:", "  corp orate:"), "jwt.issuers.corp orate", "jwt.issuers"),
+                rejected("an issuer that is a text", jwt("    corporate:\n", "    other: x\n    corporate:\n"), "jwt.issuers.other"),
+                rejected("an unknown issuer field", jwt("      plan: trial\n", "      plan: trial\n      tenant: x\n"),
+                        "jwt.issuers.corporate.tenant"),
+                rejected("an issuer without issuer", jwt("      issuer: https://login.example.com/\n", ""),
+                        "jwt.issuers.corporate.issuer"),
+                rejected("an issuer without plan", jwt("      plan: trial\n", ""), "jwt.issuers.corporate.plan"),
+                rejected("an issuer that is blank", jwt("issuer: urn:tollgate:local-demo", "issuer: ' '"),
+                        "jwt.issuers.local-demo.issuer"),
+                rejected("an issuer that is a number", jwt("issuer: urn:tollgate:local-demo", "issuer: 7"),
+                        "jwt.issuers.local-demo.issuer"),
+                rejected("an issuer of 2049 characters", jwt("issuer: urn:tollgate:local-demo", "issuer: urn:" + "a".repeat(2045)),
+                        "jwt.issuers.local-demo.issuer"),
+                rejected("a non-URL issuer without jwksUri", jwt("https://login.example.com/", "login.example.com"),
+                        "jwt.issuers.corporate.issuer"),
+                rejected("a discovered issuer without a host", jwt("https://login.example.com/", "https:///x"),
+                        "jwt.issuers.corporate.issuer"),
+                rejected("a discovered issuer with user info", jwt("https://login.example.com/", "https://me@login.example.com/"),
+                        "jwt.issuers.corporate.issuer"),
+                rejected("a jwksUri not http", jwt("jwksUri: http://127.0.0.1", "jwksUri: file://127.0.0.1"),
+                        "jwt.issuers.local-demo.jwksUri"),
+                rejected("a jwksUri with user info", jwt("jwksUri: http://127.0.0.1", "jwksUri: http://me@127.0.0.1"),
+                        "jwt.issuers.local-demo.jwksUri"),
+                rejected("audiences empty", jwt("audiences: [orders]", "audiences: []"), "jwt.issuers.corporate.audiences"),
+                rejected("audiences missing", jwt("      audiences: [orders]\n", ""), "jwt.issuers.corporate.audiences"),
+                rejected("audiences a text", jwt("audiences: [orders]", "audiences: orders"), "jwt.issuers.corporate.audiences"),
+                rejected("an audience that is blank", jwt("audiences: [orders]", "audiences: [orders, ' ']"),
+                        "jwt.issuers.corporate.audiences[1]"),
+                rejected("an audience of 2049 characters", jwt("audiences: [orders]", "audiences: [" + "a".repeat(2049) + "]"),
+                        "jwt.issuers.corporate.audiences[0]"),
+                rejected("an audience that is a number", jwt("audiences: [orders]", "audiences: [7]"),
+                        "jwt.issuers.corporate.audiences[0]"),
+                rejected("algorithms empty", jwt("[RS256, ES256]", "[]"), "jwt.issuers.local-demo.algorithms"),
+                rejected("algorithm HS256", jwt("[RS256, ES256]", "[HS256]"), "jwt.issuers.local-demo.algorithms[0]"),
+                rejected("algorithm none", jwt("[RS256, ES256]", "[RS256, none]"), "jwt.issuers.local-demo.algorithms[1]"),
+                rejected("algorithm rs256 in lower case", jwt("[RS256, ES256]", "[rs256]"), "jwt.issuers.local-demo.algorithms[0]"),
+                rejected("clockSkew 6m", jwt("clockSkew: 60s", "clockSkew: 6m"), "jwt.issuers.local-demo.clockSkew"),
+                rejected("clockSkew 300001ms", jwt("clockSkew: 60s", "clockSkew: 300001ms"), "jwt.issuers.local-demo.clockSkew"),
+                rejected("clockSkew 1h", jwt("clockSkew: 60s", "clockSkew: 1h"), "jwt.issuers.local-demo.clockSkew"),
+                rejected("clockSkew in days", jwt("clockSkew: 60s", "clockSkew: 1d"), "jwt.issuers.local-demo.clockSkew"),
+                rejected("clockSkew a number", jwt("clockSkew: 60s", "clockSkew: 60"), "jwt.issuers.local-demo.clockSkew"),
+                rejected("jwksRefreshInterval 0s", jwt("jwksRefreshInterval: 1m", "jwksRefreshInterval: 0s"),
+                        "jwt.issuers.local-demo.jwksRefreshInterval"),
+                rejected("jwksRefreshInterval 999ms", jwt("jwksRefreshInterval: 1m", "jwksRefreshInterval: 999ms"),
+                        "jwt.issuers.local-demo.jwksRefreshInterval"),
+                rejected("jwksRefreshInterval 61m", jwt("jwksRefreshInterval: 1m", "jwksRefreshInterval: 61m"),
+                        "jwt.issuers.local-demo.jwksRefreshInterval"),
+                rejected("jwksMaxAge 59s", jwt("jwksMaxAge: 1h", "jwksMaxAge: 59s"), "jwt.issuers.local-demo.jwksMaxAge"),
+                rejected("jwksMaxAge 1441m", jwt("jwksMaxAge: 1h", "jwksMaxAge: 1441m"), "jwt.issuers.local-demo.jwksMaxAge"),
+                rejected("jwksMaxAge 25h", jwt("jwksMaxAge: 1h", "jwksMaxAge: 25h"), "jwt.issuers.local-demo.jwksMaxAge"),
+                rejected("a consumerClaim with a space", jwt("consumerClaim: sub", "consumerClaim: 'user id'"),
+                        "jwt.issuers.local-demo.consumerClaim"),
+                rejected("a consumerClaim written empty", jwt("consumerClaim: sub", "consumerClaim:"),
+                        "jwt.issuers.local-demo.consumerClaim"),
+                rejected("a planClaim of 257 characters", jwt("planClaim: tollgate_plan", "planClaim: " + "p".repeat(257)),
+                        "jwt.issuers.local-demo.planClaim"),
+                rejected("a plan name with a space", jwt("      plan: trial\n", "      plan: 'tri al'\n"), "jwt.issuers.corporate.plan"),
+                // Route credentials and connectTimeout
+                rejected("public with auth", routeField("public: true\nauth: {jwt: [corporate]}") + JWT, "routes[1].public"),
+                rejected("public with auth as an empty map", routeField("public: true\nauth: {}"), "routes[1].public"),
+                rejected("public not a boolean", routeField("public: yes please"), "routes[1].public"),
+                rejected("public written empty", routeField("public:"), "routes[1].public"),
+                rejected("auth a list", routeField("auth: [jwt]"), "routes[1].auth"),
+                rejected("an unknown auth field", routeField("auth: {apiKey: true, basic: true}"), "routes[1].auth.basic"),
+                rejected("apiKey not a boolean", routeField("auth: {apiKey: 'no'}"), "routes[1].auth.apiKey"),
+                rejected("auth with apiKey false and no jwt", routeField("auth: {apiKey: false}"), "routes[1].auth"),
+                rejected("claims with apiKey false and no jwt", routeField("auth: {apiKey: false, claims: {a: b}}"), "routes[1].auth"),
+                rejected("scopes with apiKey true", routeField("auth: {apiKey: true, jwt: [corporate], scopes: [a]}") + JWT,
+                        "routes[1].auth"),
+                rejected("claims with apiKey true", routeField("auth: {apiKey: true, jwt: [corporate], claims: {a: b}}") + JWT,
+                        "routes[1].auth"),
+                rejected("scopes without jwt (apiKey then true), though the file has a jwt section", routeField("auth: {scopes: [a]}")
+                        + JWT, "routes[1].auth"),
+                rejected("auth jwt empty", routeField("auth: {apiKey: true, jwt: []}") + JWT, "routes[1].auth.jwt"),
+                rejected("auth jwt a text", routeField("auth: {jwt: corporate}") + JWT, "routes[1].auth.jwt"),
+                rejected("an auth issuer name with a space", routeField("auth: {jwt: ['corp orate']}") + JWT, "routes[1].auth.jwt[0]"),
+                rejected("scopes empty", routeField("auth: {jwt: [corporate], scopes: []}") + JWT, "routes[1].auth.scopes"),
+                rejected("a scope with a space", routeField("auth: {apiKey: false, jwt: [corporate], scopes: ['a b']}") + JWT,
+                        "routes[1].auth.scopes[0]"),
+                rejected("a scope with a quote", routeField("auth: {jwt: [corporate], scopes: ['a\"b']}") + JWT,
+                        "routes[1].auth.scopes[0]"),
+                rejected("a scope of 257 characters", routeField("auth: {jwt: [corporate], scopes: [" + "s".repeat(257) + "]}") + JWT,
+                        "routes[1].auth.scopes[0]"),
+                rejected("claims empty", routeField("auth: {jwt: [corporate], claims: {}}") + JWT, "routes[1].auth.claims"),
+                rejected("claims a list", routeField("auth: {jwt: [corporate], claims: [tenant]}") + JWT, "routes[1].auth.claims"),
+                rejected("a claim name with a space", routeField("auth: {jwt: [corporate], claims: {'a b': c}}") + JWT,
+                        "routes[1].auth.claims.a b", "routes[1].auth.claims"),
+                rejected("a claim value that is a map", routeField("auth: {apiKey: false, jwt: [corporate], claims: {a: {b: c}}}") + JWT,
+                        "routes[1].auth.claims.a"),
+                rejected("a claim value written empty", routeField("auth: {jwt: [corporate], claims: {a: }}") + JWT,
+                        "routes[1].auth.claims.a"),
+                rejected("a claim's values empty", routeField("auth: {jwt: [corporate], claims: {a: []}}") + JWT,
+                        "routes[1].auth.claims.a"),
+                rejected("a claim's values with a list", routeField("auth: {jwt: [corporate], claims: {a: [b, [c]]}}") + JWT,
+                        "routes[1].auth.claims.a"),
+                rejected("connectTimeout 31s", routeField("connectTimeout: 31s"), "routes[1].connectTimeout"),
+                rejected("connectTimeout 0ms", routeField("connectTimeout: 0ms"), "routes[1].connectTimeout"),
+                rejected("connectTimeout 1m", routeField("connectTimeout: 1m"), "routes[1].connectTimeout"),
+                rejected("connectTimeout a number", routeField("connectTimeout: 5"), "routes[1].connectTimeout"),
                 // CORS
                 rejected("cors a list", BASE + "cors: [a]\n", "cors"),
                 rejected("cors without allowOrigins", BASE + "cors: {maxAge: 1}\n", "cors.allowOrigins", "cors"),
@@ -398,6 +594,11 @@ class ConfigSchemaTest {
         return Stream.of(
                 loaderOnly("(1) a key's plan that is not defined", replace("plan: trial\n", "plan: gold\n"), "apiKeys[1].plan"),
                 loaderOnly("(1) a key's stage that is not defined", replace("stage: prod\n", "stage: qa\n"), "apiKeys[1].stage"),
+                loaderOnly("(1) an issuer's plan that is not defined", jwt("      plan: trial\n", "      plan: gold\n"), "jwt.issuers.corporate.plan"),
+                loaderOnly("(1) a route's issuer that is not defined", routeField("auth: {jwt: [okta]}") + JWT, "routes[1].auth.jwt[0]"),
+                loaderOnly("(1) a route's issuer without a jwt section", routeField("auth: {jwt: [corporate]}"), "routes[1].auth.jwt[0]"),
+                loaderOnly("(2) an audience variable some stage lacks", jwt("      jwtAudience: orders-prod\n", ""),
+                        "jwt.issuers.local-demo.audiences[0]"),
                 loaderOnly("(2) a variable some stage lacks", replace("      ordersBackend: http://127.0.0.1:9101\n",
                         "      other: http://127.0.0.1:1\n"), "routes[0].backend"),
                 loaderOnly("(2) a backend variable that is no URL", replace("ordersBackend: http://127.0.0.1:9101",
@@ -412,11 +613,20 @@ class ConfigSchemaTest {
                 loaderOnly("(5) targetPath with an unknown parameter", routeField("targetPath: /v2/{orderId}"), "routes[1].targetPath"),
                 loaderOnly("(6) maxBackoff below backoff", routeField("retry: {retries: 1, backoff: 2s, maxBackoff: 1s}"),
                         "routes[1].retry.maxBackoff"),
-                loaderOnly("(8) a host name java.net.URI does not take", replace("backend: http://fixed.internal:8080",
+                loaderOnly("(6) connectTimeout above timeout", routeField("connectTimeout: 251ms"), "routes[1].connectTimeout"),
+                loaderOnly("(6) connectTimeout above the default timeout, 29s", replace("    backend: ${stageVariables.ordersBackend}\n",
+                        "    backend: ${stageVariables.ordersBackend}\n    connectTimeout: 30s\n"), "routes[0].connectTimeout"),
+                loaderOnly("(7) a host name java.net.URI does not take", replace("backend: http://fixed.internal:8080",
                         "backend: http://fixed..internal:8080"), "routes[1].backend"),
-                loaderOnly("(8) an IPv6 address with too many colons", BASE + "ipAccess: {deny: ['2001:db8:::1']}\n", "ipAccess.deny[0]"),
-                loaderOnly("(9) a duplicate key", replace("    methods: [GET]\n", "    methods: [GET]\n    methods: [PUT]\n"),
-                        "routes[1].methods"));
+                loaderOnly("(7) an IPv6 address with too many colons", BASE + "ipAccess: {deny: ['2001:db8:::1']}\n", "ipAccess.deny[0]"),
+                loaderOnly("(7) a jwksUri host java.net.URI does not take", jwt("jwksUri: http://127.0.0.1:8080",
+                        "jwksUri: http://-keys:8080"), "jwt.issuers.local-demo.jwksUri"),
+                loaderOnly("(7) a discovered issuer java.net.URI does not take", jwt("https://login.example.com/",
+                        "'https://login.example.com/a b'"), "jwt.issuers.corporate.issuer"),
+                loaderOnly("(8) a duplicate key", replace("    methods: [GET]\n", "    methods: [GET]\n    methods: [PUT]\n"),
+                        "routes[1].methods"),
+                loaderOnly("(8) a whole number written with a fraction", jwt("tokenCacheSize: 10000", "tokenCacheSize: 10000.0"),
+                        "jwt.tokenCacheSize"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -426,50 +636,13 @@ class ConfigSchemaTest {
         assertThat(loaderProblems(yaml)).as("%s: the loader's problems", name).extracting(ConfigProblem::path).containsExactly(loaderAt);
     }
 
-    // Fields the spec adds (issue 3: jwt, auth, public, rateLimit, connectTimeout, several quotas) that the
-    // loader on this branch does not read yet, so only the schema is checked. When ConfigLoader learns them,
-    // the lead moves these cases into acceptedByBoth and rejectedByBoth.
+    // Fields issue 3 adds for rate limits (plan and route rateLimit, several quotas per plan), which
+    // ConfigLoader does not read yet (stream B), so only the schema is checked. When the loader learns
+    // them, these cases move into acceptedByBoth and rejectedByBoth.
 
-    static final String JWT = """
-            jwt:
-              tokenCacheSize: 10000
-              issuers:
-                local-demo:
-                  issuer: urn:tollgate:local-demo
-                  jwksUri: http://127.0.0.1:8080/_local/demo-issuer/jwks.json
-                  audiences: ['${stageVariables.jwtAudience}', orders-api]
-                  algorithms: [RS256, ES256]
-                  clockSkew: 60s
-                  jwksRefreshInterval: 1m
-                  jwksMaxAge: 1h
-                  consumerClaim: sub
-                  plan: developer
-                  planClaim: tollgate_plan
-                corporate:
-                  issuer: https://login.example.com/
-                  audiences: [orders]
-                  plan: trial
-            """;
-
-    static Stream<Arguments> newFieldsAccepted() {
+    static Stream<Arguments> rateLimitsAccepted() {
         return Stream.of(
-                accepted("a jwt section with every field", BASE + JWT),
-                accepted("jwt bounds: cache 0 and 1000000, skew 0s..5m, refresh 1s..1h, max age 1m..24h", BASE + JWT
-                        .replace("tokenCacheSize: 10000", "tokenCacheSize: 1000000").replace("clockSkew: 60s", "clockSkew: 5m")
-                        .replace("jwksRefreshInterval: 1m", "jwksRefreshInterval: 1h").replace("jwksMaxAge: 1h", "jwksMaxAge: 24h")
-                        .replace("plan: trial\n", "plan: trial\n      clockSkew: 0s\n      jwksRefreshInterval: 1000ms\n"
-                                + "      jwksMaxAge: 60s\n")),
-                accepted("a route with jwt auth, scopes and claims", routeField("""
-                        auth:
-                          apiKey: false
-                          jwt: [local-demo, corporate]
-                          scopes: ['orders:read', orders.write]
-                          claims: {tenant: acme, tier: [gold, silver], admin: true}""") + JWT),
-                accepted("a route with API key or jwt", routeField("auth: {apiKey: true, jwt: [corporate]}") + JWT),
                 accepted("a public route with a rate limit", routeField("public: true\nrateLimit: {requests: 5, per: second, burst: 10}")),
-                accepted("public false beside auth", routeField("public: false\nauth: {apiKey: true}")),
-                accepted("connectTimeout 1ms and 30s", routeField("connectTimeout: 1ms") + "  - path: /b\n    methods: [GET]\n"
-                        + "    backend: http://b:1\n    connectTimeout: 30s\n"),
                 accepted("a plan with only a rate limit", replace("    quota: {limit: 100, period: hour}\n",
                         "    rateLimit: {requests: 100000, per: minute, burst: 1000000}\n")),
                 accepted("a plan with a rate limit and several quotas", replace("    quota: {limit: 100, period: hour}\n", """
@@ -479,65 +652,17 @@ class ConfigSchemaTest {
                               - {limit: 1000, period: day}
                               - {limit: 5000, period: week}
                               - {limit: 10000, period: month}
-                        """)),
-                accepted("header rules naming x-tollgate- lookalikes", routeField("requestHeaders: {set: {x-tollgate: a, x-tollgatex-b: c}}")));
+                        """)));
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("newFieldsAccepted")
-    void newFields_validDocuments_areAcceptedByTheSchema(String name, String yaml) {
+    @MethodSource("rateLimitsAccepted")
+    void rateLimits_validDocuments_areAcceptedByTheSchema(String name, String yaml) {
         assertThat(schemaErrors(yaml)).as(name).isEmpty();
     }
 
-    static Stream<Arguments> newFieldsRejected() {
+    static Stream<Arguments> rateLimitsRejected() {
         return Stream.of(
-                rejected("an unknown jwt field", BASE + JWT + "  cacheSize: 1\n", "jwt.cacheSize"),
-                rejected("jwt without issuers", BASE + "jwt: {tokenCacheSize: 1}\n", "jwt.issuers", "jwt"),
-                rejected("jwt issuers empty", BASE + "jwt: {issuers: {}}\n", "jwt.issuers"),
-                rejected("tokenCacheSize 1000001", BASE + JWT.replace("tokenCacheSize: 10000", "tokenCacheSize: 1000001"),
-                        "jwt.tokenCacheSize"),
-                rejected("tokenCacheSize -1", BASE + JWT.replace("tokenCacheSize: 10000", "tokenCacheSize: -1"), "jwt.tokenCacheSize"),
-                rejected("an issuer name with a space", BASE + JWT.replace("  corporate:", "  corp orate:"), "jwt.issuers.corp orate",
-                        "jwt.issuers"),
-                rejected("an unknown issuer field", BASE + JWT.replace("      plan: trial\n", "      plan: trial\n      tenant: x\n"),
-                        "jwt.issuers.corporate.tenant"),
-                rejected("an issuer without issuer", BASE + JWT.replace("      issuer: https://login.example.com/\n", ""),
-                        "jwt.issuers.corporate.issuer", "jwt.issuers.corporate"),
-                rejected("an issuer without plan", BASE + JWT.replace("      plan: trial\n", ""), "jwt.issuers.corporate.plan",
-                        "jwt.issuers.corporate"),
-                rejected("a non-URL issuer without jwksUri", BASE + JWT.replace("https://login.example.com/", "login.example.com"),
-                        "jwt.issuers.corporate.issuer", "jwt.issuers.corporate"),
-                rejected("a jwksUri not http", BASE + JWT.replace("jwksUri: http://127.0.0.1", "jwksUri: file://127.0.0.1"),
-                        "jwt.issuers.local-demo.jwksUri"),
-                rejected("audiences empty", BASE + JWT.replace("audiences: [orders]", "audiences: []"), "jwt.issuers.corporate.audiences"),
-                rejected("audiences missing", BASE + JWT.replace("      audiences: [orders]\n", ""), "jwt.issuers.corporate.audiences",
-                        "jwt.issuers.corporate"),
-                rejected("an audience with a broken variable", BASE + JWT.replace("audiences: [orders]", "audiences: ['${stageVariables.a-b}']"),
-                        "jwt.issuers.corporate.audiences[0]"),
-                rejected("algorithm HS256", BASE + JWT.replace("[RS256, ES256]", "[HS256]"), "jwt.issuers.local-demo.algorithms[0]"),
-                rejected("algorithm none", BASE + JWT.replace("[RS256, ES256]", "[none]"), "jwt.issuers.local-demo.algorithms[0]"),
-                rejected("clockSkew 6m", BASE + JWT.replace("clockSkew: 60s", "clockSkew: 6m"), "jwt.issuers.local-demo.clockSkew"),
-                rejected("clockSkew 1h", BASE + JWT.replace("clockSkew: 60s", "clockSkew: 1h"), "jwt.issuers.local-demo.clockSkew"),
-                rejected("jwksRefreshInterval 0s", BASE + JWT.replace("jwksRefreshInterval: 1m", "jwksRefreshInterval: 0s"),
-                        "jwt.issuers.local-demo.jwksRefreshInterval"),
-                rejected("jwksRefreshInterval 61m", BASE + JWT.replace("jwksRefreshInterval: 1m", "jwksRefreshInterval: 61m"),
-                        "jwt.issuers.local-demo.jwksRefreshInterval"),
-                rejected("jwksMaxAge 59s", BASE + JWT.replace("jwksMaxAge: 1h", "jwksMaxAge: 59s"), "jwt.issuers.local-demo.jwksMaxAge"),
-                rejected("jwksMaxAge 25h", BASE + JWT.replace("jwksMaxAge: 1h", "jwksMaxAge: 25h"), "jwt.issuers.local-demo.jwksMaxAge"),
-                rejected("public with auth", routeField("public: true\nauth: {jwt: [corporate]}") + JWT, "routes[1]"),
-                rejected("public not a boolean", routeField("public: yes please"), "routes[1].public"),
-                rejected("auth with apiKey false and no jwt", routeField("auth: {apiKey: false}"), "routes[1].auth"),
-                rejected("scopes with apiKey true", routeField("auth: {apiKey: true, jwt: [corporate], scopes: [a]}") + JWT,
-                        "routes[1].auth.apiKey"),
-                rejected("claims with apiKey true", routeField("auth: {apiKey: true, jwt: [corporate], claims: {a: b}}") + JWT,
-                        "routes[1].auth.apiKey"),
-                rejected("scopes without jwt", routeField("auth: {scopes: [a]}"), "routes[1].auth"),
-                rejected("a scope with a space", routeField("auth: {apiKey: false, jwt: [corporate], scopes: ['a b']}") + JWT,
-                        "routes[1].auth.scopes[0]"),
-                rejected("auth jwt empty", routeField("auth: {apiKey: true, jwt: []}") + JWT, "routes[1].auth.jwt"),
-                rejected("a claim value that is a map", routeField("auth: {apiKey: false, jwt: [corporate], claims: {a: {b: c}}}") + JWT,
-                        "routes[1].auth.claims.a"),
-                rejected("an unknown auth field", routeField("auth: {apiKey: true, basic: true}"), "routes[1].auth.basic"),
                 rejected("a rate limit per hour", routeField("rateLimit: {requests: 5, per: hour}"), "routes[1].rateLimit.per"),
                 rejected("a rate limit of 0 requests", routeField("rateLimit: {requests: 0, per: second}"), "routes[1].rateLimit.requests"),
                 rejected("a rate limit of 100001 requests", routeField("rateLimit: {requests: 100001, per: second}"),
@@ -550,27 +675,44 @@ class ConfigSchemaTest {
                         "routes[1].rateLimit.window"),
                 rejected("a plan rate limit per day", replace("    failOpen: true\n", "    rateLimit: {requests: 1, per: day}\n"),
                         "plans.trial.rateLimit.per"),
-                rejected("connectTimeout 31s", routeField("connectTimeout: 31s"), "routes[1].connectTimeout"),
-                rejected("connectTimeout 0ms", routeField("connectTimeout: 0ms"), "routes[1].connectTimeout"),
                 rejected("quotas empty", replace("quota: {limit: 100, period: hour}", "quota: []"), "plans.trial.quota"),
                 rejected("two quotas per day", replace("quota: {limit: 100, period: hour}",
                         "quota: [{limit: 100, period: day}, {limit: 200, period: day}]"), "plans.trial.quota"),
                 rejected("a quota in the list without limit", replace("quota: {limit: 100, period: hour}",
-                        "quota: [{limit: 100, period: day}, {period: hour}]"), "plans.trial.quota"),
-                rejected("a header rule naming x-tollgate-consumer", routeField("requestHeaders: {set: {X-Tollgate-Consumer: a}}"),
-                        "routes[1].requestHeaders.set.X-Tollgate-Consumer", "routes[1].requestHeaders.set"),
-                rejected("removing x-tollgate-plan", routeField("requestHeaders: {remove: [x-tollgate-plan]}"),
-                        "routes[1].requestHeaders.remove[0]"));
+                        "quota: [{limit: 100, period: day}, {period: hour}]"), "plans.trial.quota"));
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("newFieldsRejected")
-    void newFields_invalidDocuments_areRejectedByTheSchema(String name, String yaml, String loaderAt, String schemaAt) {
+    @MethodSource("rateLimitsRejected")
+    void rateLimits_invalidDocuments_areRejectedByTheSchema(String name, String yaml, String loaderAt, String schemaAt) {
         List<String> schemaPlaces = schemaErrors(yaml).stream().map(ConfigSchemaTest::place).toList();
 
         assertThat(schemaPlaces).as("%s: the schema's errors", name)
                 .anyMatch(place -> within(place, schemaAt))
                 .allMatch(place -> within(place, schemaAt) || within(schemaAt, place));
+    }
+
+    /**
+     * Documents the schema rejects because a user means something else by them, and that
+     * ConfigLoader accepts today, so the mistake shows only at run time. When the loader refuses
+     * one, the second assertion fails: move the case into rejectedByBoth.
+     */
+    static Stream<Arguments> loaderTooLenient() {
+        return Stream.of(
+                // Taken as the literal audience "${stageVariables.jwt-audience}": no token ever has it, so every call is 401.
+                rejected("an audience with a broken variable reference", jwt("audiences: [orders]",
+                        "audiences: ['${stageVariables.jwt-audience}']"), "jwt.issuers.corporate.audiences[0]"),
+                rejected("an audience with a misspelt variable reference", jwt("audiences: [orders]",
+                        "audiences: ['${stageVariable.jwtAudience}']"), "jwt.issuers.corporate.audiences[0]"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("loaderTooLenient")
+    void mistakesTheLoaderLetsThrough_areRejectedByTheSchema(String name, String yaml, String loaderAt, String schemaAt) {
+        List<String> schemaPlaces = schemaErrors(yaml).stream().map(ConfigSchemaTest::place).toList();
+
+        assertThat(schemaPlaces).as("%s: the schema's errors", name).isNotEmpty().allMatch(place -> within(place, schemaAt));
+        assertThat(loaderProblems(yaml)).as("%s: the loader refuses it now; move it into rejectedByBoth", name).isEmpty();
     }
 
     private static Arguments accepted(String name, String yaml) {
@@ -596,6 +738,15 @@ class ConfigSchemaTest {
             throw new IllegalArgumentException("not in BASE: " + text);
         }
         return BASE.replace(text, replacement);
+    }
+
+    /** BASE with the jwt section, and one change to either, which must apply once. */
+    private static String jwt(String text, String replacement) {
+        String document = BASE + JWT;
+        if (document.indexOf(text) < 0 || document.indexOf(text) != document.lastIndexOf(text)) {
+            throw new IllegalArgumentException("not once in BASE and JWT: " + text);
+        }
+        return document.replace(text, replacement);
     }
 
     /** BASE with lines added to its last route, routes[1]. */

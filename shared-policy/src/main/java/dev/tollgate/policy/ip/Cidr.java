@@ -8,8 +8,14 @@ import java.util.regex.Pattern;
 /** An IPv4 or IPv6 network in CIDR notation ({@code 10.0.0.0/8}, {@code 2001:db8::/32}), or one address. */
 public final class Cidr {
 
-    /** Only address literals: a host name here would mean a DNS lookup, which a gateway must not do. */
-    private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
+    /** Four decimal parts of 0 to 255, without leading zeros (which some read as octal). */
+    private static final Pattern IPV4 = Pattern.compile("(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}"
+            + "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    /**
+     * An IPv6 literal's characters with a colon before any dot: {@link InetAddress#getByName}
+     * parses such a text itself, and refuses it if it is no address, without asking DNS.
+     */
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f]*:[0-9A-Fa-f:.]*");
 
     private final String written;
     private final byte[] network;
@@ -59,8 +65,20 @@ public final class Cidr {
         return (bytes[whole] & mask) == (network[whole] & mask);
     }
 
+    /**
+     * Only address literals, parsed without a lookup: {@code InetAddress.getByName} would ask DNS
+     * for anything else it is given ({@code cafe}, {@code 256.1.1.1}), and a gateway must not.
+     */
     private static Optional<byte[]> literal(String address) {
-        if (address.isEmpty() || !LITERAL.matcher(address).matches()) {
+        if (IPV4.matcher(address).matches()) {
+            byte[] bytes = new byte[4];
+            String[] parts = address.split("\\.");
+            for (int i = 0; i < 4; i++) {
+                bytes[i] = (byte) Integer.parseInt(parts[i]);
+            }
+            return Optional.of(bytes);
+        }
+        if (!IPV6.matcher(address).matches()) {
             return Optional.empty();
         }
         try {

@@ -37,4 +37,30 @@ class CidrTest {
         assertThat(Cidr.parse("")).isEmpty();
         assertThat(Cidr.parse("10.0.0.0/8").orElseThrow().contains("not-an-ip")).isFalse();
     }
+
+    @Test
+    void textsOfHexDigitsAndDots_thatAreNoAddress_areRefused_notLookedUp() {
+        // InetAddress.getByName took each of these for a host name (and asked DNS), or for a short form.
+        assertThat(Cidr.parse("cafe")).isEmpty();
+        assertThat(Cidr.parse("cafe/16")).isEmpty();
+        assertThat(Cidr.parse("256.1.1.1")).isEmpty();
+        assertThat(Cidr.parse("1.2.3")).isEmpty();
+        assertThat(Cidr.parse("10")).isEmpty();
+        assertThat(Cidr.parse("010.0.0.1")).isEmpty();
+        assertThat(Cidr.parse(".1:2")).isEmpty();
+        assertThat(Cidr.parse("2001:db8:::1")).isEmpty();
+        assertThat(Cidr.parse("10.0.0.0/8").orElseThrow().contains("cafe")).isFalse();
+        assertThat(Cidr.parse("10.0.0.0/8").orElseThrow().contains("10.1.2")).isFalse();
+    }
+
+    @Test
+    void addressLiterals_ofBothFamilies_areRead() {
+        assertThat(Cidr.parse("255.255.255.255").orElseThrow().contains("255.255.255.255")).isTrue();
+        assertThat(Cidr.parse("::1").orElseThrow().contains("0:0:0:0:0:0:0:1")).isTrue();
+        assertThat(Cidr.parse("::1").orElseThrow().contains("::2")).isFalse();
+        assertThat(Cidr.parse("2001:db8::/32").orElseThrow().contains("2001:DB8:1::7")).isTrue();
+        assertThat(Cidr.parse("2001:db8::/129")).isEmpty();
+        assertThat(Cidr.parse("10.0.0.0/33")).isEmpty();
+        assertThat(Cidr.parse("10.0.0.0/32").orElseThrow().contains("10.0.0.0")).isTrue();
+    }
 }
