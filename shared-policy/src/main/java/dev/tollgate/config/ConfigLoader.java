@@ -432,7 +432,10 @@ public final class ConfigLoader {
                         + " since jwksUri is not given)");
             }
             List<String> audiences = texts(node.path("audiences"), path + ".audiences", true,
-                    value -> !value.isBlank() && value.length() <= 2048, "an audience, or ${stageVariables.NAME}");
+                    value -> !value.isBlank() && value.length() <= 2048
+                            // A mistyped reference would be taken literally, and then no token would ever match.
+                            && (!value.contains("${") || StageConfig.variableReference(value).isPresent()),
+                    "an audience, or ${stageVariables.NAME}");
             for (int i = 0; i < audiences.size(); i++) {
                 Optional<String> variable = StageConfig.variableReference(audiences.get(i));
                 for (StageConfig stage : stages.values()) {
