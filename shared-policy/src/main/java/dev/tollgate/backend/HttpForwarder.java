@@ -14,6 +14,7 @@ import dev.tollgate.problem.GatewayException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -104,7 +105,7 @@ public final class HttpForwarder {
             }
             try {
                 response = send(clients.computeIfAbsent(route.connectTimeout(), HttpForwarder::client),
-                        target, request, headers, route.timeout());
+                        target, request, headers, route.timeout(), route.connectTimeout());
             } catch (GatewayException failure) {
                 if (breaker != null) {
                     breaker.record(false, exchange.now());
@@ -127,7 +128,7 @@ public final class HttpForwarder {
     }
 
     private static HttpResponse<byte[]> send(HttpClient client, URI target, GatewayRequest request, Headers headers,
-                                             Duration timeout) {
+                                             Duration timeout, Duration connectTimeout) {
         HttpRequest.Builder outgoing = HttpRequest.newBuilder(target)
                 .timeout(timeout)
                 .method(request.method(), request.body().length == 0
@@ -136,6 +137,8 @@ public final class HttpForwarder {
         headers.forEach((name, values) -> values.forEach(value -> outgoing.header(name, value)));
         try {
             return client.send(outgoing.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (HttpConnectTimeoutException e) {
+            throw new BackendTimeoutException("The backend did not accept a connection within " + describe(connectTimeout) + ".", e);
         } catch (HttpTimeoutException e) {
             throw new BackendTimeoutException("The backend did not answer within " + describe(timeout) + ".", e);
         } catch (IOException e) {

@@ -11,10 +11,14 @@ import dev.tollgate.policy.route.RouteConfig;
 import dev.tollgate.problem.BackendTimeoutException;
 import dev.tollgate.problem.BackendUnavailableException;
 import dev.tollgate.testing.TestBackend;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,6 +46,35 @@ class HttpForwarderTest {
             assertThatThrownBy(() -> forwarder.forward(exchange("GET"), route(slow.url(), Duration.ofMillis(200))))
                     .isInstanceOf(BackendTimeoutException.class)
                     .hasMessage("The backend did not answer within 200 ms.");
+        }
+    }
+
+    @Test
+    void aBackendThatAcceptsNoConnection_withinTheConnectTimeout_isGatewayTimeout_namingTheConnection() throws Exception {
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            // Nobody accepts; once the kernel's queue for the socket is full, connection attempts go unanswered.
+            List<Socket> queued = new ArrayList<>();
+            try {
+                while (queued.size() < 16) {
+                    Socket socket = new Socket();
+                    try {
+                        socket.connect(full.getLocalSocketAddress(), 200);
+                    } catch (SocketTimeoutException queueFull) {
+                        socket.close();
+                        break;
+                    }
+                    queued.add(socket);
+                }
+                RouteConfig route = route("http://127.0.0.1:" + full.getLocalPort(), Duration.ofSeconds(5), Duration.ofMillis(300));
+
+                assertThatThrownBy(() -> forwarder.forward(exchange("GET"), route))
+                        .isInstanceOf(BackendTimeoutException.class)
+                        .hasMessage("The backend did not accept a connection within 300 ms.");
+            } finally {
+                for (Socket socket : queued) {
+                    socket.close();
+                }
+            }
         }
     }
 
@@ -83,9 +116,13 @@ class HttpForwarderTest {
     }
 
     private static RouteConfig route(String backend, Duration timeout) {
+        return route(backend, timeout, timeout);
+    }
+
+    private static RouteConfig route(String backend, Duration timeout, Duration connectTimeout) {
         return new RouteConfig("/orders", Set.of("GET"), List.of(new WeightedBackend(BackendTarget.parse(backend).orElseThrow(), 1)), timeout,
                 RouteConfig.DEFAULT_MAX_BODY_BYTES, java.util.Optional.empty(), HeaderRules.NONE, HeaderRules.NONE, PathRewrite.NONE,
-                RetryConfig.NONE, java.util.Optional.empty(), dev.tollgate.policy.auth.AuthConfig.API_KEY, Duration.ofSeconds(1),
+                RetryConfig.NONE, java.util.Optional.empty(), dev.tollgate.policy.auth.AuthConfig.API_KEY, connectTimeout,
                 java.util.Optional.empty());
     }
 
