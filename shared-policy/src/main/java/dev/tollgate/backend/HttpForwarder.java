@@ -20,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,11 +30,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * Sends a request on to the route's backend with the JDK's HTTP client and hands back its answer.
- * Hop-by-hop headers stay behind, the API key is not passed on, and neither is any {@code x-tollgate-*}
- * header of the caller's; the route's header rules and path rewrite apply, then {@code X-Forwarded-*},
+ * Hop-by-hop headers stay behind both ways, those a {@code Connection} header names included; the
+ * API key is not passed on, and neither is any {@code x-tollgate-*} header of the caller's; the
+ * route's header rules and path rewrite apply, then {@code X-Forwarded-*},
  * {@code x-request-id} and the caller's identity ({@code x-tollgate-consumer}, {@code -plan},
  * {@code -subject}, {@code -scopes}) are set. Idempotent requests are tried again as the route's
  * {@link RetryConfig} says; each try has the route's timeout and connect timeout. A refused
@@ -203,9 +206,10 @@ public final class HttpForwarder {
     private static Headers forwardedHeaders(Exchange exchange, HeaderRules rules) {
         GatewayRequest request = exchange.request();
         Headers.Builder headers = Headers.builder();
+        Set<String> nominated = nominated(request.headers().all("connection"));
         request.headers().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
-            if (!NOT_FORWARDED.contains(lower) && !lower.startsWith(HeaderNames.IDENTITY_PREFIX)) {
+            if (!NOT_FORWARDED.contains(lower) && !nominated.contains(lower) && !lower.startsWith(HeaderNames.IDENTITY_PREFIX)) {
                 values.forEach(value -> headers.add(name, value));
             }
         });
@@ -245,10 +249,21 @@ public final class HttpForwarder {
         return forwardedFor.substring(comma + 1).strip().equals(address);
     }
 
+    /** The headers a {@code Connection} header names are hop-by-hop too (RFC 9110 7.6.1). */
+    private static Set<String> nominated(List<String> connection) {
+        return connection.stream()
+                .flatMap(value -> Arrays.stream(value.split(",")))
+                .map(token -> token.strip().toLowerCase(Locale.ROOT))
+                .filter(token -> !token.isEmpty())
+                .collect(Collectors.toSet());
+    }
+
     private static Headers returnedHeaders(HttpHeaders received) {
         Map<String, List<String>> kept = new HashMap<>();
+        Set<String> nominated = nominated(received.allValues("connection"));
         received.map().forEach((name, values) -> {
-            if (!NOT_RETURNED.contains(name.toLowerCase(Locale.ROOT))) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!NOT_RETURNED.contains(lower) && !nominated.contains(lower)) {
                 kept.put(name, values);
             }
         });

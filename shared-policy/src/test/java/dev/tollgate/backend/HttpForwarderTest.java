@@ -97,6 +97,26 @@ class HttpForwarderTest {
     }
 
     @Test
+    void headersAConnectionHeaderNames_stayBehind_bothWays() {
+        try (TestBackend backend = new TestBackend()
+                .answerHeader("connection", "x-backend-hop").answerHeader("x-backend-hop", "1")) {
+            Exchange exchange = new Exchange(new GatewayRequest("GET", "/orders", "", Headers.builder()
+                    .set("Connection", "keep-alive, X-Caller-Hop").set("x-caller-hop", "1").set("x-custom", "kept").build(),
+                    null, "192.0.2.1", "https", "dev", Map.of()), Instant.EPOCH);
+            exchange.requestId("r-2");
+            exchange.route(new dev.tollgate.policy.route.RouteMatch("GET /orders", null, Map.of(), null, true));
+
+            GatewayResponse response = forwarder.forward(exchange, route(backend.url(), Duration.ofSeconds(5)));
+
+            TestBackend.Received received = backend.received().get(0);
+            assertThat(received.header("x-caller-hop")).isNull();
+            assertThat(received.header("x-custom")).isEqualTo("kept");
+            assertThat(response.headers().contains("x-backend-hop")).isFalse();
+            assertThat(response.headers().first("x-backend")).contains("test");
+        }
+    }
+
+    @Test
     void aMissingStageVariable_isBadGateway_namingIt() {
         RouteConfig route = new RouteConfig("/orders", Set.of("GET"),
                 List.of(new WeightedBackend(BackendTarget.parse("${stageVariables.nowhere}").orElseThrow(), 1)), Duration.ofSeconds(1),

@@ -42,6 +42,7 @@ public final class TestBackend implements AutoCloseable {
     private volatile int failureStatus;
     private volatile String contentType = "application/json";
     private volatile byte[] body = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+    private final Map<String, String> answerHeaders = new java.util.concurrent.ConcurrentHashMap<>();
 
     public TestBackend() {
         try {
@@ -66,6 +67,12 @@ public final class TestBackend implements AutoCloseable {
         this.status = status;
         this.contentType = contentType;
         this.body = body;
+        return this;
+    }
+
+    /** Puts a header on every answer from now on. */
+    public TestBackend answerHeader(String name, String value) {
+        answerHeaders.put(name, value);
         return this;
     }
 
@@ -102,6 +109,7 @@ public final class TestBackend implements AutoCloseable {
             exchange.getResponseHeaders().set("content-type", contentType);
             exchange.getResponseHeaders().set("connection", "keep-alive");
             exchange.getResponseHeaders().set("x-backend", "test");
+            answerHeaders.forEach(exchange.getResponseHeaders()::set);
             if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 exchange.sendResponseHeaders(failureStatus, -1);
                 return;
