@@ -49,9 +49,17 @@ final class YamlDocument {
                     ? jpe.getLocation().getLineNr() : 0;
             String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
                     ? jpe.getOriginalMessage() : e.getMessage();
-            problems.add(new ConfigProblem(source, line, "", "not valid YAML: " + firstLine(message)));
+            problems.add(new ConfigProblem(source, line, "", "not valid YAML: " + firstLine(message) + hint(text, line)));
             return new YamlDocument(NODES.objectNode(), lines, problems, false);
         }
+    }
+
+    /** The one YAML mistake this file invites: {@code ${...}} unquoted inside {@code [ ]} or {@code { }}, where braces are syntax. */
+    private static String hint(String text, int line) {
+        String written = line > 0 ? text.lines().skip(line - 1).findFirst().orElse("") : "";
+        int reference = written.indexOf("${");
+        boolean inFlow = reference > 0 && (written.lastIndexOf('[', reference) >= 0 || written.lastIndexOf('{', reference - 1) >= 0);
+        return inFlow ? " (expected: quotes around ${...} inside [ ] or { }, such as [\"${stageVariables.NAME}\"])" : "";
     }
 
     private static JsonNode read(JsonParser parser, String path, Map<String, Integer> lines,

@@ -265,6 +265,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anUnquotedVariable_inAFlowList_getsAHint() {
+        assertThatThrownBy(() -> ConfigLoader.parse("jwt:\n  issuers:\n    a:\n      audiences: [${stageVariables.aud}]\n", "t.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(messages(e)).containsExactly(
+                        "t.yaml:4: not valid YAML: while parsing a flow sequence (expected: quotes around ${...} inside"
+                                + " [ ] or { }, such as [\"${stageVariables.NAME}\"])"));
+    }
+
+    @Test
     void aMissingFile_isAProblemNotACrash() {
         assertThatThrownBy(() -> ConfigLoader.load(java.nio.file.Path.of("no-such-file.yaml")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(messages(e).get(0))
