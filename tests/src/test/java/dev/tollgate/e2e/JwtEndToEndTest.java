@@ -1,5 +1,6 @@
 package dev.tollgate.e2e;
 
+import static dev.tollgate.e2e.ExampleEndToEndTest.assertProblem;
 import static dev.tollgate.e2e.LocalTollgate.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -114,11 +115,4 @@ class JwtEndToEndTest {
     private static String token(String stage, String subject, List<String> scopes) {
         return issuer.token("tollgate-" + stage, subject, scopes, Map.of(), Duration.ofMinutes(10), tollgate.now());
     }
-
-    private static void assertProblem(HttpResponse<String> response, int status, String detail) {
-        assertThat(response.statusCode()).isEqualTo(status);
-        assertThat(response.headers().firstValue("content-type")).contains("application/problem+json");
-        assertThat(json(response).path("detail").asText()).isEqualTo(detail);
-    }
-
 }
