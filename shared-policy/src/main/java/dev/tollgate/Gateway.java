@@ -41,6 +41,7 @@ public final class Gateway {
     private final Pipeline pipeline;
     private final CounterStoreFailures counterStoreFailures = new CounterStoreFailures();
     private final JwtAuthenticator tokens;
+    private final AuthenticationPolicy authentication;
 
     private Gateway(Builder builder) {
         this.config = Objects.requireNonNull(builder.config, "config");
@@ -48,7 +49,7 @@ public final class Gateway {
         KeyStore keys = Objects.requireNonNull(builder.keys, "keys");
         HttpForwarder forwarder = builder.forwarder != null ? builder.forwarder : new HttpForwarder();
         this.tokens = new JwtAuthenticator(config, builder.jwks != null ? builder.jwks : new HttpJwksSource());
-        AuthenticationPolicy authentication = new AuthenticationPolicy(config, new ApiKeyAuthenticator(keys), tokens);
+        this.authentication = new AuthenticationPolicy(config, new ApiKeyAuthenticator(keys), tokens);
         // The request path, in order (shared/design.md).
         this.pipeline = new Pipeline(List.of(
                 new CorrelationIdPolicy(builder.requestIds),
@@ -85,6 +86,11 @@ public final class Gateway {
     /** Fetches of a JWT issuer's keys that failed in this instance; the keys held before stay in use. */
     public long jwksFailures() {
         return tokens.jwksFailures();
+    }
+
+    /** Requests of this instance whose API key could not be checked because the key store failed (503). */
+    public long keyStoreFailures() {
+        return authentication.keyStoreFailures();
     }
 
     /**

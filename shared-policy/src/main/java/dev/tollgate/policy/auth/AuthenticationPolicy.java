@@ -11,27 +11,34 @@ import dev.tollgate.policy.auth.apikey.ApiKeyAuthenticator;
 import dev.tollgate.policy.auth.jwt.JwtAuthenticator;
 import dev.tollgate.policy.route.RouteMatch;
 import dev.tollgate.problem.AuthenticationException;
+import dev.tollgate.problem.KeyStoreException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Establishes who is calling, with the credentials the route accepts: a bearer token (when the
  * route names issuers and one is sent), else an API key. Missing or rejected credentials are 401
  * with one {@code WWW-Authenticate} challenge per accepted kind; public routes pass as they are.
- * The usage endpoint accepts every kind of credential the file configures.
+ * The usage endpoint accepts every kind of credential the file configures. A key store that fails
+ * is 503, logged with the request id and counted.
  */
 public final class AuthenticationPolicy implements Policy {
 
     /** The realm of every challenge the gateway sends. */
     public static final String REALM = "tollgate";
     private static final String BEARER = "bearer ";
+    private static final Logger LOG = Logger.getLogger(AuthenticationPolicy.class.getName());
 
     private final ApiKeyAuthenticator apiKeys;
     private final JwtAuthenticator tokens;
     private final AuthConfig anyCredential;
+    private final AtomicLong keyStoreFailures = new AtomicLong();
 
     public AuthenticationPolicy(GatewayConfig config, ApiKeyAuthenticator apiKeys, JwtAuthenticator tokens) {
         this.apiKeys = apiKeys;
@@ -52,7 +59,7 @@ public final class AuthenticationPolicy implements Policy {
                 exchange.identity(tokens.authenticate(token.get(), auth.jwtIssuers(), exchange.request().stageVariables(),
                         exchange.now()));
             } else if (key.isPresent()) {
-                exchange.identity(apiKeys.authenticate(key.get(), exchange.request().stage()));
+                exchange.identity(apiKey(key.get(), exchange));
             } else {
                 throw new AuthenticationException(missing(auth), challenges(auth, null));
             }
@@ -61,6 +68,21 @@ public final class AuthenticationPolicy implements Policy {
                     challenges(auth, rejected.token() ? rejected.getMessage() : null));
         }
         return next.proceed(exchange);
+    }
+
+    /** Requests of this instance whose API key could not be checked because the key store failed. */
+    public long keyStoreFailures() {
+        return keyStoreFailures.get();
+    }
+
+    private Identity apiKey(String key, Exchange exchange) throws CredentialRejectedException {
+        try {
+            return apiKeys.authenticate(key, exchange.request().stage(), exchange.now());
+        } catch (KeyStoreException failure) {
+            keyStoreFailures.incrementAndGet();
+            LOG.log(Level.WARNING, "key store failed for request " + exchange.requestId() + "; refused with 503", failure);
+            throw failure;
+        }
     }
 
     /** The route's credentials; the gateway's own endpoints (the usage endpoint) take any. */
