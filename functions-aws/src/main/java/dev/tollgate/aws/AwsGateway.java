@@ -3,6 +3,7 @@ package dev.tollgate.aws;
 import dev.tollgate.Gateway;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.policy.auth.apikey.CachingKeyStore;
 import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
 import java.net.URI;
 import java.nio.file.Path;
@@ -19,6 +20,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
  * <ul>
  *   <li>{@value #CONFIG}: the configuration file's path; else {@value #BUNDLED_CONFIG} on the classpath;</li>
  *   <li>{@value #COUNTERS_TABLE}: the DynamoDB table of quota counters (default {@value #DEFAULT_COUNTERS_TABLE});</li>
+ *   <li>{@value #KEYS_TABLE}: the DynamoDB table of API keys (default {@value #DEFAULT_KEYS_TABLE}), asked
+ *       after the file's {@code apiKeys}, through a cache of {@link CachingKeyStore#DEFAULT_TTL};</li>
  *   <li>{@code AWS_REGION} and the credentials Lambda puts in the environment;</li>
  *   <li>{@value #DYNAMODB_ENDPOINT}: another DynamoDB endpoint, for testing.</li>
  * </ul>
@@ -28,9 +31,11 @@ public final class AwsGateway {
 
     public static final String CONFIG = "TOLLGATE_CONFIG";
     public static final String COUNTERS_TABLE = "TOLLGATE_COUNTERS_TABLE";
+    public static final String KEYS_TABLE = "TOLLGATE_KEYS_TABLE";
     public static final String DYNAMODB_ENDPOINT = "TOLLGATE_DYNAMODB_ENDPOINT";
     public static final String BUNDLED_CONFIG = "tollgate.yaml";
     public static final String DEFAULT_COUNTERS_TABLE = "tollgate-counters";
+    public static final String DEFAULT_KEYS_TABLE = "tollgate-keys";
 
     private AwsGateway() {
     }
@@ -44,16 +49,28 @@ public final class AwsGateway {
         GatewayConfig config = env.containsKey(CONFIG)
                 ? ConfigLoader.load(Path.of(env.get(CONFIG)))
                 : ConfigLoader.loadResource(BUNDLED_CONFIG);
-        return create(config, dynamoDb(env), env.getOrDefault(COUNTERS_TABLE, DEFAULT_COUNTERS_TABLE), Clock.systemUTC());
+        return create(config, dynamoDb(env), env.getOrDefault(COUNTERS_TABLE, DEFAULT_COUNTERS_TABLE),
+                env.getOrDefault(KEYS_TABLE, DEFAULT_KEYS_TABLE), Clock.systemUTC());
     }
 
-    /** The gateway over a configuration and a DynamoDB client; the local runner builds it this way too. */
+    /** The gateway over a configuration and a DynamoDB client, with the default keys table; the local runner's. */
     public static Gateway create(GatewayConfig config, DynamoDbClient dynamo, String countersTable, Clock clock) {
+        return create(config, dynamo, countersTable, DEFAULT_KEYS_TABLE, clock);
+    }
+
+    /**
+     * The gateway over a configuration and a DynamoDB client. API keys: the file's first, then the
+     * table's, whose lookups a warm instance remembers for {@link CachingKeyStore#DEFAULT_TTL} on
+     * {@code clock}: so long may a revoked key keep working.
+     */
+    public static Gateway create(GatewayConfig config, DynamoDbClient dynamo, String countersTable, String keysTable,
+                                 Clock clock) {
         return Gateway.builder()
                 .config(config)
                 .clock(clock)
                 .counters(new DynamoDbCounterStore(dynamo, countersTable))
-                .keys(new ConfigKeyStore(config.apiKeys()))
+                .keys(new ConfigKeyStore(config.apiKeys()).orElse(new CachingKeyStore(new DynamoDbKeyStore(dynamo, keysTable),
+                        CachingKeyStore.DEFAULT_TTL, CachingKeyStore.DEFAULT_CAPACITY, clock)))
                 .build();
     }
 
