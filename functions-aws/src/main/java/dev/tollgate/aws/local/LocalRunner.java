@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tollgate.aws.AwsGateway;
 import dev.tollgate.aws.DynamoDbCounterStore;
+import dev.tollgate.aws.DynamoDbKeyStore;
 import dev.tollgate.aws.HttpApiHandler;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
@@ -27,7 +28,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * {@code ./tollgate local}: the real Lambda handler behind an emulated API Gateway, DynamoDB Local
- * holding the counters, and a demo service for each stage variable that names a loopback URL.
+ * holding the counters and the keys table ({@code ./tollgate keys} writes to it), and a demo service for each stage variable that names a loopback URL.
  * Everything listens on 127.0.0.1 only. Tests start it in-process on free ports.
  */
 public final class LocalRunner implements AutoCloseable {
@@ -40,6 +41,7 @@ public final class LocalRunner implements AutoCloseable {
     private LocalDynamoDb dynamoDb;
     private String demoJwks;
     private DynamoDbClient dynamoClient;
+    private String firstPlan;
 
     /**
      * How to run.
@@ -92,6 +94,7 @@ public final class LocalRunner implements AutoCloseable {
     }
 
     private void startAll(GatewayConfig config) throws Exception {
+        firstPlan = config.plans().keySet().iterator().next();
         for (StageConfig stage : config.stages().values()) {
             stageVariables.put(stage.name(), new LinkedHashMap<>(stage.variables()));
         }
@@ -112,6 +115,7 @@ public final class LocalRunner implements AutoCloseable {
         dynamoClient = dynamoDb.client();
         started.add(dynamoClient);
         dynamoClient.createTable(DynamoDbCounterStore.tableDefinition(options.countersTable()));
+        dynamoClient.createTable(DynamoDbKeyStore.tableDefinition(AwsGateway.DEFAULT_KEYS_TABLE));
         DemoIssuer demoIssuer = DemoIssuer.trustedBy(config).isEmpty() ? null : DemoIssuer.at(Main.HOME);
         apiGateway = ApiGatewayEmulator.start(options.port(), stageVariables, port -> new HttpApiHandler(AwsGateway.create(
                 withDemoIssuerOn(config, port), dynamoClient, options.countersTable(), options.clock())),
@@ -199,7 +203,8 @@ public final class LocalRunner implements AutoCloseable {
             variables.forEach((name, value) -> text.append("      ").append(name).append(" = ").append(value).append('\n'));
         });
         text.append("  DynamoDB Local          ").append(dynamoDb.endpoint())
-                .append("  (table ").append(options.countersTable()).append(")\n");
+                .append("  (tables ").append(options.countersTable()).append(", ").append(AwsGateway.DEFAULT_KEYS_TABLE)
+                .append(")\n");
         if (demoJwks != null) {
             text.append("  Demo JWT issuer         ").append(demoJwks).append("  (tokens: ./tollgate token --stage STAGE)\n");
         }
@@ -220,6 +225,11 @@ public final class LocalRunner implements AutoCloseable {
                         .append(")\" ").append(base).append('/').append(first.stage()).append("/orders\n");
             }
         }
+        text.append("\n  Keys of your own (in DynamoDB Local: gone when this stops; see ./tollgate keys --help):\n")
+                .append("    ./tollgate keys create --stage ").append(stageVariables.keySet().iterator().next())
+                .append(" --plan ").append(firstPlan).append(" --consumer you")
+                .append(dynamoDb.port() == Options.DEFAULT_DYNAMODB_PORT ? "" : " --endpoint " + dynamoDb.endpoint())
+                .append('\n');
         text.append("\nPress Ctrl-C to stop.\n");
         return text.toString();
     }

@@ -9,6 +9,7 @@ import dev.tollgate.policy.auth.jwt.JwtIssuerConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -22,7 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The {@code ./tollgate} command line: {@code local}, {@code validate} and {@code token}. */
+/** The {@code ./tollgate} command line: {@code local}, {@code validate}, {@code token} and {@code keys}. */
 public final class Main {
 
     static final String USAGE = """
@@ -38,6 +39,20 @@ public final class Main {
                              [--ttl DURATION] [--config FILE]
                   Prints a JWT of the local demo issuer for the stage's audience, to try JWT routes
                   with `./tollgate local`. Defaults: --sub demo-user, --ttl 1h (at most 24h).
+              tollgate keys create --stage STAGE --plan PLAN --consumer NAME [--expires DURATION|DATE]
+              tollgate keys list [--stage STAGE] [--consumer NAME]
+              tollgate keys revoke KEY_ID
+              tollgate keys rotate KEY_ID [--grace DURATION] [--expires DURATION|DATE]
+                  API keys in DynamoDB. create and rotate print the new key once, alone on stdout
+                  (its id and details go to stderr); after that a key is known by its id only.
+                  rotate makes a key of the same consumer, stage and plan; the old one keeps
+                  working for --grace (default 24h). A revoked key stops working within 60 s.
+                  Where: by default the local runner's DynamoDB Local (http://127.0.0.1:8000, dummy
+                  credentials), or --endpoint URL; with --aws, DynamoDB in your AWS account, with
+                  the usual AWS_PROFILE, AWS_REGION and credentials (or --region). Nothing reaches
+                  AWS without --aws. Also: --table NAME (default tollgate-keys), --config FILE
+                  (default examples/tollgate.yaml; create checks --stage and --plan against it).
+                  DURATION: 90s, 30m, 12h, 30d; DATE: 2026-12-31 (midnight UTC), 2026-12-31T18:00:00Z.
               tollgate test
                   Runs the test suite.
             """;
@@ -58,7 +73,13 @@ public final class Main {
         }
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    /** The command line as a method: its exit status, and what it prints on {@code out} and {@code err}. */
+    public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        return run(args, out, err, Clock.systemUTC());
+    }
+
+    /** The same on another clock, which {@code keys} reads for creation, expiry and grace times. */
+    public static int run(String[] args, PrintStream out, PrintStream err, Clock clock) throws Exception {
         if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
             out.print(USAGE);
             return args.length == 0 ? 2 : 0;
@@ -68,6 +89,7 @@ public final class Main {
             case "validate" -> validate(rest, out, err);
             case "local" -> local(rest, out, err);
             case "token" -> token(rest, out, err);
+            case "keys" -> KeysCommand.run(rest, out, err, clock);
             default -> usage(err, "unknown command " + args[0]);
         };
     }
@@ -243,7 +265,7 @@ public final class Main {
                 .put(value.substring(dot + 1, equals), value.substring(equals + 1));
     }
 
-    private static int usage(PrintStream err, String problem) {
+    static int usage(PrintStream err, String problem) {
         err.println("tollgate: " + problem);
         err.print(USAGE);
         return 2;

@@ -4,18 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.tollgate.aws.DynamoDbKeyStore;
+import dev.tollgate.policy.auth.apikey.ApiKeyHash;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
 
     private static final String EXAMPLE = Path.of("..", "examples", "tollgate.yaml").toString();
+    private static final Instant NOON = Instant.parse("2026-11-23T12:00:00Z");
 
     @TempDir
     Path dir;
@@ -105,6 +116,134 @@ class MainTest {
     }
 
     @Test
+    void keys_argumentErrors_areUsageErrors_beforeAnyDynamoDbCall() throws Exception {
+        assertUsageError("keys needs a command: create, list, revoke or rotate", "keys");
+        assertUsageError("unknown keys command frob (expected: create, list, revoke or rotate)", "keys", "frob");
+        assertUsageError("keys create needs --stage STAGE", "keys", "create", "--plan", "developer", "--consumer", "acme");
+        assertUsageError("keys create needs --plan PLAN", "keys", "create", "--stage", "dev", "--consumer", "acme");
+        assertUsageError("keys create needs --consumer NAME", "keys", "create", "--stage", "dev", "--plan", "developer");
+        assertUsageError("--consumer local-demo:alice: expected a consumer name of letters, digits, ., - and _ (at most 128)",
+                "keys", "create", "--stage", "dev", "--plan", "developer", "--consumer", "local-demo:alice");
+        assertUsageError("--stage qa: " + EXAMPLE + " has no such stage (expected one of: dev, prod)",
+                "keys", "create", "--stage", "qa", "--plan", "developer", "--consumer", "acme", "--config", EXAMPLE);
+        assertUsageError("--plan gold: " + EXAMPLE + " has no such plan (expected one of: developer, trial)",
+                "keys", "create", "--stage", "dev", "--plan", "gold", "--consumer", "acme", "--config", EXAMPLE);
+        assertUsageError("--expires 2d3h: expected a duration such as 30d or 12h, a date such as 2026-12-31 (midnight UTC)"
+                        + " or a time such as 2026-12-31T18:00:00Z",
+                "keys", "create", "--stage", "dev", "--plan", "developer", "--consumer", "acme", "--config", EXAMPLE,
+                "--expires", "2d3h");
+        assertUsageError("--expires 2026-11-23: expected a time after now (2026-11-23T12:00:00Z) and within 3650 days",
+                "keys", "create", "--stage", "dev", "--plan", "developer", "--consumer", "acme", "--config", EXAMPLE,
+                "--expires", "2026-11-23");
+        assertUsageError("--stage is given twice", "keys", "create", "--stage", "dev", "--stage", "prod");
+        assertUsageError("keys list: unknown option --plan", "keys", "list", "--plan", "developer");
+        assertUsageError("keys list: unexpected key_1", "keys", "list", "key_1");
+        assertUsageError("keys revoke needs one KEY_ID", "keys", "revoke");
+        assertUsageError("keys rotate needs one KEY_ID, not [key_1, key_2]", "keys", "rotate", "key_1", "key_2");
+        assertUsageError("--grace soon: expected a duration from 0s to 3650d, such as 0s, 30m or 7d",
+                "keys", "rotate", "key_1", "--grace", "soon");
+        assertUsageError("--region needs --aws (without --aws, keys go to DynamoDB Local)",
+                "keys", "list", "--region", "eu-west-1");
+        assertUsageError("--endpoint ftp://127.0.0.1: expected an http(s) URL, such as http://127.0.0.1:8000",
+                "keys", "list", "--endpoint", "ftp://127.0.0.1");
+        assertUsageError("--table needs a value", "keys", "list", "--table");
+    }
+
+    @Test
+    void keys_refuseAnInvalidConfiguration_naming_itsProblems() throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "stages: {}\n");
+
+        int status = runAt(NOON, "keys", "create", "--stage", "dev", "--plan", "p", "--consumer", "acme", "--config", bad.toString());
+
+        assertThat(status).isEqualTo(1);
+        assertThat(text(err)).contains("bad.yaml:").contains("tollgate: the configuration " + bad + " is not valid; no key was made");
+        assertThat(text(out)).isEmpty();
+    }
+
+    @Test
+    void keys_sayWhenDynamoDbLocalCannotBeReached() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+
+        int status = runAt(NOON, "keys", "list", "--endpoint", "http://127.0.0.1:" + closed);
+
+        assertThat(status).isEqualTo(1);
+        assertThat(text(err)).contains("tollgate: keys table tollgate-keys in DynamoDB Local at http://127.0.0.1:" + closed)
+                .contains("tollgate: the keys could not be listed: DynamoDB Local at http://127.0.0.1:" + closed
+                        + " cannot be reached (is ./tollgate local running?");
+    }
+
+    @Test
+    void keys_help_printsTheUsage() throws Exception {
+        assertThat(run("keys", "--help")).isZero();
+        assertThat(text(out)).contains("tollgate keys rotate KEY_ID [--grace DURATION]");
+    }
+
+    @Test
+    void keys_createListRotateRevoke_againstDynamoDbLocal_showingEachKeyOnce() throws Exception {
+        try (LocalDynamoDb dynamoDb = LocalDynamoDb.start(0); var client = dynamoDb.client()) {
+            client.createTable(DynamoDbKeyStore.tableDefinition("tollgate-keys"));
+            String endpoint = dynamoDb.endpoint().toString();
+            List<String> printed = new ArrayList<>();
+
+            assertThat(runAt(NOON, "keys", "create", "--stage", "prod", "--plan", "trial", "--consumer", "acme",
+                    "--expires", "30d", "--config", EXAMPLE, "--endpoint", endpoint)).isZero();
+            String key = text(out).strip();
+            assertThat(key).matches("tg_[A-Za-z0-9_-]{43}");
+            String id = idIn(text(err));
+            assertThat(text(err)).contains("tollgate: keys table tollgate-keys in DynamoDB Local at " + endpoint,
+                    "tollgate: created key " + id + " for consumer acme on stage prod, plan trial, expires 2026-12-23T12:00:00Z.",
+                    "the key above is shown this once");
+            printed.add(text(err));
+
+            assertThat(runAt(NOON.plusSeconds(60), "keys", "rotate", id, "--grace", "2h", "--endpoint", endpoint)).isZero();
+            String rotated = text(out).strip();
+            assertThat(rotated).matches("tg_[A-Za-z0-9_-]{43}").isNotEqualTo(key);
+            String newId = idIn(text(err));
+            assertThat(text(err)).contains("tollgate: key " + newId + " replaces " + id + " for consumer acme on stage prod,"
+                    + " plan trial, expires 2026-12-23T12:00:00Z.",
+                    "tollgate: " + id + " keeps working until 2026-11-23T14:01:00Z (grace 2h;");
+            printed.add(text(err));
+
+            assertThat(runAt(NOON.plusSeconds(120), "keys", "revoke", newId, "--endpoint", endpoint)).isZero();
+            assertThat(text(out)).contains("revoked key " + newId + " (consumer acme, stage prod)").contains("within 60 s");
+            printed.add(text(out) + text(err));
+            assertThat(runAt(NOON.plusSeconds(180), "keys", "revoke", newId, "--endpoint", endpoint)).isZero();
+            assertThat(text(out)).contains("key " + newId + " was revoked already, at 2026-11-23T12:02:00Z");
+            printed.add(text(out) + text(err));
+
+            assertThat(runAt(NOON.plus(Duration.ofHours(3)), "keys", "list", "--endpoint", endpoint)).isZero();
+            assertThat(text(out).lines()).containsExactly(
+                    "ID                    CONSUMER  STAGE  PLAN   STATUS   CREATED               EXPIRES               REPLACED BY",
+                    id + "  acme      prod   trial  expired  2026-11-23T12:00:00Z  2026-11-23T14:01:00Z  " + newId,
+                    newId + "  acme      prod   trial  revoked  2026-11-23T12:01:00Z  2026-12-23T12:00:00Z  -");
+            assertThat(text(err)).contains("tollgate: 2 keys in table tollgate-keys (the configuration file's apiKeys are not listed)");
+            printed.add(text(out) + text(err));
+            assertThat(runAt(NOON, "keys", "list", "--stage", "dev", "--endpoint", endpoint)).isZero();
+            assertThat(text(out).lines()).hasSize(1);
+
+            assertThat(runAt(NOON, "keys", "rotate", newId, "--endpoint", endpoint)).isEqualTo(1);
+            assertThat(text(err)).contains("tollgate: key " + newId + " is revoked (expected: an active key; create a new one instead)");
+            assertThat(runAt(NOON, "keys", "revoke", "key_nobody", "--endpoint", endpoint)).isEqualTo(1);
+            assertThat(text(err)).contains("tollgate: no key key_nobody in table tollgate-keys");
+            assertThat(runAt(NOON, "keys", "revoke", "demo-dev", "--config", EXAMPLE, "--endpoint", endpoint)).isEqualTo(1);
+            assertThat(text(err)).contains("tollgate: no key demo-dev in table tollgate-keys (demo-dev is a key of " + EXAMPLE
+                    + ": change it there)");
+            assertThat(runAt(NOON, "keys", "list", "--table", "other", "--endpoint", endpoint)).isEqualTo(1);
+            assertThat(text(err)).contains("tollgate: the keys could not be listed: table other does not exist in DynamoDB"
+                    + " Local at " + endpoint + " (./tollgate local creates tollgate-keys)");
+            printed.add(text(out) + text(err));
+
+            for (String secret : List.of(key, rotated, ApiKeyHash.sha256Hex(key), ApiKeyHash.sha256Hex(rotated))) {
+                assertThat(printed).noneMatch(output -> output.contains(secret));
+            }
+        }
+    }
+
+    @Test
     void theServiceName_comesFromTheVariable() {
         assertThat(LocalRunner.serviceName("ordersBackend")).isEqualTo("orders");
         assertThat(LocalRunner.serviceName("billing")).isEqualTo("billing");
@@ -112,6 +251,26 @@ class MainTest {
 
     private int run(String... args) throws Exception {
         return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    /** Runs with fresh output, at {@code now}. */
+    private int runAt(Instant now, String... args) throws Exception {
+        out.reset();
+        err.reset();
+        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    private void assertUsageError(String message, String... args) throws Exception {
+        assertThat(runAt(NOON, args)).as(String.join(" ", args)).isEqualTo(2);
+        assertThat(text(err)).startsWith("tollgate: " + message + "\n").contains("usage:");
+        assertThat(text(out)).isEmpty();
+    }
+
+    private static String idIn(String text) {
+        Matcher matcher = Pattern.compile("key (key_[0-9a-f]{16})").matcher(text);
+        assertThat(matcher.find()).as(text).isTrue();
+        return matcher.group(1);
     }
 
     private static String text(ByteArrayOutputStream stream) {
