@@ -184,7 +184,8 @@ class MainTest {
 
     @Test
     void keys_createListRotateRevoke_againstDynamoDbLocal_showingEachKeyOnce() throws Exception {
-        try (LocalDynamoDb dynamoDb = LocalDynamoDb.start(0); var client = dynamoDb.client()) {
+        LocalDynamoDb dynamoDb = LocalDynamoDb.start(0);
+        try (var client = dynamoDb.client()) {
             client.createTable(DynamoDbKeyStore.tableDefinition("tollgate-keys"));
             String endpoint = dynamoDb.endpoint().toString();
             List<String> printed = new ArrayList<>();
@@ -240,6 +241,8 @@ class MainTest {
             for (String secret : List.of(key, rotated, ApiKeyHash.sha256Hex(key), ApiKeyHash.sha256Hex(rotated))) {
                 assertThat(printed).noneMatch(output -> output.contains(secret));
             }
+        } finally {
+            dynamoDb.close();
         }
     }
 
