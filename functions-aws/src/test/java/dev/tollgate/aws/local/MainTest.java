@@ -18,10 +18,16 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 class MainTest {
 
@@ -242,6 +248,37 @@ class MainTest {
                 assertThat(printed).noneMatch(output -> output.contains(secret));
             }
         } finally {
+            dynamoDb.close();
+        }
+    }
+
+    @Test
+    void keys_withAws_takeCredentialsAndRegionFromTheUsualSettings_orRegionFromTheFlag() throws Exception {
+        LocalDynamoDb dynamoDb = LocalDynamoDb.start(0);
+        // The default credentials chain reads these system properties, as it reads AWS_ACCESS_KEY_ID.
+        Map<String, String> settings = Map.of("aws.accessKeyId", "fromSettings", "aws.secretAccessKey", "secret",
+                "aws.region", "eu-west-1");
+        settings.forEach(System::setProperty);
+        // DynamoDB Local keeps apart the tables of each access key and region, as AWS keeps accounts and regions.
+        try (DynamoDbClient account = DynamoDbClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .endpointOverride(dynamoDb.endpoint())
+                .region(Region.EU_WEST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("fromSettings", "secret")))
+                .build()) {
+            account.createTable(DynamoDbKeyStore.tableDefinition("tollgate-keys"));
+            String endpoint = dynamoDb.endpoint().toString();
+
+            assertThat(runAt(NOON, "keys", "list", "--aws", "--endpoint", endpoint)).as(text(err)).isZero();
+            assertThat(text(err)).contains("tollgate: keys table tollgate-keys in AWS region eu-west-1 through " + endpoint);
+
+            assertThat(runAt(NOON, "keys", "list", "--aws", "--region", "ap-south-1", "--endpoint", endpoint)).isEqualTo(1);
+            assertThat(text(err)).contains("tollgate: the keys could not be listed: table tollgate-keys does not exist in AWS"
+                    + " region ap-south-1 through " + endpoint);
+            assertThat(runAt(NOON, "keys", "list", "--endpoint", endpoint)).isEqualTo(1); // without --aws: DynamoDB Local's own
+            assertThat(text(err)).contains("table tollgate-keys does not exist in DynamoDB Local at " + endpoint);
+        } finally {
+            settings.keySet().forEach(System::clearProperty);
             dynamoDb.close();
         }
     }
