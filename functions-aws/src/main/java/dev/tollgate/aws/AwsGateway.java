@@ -3,6 +3,7 @@ package dev.tollgate.aws;
 import dev.tollgate.Gateway;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.observe.RequestObserver;
 import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
 import java.net.URI;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
  *   <li>{@code AWS_REGION} and the credentials Lambda puts in the environment;</li>
  *   <li>{@value #DYNAMODB_ENDPOINT}: another DynamoDB endpoint, for testing.</li>
  * </ul>
+ * Every request is logged, with its metrics, as one line on standard output ({@link EmfRequestLog}).
  * A bad configuration fails here, at cold start, never on a request.
  */
 public final class AwsGateway {
@@ -47,11 +49,18 @@ public final class AwsGateway {
         return create(config, dynamoDb(env), env.getOrDefault(COUNTERS_TABLE, DEFAULT_COUNTERS_TABLE), Clock.systemUTC());
     }
 
-    /** The gateway over a configuration and a DynamoDB client; the local runner builds it this way too. */
+    /** The gateway over a configuration and a DynamoDB client, logging each request on standard output. */
     public static Gateway create(GatewayConfig config, DynamoDbClient dynamo, String countersTable, Clock clock) {
+        return create(config, dynamo, countersTable, clock, EmfRequestLog.toStandardOutput());
+    }
+
+    /** The same, with another request log; the local runner builds it this way. */
+    public static Gateway create(GatewayConfig config, DynamoDbClient dynamo, String countersTable, Clock clock,
+                                 RequestObserver requestLog) {
         return Gateway.builder()
                 .config(config)
                 .clock(clock)
+                .observer(requestLog)
                 .counters(new DynamoDbCounterStore(dynamo, countersTable))
                 .keys(new ConfigKeyStore(config.apiKeys()))
                 .build();
