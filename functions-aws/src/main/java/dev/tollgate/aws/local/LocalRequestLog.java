@@ -17,13 +17,13 @@ import java.util.stream.Collectors;
  * 12:10:00.123Z 200 GET /dev/orders/7  12.3 ms (backend 8.1 ms)  route GET /orders/{id}  demo-dev by api-key demo-dev  id 3f2a…
  * </pre>
  */
-final class LocalRequestLog implements RequestObserver {
+public final class LocalRequestLog implements RequestObserver {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSSX", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private final Consumer<String> out;
 
-    LocalRequestLog(Consumer<String> out) {
+    public LocalRequestLog(Consumer<String> out) {
         this.out = out;
     }
 
