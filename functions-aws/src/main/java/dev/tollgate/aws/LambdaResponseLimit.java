@@ -79,9 +79,9 @@ final class LambdaResponseLimit implements ResponseLimit {
                 bytes += 1;
             } else if (c < 0x800) {
                 bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                bytes += 4;
-                i++;
+            } else if (Character.isSurrogate(c)) {
+                // Jackson writes characters beyond the BMP as two escapes, not four bytes of UTF-8.
+                bytes += 6;
             } else {
                 bytes += 3;
             }
