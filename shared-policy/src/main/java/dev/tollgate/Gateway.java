@@ -5,6 +5,8 @@ import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.StageConfig;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
+import dev.tollgate.observe.RequestObserver;
+import dev.tollgate.observe.Ticker;
 import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.policy.auth.AuthenticationPolicy;
 import dev.tollgate.policy.auth.apikey.ApiKeyAuthenticator;
@@ -22,6 +24,8 @@ import dev.tollgate.policy.ip.IpAccessPolicy;
 import dev.tollgate.policy.ratelimit.RateLimitPolicy;
 import dev.tollgate.policy.route.RoutePolicy;
 import dev.tollgate.policy.size.RequestSizePolicy;
+import dev.tollgate.policy.size.ResponseLimit;
+import dev.tollgate.policy.size.ResponseSizePolicy;
 import dev.tollgate.usage.UsageEndpoint;
 import java.time.Clock;
 import java.util.HashMap;
@@ -54,6 +58,7 @@ public final class Gateway {
         this.pipeline = new Pipeline(List.of(
                 new CorrelationIdPolicy(builder.requestIds),
                 new CorsPolicy(config),
+                new ResponseSizePolicy(),
                 new RoutePolicy(config, route -> exchange -> forwarder.forward(exchange, route),
                         new UsageEndpoint(config, counters)),
                 new IpAccessPolicy(config.ipAccess()),
@@ -64,7 +69,7 @@ public final class Gateway {
                 // rate uses nothing of a quota.
                 new RateLimitPolicy(config, counters, counterStoreFailures),
                 new QuotaPolicy(config, counters, counterStoreFailures)),
-                builder.clock);
+                builder.clock, builder.ticker, builder.observer);
     }
 
     public static Builder builder() {
@@ -98,7 +103,12 @@ public final class Gateway {
      * the deployed stage is what the caller reached.
      */
     public GatewayResponse handle(GatewayRequest request) {
-        return pipeline.handle(withFileVariables(request));
+        return handle(request, ResponseLimit.NONE);
+    }
+
+    /** Answers one request of a platform that carries answers up to {@code limit} back to the caller. */
+    public GatewayResponse handle(GatewayRequest request, ResponseLimit limit) {
+        return pipeline.handle(withFileVariables(request), limit);
     }
 
     private GatewayRequest withFileVariables(GatewayRequest request) {
@@ -120,6 +130,8 @@ public final class Gateway {
         private HttpForwarder forwarder;
         private JwksSource jwks;
         private Clock clock = Clock.systemUTC();
+        private Ticker ticker = Ticker.SYSTEM;
+        private RequestObserver observer = RequestObserver.NONE;
         private Supplier<String> requestIds = () -> UUID.randomUUID().toString();
 
         public Builder config(GatewayConfig config) {
@@ -150,6 +162,18 @@ public final class Gateway {
 
         public Builder clock(Clock clock) {
             this.clock = clock;
+            return this;
+        }
+
+        /** Times durations (latencies); {@link System#nanoTime()} unless a test moves its own. */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = ticker;
+            return this;
+        }
+
+        /** Told what each request came to, for metrics and access logs; by default nobody. */
+        public Builder observer(RequestObserver observer) {
+            this.observer = observer;
             return this;
         }
 

@@ -4,6 +4,7 @@ import dev.tollgate.Gateway;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.policy.auth.apikey.CachingKeyStore;
+import dev.tollgate.observe.RequestObserver;
 import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
 import java.net.URI;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
  *   <li>{@code AWS_REGION} and the credentials Lambda puts in the environment;</li>
  *   <li>{@value #DYNAMODB_ENDPOINT}: another DynamoDB endpoint, for testing.</li>
  * </ul>
+ * Every request is logged, with its metrics, as one line on standard output ({@link EmfRequestLog}).
  * A bad configuration fails here, at cold start, never on a request.
  */
 public final class AwsGateway {
@@ -50,12 +52,18 @@ public final class AwsGateway {
                 ? ConfigLoader.load(Path.of(env.get(CONFIG)))
                 : ConfigLoader.loadResource(BUNDLED_CONFIG);
         return create(config, dynamoDb(env), env.getOrDefault(COUNTERS_TABLE, DEFAULT_COUNTERS_TABLE),
-                env.getOrDefault(KEYS_TABLE, DEFAULT_KEYS_TABLE), Clock.systemUTC());
+                env.getOrDefault(KEYS_TABLE, DEFAULT_KEYS_TABLE), Clock.systemUTC(), EmfRequestLog.toStandardOutput());
     }
 
-    /** The gateway over a configuration and a DynamoDB client, with the default keys table; the local runner's. */
+    /** The gateway over a configuration and a DynamoDB client, with the default keys table, logging each request on standard output. */
     public static Gateway create(GatewayConfig config, DynamoDbClient dynamo, String countersTable, Clock clock) {
-        return create(config, dynamo, countersTable, DEFAULT_KEYS_TABLE, clock);
+        return create(config, dynamo, countersTable, clock, EmfRequestLog.toStandardOutput());
+    }
+
+    /** The same, with another request log; the local runner builds it this way. */
+    public static Gateway create(GatewayConfig config, DynamoDbClient dynamo, String countersTable, Clock clock,
+                                 RequestObserver requestLog) {
+        return create(config, dynamo, countersTable, DEFAULT_KEYS_TABLE, clock, requestLog);
     }
 
     /**
@@ -64,10 +72,11 @@ public final class AwsGateway {
      * {@code clock}: so long may a revoked key keep working.
      */
     public static Gateway create(GatewayConfig config, DynamoDbClient dynamo, String countersTable, String keysTable,
-                                 Clock clock) {
+                                 Clock clock, RequestObserver requestLog) {
         return Gateway.builder()
                 .config(config)
                 .clock(clock)
+                .observer(requestLog)
                 .counters(new DynamoDbCounterStore(dynamo, countersTable))
                 .keys(new ConfigKeyStore(config.apiKeys()).orElse(new CachingKeyStore(new DynamoDbKeyStore(dynamo, keysTable),
                         CachingKeyStore.DEFAULT_TTL, CachingKeyStore.DEFAULT_CAPACITY, clock)))

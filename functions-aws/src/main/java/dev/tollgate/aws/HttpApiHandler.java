@@ -17,7 +17,9 @@ import java.util.Map;
 /**
  * The Lambda handler behind an API Gateway HTTP API (payload format 2.0):
  * {@code dev.tollgate.aws.HttpApiHandler::handleRequest}. Translates the event, runs the gateway,
- * translates the answer back; nothing else.
+ * translates the answer back; nothing else. Holds no state of its own, so one instance serves
+ * concurrent calls (the local runner makes them). An answer larger than Lambda carries back is a
+ * 502 problem ({@link LambdaResponseLimit}).
  */
 public final class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
@@ -34,7 +36,8 @@ public final class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPEven
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return EventErrors.guard(() -> toResponse(gateway.handle(toRequest(event))), APIGatewayV2HTTPResponse.class,
+        return EventErrors.guard(() -> toResponse(gateway.handle(toRequest(event), LambdaResponseLimit.INSTANCE)),
+                APIGatewayV2HTTPResponse.class,
                 HttpApiHandler::toResponse);
     }
 
@@ -48,6 +51,7 @@ public final class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPEven
         if (event.getCookies() != null && !event.getCookies().isEmpty()) {
             headers.set("cookie", String.join("; ", event.getCookies()));
         }
+        LambdaTraceHeader.current().ifPresent(trace -> headers.set(HeaderNames.X_AMZN_TRACE_ID, trace));
         Headers built = headers.build();
         return new GatewayRequest(
                 context.getHttp().getMethod(),

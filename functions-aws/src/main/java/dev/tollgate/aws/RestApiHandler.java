@@ -19,7 +19,9 @@ import java.util.StringJoiner;
 /**
  * The Lambda handler behind an API Gateway REST API (proxy integration, payload format 1.0):
  * {@code dev.tollgate.aws.RestApiHandler::handleRequest}. Multi-value headers and query strings
- * are kept; the event's path already has the stage removed.
+ * are kept; the event's path already has the stage removed. Holds no state of its own, so one
+ * instance serves concurrent calls. An answer larger than Lambda carries back is a 502 problem
+ * ({@link LambdaResponseLimit}).
  */
 public final class RestApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
@@ -36,7 +38,8 @@ public final class RestApiHandler implements RequestHandler<APIGatewayProxyReque
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        return EventErrors.guard(() -> toResponse(gateway.handle(toRequest(event))), APIGatewayProxyResponseEvent.class,
+        return EventErrors.guard(() -> toResponse(gateway.handle(toRequest(event), LambdaResponseLimit.INSTANCE)),
+                APIGatewayProxyResponseEvent.class,
                 RestApiHandler::toResponse);
     }
 
@@ -47,6 +50,7 @@ public final class RestApiHandler implements RequestHandler<APIGatewayProxyReque
         } else if (event.getHeaders() != null) {
             event.getHeaders().forEach(headers::add);
         }
+        LambdaTraceHeader.current().ifPresent(trace -> headers.set(HeaderNames.X_AMZN_TRACE_ID, trace));
         Headers built = headers.build();
         APIGatewayProxyRequestEvent.ProxyRequestContext context = event.getRequestContext();
         String sourceIp = context != null && context.getIdentity() != null ? context.getIdentity().getSourceIp() : null;

@@ -93,6 +93,70 @@ class HttpApiHandlerTest {
         assertThat(response.getBody()).contains("\"detail\":\"The request body is marked base64 but is not valid base64.\"");
     }
 
+    @Test
+    void aBackendAnswerTooLargeForLambda_isA502Problem_notACrash() {
+        try (TestBackend backend = new TestBackend().answer(200, "application/json", jsonOfSize(7 * MB))) {
+            APIGatewayV2HTTPResponse response = new HttpApiHandler(gateway()).handleRequest(withKey(backend).build(), null);
+
+            assertThat(response.getStatusCode()).isEqualTo(502);
+            assertThat(response.getHeaders()).containsEntry("content-type", "application/problem+json").containsKey("x-request-id");
+            assertThat(response.getBody()).contains("\"type\":\"urn:tollgate:problem:response-too-large\"")
+                    .contains("too large for AWS Lambda to carry back: 7340").hasSizeLessThan(2048);
+            assertThat(backend.received()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aBinaryAnswer_isMeasuredAfterBase64_whileTextJustUnderTheLimit_passes() {
+        byte[] binary = new byte[5 * MB];
+        try (TestBackend backend = new TestBackend().answer(200, "application/octet-stream", binary)) {
+            APIGatewayV2HTTPResponse tooLarge = new HttpApiHandler(gateway()).handleRequest(withKey(backend).build(), null);
+
+            assertThat(tooLarge.getStatusCode()).isEqualTo(502);
+            assertThat(tooLarge.getBody()).contains("body in base64");
+
+            byte[] text = jsonOfSize(6 * MB - 16 * 1024);
+            backend.answer(200, "application/json", text);
+            APIGatewayV2HTTPResponse fits = new HttpApiHandler(gateway()).handleRequest(withKey(backend).build(), null);
+
+            assertThat(fits.getStatusCode()).isEqualTo(200);
+            assertThat(fits.getBody()).hasSize(text.length);
+        }
+    }
+
+    @Test
+    void theLambdaRuntimesTraceHeader_reachesTheBackend_overTheCallers() {
+        String runtime = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
+        try (TestBackend backend = new TestBackend()) {
+            System.setProperty(LambdaTraceHeader.PROPERTY, runtime);
+            APIGatewayV2HTTPResponse response;
+            try {
+                response = new HttpApiHandler(gateway()).handleRequest(withKey(backend)
+                        .withHeaders(Map.of("x-api-key", "dev-secret-key", "x-amzn-trace-id", "Root=1-00000001-000000000000000000000001"))
+                        .build(), null);
+            } finally {
+                System.clearProperty(LambdaTraceHeader.PROPERTY);
+            }
+
+            assertThat(response.getStatusCode()).isEqualTo(200);
+            assertThat(backend.received().get(0).header("x-amzn-trace-id")).isEqualTo(runtime);
+            assertThat(backend.received().get(0).header("traceparent")).startsWith("00-5759e988bd862e3fe1be46a994272793-").endsWith("-01");
+        }
+    }
+
+    static final int MB = 1024 * 1024;
+
+    /** A JSON document of exactly {@code size} bytes. */
+    static byte[] jsonOfSize(int size) {
+        return ("{\"data\":\"" + "a".repeat(size - 12) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static APIGatewayV2HTTPEvent.APIGatewayV2HTTPEventBuilder withKey(TestBackend backend) {
+        return event("GET", "/dev/orders", "dev")
+                .withHeaders(Map.of("x-api-key", "dev-secret-key"))
+                .withStageVariables(Map.of("ordersBackend", backend.url()));
+    }
+
     static Gateway gateway() {
         return TestGateways.from("""
                 stages:

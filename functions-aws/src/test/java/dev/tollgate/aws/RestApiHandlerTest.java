@@ -56,6 +56,23 @@ class RestApiHandlerTest {
         assertThat(response.getMultiValueHeaders().get("content-type")).containsExactly("application/problem+json");
     }
 
+    @Test
+    void aBackendAnswerTooLargeForLambda_isA502Problem_notACrash() {
+        try (TestBackend backend = new TestBackend().answer(200, "application/json",
+                HttpApiHandlerTest.jsonOfSize(7 * HttpApiHandlerTest.MB))) {
+            APIGatewayProxyRequestEvent event = event("GET", "/orders")
+                    .withMultiValueHeaders(Map.of("x-api-key", List.of("dev-secret-key")))
+                    .withStageVariables(Map.of("ordersBackend", backend.url()));
+
+            APIGatewayProxyResponseEvent response = new RestApiHandler(HttpApiHandlerTest.gateway()).handleRequest(event, null);
+
+            assertThat(response.getStatusCode()).isEqualTo(502);
+            assertThat(response.getMultiValueHeaders().get("content-type")).containsExactly("application/problem+json");
+            assertThat(response.getBody()).contains("\"type\":\"urn:tollgate:problem:response-too-large\"");
+            assertThat(backend.received()).hasSize(1);
+        }
+    }
+
     private static APIGatewayProxyRequestEvent event(String method, String path) {
         APIGatewayProxyRequestEvent.ProxyRequestContext context = new APIGatewayProxyRequestEvent.ProxyRequestContext()
                 .withStage("dev")

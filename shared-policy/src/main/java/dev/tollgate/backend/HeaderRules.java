@@ -22,6 +22,7 @@ public record HeaderRules(Map<String, String> set, Map<String, String> add, List
             "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
             "trailer", "transfer-encoding", "upgrade", "host", "content-length", "expect", "x-api-key",
             "x-request-id", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host",
+            "traceparent", "tracestate", "x-amzn-trace-id",
             "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "retry-after");
 
     public HeaderRules {

@@ -6,10 +6,14 @@ import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.http.HeaderNames;
 import dev.tollgate.http.Headers;
+import dev.tollgate.observe.Observed;
+import dev.tollgate.observe.Outcome;
 import dev.tollgate.pipeline.Exchange;
+import dev.tollgate.policy.correlation.TraceContext;
 import dev.tollgate.policy.route.RouteConfig;
 import dev.tollgate.problem.BackendTimeoutException;
 import dev.tollgate.problem.BackendUnavailableException;
+import dev.tollgate.problem.CircuitOpenException;
 import dev.tollgate.problem.GatewayException;
 import java.io.IOException;
 import java.net.URI;
@@ -25,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -37,10 +42,13 @@ import java.util.stream.Collectors;
  * Hop-by-hop headers stay behind both ways, those a {@code Connection} header names included; the
  * API key is not passed on, and neither is any {@code x-tollgate-*} header of the caller's; the
  * route's header rules and path rewrite apply, then {@code X-Forwarded-*},
- * {@code x-request-id} and the caller's identity ({@code x-tollgate-consumer}, {@code -plan},
- * {@code -subject}, {@code -scopes}) are set. Idempotent requests are tried again as the route's
- * {@link RetryConfig} says; each try has the route's timeout and connect timeout. A refused
- * connection is 502, no answer within the route's timeout is 504.
+ * {@code x-request-id}, the trace context ({@code traceparent}, {@code tracestate},
+ * {@code X-Amzn-Trace-Id}: see {@link TraceContext}) and the caller's identity
+ * ({@code x-tollgate-consumer}, {@code -plan}, {@code -subject}, {@code -scopes}) are set.
+ * Idempotent requests are tried again as the route's {@link RetryConfig} says; each try has the
+ * route's timeout and connect timeout. A refused connection is 502, no answer within the route's
+ * timeout is 504. The time inside sends, the tries and the circuit's state are noted in the
+ * exchange's {@link Observed}.
  */
 public final class HttpForwarder {
 
@@ -84,7 +92,20 @@ public final class HttpForwarder {
     }
 
     public GatewayResponse forward(Exchange exchange, RouteConfig route) {
+        try {
+            return tryForward(exchange, route);
+        } catch (CircuitOpenException open) {
+            exchange.observed().outcome(Outcome.CIRCUIT_OPEN);
+            throw open;
+        } catch (BackendTimeoutException | BackendUnavailableException failure) {
+            exchange.observed().outcome(Outcome.BACKEND_ERROR);
+            throw failure;
+        }
+    }
+
+    private GatewayResponse tryForward(Exchange exchange, RouteConfig route) {
         GatewayRequest request = exchange.request();
+        Observed observed = exchange.observed();
         Map<String, String> variables = request.stageVariables();
         BackendTarget chosen = choose(route.backends());
         URI base = chosen.resolve(variables).orElseThrow(() -> new BackendUnavailableException(
@@ -104,22 +125,30 @@ public final class HttpForwarder {
                 pause(retry.backoffBound(attempt));
             }
             if (breaker != null) {
-                breaker.acquire(exchange.now());
+                try {
+                    note(observed, breaker, breaker.acquire(exchange.now()));
+                } catch (CircuitOpenException open) {
+                    note(observed, breaker, Optional.empty());
+                    throw open;
+                }
             }
+            long started = exchange.nanoTime();
             try {
                 response = send(clients.computeIfAbsent(route.connectTimeout(), HttpForwarder::client),
                         target, request, headers, route.timeout(), route.connectTimeout());
             } catch (GatewayException failure) {
+                observed.backendTry(exchange.nanoTime() - started);
                 if (breaker != null) {
-                    breaker.record(false, exchange.now());
+                    note(observed, breaker, breaker.record(false, exchange.now()));
                 }
                 if (lastTry) {
                     throw failure;
                 }
                 continue;
             }
+            observed.backendTry(exchange.nanoTime() - started);
             if (breaker != null) {
-                breaker.record(response.statusCode() < 500, exchange.now());
+                note(observed, breaker, breaker.record(response.statusCode() < 500, exchange.now()));
             }
             if (!lastTry && retry.statuses().contains(response.statusCode())) {
                 response = null;
@@ -179,9 +208,15 @@ public final class HttpForwarder {
         }
     }
 
+    /** The circuit's state as this request leaves it, and the change it made, if any. */
+    private static void note(Observed observed, CircuitBreaker breaker, Optional<CircuitBreaker.Transition> change) {
+        change.ifPresent(made -> observed.circuitChange(made.from().label(), made.to().label()));
+        observed.circuit(breaker.state().label());
+    }
+
     private static void logTransition(CircuitBreaker.Transition transition) {
-        LOG.warning("circuit to " + transition.endpoint() + ": " + transition.from().getClass().getSimpleName().toLowerCase(Locale.ROOT)
-                + " -> " + transition.to().getClass().getSimpleName().toLowerCase(Locale.ROOT) + " at " + transition.at());
+        LOG.warning("circuit to " + transition.endpoint() + ": " + transition.from().label()
+                + " -> " + transition.to().label() + " at " + transition.at());
     }
 
     /** Breakers are per endpoint and settings: routes that agree share one. */
@@ -221,6 +256,12 @@ public final class HttpForwarder {
         headers.set(HeaderNames.X_FORWARDED_PROTO, request.scheme());
         request.headers().first(HeaderNames.HOST).ifPresent(host -> headers.set(HeaderNames.X_FORWARDED_HOST, host));
         headers.set(HeaderNames.REQUEST_ID, exchange.requestId());
+        TraceContext trace = exchange.trace();
+        headers.set(HeaderNames.TRACEPARENT, trace.traceparent());
+        headers.remove(HeaderNames.TRACESTATE);
+        trace.tracestate().ifPresent(state -> headers.set(HeaderNames.TRACESTATE, state));
+        headers.remove(HeaderNames.X_AMZN_TRACE_ID);
+        trace.amazonTrace().ifPresent(amazon -> headers.set(HeaderNames.X_AMZN_TRACE_ID, amazon));
         exchange.identity().ifPresent(identity -> {
             headers.set(HeaderNames.IDENTITY_CONSUMER, headerSafe(identity.consumer()));
             headers.set(HeaderNames.IDENTITY_PLAN, identity.plan());

@@ -36,6 +36,12 @@ public final class HeaderNames {
     public static final String X_FORWARDED_PROTO = "x-forwarded-proto";
     public static final String X_FORWARDED_HOST = "x-forwarded-host";
 
+    /** W3C Trace Context; the gateway passes a caller's valid one on, or makes one. */
+    public static final String TRACEPARENT = "traceparent";
+    public static final String TRACESTATE = "tracestate";
+    /** AWS X-Ray's trace header: the caller's, or the Lambda runtime's when the function is traced. */
+    public static final String X_AMZN_TRACE_ID = "x-amzn-trace-id";
+
     private HeaderNames() {
     }
 }

@@ -1,9 +1,13 @@
 package dev.tollgate.pipeline;
 
 import dev.tollgate.http.GatewayRequest;
+import dev.tollgate.observe.Observed;
+import dev.tollgate.observe.Ticker;
 import dev.tollgate.policy.auth.Identity;
+import dev.tollgate.policy.correlation.TraceContext;
 import dev.tollgate.policy.quota.LimitStatus;
 import dev.tollgate.policy.route.RouteMatch;
+import dev.tollgate.policy.size.ResponseLimit;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +22,10 @@ public final class Exchange {
 
     private final GatewayRequest request;
     private final Instant now;
+    private final Ticker ticker;
+    private final ResponseLimit responseLimit;
+    private final Observed observed = new Observed();
+    private TraceContext trace;
     private String requestId;
     private RouteMatch route;
     private Identity identity;
@@ -25,8 +33,18 @@ public final class Exchange {
     private boolean uncounted;
 
     public Exchange(GatewayRequest request, Instant now) {
+        this(request, now, Ticker.SYSTEM, ResponseLimit.NONE);
+    }
+
+    /**
+     * @param ticker        times durations, such as the backend's
+     * @param responseLimit the largest answer the platform can carry back
+     */
+    public Exchange(GatewayRequest request, Instant now, Ticker ticker, ResponseLimit responseLimit) {
         this.request = Objects.requireNonNull(request);
         this.now = Objects.requireNonNull(now);
+        this.ticker = Objects.requireNonNull(ticker);
+        this.responseLimit = Objects.requireNonNull(responseLimit);
     }
 
     public GatewayRequest request() {
@@ -36,6 +54,28 @@ public final class Exchange {
     /** When the request arrived; policies use this, never the wall clock. */
     public Instant now() {
         return now;
+    }
+
+    /** A reading of the gateway's ticker in nanoseconds, for durations; never the wall clock. */
+    public long nanoTime() {
+        return ticker.read();
+    }
+
+    public ResponseLimit responseLimit() {
+        return responseLimit;
+    }
+
+    /** What policies note about this request for its observation. */
+    public Observed observed() {
+        return observed;
+    }
+
+    /** The trace context for the backend call, decided from the request's headers when first asked. */
+    public TraceContext trace() {
+        if (trace == null) {
+            trace = TraceContext.of(request.headers());
+        }
+        return trace;
     }
 
     public String requestId() {
@@ -52,6 +92,11 @@ public final class Exchange {
             throw new IllegalStateException("no route matched yet");
         }
         return route;
+    }
+
+    /** The matched route, or empty before (or without) a match. */
+    public Optional<RouteMatch> routeIfMatched() {
+        return Optional.ofNullable(route);
     }
 
     public void route(RouteMatch route) {

@@ -506,6 +506,10 @@ class ConfigSchemaTest {
                 rejected("a header value that is a map", routeField("responseHeaders: {set: {x-tenant: {a: 1}}}"),
                         "routes[1].responseHeaders.set.x-tenant"),
                 rejected("removing x-api-key", routeField("requestHeaders: {remove: [X-Api-Key]}"), "routes[1].requestHeaders.remove[0]"),
+                rejected("setting traceparent", routeField("requestHeaders: {set: {traceparent: a}}"),
+                        "routes[1].requestHeaders.set.traceparent", "routes[1].requestHeaders.set"),
+                rejected("removing X-Amzn-Trace-Id", routeField("requestHeaders: {remove: [X-Amzn-Trace-Id]}"),
+                        "routes[1].requestHeaders.remove[0]"),
                 rejected("remove not a list", routeField("requestHeaders: {remove: cookie}"), "routes[1].requestHeaders.remove"),
                 rejected("set not a map", routeField("requestHeaders: {set: [a]}"), "routes[1].requestHeaders.set"),
                 rejected("an unknown header rule", routeField("requestHeaders: {rename: {a: b}}"), "routes[1].requestHeaders.rename"),
@@ -679,6 +683,21 @@ class ConfigSchemaTest {
         assertThat(loaderPlaces).as("%s: the loader's problems", name).isNotEmpty().allMatch(place -> within(place, loaderAt));
         // None outside it either: an editor marks every error, and each must be one the loader would name there.
         assertThat(schemaPlaces).as("%s: the schema's errors", name).isNotEmpty().allMatch(place -> within(place, schemaAt));
+    }
+
+    /** Every header the gateway manages, in upper case, for {@link #everyManagedHeader_isRefusedByBoth}. */
+    static Stream<String> managedHeaders() {
+        return dev.tollgate.backend.HeaderRules.MANAGED.stream().sorted().map(name -> name.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("managedHeaders")
+    void everyManagedHeader_isRefusedByBoth(String header) {
+        String yaml = routeField("requestHeaders: {remove: ['" + header + "']}");
+
+        assertThat(loaderProblems(yaml)).extracting(ConfigProblem::path).containsExactly("routes[1].requestHeaders.remove[0]");
+        assertThat(schemaErrors(yaml)).extracting(ConfigSchemaTest::place).isNotEmpty()
+                .allMatch(place -> place.equals("routes[1].requestHeaders.remove[0]"));
     }
 
     /**

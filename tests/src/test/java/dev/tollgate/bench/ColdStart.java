@@ -3,9 +3,11 @@ package dev.tollgate.bench;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.tollgate.aws.AwsGateway;
+import dev.tollgate.aws.EmfRequestLog;
 import dev.tollgate.aws.HttpApiHandler;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.observe.RequestObserver;
 import dev.tollgate.policy.auth.jwt.JwtConfig;
 import dev.tollgate.policy.auth.jwt.JwtIssuerConfig;
 import java.lang.management.ManagementFactory;
@@ -27,16 +29,34 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * instance does (configuration, DynamoDB client with the named HTTP client), then answer one
  * request through the real handler, quota write included. Prints the milliseconds from JVM start.
  * With a JWKS URL and a token, the request carries the token instead of the demo key, so the
- * figure includes fetching the issuer's keys over HTTP and verifying an RS256 signature.
+ * figure includes fetching the issuer's keys over HTTP and verifying an RS256 signature. The
+ * request log is the shipped one ({@code EmfRequestLog} on standard output) unless the system
+ * property {@value #REQUEST_LOG} names another: {@code none}, or {@code powertools} (Powertools for
+ * AWS Lambda metrics, compiled with {@code -Pbench-powertools}). The figure is the last line on
+ * standard output, after the request log's line.
  *
  * <p>Arguments: {@code url-connection|apache5 DYNAMODB_ENDPOINT CONFIG BACKEND_URL [JWKS_URL TOKEN]}.
  */
 public final class ColdStart {
 
+    static final String REQUEST_LOG = "bench.requestLog";
+
     private ColdStart() {
     }
 
-    public static void main(String[] args) {
+    /** The request log a function instance builds: {@code own} (shipped), {@code none} or {@code powertools}. */
+    static RequestObserver requestLog(String name) throws ReflectiveOperationException {
+        return switch (name) {
+            case "own" -> EmfRequestLog.toStandardOutput();
+            case "none" -> RequestObserver.NONE;
+            // Compiled only with -Pbench-powertools, so that no test has Powertools on its classpath.
+            case "powertools" -> (RequestObserver) Class.forName("dev.tollgate.bench.powertools.PowertoolsRequestLog")
+                    .getConstructor().newInstance();
+            default -> throw new IllegalArgumentException("unknown request log " + name);
+        };
+    }
+
+    public static void main(String[] args) throws ReflectiveOperationException {
         SdkHttpClient http = switch (args[0]) {
             case "url-connection" -> UrlConnectionHttpClient.create();
             case "apache5" -> Apache5HttpClient.create();
@@ -56,8 +76,10 @@ public final class ColdStart {
             config.jwt().issuers().forEach((name, issuer) -> issuers.put(name, issuer.withJwksUri(URI.create(args[4]))));
             config = config.withJwt(new JwtConfig(config.jwt().tokenCacheSize(), issuers));
         }
-        HttpApiHandler handler = new HttpApiHandler(AwsGateway.create(config, dynamo,
-                AwsGateway.DEFAULT_COUNTERS_TABLE, Clock.systemUTC()));
+        String requestLog = System.getProperty(REQUEST_LOG);
+        HttpApiHandler handler = new HttpApiHandler(requestLog == null
+                ? AwsGateway.create(config, dynamo, AwsGateway.DEFAULT_COUNTERS_TABLE, Clock.systemUTC())
+                : AwsGateway.create(config, dynamo, AwsGateway.DEFAULT_COUNTERS_TABLE, Clock.systemUTC(), requestLog(requestLog)));
         APIGatewayV2HTTPResponse response = handler.handleRequest(APIGatewayV2HTTPEvent.builder()
                 .withRawPath("/dev/orders")
                 .withRawQueryString("")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.aws.AwsGateway;
 import dev.tollgate.aws.local.LocalRunner;
+import dev.tollgate.observe.RequestObserver;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,8 +57,21 @@ final class LocalTollgate implements AutoCloseable {
     /** The same, on a clock the test moves (such as a {@code MutableClock} set to {@link #midHour()}). */
     static LocalTollgate start(Path config, Map<String, Map<String, String>> overrides, boolean demoBackends, Clock clock)
             throws Exception {
+        return start(config, overrides, demoBackends, clock, RequestObserver.NONE);
+    }
+
+    /** The same, telling {@code requestLog} about every request, as {@code ./tollgate local} prints them. */
+    static LocalTollgate start(Path config, Map<String, Map<String, String>> overrides, boolean demoBackends, Clock clock,
+                               RequestObserver requestLog) throws Exception {
         return new LocalTollgate(LocalRunner.start(new LocalRunner.Options(config, 0, 0, overrides, demoBackends,
-                AwsGateway.DEFAULT_COUNTERS_TABLE, clock)), clock.instant());
+                AwsGateway.DEFAULT_COUNTERS_TABLE, clock, requestLog)), clock.instant());
+    }
+
+    /** The shipped example, with its demo services on free ports and a request log. */
+    static LocalTollgate example(RequestObserver requestLog) throws Exception {
+        return start(EXAMPLE, Map.of(
+                "dev", Map.of("ordersBackend", "http://127.0.0.1:0"),
+                "prod", Map.of("ordersBackend", "http://127.0.0.1:0")), true, Clock.fixed(midHour(), ZoneOffset.UTC), requestLog);
     }
 
     /** The middle of the current hour: no quota window ends for half an hour, and TTL sweeps leave it alone. */
@@ -67,9 +81,7 @@ final class LocalTollgate implements AutoCloseable {
 
     /** The shipped example, with its demo services moved to free ports. */
     static LocalTollgate example() throws Exception {
-        return start(EXAMPLE, Map.of(
-                "dev", Map.of("ordersBackend", "http://127.0.0.1:0"),
-                "prod", Map.of("ordersBackend", "http://127.0.0.1:0")), true);
+        return example(RequestObserver.NONE);
     }
 
     /** {@code limits.yaml}: plans with rate limits and quotas, with a demo service on a free port. */

@@ -14,7 +14,8 @@ import java.util.concurrent.Executors;
 
 /**
  * A demo container service on 127.0.0.1, standing in for a service behind an internal NLB. It
- * answers JSON that says which service and stage served the request and what the gateway sent.
+ * answers JSON that says which service and stage served the request and what the gateway sent:
+ * forwarding headers, the caller's identity and the trace context.
  */
 final class DemoBackend implements AutoCloseable {
 
@@ -66,6 +67,9 @@ final class DemoBackend implements AutoCloseable {
                     .put("path", exchange.getRequestURI().getRawPath())
                     .put("query", exchange.getRequestURI().getRawQuery())
                     .put("requestId", exchange.getRequestHeaders().getFirst("x-request-id"));
+            body.putObject("trace")
+                    .put("traceparent", exchange.getRequestHeaders().getFirst(HeaderNames.TRACEPARENT))
+                    .put("amazon", exchange.getRequestHeaders().getFirst(HeaderNames.X_AMZN_TRACE_ID));
             body.putObject("forwarded")
                     .put("for", exchange.getRequestHeaders().getFirst("x-forwarded-for"))
                     .put("proto", exchange.getRequestHeaders().getFirst("x-forwarded-proto"))

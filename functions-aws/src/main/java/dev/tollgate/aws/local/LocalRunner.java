@@ -10,6 +10,7 @@ import dev.tollgate.aws.HttpApiHandler;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.StageConfig;
+import dev.tollgate.observe.RequestObserver;
 import dev.tollgate.policy.auth.jwt.JwtConfig;
 import dev.tollgate.policy.auth.jwt.JwtIssuerConfig;
 import java.io.IOException;
@@ -53,15 +54,22 @@ public final class LocalRunner implements AutoCloseable {
      * @param demoBackends   whether to start demo services on the loopback URLs stage variables name
      * @param countersTable  the counters table to create in DynamoDB Local
      * @param clock          the gateway's clock; tests fix it so that a quota window cannot end mid-test
+     * @param requestLog     told about every request the handler answers: {@code ./tollgate local} prints a line
      */
     public record Options(Path config, int port, int dynamoDbPort, Map<String, Map<String, String>> overrides,
-                          boolean demoBackends, String countersTable, Clock clock) {
+                          boolean demoBackends, String countersTable, Clock clock, RequestObserver requestLog) {
 
         public static final int DEFAULT_PORT = 8080;
         public static final int DEFAULT_DYNAMODB_PORT = 8000;
 
         public Options {
             overrides = Map.copyOf(overrides);
+        }
+
+        /** Without a request log, as tests run it. */
+        public Options(Path config, int port, int dynamoDbPort, Map<String, Map<String, String>> overrides,
+                       boolean demoBackends, String countersTable, Clock clock) {
+            this(config, port, dynamoDbPort, overrides, demoBackends, countersTable, clock, RequestObserver.NONE);
         }
     }
 
@@ -118,7 +126,7 @@ public final class LocalRunner implements AutoCloseable {
         dynamoClient.createTable(DynamoDbKeyStore.tableDefinition(AwsGateway.DEFAULT_KEYS_TABLE));
         DemoIssuer demoIssuer = DemoIssuer.trustedBy(config).isEmpty() ? null : DemoIssuer.at(Main.HOME);
         apiGateway = ApiGatewayEmulator.start(options.port(), stageVariables, port -> new HttpApiHandler(AwsGateway.create(
-                withDemoIssuerOn(config, port), dynamoClient, options.countersTable(), options.clock())),
+                withDemoIssuerOn(config, port), dynamoClient, options.countersTable(), options.clock(), options.requestLog())),
                 demoIssuer == null ? null : demoIssuer.jwks());
         started.add(apiGateway);
         demoJwks = demoIssuer == null ? null : "http://127.0.0.1:" + apiGateway.port() + DemoIssuer.JWKS_PATH;

@@ -1,10 +1,12 @@
 package dev.tollgate.aws.local;
 
+import dev.tollgate.aws.EmfRequestLog;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.ConfigProblem;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.StageConfig;
+import dev.tollgate.observe.RequestObserver;
 import dev.tollgate.policy.auth.jwt.JwtIssuerConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -29,10 +31,11 @@ public final class Main {
     static final String USAGE = """
             usage:
               tollgate local [--port N] [--dynamodb-port N] [--config FILE]
-                             [--stage-var STAGE.NAME=VALUE]... [--no-demo-backends]
+                             [--stage-var STAGE.NAME=VALUE]... [--no-demo-backends] [--log text|json|off]
                   Runs Tollgate on 127.0.0.1: API Gateway stages around the real Lambda handler,
                   DynamoDB Local and demo services. Defaults: --port 8080, --dynamodb-port 8000,
-                  --config examples/tollgate.yaml.
+                  --config examples/tollgate.yaml, --log text (a line per request; json: the lines
+                  the Lambda function writes, access log and EMF metrics).
               tollgate validate FILE...
                   Checks configuration files; exits 0 when all are valid, 1 naming every problem.
               tollgate token --stage STAGE [--sub SUBJECT] [--scope SCOPE]... [--claim NAME=VALUE]...
@@ -119,11 +122,12 @@ public final class Main {
         int dynamoDbPort = LocalRunner.Options.DEFAULT_DYNAMODB_PORT;
         Path config = DEFAULT_CONFIG;
         boolean demoBackends = true;
+        RequestObserver requestLog = new LocalRequestLog(out::println);
         Map<String, Map<String, String>> overrides = new LinkedHashMap<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
-                case "--port", "--dynamodb-port", "--config", "--stage-var" -> {
+                case "--port", "--dynamodb-port", "--config", "--stage-var", "--log" -> {
                     if (i + 1 >= args.size()) {
                         return usage(err, arg + " needs a value");
                     }
@@ -133,6 +137,7 @@ public final class Main {
                             case "--port" -> port = port(value);
                             case "--dynamodb-port" -> dynamoDbPort = port(value);
                             case "--config" -> config = Path.of(value);
+                            case "--log" -> requestLog = requestLog(value, out);
                             default -> stageVariable(value, overrides);
                         }
                     } catch (IllegalArgumentException e) {
@@ -151,7 +156,7 @@ public final class Main {
         LocalRunner runner;
         try {
             runner = LocalRunner.start(new LocalRunner.Options(config, port, dynamoDbPort, overrides, demoBackends,
-                    dev.tollgate.aws.AwsGateway.DEFAULT_COUNTERS_TABLE, java.time.Clock.systemUTC()));
+                    dev.tollgate.aws.AwsGateway.DEFAULT_COUNTERS_TABLE, java.time.Clock.systemUTC(), requestLog));
         } catch (ConfigException e) {
             e.problems().forEach(err::println);
             err.println("tollgate: the configuration is not valid; nothing was started");
@@ -167,6 +172,7 @@ public final class Main {
             stopped.countDown();
         }, "tollgate-stop"));
         out.print(runner.banner());
+        out.println("Requests are logged below, a line each (--log json: the Lambda function's own lines; --log off: none).\n");
         out.flush();
         stopped.await();
         return 0;
@@ -241,6 +247,16 @@ public final class Main {
                 .findFirst();
         out.println(DemoIssuer.at(HOME).token(audience.orElseThrow(), subject, scopes, claims, ttl, Instant.now()));
         return 0;
+    }
+
+    /** {@code text}: a readable line per request; {@code json}: the Lambda function's own lines; {@code off}. */
+    private static RequestObserver requestLog(String format, PrintStream out) {
+        return switch (format) {
+            case "text" -> new LocalRequestLog(out::println);
+            case "json" -> new EmfRequestLog(out::println);
+            case "off" -> RequestObserver.NONE;
+            default -> throw new IllegalArgumentException("expected text, json or off");
+        };
     }
 
     private static int port(String value) {

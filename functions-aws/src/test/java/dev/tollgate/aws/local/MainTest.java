@@ -79,6 +79,8 @@ class MainTest {
         assertThat(run("local", "--port", "http")).isEqualTo(2);
         assertThat(text(err)).contains("--port http: expected a port from 0 to 65535");
         assertThat(run("local", "--stage-var", "novalue")).isEqualTo(2);
+        assertThat(run("local", "--log", "xml")).isEqualTo(2);
+        assertThat(text(err)).contains("--log xml: expected text, json or off");
         assertThat(run("local", "--config", dir.resolve("missing.yaml").toString())).isEqualTo(2);
         assertThat(text(err)).contains("missing.yaml: no such file");
     }

@@ -3,6 +3,7 @@ package dev.tollgate.backend.breaker;
 import dev.tollgate.problem.CircuitOpenException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -20,18 +21,32 @@ public final class CircuitBreaker {
 
     /** The states; each holds what it needs to decide. */
     public sealed interface State permits Closed, Open, HalfOpen {
+        /** The state's name in logs and metrics: {@code closed}, {@code open}, {@code half-open}. */
+        String label();
     }
 
     /** Calls go through; {@code failures} consecutive ones have failed. */
     public record Closed(int failures) implements State {
+        @Override
+        public String label() {
+            return "closed";
+        }
     }
 
     /** Calls are refused until {@code until}. */
     public record Open(Instant until) implements State {
+        @Override
+        public String label() {
+            return "open";
+        }
     }
 
     /** {@code probes} calls are under way to test the backend. */
     public record HalfOpen(int probes) implements State {
+        @Override
+        public String label() {
+            return "half-open";
+        }
     }
 
     private final String endpoint;
@@ -49,13 +64,17 @@ public final class CircuitBreaker {
         return state.get();
     }
 
-    /** Asks to try the backend now; refuses with {@link CircuitOpenException} while open. */
-    public void acquire(Instant now) {
+    /**
+     * Asks to try the backend now; refuses with {@link CircuitOpenException} while open.
+     *
+     * @return the change of state this made (open to half open), if any
+     */
+    public Optional<Transition> acquire(Instant now) {
         while (true) {
             State current = state.get();
             State next;
             if (current instanceof Closed) {
-                return;
+                return Optional.empty();
             } else if (current instanceof Open open) {
                 if (now.isBefore(open.until())) {
                     throw refusal(Duration.between(now, open.until()));
@@ -69,13 +88,17 @@ public final class CircuitBreaker {
                 next = new HalfOpen(halfOpen.probes() + 1);
             }
             if (transition(current, next, now)) {
-                return;
+                return change(current, next, now);
             }
         }
     }
 
-    /** Records how an acquired try went. */
-    public void record(boolean success, Instant now) {
+    /**
+     * Records how an acquired try went.
+     *
+     * @return the change of state this made, if any
+     */
+    public Optional<Transition> record(boolean success, Instant now) {
         while (true) {
             State current = state.get();
             State next;
@@ -89,10 +112,13 @@ public final class CircuitBreaker {
             } else if (current instanceof HalfOpen) {
                 next = success ? new Closed(0) : new Open(now.plus(config.openFor()));
             } else {
-                return; // opened by another try meanwhile; this result changes nothing
+                return Optional.empty(); // opened by another try meanwhile; this result changes nothing
             }
-            if (current.equals(next) || transition(current, next, now)) {
-                return;
+            if (current.equals(next)) {
+                return Optional.empty();
+            }
+            if (transition(current, next, now)) {
+                return change(current, next, now);
             }
         }
     }
@@ -102,10 +128,13 @@ public final class CircuitBreaker {
         if (!state.compareAndSet(from, to)) {
             return false;
         }
-        if (from.getClass() != to.getClass()) {
-            listener.accept(new Transition(endpoint, from, to, now));
-        }
+        change(from, to, now).ifPresent(listener);
         return true;
+    }
+
+    /** A change of the kind of state is a transition; a closed circuit counting one more failure is not. */
+    private Optional<Transition> change(State from, State to, Instant now) {
+        return from.getClass() == to.getClass() ? Optional.empty() : Optional.of(new Transition(endpoint, from, to, now));
     }
 
     private CircuitOpenException refusal(Duration remaining) {

@@ -4,12 +4,15 @@ import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.http.HeaderNames;
 import dev.tollgate.http.Headers;
+import dev.tollgate.observe.CredentialKind;
+import dev.tollgate.observe.Outcome;
 import dev.tollgate.pipeline.Exchange;
 import dev.tollgate.pipeline.Policy;
 import dev.tollgate.pipeline.PolicyChain;
 import dev.tollgate.policy.auth.apikey.ApiKeyAuthenticator;
 import dev.tollgate.policy.auth.jwt.JwtAuthenticator;
 import dev.tollgate.policy.route.RouteMatch;
+import dev.tollgate.problem.AccessDeniedException;
 import dev.tollgate.problem.AuthenticationException;
 import dev.tollgate.problem.KeyStoreException;
 import java.util.List;
@@ -54,6 +57,8 @@ public final class AuthenticationPolicy implements Policy {
         }
         Optional<String> token = auth.acceptsJwt() ? bearerToken(exchange) : Optional.empty();
         Optional<String> key = auth.apiKey() ? present(exchange.request().headers().first(HeaderNames.API_KEY)) : Optional.empty();
+        exchange.observed().credential(token.isPresent() ? CredentialKind.JWT
+                : key.isPresent() ? CredentialKind.API_KEY : CredentialKind.NONE);
         try {
             if (token.isPresent()) {
                 exchange.identity(tokens.authenticate(token.get(), auth.jwtIssuers(), exchange.request().stageVariables(),
@@ -64,8 +69,12 @@ public final class AuthenticationPolicy implements Policy {
                 throw new AuthenticationException(missing(auth), challenges(auth, null));
             }
         } catch (CredentialRejectedException rejected) {
+            exchange.observed().outcome(Outcome.AUTH_FAILURE);
             throw new AuthenticationException(rejected.getMessage(),
                     challenges(auth, rejected.token() ? rejected.getMessage() : null));
+        } catch (AuthenticationException | AccessDeniedException refused) {
+            exchange.observed().outcome(Outcome.AUTH_FAILURE);
+            throw refused;
         }
         return next.proceed(exchange);
     }

@@ -3,6 +3,7 @@ package dev.tollgate.policy.authz;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.http.HeaderNames;
 import dev.tollgate.http.Headers;
+import dev.tollgate.observe.Outcome;
 import dev.tollgate.pipeline.Exchange;
 import dev.tollgate.pipeline.Policy;
 import dev.tollgate.pipeline.PolicyChain;
@@ -38,6 +39,7 @@ public final class AuthorizationPolicy implements Policy {
         Set<String> missing = new TreeSet<>(auth.scopes());
         missing.removeAll(identity.scopes());
         if (!missing.isEmpty()) {
+            exchange.observed().outcome(Outcome.AUTH_FAILURE);
             String needed = String.join(" ", new TreeSet<>(auth.scopes()));
             throw new AccessDeniedException("The token lacks the scope" + (missing.size() == 1 ? " " : "s ")
                     + String.join(", ", missing) + " that this route needs.",
@@ -47,6 +49,7 @@ public final class AuthorizationPolicy implements Policy {
         }
         for (Map.Entry<String, List<String>> required : new java.util.TreeMap<>(auth.claims()).entrySet()) {
             if (!matches(identity.claims().get(required.getKey()), required.getValue())) {
+                exchange.observed().outcome(Outcome.AUTH_FAILURE);
                 throw new AccessDeniedException("The token's " + required.getKey() + " claim does not allow this route"
                         + " (expected: " + String.join(" or ", required.getValue()) + ").");
             }

@@ -39,10 +39,13 @@ public final class CorrelationIdPolicy implements Policy {
         try {
             response = next.proceed(exchange);
         } catch (GatewayException failure) {
+            exchange.observed().problem(failure.type());
             response = Problems.render(failure, id, exchange.request().path());
         } catch (RuntimeException unexpected) {
             LOG.log(Level.SEVERE, "request " + id + " failed unexpectedly", unexpected);
-            response = Problems.render(new InternalErrorException(), id, exchange.request().path());
+            InternalErrorException failure = new InternalErrorException();
+            exchange.observed().problem(failure.type());
+            response = Problems.render(failure, id, exchange.request().path());
         }
         return response.withHeaders(headers -> headers.set(HeaderNames.REQUEST_ID, id));
     }

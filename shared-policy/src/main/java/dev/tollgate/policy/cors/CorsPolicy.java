@@ -69,6 +69,7 @@ public final class CorsPolicy implements Policy {
         try {
             return next.proceed(exchange);
         } catch (GatewayException failure) {
+            exchange.observed().problem(failure.type());
             return Problems.render(failure, exchange.requestId(), exchange.request().path());
         }
     }

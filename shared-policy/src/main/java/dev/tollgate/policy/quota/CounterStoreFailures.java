@@ -1,6 +1,7 @@
 package dev.tollgate.policy.quota;
 
 import dev.tollgate.config.PlanConfig;
+import dev.tollgate.observe.Outcome;
 import dev.tollgate.pipeline.Exchange;
 import dev.tollgate.problem.CounterStoreException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,6 +27,7 @@ public final class CounterStoreFailures {
      */
     public void handle(Exchange exchange, PlanConfig plan, String whose, CounterStoreException failure) {
         requests.incrementAndGet();
+        exchange.observed().outcome(Outcome.COUNTER_STORE_ERROR);
         boolean open = plan != null && plan.failOpen();
         LOG.log(Level.WARNING, "counter store failed for request " + exchange.requestId() + " (" + whose + "); "
                 + (open ? "served uncounted (failOpen)" : "refused with 503 (fail closed)"), failure);

@@ -3,6 +3,7 @@ package dev.tollgate.policy.quota;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.PlanConfig;
 import dev.tollgate.http.GatewayResponse;
+import dev.tollgate.observe.Outcome;
 import dev.tollgate.pipeline.Exchange;
 import dev.tollgate.pipeline.Policy;
 import dev.tollgate.pipeline.PolicyChain;
@@ -63,6 +64,7 @@ public final class QuotaPolicy implements Policy {
             }
             long reset = window.secondsUntilReset(exchange.now());
             if (!acquisition.granted()) {
+                exchange.observed().outcome(Outcome.QUOTA_EXHAUSTED);
                 giveBack(taken, exchange);
                 // The quotas given back stand one use higher again than counted a moment ago.
                 statuses.replaceAll(s -> new LimitStatus(s.limit(), Math.min(s.limit(), s.remaining() + 1), s.resetSeconds()));

@@ -3,6 +3,7 @@ package dev.tollgate.policy.ratelimit;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.PlanConfig;
 import dev.tollgate.http.GatewayResponse;
+import dev.tollgate.observe.Outcome;
 import dev.tollgate.pipeline.Exchange;
 import dev.tollgate.pipeline.Policy;
 import dev.tollgate.pipeline.PolicyChain;
@@ -92,6 +93,7 @@ public final class RateLimitPolicy implements Policy {
             return;
         }
         if (!admission.admitted()) {
+            exchange.observed().outcome(Outcome.RATE_LIMITED);
             long retryAfter = Math.max(1, ceilSeconds(admission.tatMicros() - tolerance - now));
             LimitStatus refusing = new LimitStatus(limit.burst(), 0, ceilSeconds(admission.tatMicros() - now));
             throw new RateLimitedException("The rate limit of " + whose + " (" + limit.describe()

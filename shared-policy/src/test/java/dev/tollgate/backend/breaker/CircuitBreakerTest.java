@@ -71,6 +71,24 @@ class CircuitBreakerTest {
         assertThat(breaker.state()).isEqualTo(new CircuitBreaker.Open(later.plusSeconds(30)));
     }
 
+    @Test
+    void theCallThatChangesTheState_getsTheChange_theOthersNone() {
+        fail(T0);
+        fail(T0);
+        breaker.acquire(T0);
+
+        assertThat(breaker.record(false, T0)).hasValueSatisfying(change -> {
+            assertThat(change.from().label()).isEqualTo("closed");
+            assertThat(change.to().label()).isEqualTo("open");
+        });
+        assertThat(breaker.record(false, T0)).as("already open").isEmpty();
+        assertThat(breaker.acquire(T0.plusSeconds(31))).map(change -> change.to().label()).contains("half-open");
+        assertThat(breaker.record(true, T0.plusSeconds(31))).map(change -> change.to().label()).contains("closed");
+        assertThat(breaker.acquire(T0.plusSeconds(32))).isEmpty();
+        assertThat(breaker.record(false, T0.plusSeconds(32))).as("one failure leaves it closed").isEmpty();
+        assertThat(transitions).hasSize(3);
+    }
+
     private void openIt() {
         fail(T0);
         fail(T0);

@@ -186,7 +186,7 @@ class AuthConfigTest {
                         "t.yaml:37: routes[4].requestHeaders.set.x-tollgate-consumer: a header the gateway manages itself"
                                 + " (expected: none of connection, content-length, expect, host, keep-alive, proxy-authenticate,"
                                 + " proxy-authorization, proxy-connection, ratelimit-limit, ratelimit-remaining, ratelimit-reset,"
-                                + " retry-after, te, trailer, transfer-encoding, upgrade, x-api-key, x-forwarded-for,"
+                                + " retry-after, te, traceparent, tracestate, trailer, transfer-encoding, upgrade, x-amzn-trace-id, x-api-key, x-forwarded-for,"
                                 + " x-forwarded-host, x-forwarded-proto, x-request-id, nor x-tollgate-*)",
                         "t.yaml:36: routes[4].connectTimeout: 2s (expected: at most the route's timeout, 1s)"));
     }
