@@ -1,6 +1,7 @@
 package dev.tollgate.aws;
 
 import dev.tollgate.Gateway;
+import dev.tollgate.backend.BackendResolver;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
@@ -13,6 +14,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.EcsClientBuilder;
 
 /**
  * Builds the gateway a Lambda function instance serves, once, from its environment:
@@ -20,7 +23,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
  *   <li>{@value #CONFIG}: the configuration file's path; else {@value #BUNDLED_CONFIG} on the classpath;</li>
  *   <li>{@value #COUNTERS_TABLE}: the DynamoDB table of quota counters (default {@value #DEFAULT_COUNTERS_TABLE});</li>
  *   <li>{@code AWS_REGION} and the credentials Lambda puts in the environment;</li>
- *   <li>{@value #DYNAMODB_ENDPOINT}: another DynamoDB endpoint, for testing.</li>
+ *   <li>{@value #DYNAMODB_ENDPOINT}: another DynamoDB endpoint, for testing;</li>
+ *   <li>{@value #ECS_ENDPOINT}: another ECS endpoint, for testing.</li>
  * </ul>
  * A bad configuration fails here, at cold start, never on a request.
  */
@@ -29,6 +33,7 @@ public final class AwsGateway {
     public static final String CONFIG = "TOLLGATE_CONFIG";
     public static final String COUNTERS_TABLE = "TOLLGATE_COUNTERS_TABLE";
     public static final String DYNAMODB_ENDPOINT = "TOLLGATE_DYNAMODB_ENDPOINT";
+    public static final String ECS_ENDPOINT = "TOLLGATE_ECS_ENDPOINT";
     public static final String BUNDLED_CONFIG = "tollgate.yaml";
     public static final String DEFAULT_COUNTERS_TABLE = "tollgate-counters";
 
@@ -44,16 +49,24 @@ public final class AwsGateway {
         GatewayConfig config = env.containsKey(CONFIG)
                 ? ConfigLoader.load(Path.of(env.get(CONFIG)))
                 : ConfigLoader.loadResource(BUNDLED_CONFIG);
-        return create(config, dynamoDb(env), env.getOrDefault(COUNTERS_TABLE, DEFAULT_COUNTERS_TABLE), Clock.systemUTC());
+        return create(config, dynamoDb(env), env.getOrDefault(COUNTERS_TABLE, DEFAULT_COUNTERS_TABLE), Clock.systemUTC(),
+                new EcsBackendResolver(ecs(env)));
     }
 
-    /** The gateway over a configuration and a DynamoDB client; the local runner builds it this way too. */
+    /** The gateway over a configuration and a DynamoDB client, without ECS discovery: ecs:// backends are 502. */
     public static Gateway create(GatewayConfig config, DynamoDbClient dynamo, String countersTable, Clock clock) {
+        return create(config, dynamo, countersTable, clock, BackendResolver.NONE);
+    }
+
+    /** The gateway over a configuration, a DynamoDB client and the tasks of ecs:// backends; the local runner builds it this way too. */
+    public static Gateway create(GatewayConfig config, DynamoDbClient dynamo, String countersTable, Clock clock,
+                                 BackendResolver backends) {
         return Gateway.builder()
                 .config(config)
                 .clock(clock)
                 .counters(new DynamoDbCounterStore(dynamo, countersTable))
                 .keys(new ConfigKeyStore(config.apiKeys()))
+                .backends(backends)
                 .build();
     }
 
@@ -68,6 +81,18 @@ public final class AwsGateway {
                 .region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")));
         if (env.containsKey(DYNAMODB_ENDPOINT)) {
             builder.endpointOverride(URI.create(env.get(DYNAMODB_ENDPOINT)));
+        }
+        return builder.build();
+    }
+
+    /** The ECS client of ecs:// backends: like the DynamoDB client, url-connection and environment credentials. */
+    static EcsClient ecs(Map<String, String> env) {
+        EcsClientBuilder builder = EcsClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
+                .region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")));
+        if (env.containsKey(ECS_ENDPOINT)) {
+            builder.endpointOverride(URI.create(env.get(ECS_ENDPOINT)));
         }
         return builder.build();
     }
