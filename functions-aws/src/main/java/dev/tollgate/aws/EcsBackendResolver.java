@@ -63,7 +63,7 @@ public final class EcsBackendResolver implements BackendResolver {
     /** DescribeTasks takes at most this many tasks. */
     static final int DESCRIBE_BATCH = 100;
     /** The port of a task when the URL names none and the task binds none: HTTP's. */
-    static final int DEFAULT_PORT = 80;
+    public static final int DEFAULT_PORT = 80;
 
     private static final Logger LOG = Logger.getLogger(EcsBackendResolver.class.getName());
     private static final String ENI = "ElasticNetworkInterface";

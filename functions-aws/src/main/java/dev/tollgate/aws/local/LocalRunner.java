@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tollgate.aws.AwsGateway;
 import dev.tollgate.aws.DynamoDbCounterStore;
+import dev.tollgate.aws.EcsBackendResolver;
 import dev.tollgate.aws.HttpApiHandler;
+import dev.tollgate.backend.EcsService;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.StageConfig;
@@ -13,9 +15,13 @@ import dev.tollgate.policy.auth.jwt.JwtConfig;
 import dev.tollgate.policy.auth.jwt.JwtIssuerConfig;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,13 +30,22 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
  * {@code ./tollgate local}: the real Lambda handler behind an emulated API Gateway, DynamoDB Local
- * holding the counters, and a demo service for each stage variable that names a loopback URL.
- * Everything listens on 127.0.0.1 only. Tests start it in-process on free ports.
+ * holding the counters, a local ECS API, a demo service for each stage variable that names a
+ * loopback URL, and {@value #TASKS_PER_SERVICE} demo tasks for each {@code ecs://} service a stage
+ * reaches. Everything listens on 127.0.0.1 only. Tests start it in-process on free ports.
+ *
+ * <p>The demo tasks all have the address 127.0.0.1, so the local ECS API tells them apart as a
+ * bridge-mode task is told apart: its container port is bound to a host port of its own, which
+ * {@code DescribeTasks} reports in the container's {@code networkBindings}, beside the ENI address.
  */
 public final class LocalRunner implements AutoCloseable {
+
+    /** Demo tasks started for each ecs:// service, so that requests visibly spread across them. */
+    public static final int TASKS_PER_SERVICE = 2;
 
     private final Options options;
     private final List<AutoCloseable> started = new ArrayList<>();
@@ -40,6 +55,8 @@ public final class LocalRunner implements AutoCloseable {
     private LocalDynamoDb dynamoDb;
     private String demoJwks;
     private DynamoDbClient dynamoClient;
+    private LocalEcsApi ecsApi;
+    private final List<DemoTask> demoTasks = new ArrayList<>();
 
     /**
      * How to run.
@@ -73,6 +90,16 @@ public final class LocalRunner implements AutoCloseable {
     public record DemoKey(String value, String stage, String plan) {
     }
 
+    /**
+     * A demo task of an ECS service, as the local ECS API reports it.
+     *
+     * @param service the service it belongs to
+     * @param id      its task id, which it names in every answer
+     * @param port    the host port its container port is bound to, on 127.0.0.1
+     */
+    public record DemoTask(EcsService service, String id, int port) {
+    }
+
     private LocalRunner(Options options, List<DemoKey> demoKeys) {
         this.options = options;
         this.demoKeys = demoKeys;
@@ -104,9 +131,14 @@ public final class LocalRunner implements AutoCloseable {
             }
             current.putAll(variables);
         });
+        ecsApi = LocalEcsApi.start(0);
+        started.add(ecsApi);
         if (options.demoBackends()) {
             startDemoBackends(config);
+            startDemoTasks(config);
         }
+        EcsClient ecsClient = ecsApi.client();
+        started.add(ecsClient);
         dynamoDb = LocalDynamoDb.start(options.dynamoDbPort());
         started.add(dynamoDb);
         dynamoClient = dynamoDb.client();
@@ -114,7 +146,8 @@ public final class LocalRunner implements AutoCloseable {
         dynamoClient.createTable(DynamoDbCounterStore.tableDefinition(options.countersTable()));
         DemoIssuer demoIssuer = DemoIssuer.trustedBy(config).isEmpty() ? null : DemoIssuer.at(Main.HOME);
         apiGateway = ApiGatewayEmulator.start(options.port(), stageVariables, port -> new HttpApiHandler(AwsGateway.create(
-                withDemoIssuerOn(config, port), dynamoClient, options.countersTable(), options.clock())),
+                withDemoIssuerOn(config, port), dynamoClient, options.countersTable(), options.clock(),
+                new EcsBackendResolver(ecsClient))),
                 demoIssuer == null ? null : demoIssuer.jwks());
         started.add(apiGateway);
         demoJwks = demoIssuer == null ? null : "http://127.0.0.1:" + apiGateway.port() + DemoIssuer.JWKS_PATH;
@@ -146,6 +179,46 @@ public final class LocalRunner implements AutoCloseable {
                 started.add(backend);
                 stage.getValue().put(variable, "http://127.0.0.1:" + backend.port());
             }
+        }
+    }
+
+    /**
+     * {@value #TASKS_PER_SERVICE} demo tasks, on free ports, for each ecs:// service a route reaches
+     * on some stage, reported by the local ECS API as running tasks at 127.0.0.1 whose container
+     * port is bound to their own port.
+     */
+    private void startDemoTasks(GatewayConfig config) throws IOException {
+        Map<EcsService, String> services = new LinkedHashMap<>();
+        for (var route : config.routes()) {
+            for (var backend : route.backends()) {
+                stageVariables.forEach((stage, variables) -> backend.target().resolve(variables)
+                        .filter(EcsService.class::isInstance)
+                        .ifPresent(address -> services.putIfAbsent((EcsService) address, stage)));
+            }
+        }
+        for (Map.Entry<EcsService, String> entry : services.entrySet()) {
+            EcsService service = entry.getKey();
+            List<LocalEcsApi.Task> tasks = new ArrayList<>();
+            for (int n = 1; n <= TASKS_PER_SERVICE; n++) {
+                String id = taskId(service, n);
+                DemoBackend task = DemoBackend.start(0, service.service(), entry.getValue(), id);
+                started.add(task);
+                demoTasks.add(new DemoTask(service, id, task.port()));
+                tasks.add(LocalEcsApi.Task.running(id, "127.0.0.1",
+                        new LocalEcsApi.Binding(service.port().orElse(EcsBackendResolver.DEFAULT_PORT), task.port())));
+            }
+            ecsApi.putService(service.cluster(), service.service(), tasks);
+        }
+    }
+
+    /** A task id as ECS writes them (32 hex digits), the same on every run. */
+    static String taskId(EcsService service, int n) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest((service.cluster() + "/" + service.service() + "/" + n).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 
@@ -188,6 +261,16 @@ public final class LocalRunner implements AutoCloseable {
         return demoKeys;
     }
 
+    /** The demo tasks of ecs:// services, as the local ECS API reports them. */
+    public List<DemoTask> demoTasks() {
+        return List.copyOf(demoTasks);
+    }
+
+    /** The local ECS API the handler's ECS client talks to. */
+    public URI ecsEndpoint() {
+        return ecsApi.endpoint();
+    }
+
     /** What the user reads once everything is up. */
     public String banner() {
         StringBuilder text = new StringBuilder();
@@ -200,6 +283,11 @@ public final class LocalRunner implements AutoCloseable {
         });
         text.append("  DynamoDB Local          ").append(dynamoDb.endpoint())
                 .append("  (table ").append(options.countersTable()).append(")\n");
+        text.append("  ECS API (JSON 1.1)      ").append(ecsApi.endpoint()).append("  (ListTasks, DescribeTasks)\n");
+        for (DemoTask task : demoTasks) {
+            text.append("    ").append(task.service()).append("  task ").append(task.id())
+                    .append(" at 127.0.0.1:").append(task.port()).append('\n');
+        }
         if (demoJwks != null) {
             text.append("  Demo JWT issuer         ").append(demoJwks).append("  (tokens: ./tollgate token --stage STAGE)\n");
         }
