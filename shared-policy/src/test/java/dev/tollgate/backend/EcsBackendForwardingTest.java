@@ -53,6 +53,10 @@ class EcsBackendForwardingTest {
                 methods: [GET]
                 backend: ${stageVariables.ordersBackend}
                 circuitBreaker: {failureThreshold: 1, openFor: 30s}
+              - path: /retried
+                methods: [GET]
+                backend: ${stageVariables.ordersBackend}
+                retry: {retries: 1, statuses: [503], backoff: 1ms}
             """;
 
     private final TestBackend taskA = new TestBackend();
@@ -94,6 +98,25 @@ class EcsBackendForwardingTest {
         assertThat(response.status()).isEqualTo(200);
         assertThat(taskA.received()).singleElement().satisfies(r -> assertThat(r.method()).isEqualTo("POST"));
         assertThat(tasks.failed).containsExactly(dead);
+    }
+
+    @Test
+    void aRetry_goesToATaskTheRequestHasNotTried() {
+        taskA.failFirst(1, 503);
+        // This resolver's turn always starts at A; the retry avoids it, since the request tried it.
+        BackendResolver alwaysFirst = new RoundRobin(URI.create(taskA.url()), URI.create(taskB.url())) {
+            @Override
+            public URI endpoint(EcsService service, Set<URI> avoid, Instant now) {
+                next.set(0);
+                return super.endpoint(service, avoid, now);
+            }
+        };
+
+        GatewayResponse response = gateway(alwaysFirst).handle(request("GET", "dev", "/retried", ""));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(taskA.received()).hasSize(1);
+        assertThat(taskB.received()).hasSize(1);
     }
 
     @Test

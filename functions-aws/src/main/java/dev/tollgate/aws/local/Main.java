@@ -30,7 +30,8 @@ public final class Main {
               tollgate local [--port N] [--dynamodb-port N] [--config FILE]
                              [--stage-var STAGE.NAME=VALUE]... [--no-demo-backends]
                   Runs Tollgate on 127.0.0.1: API Gateway stages around the real Lambda handler,
-                  DynamoDB Local and demo services. Defaults: --port 8080, --dynamodb-port 8000,
+                  DynamoDB Local, a local ECS API and demo services (two demo tasks for each
+                  ecs:// service). Defaults: --port 8080, --dynamodb-port 8000,
                   --config examples/tollgate.yaml.
               tollgate validate FILE...
                   Checks configuration files; exits 0 when all are valid, 1 naming every problem.
