@@ -76,6 +76,17 @@ class EcsEndToEndTest {
     }
 
     @Test
+    void aServiceWithoutTasks_is503_namingIt() throws Exception {
+        try (LocalTollgate noTasks = LocalTollgate.start(LocalTollgate.EXAMPLE, Map.of(), false)) {
+            HttpResponse<String> response = noTasks.get("/dev/orders", "x-api-key", "demo-dev-key");
+
+            ExampleEndToEndTest.assertProblem(response, 503, "ecs://tollgate-dev/orders:8080 has no running, healthy task.");
+            assertThat(json(response).path("type").asText()).isEqualTo("urn:tollgate:problem:no-backend-task");
+            assertThat(response.headers().firstValue("retry-after")).contains("1");
+        }
+    }
+
+    @Test
     void aPublicRoute_reachesTheTasksToo() {
         HttpResponse<String> health = tollgate.get("/dev/health");
 

@@ -135,8 +135,8 @@ public final class LocalRunner implements AutoCloseable {
         started.add(ecsApi);
         if (options.demoBackends()) {
             startDemoBackends(config);
-            startDemoTasks(config);
         }
+        startDemoTasks(config, options.demoBackends());
         EcsClient ecsClient = ecsApi.client();
         started.add(ecsClient);
         dynamoDb = LocalDynamoDb.start(options.dynamoDbPort());
@@ -185,9 +185,9 @@ public final class LocalRunner implements AutoCloseable {
     /**
      * {@value #TASKS_PER_SERVICE} demo tasks, on free ports, for each ecs:// service a route reaches
      * on some stage, reported by the local ECS API as running tasks at 127.0.0.1 whose container
-     * port is bound to their own port.
+     * port is bound to their own port. Without demo backends the services exist with no task.
      */
-    private void startDemoTasks(GatewayConfig config) throws IOException {
+    private void startDemoTasks(GatewayConfig config, boolean withTasks) throws IOException {
         Map<EcsService, String> services = new LinkedHashMap<>();
         for (var route : config.routes()) {
             for (var backend : route.backends()) {
@@ -199,7 +199,7 @@ public final class LocalRunner implements AutoCloseable {
         for (Map.Entry<EcsService, String> entry : services.entrySet()) {
             EcsService service = entry.getKey();
             List<LocalEcsApi.Task> tasks = new ArrayList<>();
-            for (int n = 1; n <= TASKS_PER_SERVICE; n++) {
+            for (int n = 1; withTasks && n <= TASKS_PER_SERVICE; n++) {
                 String id = taskId(service, n);
                 DemoBackend task = DemoBackend.start(0, service.service(), entry.getValue(), id);
                 started.add(task);
