@@ -1,5 +1,6 @@
 package dev.tollgate;
 
+import dev.tollgate.backend.BackendResolver;
 import dev.tollgate.backend.HttpForwarder;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.StageConfig;
@@ -46,12 +47,18 @@ public final class Gateway {
     private final CounterStoreFailures counterStoreFailures = new CounterStoreFailures();
     private final JwtAuthenticator tokens;
     private final AuthenticationPolicy authentication;
+    private final BackendResolver backends;
 
     private Gateway(Builder builder) {
         this.config = Objects.requireNonNull(builder.config, "config");
         CounterStore counters = Objects.requireNonNull(builder.counters, "counters");
         KeyStore keys = Objects.requireNonNull(builder.keys, "keys");
-        HttpForwarder forwarder = builder.forwarder != null ? builder.forwarder : new HttpForwarder();
+        if (builder.forwarder != null && builder.backends != null) {
+            throw new IllegalStateException("give the backend resolver to the forwarder, not beside it");
+        }
+        HttpForwarder forwarder = builder.forwarder != null ? builder.forwarder
+                : new HttpForwarder(builder.backends != null ? builder.backends : BackendResolver.NONE);
+        this.backends = forwarder.resolver();
         this.tokens = new JwtAuthenticator(config, builder.jwks != null ? builder.jwks : new HttpJwksSource());
         this.authentication = new AuthenticationPolicy(config, new ApiKeyAuthenticator(keys), tokens);
         // The request path, in order (shared/design.md).
@@ -98,6 +105,11 @@ public final class Gateway {
         return authentication.keyStoreFailures();
     }
 
+    /** Lookups of an ecs:// backend's tasks that failed in this instance; the tasks found before stay in use. */
+    public long backendDiscoveryFailures() {
+        return backends.discoveryFailures();
+    }
+
     /**
      * Answers one request. Stage variables the platform handed in win over those of the file, since
      * the deployed stage is what the caller reached.
@@ -128,6 +140,7 @@ public final class Gateway {
         private CounterStore counters;
         private KeyStore keys;
         private HttpForwarder forwarder;
+        private BackendResolver backends;
         private JwksSource jwks;
         private Clock clock = Clock.systemUTC();
         private Ticker ticker = Ticker.SYSTEM;
@@ -151,6 +164,12 @@ public final class Gateway {
 
         public Builder forwarder(HttpForwarder forwarder) {
             this.forwarder = forwarder;
+            return this;
+        }
+
+        /** Finds the tasks of ecs:// backends; without it, such a backend is a 502 problem. */
+        public Builder backends(BackendResolver backends) {
+            this.backends = backends;
             return this;
         }
 

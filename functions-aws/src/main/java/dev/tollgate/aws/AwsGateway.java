@@ -1,6 +1,7 @@
 package dev.tollgate.aws;
 
 import dev.tollgate.Gateway;
+import dev.tollgate.backend.BackendResolver;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.policy.auth.apikey.CachingKeyStore;
@@ -15,6 +16,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.EcsClientBuilder;
 
 /**
  * Builds the gateway a Lambda function instance serves, once, from its environment:
@@ -24,7 +27,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
  *   <li>{@value #KEYS_TABLE}: the DynamoDB table of API keys (default {@value #DEFAULT_KEYS_TABLE}), asked
  *       after the file's {@code apiKeys}, through a cache of {@link CachingKeyStore#DEFAULT_TTL};</li>
  *   <li>{@code AWS_REGION} and the credentials Lambda puts in the environment;</li>
- *   <li>{@value #DYNAMODB_ENDPOINT}: another DynamoDB endpoint, for testing.</li>
+ *   <li>{@value #DYNAMODB_ENDPOINT}: another DynamoDB endpoint, for testing;</li>
+ *   <li>{@value #ECS_ENDPOINT}: another ECS endpoint, for testing.</li>
  * </ul>
  * Every request is logged, with its metrics, as one line on standard output ({@link EmfRequestLog}).
  * A bad configuration fails here, at cold start, never on a request.
@@ -35,6 +39,7 @@ public final class AwsGateway {
     public static final String COUNTERS_TABLE = "TOLLGATE_COUNTERS_TABLE";
     public static final String KEYS_TABLE = "TOLLGATE_KEYS_TABLE";
     public static final String DYNAMODB_ENDPOINT = "TOLLGATE_DYNAMODB_ENDPOINT";
+    public static final String ECS_ENDPOINT = "TOLLGATE_ECS_ENDPOINT";
     public static final String BUNDLED_CONFIG = "tollgate.yaml";
     public static final String DEFAULT_COUNTERS_TABLE = "tollgate-counters";
     public static final String DEFAULT_KEYS_TABLE = "tollgate-keys";
@@ -52,27 +57,29 @@ public final class AwsGateway {
                 ? ConfigLoader.load(Path.of(env.get(CONFIG)))
                 : ConfigLoader.loadResource(BUNDLED_CONFIG);
         return create(config, dynamoDb(env), env.getOrDefault(COUNTERS_TABLE, DEFAULT_COUNTERS_TABLE),
-                env.getOrDefault(KEYS_TABLE, DEFAULT_KEYS_TABLE), Clock.systemUTC(), EmfRequestLog.toStandardOutput());
-    }
-
-    /** The gateway over a configuration and a DynamoDB client, with the default keys table, logging each request on standard output. */
-    public static Gateway create(GatewayConfig config, DynamoDbClient dynamo, String countersTable, Clock clock) {
-        return create(config, dynamo, countersTable, clock, EmfRequestLog.toStandardOutput());
-    }
-
-    /** The same, with another request log; the local runner builds it this way. */
-    public static Gateway create(GatewayConfig config, DynamoDbClient dynamo, String countersTable, Clock clock,
-                                 RequestObserver requestLog) {
-        return create(config, dynamo, countersTable, DEFAULT_KEYS_TABLE, clock, requestLog);
+                env.getOrDefault(KEYS_TABLE, DEFAULT_KEYS_TABLE), Clock.systemUTC(), EmfRequestLog.toStandardOutput(),
+                new EcsBackendResolver(ecs(env)));
     }
 
     /**
-     * The gateway over a configuration and a DynamoDB client. API keys: the file's first, then the
-     * table's, whose lookups a warm instance remembers for {@link CachingKeyStore#DEFAULT_TTL} on
-     * {@code clock}: so long may a revoked key keep working.
+     * The gateway over a configuration and a DynamoDB client, with the default keys table, logging each
+     * request on standard output, without ECS discovery (ecs:// backends are 502).
+     */
+    public static Gateway create(GatewayConfig config, DynamoDbClient dynamo, String countersTable, Clock clock) {
+        return create(config, dynamo, countersTable, DEFAULT_KEYS_TABLE, clock, EmfRequestLog.toStandardOutput(),
+                BackendResolver.NONE);
+    }
+
+    /**
+     * The gateway over a configuration and a DynamoDB client; the local runner builds it this way too.
+     * API keys: the file's first, then the table's, whose lookups a warm instance remembers for
+     * {@link CachingKeyStore#DEFAULT_TTL} on {@code clock}: so long may a revoked key keep working.
+     *
+     * @param requestLog where each request's access log and metrics line goes
+     * @param backends   the tasks of ecs:// backends
      */
     public static Gateway create(GatewayConfig config, DynamoDbClient dynamo, String countersTable, String keysTable,
-                                 Clock clock, RequestObserver requestLog) {
+                                 Clock clock, RequestObserver requestLog, BackendResolver backends) {
         return Gateway.builder()
                 .config(config)
                 .clock(clock)
@@ -80,6 +87,7 @@ public final class AwsGateway {
                 .counters(new DynamoDbCounterStore(dynamo, countersTable))
                 .keys(new ConfigKeyStore(config.apiKeys()).orElse(new CachingKeyStore(new DynamoDbKeyStore(dynamo, keysTable),
                         CachingKeyStore.DEFAULT_TTL, CachingKeyStore.DEFAULT_CAPACITY, clock)))
+                .backends(backends)
                 .build();
     }
 
@@ -94,6 +102,18 @@ public final class AwsGateway {
                 .region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")));
         if (env.containsKey(DYNAMODB_ENDPOINT)) {
             builder.endpointOverride(URI.create(env.get(DYNAMODB_ENDPOINT)));
+        }
+        return builder.build();
+    }
+
+    /** The ECS client of ecs:// backends: like the DynamoDB client, url-connection and environment credentials. */
+    static EcsClient ecs(Map<String, String> env) {
+        EcsClientBuilder builder = EcsClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
+                .region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")));
+        if (env.containsKey(ECS_ENDPOINT)) {
+            builder.endpointOverride(URI.create(env.get(ECS_ENDPOINT)));
         }
         return builder.build();
     }

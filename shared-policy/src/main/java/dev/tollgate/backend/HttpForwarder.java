@@ -16,6 +16,8 @@ import dev.tollgate.problem.BackendUnavailableException;
 import dev.tollgate.problem.CircuitOpenException;
 import dev.tollgate.problem.GatewayException;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -24,8 +26,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,6 +53,13 @@ import java.util.stream.Collectors;
  * route's timeout and connect timeout. A refused connection is 502, no answer within the route's
  * timeout is 504. The time inside sends, the tries and the circuit's state are noted in the
  * exchange's {@link Observed}.
+ *
+ * <p>An {@code ecs://} backend's tasks come from the {@link BackendResolver}: each try goes to a
+ * task this request has not tried while there is one, a task that could not be connected to is
+ * reported back (the resolver passes it over for a while), and a refused connection moves the
+ * request to another task at once, once, whatever its method, since nothing was sent. Circuit
+ * breakers are per endpoint, so each task has its own; when a task's circuit is open, another task
+ * takes the try.
  */
 public final class HttpForwarder {
 
@@ -62,15 +73,24 @@ public final class HttpForwarder {
             "transfer-encoding", "upgrade", "content-length", ":status");
 
     private static final Logger LOG = Logger.getLogger(HttpForwarder.class.getName());
+    /** Tries a request to an ECS service may move to another task after a refused connection, beside its retries. */
+    static final int REFUSED_TASK_FAILOVERS = 1;
 
     /** One client per connect timeout: the JDK sets it per client, and routes share the few values in use. */
     private final ConcurrentHashMap<Duration, HttpClient> clients = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<BreakerKey, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+    private final BackendResolver resolver;
     private final Sleeper sleeper;
     private final DoubleSupplier random;
 
+    /** A forwarder without ECS discovery: {@code ecs://} backends are a 502 problem. */
     public HttpForwarder() {
-        this(duration -> Thread.sleep(duration.toMillis()), () -> ThreadLocalRandom.current().nextDouble());
+        this(BackendResolver.NONE);
+    }
+
+    /** @param resolver finds the tasks of {@code ecs://} backends */
+    public HttpForwarder(BackendResolver resolver) {
+        this(resolver, duration -> Thread.sleep(duration.toMillis()), () -> ThreadLocalRandom.current().nextDouble());
     }
 
     /**
@@ -78,6 +98,16 @@ public final class HttpForwarder {
      * @param random  numbers in [0, 1): they scale each wait and draw weighted backends
      */
     public HttpForwarder(Sleeper sleeper, DoubleSupplier random) {
+        this(BackendResolver.NONE, sleeper, random);
+    }
+
+    /**
+     * @param resolver finds the tasks of {@code ecs://} backends
+     * @param sleeper  waits between tries
+     * @param random   numbers in [0, 1): they scale each wait and draw weighted backends
+     */
+    public HttpForwarder(BackendResolver resolver, Sleeper sleeper, DoubleSupplier random) {
+        this.resolver = resolver;
         this.sleeper = sleeper;
         this.random = random;
     }
@@ -89,6 +119,11 @@ public final class HttpForwarder {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(connectTimeout)
                 .build();
+    }
+
+    /** The tasks of the ECS services this forwarder reaches, and how their lookups went. */
+    public BackendResolver resolver() {
+        return resolver;
     }
 
     public GatewayResponse forward(Exchange exchange, RouteConfig route) {
@@ -106,57 +141,111 @@ public final class HttpForwarder {
     private GatewayResponse tryForward(Exchange exchange, RouteConfig route) {
         GatewayRequest request = exchange.request();
         Observed observed = exchange.observed();
-        Map<String, String> variables = request.stageVariables();
+        Instant now = exchange.now();
         BackendTarget chosen = choose(route.backends());
-        URI base = chosen.resolve(variables).orElseThrow(() -> new BackendUnavailableException(
+        BackendAddress address = chosen.resolve(request.stageVariables()).orElseThrow(() -> new BackendUnavailableException(
                 "Stage " + request.stage() + " has no usable backend for " + chosen
-                        + "; set the stage variable to an http(s) URL.", null));
-        URI target = target(base, route.rewrite().apply(request.path(), exchange.route().pathParameters()), request.rawQuery());
+                        + "; set the stage variable to an http(s) URL or " + EcsService.FORM + ".", null));
+        String path = route.rewrite().apply(request.path(), exchange.route().pathParameters());
         Headers headers = forwardedHeaders(exchange, route.requestHeaders());
-        CircuitBreaker breaker = route.circuitBreaker().map(settings -> breakers.computeIfAbsent(
-                new BreakerKey(base.getScheme() + "://" + base.getRawAuthority(), settings),
-                key -> new CircuitBreaker(key.endpoint(), key.settings(), HttpForwarder::logTransition))).orElse(null);
         RetryConfig retry = route.retry();
-        boolean retrying = retry.retries(request.method());
+        int retries = retry.retries(request.method()) ? retry.retries() : 0;
+        int failovers = address instanceof EcsService ? REFUSED_TASK_FAILOVERS : 0;
+        Set<URI> tried = new HashSet<>(4);
+        Endpoint endpoint = open(address, tried, route, now, false, observed);
         HttpResponse<byte[]> response = null;
-        for (int attempt = 0; response == null; attempt++) {
-            boolean lastTry = !retrying || attempt == retry.retries();
-            if (attempt > 0) {
-                pause(retry.backoffBound(attempt));
-            }
-            if (breaker != null) {
-                try {
-                    note(observed, breaker, breaker.acquire(exchange.now()));
-                } catch (CircuitOpenException open) {
-                    note(observed, breaker, Optional.empty());
-                    throw open;
-                }
-            }
+        for (int retried = 0; response == null; ) {
             long started = exchange.nanoTime();
             try {
                 response = send(clients.computeIfAbsent(route.connectTimeout(), HttpForwarder::client),
-                        target, request, headers, route.timeout(), route.connectTimeout());
+                        target(endpoint.base(), path, request.rawQuery()), request, headers, route.timeout(), route.connectTimeout());
             } catch (GatewayException failure) {
                 observed.backendTry(exchange.nanoTime() - started);
-                if (breaker != null) {
-                    note(observed, breaker, breaker.record(false, exchange.now()));
+                endpoint.record(false, now, observed);
+                Endpoint another = null;
+                if (address instanceof EcsService service && notConnected(failure)) {
+                    resolver.connectionFailed(service, endpoint.base(), now);
+                    // A refused connection sent nothing, so another task may take the request, whatever its method.
+                    if (failovers > 0 && refused(failure)) {
+                        failovers--;
+                        another = open(address, tried, route, now, true, observed);
+                    }
                 }
-                if (lastTry) {
+                if (another == null && retried == retries) {
                     throw failure;
                 }
+                if (another == null) {
+                    pause(retry.backoffBound(++retried));
+                    another = open(address, tried, route, now, false, observed);
+                }
+                endpoint = another;
                 continue;
             }
             observed.backendTry(exchange.nanoTime() - started);
-            if (breaker != null) {
-                note(observed, breaker, breaker.record(response.statusCode() < 500, exchange.now()));
-            }
-            if (!lastTry && retry.statuses().contains(response.statusCode())) {
+            endpoint.record(response.statusCode() < 500, now, observed);
+            if (retried < retries && retry.statuses().contains(response.statusCode())) {
                 response = null;
+                pause(retry.backoffBound(++retried));
+                endpoint = open(address, tried, route, now, false, observed);
             }
         }
         Headers.Builder returned = returnedHeaders(response.headers()).toBuilder();
         route.responseHeaders().applyTo(returned);
         return new GatewayResponse(response.statusCode(), returned.build(), response.body());
+    }
+
+    /**
+     * The endpoint of the next try, its circuit breaker acquired. A fixed URL is its own endpoint;
+     * an ECS service's is the task the resolver picks, another than those tried while there is one,
+     * and another again when that task's circuit is open.
+     *
+     * @param onlyNew whether to answer null rather than an endpoint this request has tried
+     */
+    private Endpoint open(BackendAddress address, Set<URI> tried, RouteConfig route, Instant now, boolean onlyNew,
+                          Observed observed) {
+        while (true) {
+            URI base = address instanceof EcsService service
+                    ? resolver.endpoint(service, tried, now)
+                    : ((BackendAddress.Url) address).base();
+            boolean untried = tried.add(base);
+            if (onlyNew && !untried) {
+                return null;
+            }
+            CircuitBreaker breaker = route.circuitBreaker().map(settings -> breakers.computeIfAbsent(
+                    new BreakerKey(base.getScheme() + "://" + base.getRawAuthority(), settings),
+                    key -> new CircuitBreaker(key.endpoint(), key.settings(), HttpForwarder::logTransition))).orElse(null);
+            if (breaker == null) {
+                return new Endpoint(base, null);
+            }
+            try {
+                note(observed, breaker, breaker.acquire(now));
+                return new Endpoint(base, breaker);
+            } catch (CircuitOpenException open) {
+                note(observed, breaker, Optional.empty());
+                if (!(address instanceof EcsService) || !untried) {
+                    throw open;
+                }
+                // This task's circuit is open; another task of the service may take the try.
+            }
+        }
+    }
+
+    /** The connection was never made: refused, no route, or not accepted within the connect timeout. */
+    private static boolean notConnected(GatewayException failure) {
+        return refused(failure) || failure.getCause() instanceof HttpConnectTimeoutException;
+    }
+
+    private static boolean refused(GatewayException failure) {
+        return failure.getCause() instanceof ConnectException || failure.getCause() instanceof NoRouteToHostException;
+    }
+
+    /** Where one try goes, and the circuit breaker it answers to (null when the route has none). */
+    private record Endpoint(URI base, CircuitBreaker breaker) {
+        void record(boolean success, Instant now, Observed observed) {
+            if (breaker != null) {
+                note(observed, breaker, breaker.record(success, now));
+            }
+        }
     }
 
     private static HttpResponse<byte[]> send(HttpClient client, URI target, GatewayRequest request, Headers headers,

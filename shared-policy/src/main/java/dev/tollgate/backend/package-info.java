@@ -1,5 +1,7 @@
 /**
- * Backends: where a route's requests go ({@link dev.tollgate.backend.BackendTarget}, a URL or a
- * stage variable) and how they get there ({@link dev.tollgate.backend.HttpForwarder}).
+ * Backends: where a route's requests go ({@link dev.tollgate.backend.BackendTarget}: a URL, an
+ * {@link dev.tollgate.backend.EcsService ecs://} service or a stage variable holding either), which
+ * task of a service takes a try ({@link dev.tollgate.backend.BackendResolver}, implemented on AWS
+ * with the ECS API) and how requests get there ({@link dev.tollgate.backend.HttpForwarder}).
  */
 package dev.tollgate.backend;

@@ -2,6 +2,7 @@ package dev.tollgate.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.backend.BackendTarget;
+import dev.tollgate.backend.EcsService;
 import dev.tollgate.backend.HeaderRules;
 import dev.tollgate.backend.PathRewrite;
 import dev.tollgate.backend.RetryConfig;
@@ -994,26 +995,36 @@ public final class ConfigLoader {
         }
 
         private Optional<BackendTarget> backend(JsonNode node, String path, Map<String, StageConfig> stages) {
-            String expected = "an http(s) base URL such as http://orders.internal:8080, or ${stageVariables.NAME}";
+            String expected = "an http(s) base URL such as http://orders.internal:8080, " + EcsService.FORM
+                    + ", or ${stageVariables.NAME}";
             if (!node.isTextual()) {
                 problem(path, describe(node) + " (expected: " + expected + ")");
                 return Optional.empty();
             }
-            Optional<BackendTarget> target = BackendTarget.parse(node.asText());
+            String written = node.asText();
+            if (EcsService.isEcsUrl(written) && EcsService.expectation(written) != null) {
+                problem(path, written + " (expected: " + EcsService.expectation(written) + ")");
+                return Optional.empty();
+            }
+            Optional<BackendTarget> target = BackendTarget.parse(written);
             if (target.isEmpty()) {
-                problem(path, node.asText() + " (expected: " + expected + ")");
+                problem(path, written + " (expected: " + expected + ")");
                 return Optional.empty();
             }
             Optional<String> variable = target.get().variable();
             if (variable.isPresent()) {
                 for (StageConfig stage : stages.values()) {
                     String value = stage.variables().get(variable.get());
+                    String place = "stages." + stage.name() + ".variables." + variable.get();
                     if (value == null) {
-                        problem(path, node.asText() + " (expected: a variable every stage defines; stage "
+                        problem(path, written + " (expected: a variable every stage defines; stage "
                                 + stage.name() + " does not define " + variable.get() + ")");
-                    } else if (BackendTarget.baseUrl(value).isEmpty()) {
-                        problem("stages." + stage.name() + ".variables." + variable.get(), value
-                                + " (expected: an http(s) base URL, since " + path + " sends requests there)");
+                    } else if (EcsService.isEcsUrl(value) && EcsService.expectation(value) != null) {
+                        problem(place, value + " (expected: " + EcsService.expectation(value) + ", since " + path
+                                + " sends requests there)");
+                    } else if (BackendTarget.address(value).isEmpty()) {
+                        problem(place, value + " (expected: an http(s) base URL or " + EcsService.FORM + ", since " + path
+                                + " sends requests there)");
                     }
                 }
             }

@@ -126,7 +126,7 @@ class HttpForwarderTest {
 
         assertThatThrownBy(() -> forwarder.forward(exchange("GET"), route))
                 .isInstanceOf(BackendUnavailableException.class)
-                .hasMessage("Stage dev has no usable backend for ${stageVariables.nowhere}; set the stage variable to an http(s) URL.");
+                .hasMessage("Stage dev has no usable backend for ${stageVariables.nowhere}; set the stage variable to an http(s) URL or ecs://CLUSTER/SERVICE[:PORT].");
     }
 
     @Test

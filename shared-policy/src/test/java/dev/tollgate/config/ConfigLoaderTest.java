@@ -3,6 +3,8 @@ package dev.tollgate.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tollgate.backend.BackendAddress;
+import dev.tollgate.backend.EcsService;
 import dev.tollgate.policy.auth.apikey.ApiKeyHash;
 import dev.tollgate.policy.quota.QuotaConfig;
 import dev.tollgate.policy.quota.QuotaPeriod;
@@ -11,6 +13,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -66,7 +69,7 @@ class ConfigLoaderTest {
         assertThat(config.routes().get(1).timeout()).isEqualTo(Duration.ofMillis(250));
         assertThat(config.routes().get(0).maxBodyBytes()).isEqualTo(6L * 1024 * 1024);
         assertThat(config.routes().get(0).backends().get(0).target().resolve(Map.of("ordersBackend", "http://x:1")))
-                .contains(URI.create("http://x:1"));
+                .contains(new BackendAddress.Url(URI.create("http://x:1")));
     }
 
     @Test
@@ -94,10 +97,10 @@ class ConfigLoaderTest {
                         "t.yaml:10: plans.developer.quota.limit: -5 (expected: a whole number > 0)",
                         "t.yaml:10: plans.developer.quota.period: fortnight (expected: one of hour, day, week, month)",
                         "t.yaml:20: apiKeys[1].stage: staging (expected: a stage defined in this file: dev, prod)",
-                        "t.yaml:7: stages.prod.variables.ordersBackend: ftp://orders (expected: an http(s) base URL,"
-                                + " since routes[0].backend sends requests there)",
+                        "t.yaml:7: stages.prod.variables.ordersBackend: ftp://orders (expected: an http(s) base URL or"
+                                + " ecs://CLUSTER/SERVICE[:PORT], since routes[0].backend sends requests there)",
                         "t.yaml:28: routes[1].backend: orders.internal (expected: an http(s) base URL such as"
-                                + " http://orders.internal:8080, or ${stageVariables.NAME})",
+                                + " http://orders.internal:8080, ecs://CLUSTER/SERVICE[:PORT], or ${stageVariables.NAME})",
                         "t.yaml:29: routes[1].timeout: 90s (expected: a duration from 1ms to 30s, such as 500ms or 10s)"));
     }
 
@@ -193,6 +196,48 @@ class ConfigLoaderTest {
                                 + " plans.developer.quota[0] has it)",
                         "t.yaml:13: plans.empty: neither quota nor rateLimit (expected: quota, rateLimit, or both)",
                         "t.yaml:16: plans.none.quota: an empty list (expected: a map with limit and period, or a list of them)"));
+    }
+
+    @Test
+    void ecsServices_areBackends_fixedOrInAVariable_mixedWithUrls() {
+        GatewayConfig config = ConfigLoader.parse(VALID
+                .replace("ordersBackend: http://127.0.0.1:9101", "ordersBackend: ecs://tollgate-dev/orders:8080")
+                .replace("backend: http://fixed.internal:8080", "backends: [{url: 'ECS://prod_1/Orders-v2', weight: 1},"
+                        + " {url: 'http://fixed.internal:8080', weight: 3}]"), "t.yaml");
+
+        assertThat(config.routes().get(0).backends().get(0).target().resolve(config.stages().get("dev").variables()))
+                .contains(new EcsService("tollgate-dev", "orders", OptionalInt.of(8080)));
+        assertThat(config.routes().get(0).backends().get(0).target().resolve(config.stages().get("prod").variables()))
+                .contains(new BackendAddress.Url(URI.create("https://orders.internal:8443/base")));
+        assertThat(config.routes().get(1).backends().get(0).target().resolve(Map.of()))
+                .contains(new EcsService("prod_1", "Orders-v2", OptionalInt.empty()));
+        assertThat(config.routes().get(1).backends().get(0).target().resolve(Map.of()).orElseThrow())
+                .hasToString("ecs://prod_1/Orders-v2");
+    }
+
+    @Test
+    void badEcsServices_areNamed_withWhatEcsAllows() {
+        String text = VALID
+                .replace("ordersBackend: https://orders.internal:8443/base", "ordersBackend: ecs://orders.prod/orders")
+                .replace("backend: http://fixed.internal:8080", "backends: [{url: 'ecs://prod', weight: 1},"
+                        + " {url: 'ecs://prod/orders.v2', weight: 1}, {url: 'ecs://prod/orders:65536', weight: 1},"
+                        + " {url: 'ecs://prod/orders:0', weight: 1}, {url: 'ecs://" + "c".repeat(256) + "/orders', weight: 1}]");
+
+        assertThatThrownBy(() -> ConfigLoader.parse(text, "t.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(messages(e)).containsExactly(
+                        "t.yaml:7: stages.prod.variables.ordersBackend: ecs://orders.prod/orders (expected:"
+                                + " ecs://CLUSTER/SERVICE[:PORT] with a cluster name of 1 to 255 letters, digits, - and _,"
+                                + " since routes[0].backend sends requests there)",
+                        "t.yaml:28: routes[1].backends[0].url: ecs://prod (expected: ecs://CLUSTER/SERVICE[:PORT],"
+                                + " such as ecs://prod/orders:8080)",
+                        "t.yaml:28: routes[1].backends[1].url: ecs://prod/orders.v2 (expected: ecs://CLUSTER/SERVICE[:PORT]"
+                                + " with a service name of 1 to 255 letters, digits, - and _)",
+                        "t.yaml:28: routes[1].backends[2].url: ecs://prod/orders:65536 (expected:"
+                                + " ecs://CLUSTER/SERVICE[:PORT] with a port from 1 to 65535)",
+                        "t.yaml:28: routes[1].backends[3].url: ecs://prod/orders:0 (expected:"
+                                + " ecs://CLUSTER/SERVICE[:PORT] with a port from 1 to 65535)",
+                        "t.yaml:28: routes[1].backends[4].url: ecs://" + "c".repeat(256) + "/orders (expected:"
+                                + " ecs://CLUSTER/SERVICE[:PORT] with a cluster name of 1 to 255 letters, digits, - and _)"));
     }
 
     @Test

@@ -247,6 +247,18 @@ class ConfigSchemaTest {
                 accepted("retry and circuitBreaker written empty", routeField("retry:\ncircuitBreaker:")),
                 accepted("header rules written empty", routeField("requestHeaders:\nresponseHeaders: {}")),
                 accepted("cors * without credentials, maxAge 0", BASE + "cors: {allowOrigins: ['*'], allowCredentials: false, maxAge: 0}\n"),
+                // ECS services as backends
+                accepted("an ecs:// backend with a container port", replace("backend: http://fixed.internal:8080",
+                        "backend: ecs://prod/orders:8080")),
+                accepted("an ecs:// backend without a port, the scheme in capitals, names with _ and -",
+                        replace("backend: http://fixed.internal:8080", "backend: ECS://Prod_1/orders-v2")),
+                accepted("ecs:// ports 1 and 65535, names of 255 characters", replace("backend: http://fixed.internal:8080",
+                        "backend: ecs://" + "c".repeat(255) + "/" + "s".repeat(255) + ":1")
+                        + "  - path: /b\n    methods: [GET]\n    backend: ecs://c/s:65535\n"),
+                accepted("an ecs:// service in a backend variable on one stage, a URL on the other",
+                        replace("ordersBackend: http://127.0.0.1:9101", "ordersBackend: ecs://tollgate-dev/orders:8080")),
+                accepted("weighted backends mixing an ecs:// service and a URL",
+                        withBackends("[{url: 'ecs://prod/orders-canary:8080', weight: 1}, {url: 'http://a:1', weight: 9}]")),
                 // JWT issuers
                 accepted("a jwt section with every field", BASE + JWT),
                 accepted("jwt bounds: cache 1000000, skew 0s..5m, refresh 1s..1h, max age 1m..24h", BASE + JWT
@@ -456,6 +468,21 @@ class ConfigSchemaTest {
                         "routes[1].backend"),
                 rejected("a misspelt stage variable", replace("backend: ${stageVariables.ordersBackend}",
                         "backend: ${stageVariable.ordersBackend}"), "routes[0].backend"),
+                rejected("an ecs:// cluster name with a dot", ecsBackend("ecs://prod.eu/orders"), "routes[1].backend"),
+                rejected("an ecs:// cluster name of 256 characters", ecsBackend("ecs://" + "c".repeat(256) + "/orders"),
+                        "routes[1].backend"),
+                rejected("an ecs:// URL without a service", ecsBackend("ecs://prod"), "routes[1].backend"),
+                rejected("an ecs:// service name written empty", ecsBackend("ecs://prod/"), "routes[1].backend"),
+                rejected("an ecs:// service name with a dot", ecsBackend("ecs://prod/orders.v2"), "routes[1].backend"),
+                rejected("an ecs:// URL with a path after the service", ecsBackend("ecs://prod/orders/v1"), "routes[1].backend"),
+                rejected("an ecs:// port 0", ecsBackend("ecs://prod/orders:0"), "routes[1].backend"),
+                rejected("an ecs:// port 65536", ecsBackend("ecs://prod/orders:65536"), "routes[1].backend"),
+                rejected("an ecs:// port with a leading zero", ecsBackend("ecs://prod/orders:080"), "routes[1].backend"),
+                rejected("an ecs:// port written empty", ecsBackend("'ecs://prod/orders:'"), "routes[1].backend"),
+                rejected("an ecs:// URL with a cluster ARN", ecsBackend("'ecs://arn:aws:ecs:us-east-1:1:cluster/prod/orders'"),
+                        "routes[1].backend"),
+                rejected("a weighted ecs:// backend with a bad port", withBackends("[{url: 'ecs://prod/orders:70000', weight: 1}]"),
+                        "routes[1].backends[0].url"),
                 rejected("backends empty", withBackends("[]"), "routes[1].backends"),
                 rejected("a backend weight of 1001", withBackends("[{url: http://a:1, weight: 1001}]"), "routes[1].backends[0].weight"),
                 rejected("a backend weight missing", withBackends("[{url: http://a:1}]"), "routes[1].backends[0].weight",
@@ -717,6 +744,12 @@ class ConfigSchemaTest {
                         "      other: http://127.0.0.1:1\n"), "routes[0].backend"),
                 loaderOnly("(2) a backend variable that is no URL", replace("ordersBackend: http://127.0.0.1:9101",
                         "ordersBackend: orders"), "stages.dev.variables.ordersBackend"),
+                loaderOnly("(2) a backend variable holding an ecs:// cluster name ECS refuses",
+                        replace("ordersBackend: http://127.0.0.1:9101", "ordersBackend: ecs://tollgate.dev/orders"),
+                        "stages.dev.variables.ordersBackend"),
+                loaderOnly("(2) a backend variable holding an ecs:// port above 65535",
+                        replace("ordersBackend: http://127.0.0.1:9101", "ordersBackend: ecs://dev/orders:65536"),
+                        "stages.dev.variables.ordersBackend"),
                 loaderOnly("(3) two routes with one method and path shape", replace("  - path: /orders/{id}\n",
                         "  - path: /orders/{orderId}\n    methods: [GET]\n    backend: http://a:1\n  - path: /orders/{id}\n"), "routes[2]"),
                 loaderOnly("(3) a method twice in two cases", replace("methods: [GET]", "methods: [GET, get]"), "routes[1].methods[1]"),
@@ -801,6 +834,10 @@ class ConfigSchemaTest {
 
     private static String timeout(String value) {
         return replace("timeout: 250ms", "timeout: " + value);
+    }
+
+    private static String ecsBackend(String url) {
+        return replace("backend: http://fixed.internal:8080", "backend: " + url);
     }
 
     private static String withBackends(String list) {

@@ -4,7 +4,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.tollgate.aws.AwsGateway;
 import dev.tollgate.aws.EmfRequestLog;
+import dev.tollgate.aws.EcsBackendResolver;
 import dev.tollgate.aws.HttpApiHandler;
+import dev.tollgate.backend.BackendResolver;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.observe.RequestObserver;
@@ -23,6 +25,7 @@ import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
  * One cold start, run by {@code bench/cold-start} in a fresh JVM: build the gateway as a Lambda
@@ -33,13 +36,18 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * request log is the shipped one ({@code EmfRequestLog} on standard output) unless the system
  * property {@value #REQUEST_LOG} names another: {@code none}, or {@code powertools} (Powertools for
  * AWS Lambda metrics, compiled with {@code -Pbench-powertools}). The figure is the last line on
- * standard output, after the request log's line.
+ * standard output, after the request log's line. With the system property {@value #ECS_ENDPOINT},
+ * an {@code EcsClient} for that endpoint is built too, as the function builds it, and the gateway
+ * finds ecs:// backends' tasks with it: BACKEND_URL may then be an {@code ecs://} service, whose
+ * tasks the first request looks up. The milliseconds the EcsClient took to build go to standard
+ * error, as {@code ecs-client-ms N}.
  *
  * <p>Arguments: {@code url-connection|apache5 DYNAMODB_ENDPOINT CONFIG BACKEND_URL [JWKS_URL TOKEN]}.
  */
 public final class ColdStart {
 
     static final String REQUEST_LOG = "bench.requestLog";
+    static final String ECS_ENDPOINT = "tollgate.bench.ecs";
 
     private ColdStart() {
     }
@@ -76,10 +84,23 @@ public final class ColdStart {
             config.jwt().issuers().forEach((name, issuer) -> issuers.put(name, issuer.withJwksUri(URI.create(args[4]))));
             config = config.withJwt(new JwtConfig(config.jwt().tokenCacheSize(), issuers));
         }
+        String ecsEndpoint = System.getProperty(ECS_ENDPOINT);
+        BackendResolver backends = BackendResolver.NONE;
+        if (ecsEndpoint != null) {
+            long building = System.nanoTime();
+            backends = new EcsBackendResolver(EcsClient.builder()
+                    .httpClient(UrlConnectionHttpClient.create())
+                    .endpointOverride(URI.create(ecsEndpoint))
+                    .region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                    .build());
+            // The client's own cost, after the DynamoDB client has loaded what the two share.
+            System.err.println("ecs-client-ms " + (System.nanoTime() - building) / 1_000_000);
+        }
         String requestLog = System.getProperty(REQUEST_LOG);
-        HttpApiHandler handler = new HttpApiHandler(requestLog == null
-                ? AwsGateway.create(config, dynamo, AwsGateway.DEFAULT_COUNTERS_TABLE, Clock.systemUTC())
-                : AwsGateway.create(config, dynamo, AwsGateway.DEFAULT_COUNTERS_TABLE, Clock.systemUTC(), requestLog(requestLog)));
+        HttpApiHandler handler = new HttpApiHandler(AwsGateway.create(config, dynamo, AwsGateway.DEFAULT_COUNTERS_TABLE,
+                AwsGateway.DEFAULT_KEYS_TABLE, Clock.systemUTC(),
+                requestLog == null ? EmfRequestLog.toStandardOutput() : requestLog(requestLog), backends));
         APIGatewayV2HTTPResponse response = handler.handleRequest(APIGatewayV2HTTPEvent.builder()
                 .withRawPath("/dev/orders")
                 .withRawQueryString("")

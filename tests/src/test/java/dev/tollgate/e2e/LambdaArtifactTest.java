@@ -9,7 +9,10 @@ import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The deployable Lambda artifact holds the handlers and what they need, and nothing of the local runner. */
+/**
+ * The deployable Lambda artifact holds the handlers and what they need (the DynamoDB and ECS
+ * clients among them), and nothing of the local runner (its ECS API stand-in included).
+ */
 class LambdaArtifactTest {
 
     private static final Path ARTIFACT = Path.of("..", "functions-aws", "target", "tollgate-lambda.jar");
@@ -26,6 +29,9 @@ class LambdaArtifactTest {
                 "dev/tollgate/aws/HttpApiHandler.class",
                 "dev/tollgate/aws/RestApiHandler.class",
                 "dev/tollgate/Gateway.class",
+                "dev/tollgate/aws/EcsBackendResolver.class",
+                "software/amazon/awssdk/services/ecs/EcsClient.class",
+                "software/amazon/awssdk/services/ecs/model/DescribeTasksResponse.class",
                 "software/amazon/awssdk/http/urlconnection/UrlConnectionHttpClient.class");
         assertThat(entries).noneMatch(e -> e.startsWith("dev/tollgate/aws/local/"));
         assertThat(entries).noneMatch(e -> e.startsWith("software/amazon/dynamodb/services/local/"));

@@ -13,9 +13,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A demo container service on 127.0.0.1, standing in for a service behind an internal NLB. It
- * answers JSON that says which service and stage served the request and what the gateway sent:
- * forwarding headers, the caller's identity and the trace context.
+ * A demo container service on 127.0.0.1, standing in for a service behind an internal NLB or for
+ * one task of an ECS service. It answers JSON that says which service, stage and task served the
+ * request and what the gateway sent: forwarding headers, the caller's identity and the trace context.
  */
 final class DemoBackend implements AutoCloseable {
 
@@ -25,15 +25,22 @@ final class DemoBackend implements AutoCloseable {
     private final ExecutorService executor;
     private final String service;
     private final String stage;
+    private final String task;
 
-    private DemoBackend(HttpServer server, ExecutorService executor, String service, String stage) {
+    private DemoBackend(HttpServer server, ExecutorService executor, String service, String stage, String task) {
         this.server = server;
         this.executor = executor;
         this.service = service;
         this.stage = stage;
+        this.task = task;
     }
 
     static DemoBackend start(int port, String service, String stage) throws IOException {
+        return start(port, service, stage, null);
+    }
+
+    /** A demo service that answers as one task of an ECS service, naming its task id. */
+    static DemoBackend start(int port, String service, String stage, String task) throws IOException {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
@@ -46,7 +53,7 @@ final class DemoBackend implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        DemoBackend backend = new DemoBackend(server, executor, service, stage);
+        DemoBackend backend = new DemoBackend(server, executor, service, stage, task);
         server.createContext("/", backend::serve);
         server.setExecutor(executor);
         server.start();
@@ -62,8 +69,11 @@ final class DemoBackend implements AutoCloseable {
             byte[] received = exchange.getRequestBody().readAllBytes();
             ObjectNode body = JSON.createObjectNode()
                     .put("service", service)
-                    .put("stage", stage)
-                    .put("method", exchange.getRequestMethod())
+                    .put("stage", stage);
+            if (task != null) {
+                body.put("task", task);
+            }
+            body.put("method", exchange.getRequestMethod())
                     .put("path", exchange.getRequestURI().getRawPath())
                     .put("query", exchange.getRequestURI().getRawQuery())
                     .put("requestId", exchange.getRequestHeaders().getFirst("x-request-id"));

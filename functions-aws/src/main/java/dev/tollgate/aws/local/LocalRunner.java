@@ -6,7 +6,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tollgate.aws.AwsGateway;
 import dev.tollgate.aws.DynamoDbCounterStore;
 import dev.tollgate.aws.DynamoDbKeyStore;
+import dev.tollgate.aws.EcsBackendResolver;
 import dev.tollgate.aws.HttpApiHandler;
+import dev.tollgate.backend.EcsService;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.StageConfig;
@@ -15,9 +17,13 @@ import dev.tollgate.policy.auth.jwt.JwtConfig;
 import dev.tollgate.policy.auth.jwt.JwtIssuerConfig;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,13 +32,23 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
  * {@code ./tollgate local}: the real Lambda handler behind an emulated API Gateway, DynamoDB Local
- * holding the counters and the keys table ({@code ./tollgate keys} writes to it), and a demo service for each stage variable that names a loopback URL.
- * Everything listens on 127.0.0.1 only. Tests start it in-process on free ports.
+ * holding the counters and the keys table ({@code ./tollgate keys} writes to it), a local ECS API,
+ * a demo service for each stage variable that names a loopback URL, and {@value #TASKS_PER_SERVICE}
+ * demo tasks for each {@code ecs://} service a stage reaches. Everything listens on 127.0.0.1 only.
+ * Tests start it in-process on free ports.
+ *
+ * <p>The demo tasks all have the address 127.0.0.1, so the local ECS API tells them apart as a
+ * bridge-mode task is told apart: its container port is bound to a host port of its own, which
+ * {@code DescribeTasks} reports in the container's {@code networkBindings}, beside the ENI address.
  */
 public final class LocalRunner implements AutoCloseable {
+
+    /** Demo tasks started for each ecs:// service, so that requests visibly spread across them. */
+    public static final int TASKS_PER_SERVICE = 2;
 
     private final Options options;
     private final List<AutoCloseable> started = new ArrayList<>();
@@ -43,6 +59,8 @@ public final class LocalRunner implements AutoCloseable {
     private String demoJwks;
     private DynamoDbClient dynamoClient;
     private String firstPlan;
+    private LocalEcsApi ecsApi;
+    private final List<DemoTask> demoTasks = new ArrayList<>();
 
     /**
      * How to run.
@@ -83,6 +101,16 @@ public final class LocalRunner implements AutoCloseable {
     public record DemoKey(String value, String stage, String plan) {
     }
 
+    /**
+     * A demo task of an ECS service, as the local ECS API reports it.
+     *
+     * @param service the service it belongs to
+     * @param id      its task id, which it names in every answer
+     * @param port    the host port its container port is bound to, on 127.0.0.1
+     */
+    public record DemoTask(EcsService service, String id, int port) {
+    }
+
     private LocalRunner(Options options, List<DemoKey> demoKeys) {
         this.options = options;
         this.demoKeys = demoKeys;
@@ -115,9 +143,14 @@ public final class LocalRunner implements AutoCloseable {
             }
             current.putAll(variables);
         });
+        ecsApi = LocalEcsApi.start(0);
+        started.add(ecsApi);
         if (options.demoBackends()) {
             startDemoBackends(config);
         }
+        startDemoTasks(config, options.demoBackends());
+        EcsClient ecsClient = ecsApi.client();
+        started.add(ecsClient);
         dynamoDb = LocalDynamoDb.start(options.dynamoDbPort());
         started.add(dynamoDb);
         dynamoClient = dynamoDb.client();
@@ -126,7 +159,8 @@ public final class LocalRunner implements AutoCloseable {
         dynamoClient.createTable(DynamoDbKeyStore.tableDefinition(AwsGateway.DEFAULT_KEYS_TABLE));
         DemoIssuer demoIssuer = DemoIssuer.trustedBy(config).isEmpty() ? null : DemoIssuer.at(Main.HOME);
         apiGateway = ApiGatewayEmulator.start(options.port(), stageVariables, port -> new HttpApiHandler(AwsGateway.create(
-                withDemoIssuerOn(config, port), dynamoClient, options.countersTable(), options.clock(), options.requestLog())),
+                withDemoIssuerOn(config, port), dynamoClient, options.countersTable(), AwsGateway.DEFAULT_KEYS_TABLE,
+                options.clock(), options.requestLog(), new EcsBackendResolver(ecsClient))),
                 demoIssuer == null ? null : demoIssuer.jwks());
         started.add(apiGateway);
         demoJwks = demoIssuer == null ? null : "http://127.0.0.1:" + apiGateway.port() + DemoIssuer.JWKS_PATH;
@@ -158,6 +192,46 @@ public final class LocalRunner implements AutoCloseable {
                 started.add(backend);
                 stage.getValue().put(variable, "http://127.0.0.1:" + backend.port());
             }
+        }
+    }
+
+    /**
+     * {@value #TASKS_PER_SERVICE} demo tasks, on free ports, for each ecs:// service a route reaches
+     * on some stage, reported by the local ECS API as running tasks at 127.0.0.1 whose container
+     * port is bound to their own port. Without demo backends the services exist with no task.
+     */
+    private void startDemoTasks(GatewayConfig config, boolean withTasks) throws IOException {
+        Map<EcsService, String> services = new LinkedHashMap<>();
+        for (var route : config.routes()) {
+            for (var backend : route.backends()) {
+                stageVariables.forEach((stage, variables) -> backend.target().resolve(variables)
+                        .filter(EcsService.class::isInstance)
+                        .ifPresent(address -> services.putIfAbsent((EcsService) address, stage)));
+            }
+        }
+        for (Map.Entry<EcsService, String> entry : services.entrySet()) {
+            EcsService service = entry.getKey();
+            List<LocalEcsApi.Task> tasks = new ArrayList<>();
+            for (int n = 1; withTasks && n <= TASKS_PER_SERVICE; n++) {
+                String id = taskId(service, n);
+                DemoBackend task = DemoBackend.start(0, service.service(), entry.getValue(), id);
+                started.add(task);
+                demoTasks.add(new DemoTask(service, id, task.port()));
+                tasks.add(LocalEcsApi.Task.running(id, "127.0.0.1",
+                        new LocalEcsApi.Binding(service.port().orElse(EcsBackendResolver.DEFAULT_PORT), task.port())));
+            }
+            ecsApi.putService(service.cluster(), service.service(), tasks);
+        }
+    }
+
+    /** A task id as ECS writes them (32 hex digits), the same on every run. */
+    static String taskId(EcsService service, int n) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest((service.cluster() + "/" + service.service() + "/" + n).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 
@@ -200,6 +274,16 @@ public final class LocalRunner implements AutoCloseable {
         return demoKeys;
     }
 
+    /** The demo tasks of ecs:// services, as the local ECS API reports them. */
+    public List<DemoTask> demoTasks() {
+        return List.copyOf(demoTasks);
+    }
+
+    /** The local ECS API the handler's ECS client talks to. */
+    public URI ecsEndpoint() {
+        return ecsApi.endpoint();
+    }
+
     /** What the user reads once everything is up. */
     public String banner() {
         StringBuilder text = new StringBuilder();
@@ -213,6 +297,11 @@ public final class LocalRunner implements AutoCloseable {
         text.append("  DynamoDB Local          ").append(dynamoDb.endpoint())
                 .append("  (tables ").append(options.countersTable()).append(", ").append(AwsGateway.DEFAULT_KEYS_TABLE)
                 .append(")\n");
+        text.append("  ECS API (JSON 1.1)      ").append(ecsApi.endpoint()).append("  (ListTasks, DescribeTasks)\n");
+        for (DemoTask task : demoTasks) {
+            text.append("    ").append(task.service()).append("  task ").append(task.id())
+                    .append(" at 127.0.0.1:").append(task.port()).append('\n');
+        }
         if (demoJwks != null) {
             text.append("  Demo JWT issuer         ").append(demoJwks).append("  (tokens: ./tollgate token --stage STAGE)\n");
         }

@@ -33,7 +33,8 @@ public final class Main {
               tollgate local [--port N] [--dynamodb-port N] [--config FILE]
                              [--stage-var STAGE.NAME=VALUE]... [--no-demo-backends] [--log text|json|off]
                   Runs Tollgate on 127.0.0.1: API Gateway stages around the real Lambda handler,
-                  DynamoDB Local and demo services. Defaults: --port 8080, --dynamodb-port 8000,
+                  DynamoDB Local, a local ECS API and demo services (two demo tasks for each
+                  ecs:// service). Defaults: --port 8080, --dynamodb-port 8000,
                   --config examples/tollgate.yaml, --log text (a line per request; json: the lines
                   the Lambda function writes, access log and EMF metrics).
               tollgate validate FILE...

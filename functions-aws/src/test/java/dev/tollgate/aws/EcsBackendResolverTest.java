@@ -1,0 +1,260 @@
+package dev.tollgate.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tollgate.aws.local.LocalEcsApi;
+import dev.tollgate.aws.local.LocalEcsApi.Binding;
+import dev.tollgate.aws.local.LocalEcsApi.Task;
+import dev.tollgate.backend.EcsService;
+import dev.tollgate.problem.NoBackendTaskException;
+import dev.tollgate.testing.MutableClock;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ecs.EcsClient;
+
+/**
+ * {@link EcsBackendResolver} with the real SDK {@link EcsClient} against a local JSON 1.1
+ * endpoint ({@link LocalEcsApi}). Background refreshes run when the test runs them, and time is a
+ * {@link MutableClock}: nothing sleeps.
+ */
+class EcsBackendResolverTest {
+
+    private static final EcsService ORDERS = new EcsService("prod", "orders", OptionalInt.of(8080));
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
+    private final Queue<Runnable> background = new ArrayDeque<>();
+    private final Executor refresher = background::add;
+    private LocalEcsApi api;
+    private EcsClient ecs;
+    private EcsBackendResolver resolver;
+
+    @BeforeEach
+    void start() throws Exception {
+        api = LocalEcsApi.start(0);
+        ecs = api.client();
+        resolver = new EcsBackendResolver(ecs, refresher);
+    }
+
+    @AfterEach
+    void stop() {
+        ecs.close();
+        api.close();
+    }
+
+    @Test
+    void everyPageOfListTasks_isDescribedInBatchesOf100_andEveryTaskTakesRequests() {
+        List<Task> tasks = IntStream.range(0, 250).mapToObj(i -> Task.running(id(i), "10.0." + (i / 200) + "." + (i % 200))).toList();
+        api.putService("prod", "orders", tasks);
+
+        Set<URI> seen = new HashSet<>();
+        for (int i = 0; i < 250; i++) {
+            seen.add(endpoint(ORDERS));
+        }
+
+        assertThat(seen).hasSize(250).contains(URI.create("http://10.0.0.0:8080"), URI.create("http://10.0.1.49:8080"));
+        assertThat(api.calls("ListTasks")).isEqualTo(3);
+        assertThat(api.calls("DescribeTasks")).isEqualTo(3);
+    }
+
+    @Test
+    void tasksNotRunning_unhealthy_stopping_orDraining_areLeftOut() {
+        Instant stopping = clock.instant().minusSeconds(5);
+        api.putService("prod", "orders", List.of(
+                Task.running(id(1), "10.0.0.1"),
+                Task.running(id(2), "10.0.0.2").withHealth("HEALTHY"),
+                Task.running(id(3), "10.0.0.3").withHealth("UNHEALTHY"),
+                Task.running(id(4), "10.0.0.4").withStatus("PENDING", "RUNNING"),
+                Task.running(id(5), "10.0.0.5").withStatus("DEACTIVATING", "RUNNING"),
+                Task.running(id(6), "10.0.0.6").withStatus("RUNNING", "STOPPED"),
+                Task.running(id(7), "10.0.0.7").stopping("SpotInterruption", stopping),
+                Task.running(id(8), "10.0.0.8").stopping(null, stopping),
+                Task.running(id(9), null, new Binding(8080, 32768))));
+
+        assertThat(endpoints(ORDERS, 6)).containsOnly(URI.create("http://10.0.0.1:8080"), URI.create("http://10.0.0.2:8080"));
+    }
+
+    @Test
+    void thePort_isTheUrls_orTheHostPortItIsBoundTo_orTheOnlyBinding_or80() {
+        api.putService("prod", "orders", List.of(
+                Task.running(id(1), "127.0.0.1", new Binding(8080, 40001)),
+                Task.running(id(2), "127.0.0.1", new Binding(9090, 40002))));
+        api.putService("prod", "bridge", List.of(Task.running(id(3), "10.0.0.3", new Binding(8080, 32768))));
+        api.putService("prod", "awsvpc", List.of(Task.running(id(4), "10.0.0.4")));
+        api.putService("prod", "ambiguous", List.of(Task.running(id(5), "10.0.0.5", new Binding(8080, 8080), new Binding(9901, 9901)),
+                Task.running(id(6), "10.0.0.6")));
+
+        // The URL's port 8080: bound to host port 40001 on the first task; the second binds another port, so 8080 itself.
+        assertThat(endpoints(ORDERS, 2)).containsOnly(URI.create("http://127.0.0.1:40001"), URI.create("http://127.0.0.1:8080"));
+        assertThat(endpoint(new EcsService("prod", "bridge", OptionalInt.empty()))).isEqualTo(URI.create("http://10.0.0.3:32768"));
+        assertThat(endpoint(new EcsService("prod", "awsvpc", OptionalInt.empty()))).isEqualTo(URI.create("http://10.0.0.4:80"));
+        assertThat(endpoints(new EcsService("prod", "ambiguous", OptionalInt.empty()), 3)).containsOnly(URI.create("http://10.0.0.6:80"));
+    }
+
+    @Test
+    void requestsAreSpread_acrossTheTasks_inTurn() {
+        api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1"), Task.running(id(2), "10.0.0.2"),
+                Task.running(id(3), "10.0.0.3")));
+
+        Map<URI, Long> counts = endpoints(ORDERS, 9).stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+
+        assertThat(counts).hasSize(3).allSatisfy((task, count) -> assertThat(count).isEqualTo(3));
+    }
+
+    @Test
+    void aTaskTheRequestTried_isAvoided_whileThereIsAnother() {
+        api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1"), Task.running(id(2), "10.0.0.2")));
+        URI first = URI.create("http://10.0.0.1:8080");
+        URI second = URI.create("http://10.0.0.2:8080");
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(resolver.endpoint(ORDERS, Set.of(first), clock.instant())).isEqualTo(second);
+        }
+        assertThat(resolver.endpoint(ORDERS, Set.of(first, second), clock.instant())).isIn(first, second);
+    }
+
+    @Test
+    void theList_isHeldForItsTtl_thenARequestStartsOneBackgroundRefresh_andUsesTheStaleListMeanwhile() {
+        api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1")));
+        assertThat(endpoint(ORDERS)).isEqualTo(URI.create("http://10.0.0.1:8080"));
+        api.putService("prod", "orders", List.of(Task.running(id(2), "10.0.0.2")));
+
+        clock.advance(EcsBackendResolver.TASK_LIST_TTL.minusMillis(1));
+        assertThat(endpoint(ORDERS)).isEqualTo(URI.create("http://10.0.0.1:8080"));
+        assertThat(background).isEmpty();
+
+        clock.advance(Duration.ofMillis(1));
+        assertThat(endpoints(ORDERS, 3)).containsOnly(URI.create("http://10.0.0.1:8080"));
+        assertThat(background).hasSize(1);
+        assertThat(api.calls("ListTasks")).isEqualTo(1);
+
+        runBackground();
+        assertThat(endpoint(ORDERS)).isEqualTo(URI.create("http://10.0.0.2:8080"));
+        assertThat(api.calls("ListTasks")).isEqualTo(2);
+        assertThat(background).isEmpty();
+    }
+
+    @Test
+    void whileTheApiFails_theStaleListServes_andEachFailureIsCounted_andRetriedAfterASecond() {
+        api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1")));
+        endpoint(ORDERS);
+        api.removeService("prod", "orders");
+
+        clock.advance(EcsBackendResolver.TASK_LIST_TTL);
+        assertThat(endpoint(ORDERS)).isEqualTo(URI.create("http://10.0.0.1:8080"));
+        runBackground();
+        assertThat(resolver.discoveryFailures()).isEqualTo(1);
+        assertThat(endpoint(ORDERS)).isEqualTo(URI.create("http://10.0.0.1:8080"));
+        assertThat(background).as("no new try within a second of the failure").isEmpty();
+
+        clock.advance(EcsBackendResolver.RETRY_AFTER_FAILURE);
+        assertThat(endpoint(ORDERS)).isEqualTo(URI.create("http://10.0.0.1:8080"));
+        runBackground();
+        assertThat(resolver.discoveryFailures()).isEqualTo(2);
+
+        api.putService("prod", "orders", List.of(Task.running(id(2), "10.0.0.2")));
+        clock.advance(EcsBackendResolver.RETRY_AFTER_FAILURE);
+        endpoint(ORDERS);
+        runBackground();
+        assertThat(endpoint(ORDERS)).isEqualTo(URI.create("http://10.0.0.2:8080"));
+        assertThat(resolver.discoveryFailures()).isEqualTo(2);
+    }
+
+    @Test
+    void theFirstUse_waitsForTheList_andWhenTheApiFails_is503_untilARetryFindsIt() {
+        assertThatThrownBy(() -> endpoint(ORDERS))
+                .isInstanceOfSatisfying(NoBackendTaskException.class, e -> {
+                    assertThat(e.status()).isEqualTo(503);
+                    assertThat(e.type()).isEqualTo("urn:tollgate:problem:no-backend-task");
+                    assertThat(e.detail()).isEqualTo("The tasks of ecs://prod/orders:8080 could not be listed (the ECS API"
+                            + " failed); try again shortly.");
+                    assertThat(e.headers().first("retry-after")).contains("1");
+                });
+        assertThat(resolver.discoveryFailures()).isEqualTo(1);
+        api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1")));
+
+        assertThatThrownBy(() -> endpoint(ORDERS)).isInstanceOf(NoBackendTaskException.class);
+        assertThat(api.calls("ListTasks")).as("no new try within a second of the failure").isEqualTo(1);
+
+        clock.advance(EcsBackendResolver.RETRY_AFTER_FAILURE);
+        assertThat(endpoint(ORDERS)).isEqualTo(URI.create("http://10.0.0.1:8080"));
+        assertThat(background).isEmpty();
+    }
+
+    @Test
+    void aServiceWithNoTaskToTakeRequests_is503() {
+        api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1").withHealth("UNHEALTHY")));
+
+        assertThatThrownBy(() -> endpoint(ORDERS))
+                .isInstanceOfSatisfying(NoBackendTaskException.class, e -> assertThat(e.detail())
+                        .isEqualTo("ecs://prod/orders:8080 has no running, healthy task."));
+        assertThat(resolver.discoveryFailures()).isZero();
+    }
+
+    @Test
+    void aTaskThatCouldNotBeConnectedTo_isPassedOverFor30Seconds_thenTakesRequestsAgain() {
+        api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1"), Task.running(id(2), "10.0.0.2")));
+        URI refusing = URI.create("http://10.0.0.1:8080");
+        endpoint(ORDERS);
+
+        resolver.connectionFailed(ORDERS, refusing, clock.instant());
+        assertThat(endpoints(ORDERS, 6)).containsOnly(URI.create("http://10.0.0.2:8080"));
+
+        clock.advance(EcsBackendResolver.SKIP_UNREACHABLE_TASK.minusMillis(1));
+        assertThat(endpoints(ORDERS, 4)).doesNotContain(refusing);
+        runBackground();
+
+        clock.advance(Duration.ofMillis(1));
+        assertThat(endpoints(ORDERS, 4)).contains(refusing);
+    }
+
+    @Test
+    void whenEveryTaskIsPassedOver_theyAllTakeRequestsAgain() {
+        api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1"), Task.running(id(2), "10.0.0.2")));
+        endpoint(ORDERS);
+
+        resolver.connectionFailed(ORDERS, URI.create("http://10.0.0.1:8080"), clock.instant());
+        resolver.connectionFailed(ORDERS, URI.create("http://10.0.0.2:8080"), clock.instant());
+
+        assertThat(endpoints(ORDERS, 4)).containsOnly(URI.create("http://10.0.0.1:8080"), URI.create("http://10.0.0.2:8080"));
+    }
+
+    private URI endpoint(EcsService service) {
+        return resolver.endpoint(service, Set.of(), clock.instant());
+    }
+
+    private List<URI> endpoints(EcsService service, int count) {
+        List<URI> endpoints = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            endpoints.add(endpoint(service));
+        }
+        return endpoints;
+    }
+
+    private void runBackground() {
+        for (Runnable refresh = background.poll(); refresh != null; refresh = background.poll()) {
+            refresh.run();
+        }
+    }
+
+    /** A task id as ECS writes them: 32 hex digits. */
+    private static String id(int i) {
+        return String.format("%032x", i + 1);
+    }
+}

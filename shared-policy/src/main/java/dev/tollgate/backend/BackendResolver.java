@@ -1,0 +1,49 @@
+package dev.tollgate.backend;
+
+import dev.tollgate.problem.BackendUnavailableException;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * Finds the task that takes a try of a request to an {@code ecs://} backend, spreading requests
+ * across the service's running tasks. The AWS function's implementation asks the ECS API and
+ * caches the answer; fixed http(s) backends never come here.
+ */
+public interface BackendResolver {
+
+    /**
+     * The base URL of the task for the next try, such as {@code http://10.0.1.7:8080}.
+     *
+     * @param service the service
+     * @param avoid   tasks this request has tried already: another is chosen while there is one,
+     *                and one of these only when there is none
+     * @param now     the request's time
+     * @throws dev.tollgate.problem.NoBackendTaskException when the service has no task to send it to
+     */
+    URI endpoint(EcsService service, Set<URI> avoid, Instant now);
+
+    /** A try could not connect to the task at {@code endpoint}: the resolver passes it over for a while. */
+    void connectionFailed(EcsService service, URI endpoint, Instant now);
+
+    /** Lookups of services' tasks that failed in this instance; tasks found before stay in use. */
+    long discoveryFailures();
+
+    /** For a gateway without ECS discovery: an {@code ecs://} backend is a 502 problem. */
+    BackendResolver NONE = new BackendResolver() {
+        @Override
+        public URI endpoint(EcsService service, Set<URI> avoid, Instant now) {
+            throw new BackendUnavailableException("The backend " + service
+                    + " is an ECS service, and this gateway has no ECS discovery; use an http(s) URL.", null);
+        }
+
+        @Override
+        public void connectionFailed(EcsService service, URI endpoint, Instant now) {
+        }
+
+        @Override
+        public long discoveryFailures() {
+            return 0;
+        }
+    };
+}

@@ -1,0 +1,232 @@
+package dev.tollgate.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tollgate.Gateway;
+import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.http.GatewayRequest;
+import dev.tollgate.http.GatewayResponse;
+import dev.tollgate.http.Headers;
+import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
+import dev.tollgate.problem.NoBackendTaskException;
+import dev.tollgate.testing.InMemoryCounterStore;
+import dev.tollgate.testing.MutableClock;
+import dev.tollgate.testing.TestBackend;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code ecs://} backends through the gateway: each try goes where the {@link BackendResolver}
+ * says, a task that cannot be connected to is reported back, a refused connection moves the
+ * request to another task, and each task has its own circuit. The resolver here is an in-memory
+ * fake over real HTTP backends; the ECS one is tested in functions-aws.
+ */
+class EcsBackendForwardingTest {
+
+    private static final String CONFIG = """
+            stages:
+              dev: {variables: {ordersBackend: "ecs://dev/orders:8080"}}
+              prod: {variables: {ordersBackend: "%s"}}
+            plans:
+              p: {quota: {limit: 1000, period: day}}
+            apiKeys:
+              - {id: d, value: dev-secret-key, consumer: c, stage: dev, plan: p}
+              - {id: p, value: prod-secret-key, consumer: c, stage: prod, plan: p}
+            routes:
+              - path: /orders
+                methods: [GET, POST]
+                backend: ${stageVariables.ordersBackend}
+              - path: /guarded
+                methods: [GET]
+                backend: ${stageVariables.ordersBackend}
+                circuitBreaker: {failureThreshold: 1, openFor: 30s}
+              - path: /retried
+                methods: [GET]
+                backend: ${stageVariables.ordersBackend}
+                retry: {retries: 1, statuses: [503], backoff: 1ms}
+            """;
+
+    private final TestBackend taskA = new TestBackend();
+    private final TestBackend taskB = new TestBackend();
+    private final TestBackend nlb = new TestBackend();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
+
+    @AfterEach
+    void tearDown() {
+        taskA.close();
+        taskB.close();
+        nlb.close();
+    }
+
+    @Test
+    void devReachesTheServicesTasks_inTurn_andProdItsFixedUrl() {
+        RoundRobin tasks = new RoundRobin(URI.create(taskA.url()), URI.create(taskB.url()));
+        Gateway gateway = gateway(tasks);
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(gateway.handle(request("GET", "dev", "/orders", "a=1")).status()).isEqualTo(200);
+        }
+        assertThat(gateway.handle(request("GET", "prod", "/orders", "")).status()).isEqualTo(200);
+
+        assertThat(taskA.received()).hasSize(2).allSatisfy(r -> assertThat(r.pathAndQuery()).isEqualTo("/orders?a=1"));
+        assertThat(taskB.received()).hasSize(2);
+        assertThat(nlb.received()).hasSize(1);
+        assertThat(tasks.asked).containsOnly(new EcsService("dev", "orders", java.util.OptionalInt.of(8080)));
+    }
+
+    @Test
+    void aRefusedConnection_isReported_andMovesEvenAPostToAnotherTask_once() {
+        URI dead = deadEndpoint();
+        RoundRobin tasks = new RoundRobin(dead, URI.create(taskA.url()));
+        Gateway gateway = gateway(tasks);
+
+        GatewayResponse response = gateway.handle(request("POST", "dev", "/orders", ""));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(taskA.received()).singleElement().satisfies(r -> assertThat(r.method()).isEqualTo("POST"));
+        assertThat(tasks.failed).containsExactly(dead);
+    }
+
+    @Test
+    void aRetry_goesToATaskTheRequestHasNotTried() {
+        taskA.failFirst(1, 503);
+        // This resolver's turn always starts at A; the retry avoids it, since the request tried it.
+        BackendResolver alwaysFirst = new RoundRobin(URI.create(taskA.url()), URI.create(taskB.url())) {
+            @Override
+            public URI endpoint(EcsService service, Set<URI> avoid, Instant now) {
+                next.set(0);
+                return super.endpoint(service, avoid, now);
+            }
+        };
+
+        GatewayResponse response = gateway(alwaysFirst).handle(request("GET", "dev", "/retried", ""));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(taskA.received()).hasSize(1);
+        assertThat(taskB.received()).hasSize(1);
+    }
+
+    @Test
+    void whenEveryTaskRefuses_theAnswerIs502_afterOneMove() {
+        URI dead1 = deadEndpoint();
+        URI dead2 = deadEndpoint();
+        RoundRobin tasks = new RoundRobin(dead1, dead2);
+
+        GatewayResponse response = gateway(tasks).handle(request("POST", "dev", "/orders", ""));
+
+        assertThat(response.status()).isEqualTo(502);
+        assertThat(tasks.failed).containsExactly(dead1, dead2);
+    }
+
+    @Test
+    void eachTaskHasItsOwnCircuit_andATaskWhoseCircuitIsOpen_isPassedOver() {
+        taskA.failFirst(1, 500);
+        RoundRobin tasks = new RoundRobin(URI.create(taskA.url()), URI.create(taskB.url()));
+        Gateway gateway = gateway(tasks);
+
+        assertThat(gateway.handle(request("GET", "dev", "/guarded", "")).status()).isEqualTo(500); // A's circuit opens
+        assertThat(gateway.handle(request("GET", "dev", "/guarded", "")).status()).isEqualTo(200); // B
+        assertThat(gateway.handle(request("GET", "dev", "/guarded", "")).status()).isEqualTo(200); // A is open: B
+
+        assertThat(taskA.received()).hasSize(1);
+        assertThat(taskB.received()).hasSize(2);
+    }
+
+    @Test
+    void aServiceWithoutTasks_isTheResolversProblem_503() {
+        BackendResolver none = new RoundRobin() {
+            @Override
+            public URI endpoint(EcsService service, Set<URI> avoid, Instant now) {
+                throw new NoBackendTaskException("ecs://dev/orders:8080 has no running, healthy task.", 1);
+            }
+        };
+
+        GatewayResponse response = gateway(none).handle(request("GET", "dev", "/orders", ""));
+
+        assertThat(response.status()).isEqualTo(503);
+        assertThat(response.bodyAsString()).contains("urn:tollgate:problem:no-backend-task", "has no running, healthy task");
+        assertThat(response.headers().first("retry-after")).contains("1");
+    }
+
+    @Test
+    void withoutAResolver_anEcsBackendIs502_andAUrlStillWorks() {
+        GatewayConfig config = ConfigLoader.parse(CONFIG.formatted(nlb.url()), "ecs.yaml");
+        Gateway gateway = Gateway.builder().config(config).counters(new InMemoryCounterStore())
+                .keys(new ConfigKeyStore(config.apiKeys())).clock(clock).build();
+
+        GatewayResponse dev = gateway.handle(request("GET", "dev", "/orders", ""));
+
+        assertThat(dev.status()).isEqualTo(502);
+        assertThat(dev.bodyAsString()).contains("The backend ecs://dev/orders:8080 is an ECS service, and this gateway has no"
+                + " ECS discovery; use an http(s) URL.");
+        assertThat(gateway.handle(request("GET", "prod", "/orders", "")).status()).isEqualTo(200);
+    }
+
+    private Gateway gateway(BackendResolver resolver) {
+        GatewayConfig config = ConfigLoader.parse(CONFIG.formatted(nlb.url()), "ecs.yaml");
+        return Gateway.builder().config(config).counters(new InMemoryCounterStore())
+                .keys(new ConfigKeyStore(config.apiKeys())).clock(clock).backends(resolver).build();
+    }
+
+    private static GatewayRequest request(String method, String stage, String path, String query) {
+        return new GatewayRequest(method, path, query, Headers.builder().set("x-api-key", stage + "-secret-key").build(),
+                null, "192.0.2.1", "https", stage, Map.of());
+    }
+
+    /** A loopback port nothing listens on: connecting to it is refused. */
+    private static URI deadEndpoint() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return URI.create("http://127.0.0.1:" + socket.getLocalPort());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Tasks in turn, passing over those the request has tried; records what it was told. */
+    private static class RoundRobin implements BackendResolver {
+        final List<URI> tasks;
+        final AtomicInteger next = new AtomicInteger();
+        final List<EcsService> asked = new CopyOnWriteArrayList<>();
+        final List<URI> failed = new CopyOnWriteArrayList<>();
+
+        RoundRobin(URI... tasks) {
+            this.tasks = new ArrayList<>(List.of(tasks));
+        }
+
+        @Override
+        public URI endpoint(EcsService service, Set<URI> avoid, Instant now) {
+            asked.add(service);
+            int start = next.getAndIncrement();
+            for (int i = 0; i < tasks.size(); i++) {
+                URI task = tasks.get(Math.floorMod(start + i, tasks.size()));
+                if (!avoid.contains(task)) {
+                    return task;
+                }
+            }
+            return tasks.get(Math.floorMod(start, tasks.size()));
+        }
+
+        @Override
+        public void connectionFailed(EcsService service, URI endpoint, Instant now) {
+            failed.add(endpoint);
+        }
+
+        @Override
+        public long discoveryFailures() {
+            return 0;
+        }
+    }
+}
