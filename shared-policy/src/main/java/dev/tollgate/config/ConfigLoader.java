@@ -1119,7 +1119,7 @@ public final class ConfigLoader {
     }
 
     /** How a value is named in a message: the text itself, or what kind of thing it is. */
-    static String describe(JsonNode node) {
+    public static String describe(JsonNode node) {
         if (node.isMissingNode()) {
             return "missing";
         }

@@ -16,8 +16,10 @@ import java.util.Map;
 /**
  * A YAML document read into a tree that remembers the line of every place, so that problems
  * found later can say where they are. Duplicate keys are problems, not silent overwrites.
+ * Paths are written as in messages: {@code stages.dev.variables.ordersBackend}, {@code routes[2].path}.
+ * The configuration file and the deployment's stages file ({@code infra-cdk}) are both read with it.
  */
-final class YamlDocument {
+public final class YamlDocument {
 
     private static final YAMLFactory YAML = new YAMLFactory();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -34,7 +36,7 @@ final class YamlDocument {
         this.readable = readable;
     }
 
-    static YamlDocument parse(String text, String source) {
+    public static YamlDocument parse(String text, String source) {
         Map<String, Integer> lines = new HashMap<>();
         List<ConfigProblem> problems = new ArrayList<>();
         try (JsonParser parser = YAML.createParser(text)) {
@@ -119,12 +121,12 @@ final class YamlDocument {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
-    JsonNode root() {
+    public JsonNode root() {
         return root;
     }
 
     /** The line of a place, or of its nearest enclosing place that has one. */
-    int lineOf(String path) {
+    public int lineOf(String path) {
         String place = path;
         while (true) {
             if (place.isEmpty()) {
@@ -141,11 +143,11 @@ final class YamlDocument {
     }
 
     /** False when the text is not YAML at all, so that there is no tree worth checking. */
-    boolean readable() {
+    public boolean readable() {
         return readable;
     }
 
-    List<ConfigProblem> syntaxProblems() {
+    public List<ConfigProblem> syntaxProblems() {
         return problems;
     }
 }
