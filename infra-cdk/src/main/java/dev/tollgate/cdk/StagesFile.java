@@ -1,0 +1,603 @@
+package dev.tollgate.cdk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tollgate.backend.BackendAddress;
+import dev.tollgate.backend.EcsService;
+import dev.tollgate.backend.WeightedBackend;
+import dev.tollgate.config.ConfigException;
+import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.ConfigProblem;
+import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.config.YamlDocument;
+import dev.tollgate.policy.ip.Cidr;
+import dev.tollgate.policy.route.RouteConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The deployment's stages file ({@value #DEFAULT_PATH}): per stage its API Gateway stage variables,
+ * the function's size, the VPC, the limits and the alarm thresholds. Reading it also reads the
+ * gateway configuration it names (the file the function bundles) with the function's own
+ * {@link ConfigLoader}, and checks the two together: every stage exists in the configuration, and
+ * the configuration stays valid with the stages file's variables in place of its own (as API
+ * Gateway's variables win at run time), with no backend on a loopback address.
+ *
+ * <p>Every problem is named with its file, line, path, the value and what was expected, all at once:
+ * {@code deploy/stages.yaml:12: stages.dev.function.memory: 64 (expected: a whole number of MB from 128 to 10240)}.
+ */
+public final class StagesFile {
+
+    public static final String DEFAULT_PATH = "deploy/stages.yaml";
+    public static final String DEFAULT_CONFIG = "examples/tollgate.yaml";
+
+    static final int DEFAULT_MEMORY_MB = 1024;
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    static final Stage.Architecture DEFAULT_ARCHITECTURE = Stage.Architecture.ARM64;
+    static final boolean DEFAULT_SNAP_START = true;
+    /** C1 only: the function's short requests gain little from C2, its start gains much (README, cold start). */
+    static final String DEFAULT_JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
+    static final int DEFAULT_LOG_RETENTION_DAYS = 30;
+    static final Stage.Throttle DEFAULT_THROTTLE = new Stage.Throttle(100, 200);
+    static final Stage.AlarmThresholds DEFAULT_ALARMS = new Stage.AlarmThresholds(5, 3000, 1, 1, 100, Optional.empty());
+    /** The retention periods CloudWatch Logs offers, in days. */
+    static final SortedSet<Integer> RETENTION_DAYS = new TreeSet<>(List.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180,
+            365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653));
+
+    private static final Set<String> TOP_LEVEL = Set.of("config", "stages");
+    private static final Set<String> STAGE_FIELDS = Set.of("account", "region", "api", "variables", "function", "throttle",
+            "network", "ecsClusters", "logRetentionDays", "alarms", "protectData");
+    private static final Set<String> FUNCTION_FIELDS = Set.of("memory", "timeout", "architecture", "snapStart",
+            "javaToolOptions", "reservedConcurrency");
+    private static final Set<String> THROTTLE_FIELDS = Set.of("rate", "burst");
+    private static final Set<String> NETWORK_FIELDS = Set.of("vpcId", "availabilityZones", "privateSubnetIds", "vpcCidr");
+    private static final Set<String> ALARM_FIELDS = Set.of("serverErrorRatePercent", "latencyP99Ms", "throttles",
+            "counterStoreErrors", "authFailures", "topicArn");
+
+    private static final Pattern STAGE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z0-9_]{1,64}");
+    private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
+    private static final Pattern AVAILABILITY_ZONE = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d[a-z]");
+    private static final Pattern VPC_ID = Pattern.compile("vpc-[0-9a-f]{8,17}");
+    private static final Pattern SUBNET_ID = Pattern.compile("subnet-[0-9a-f]{8,17}");
+    private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9_-]{1,255}");
+    private static final Pattern TOPIC_ARN = Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,4})(s|m)");
+    /** Lambda's limit for one invocation. */
+    private static final Duration MAX_TIMEOUT = Duration.ofMinutes(15);
+    private static final int MAX_JAVA_TOOL_OPTIONS = 1024;
+
+    private final String source;
+    private final Path config;
+    private final Map<String, Stage> stages;
+
+    private StagesFile(String source, Path config, Map<String, Stage> stages) {
+        this.source = source;
+        this.config = config;
+        this.stages = stages;
+    }
+
+    /**
+     * Reads and checks a stages file and the configuration it names.
+     *
+     * @param file the stages file
+     * @param root the repository, against which the file's {@code config} path and the names in messages are taken
+     * @throws ConfigException naming every problem in either file
+     */
+    public static StagesFile load(Path file, Path root) {
+        String source = relative(root, file);
+        String text = read(file, source);
+        YamlDocument document = YamlDocument.parse(text, source);
+        if (!document.readable()) {
+            throw new ConfigException(document.syntaxProblems());
+        }
+        return new Reader(document, source, root).read();
+    }
+
+    /** The stages in file order. */
+    public Map<String, Stage> stages() {
+        return stages;
+    }
+
+    public Optional<Stage> stage(String name) {
+        return Optional.ofNullable(stages.get(name));
+    }
+
+    /** The gateway configuration file the function bundles. */
+    public Path config() {
+        return config;
+    }
+
+    /** The file's name as messages give it, such as {@code deploy/stages.yaml}. */
+    public String source() {
+        return source;
+    }
+
+    private static String relative(Path root, Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
+        Path base = root.toAbsolutePath().normalize();
+        return absolute.startsWith(base) ? base.relativize(absolute).toString() : file.toString();
+    }
+
+    private static String read(Path file, String source) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigProblem(source, 0, "",
+                    "cannot be read: " + e.getMessage() + " (expected: a readable YAML file)")));
+        }
+    }
+
+    /** A stage as the file writes it, before the configuration is read. */
+    private record Draft(String name, Optional<String> account, Optional<String> region, Stage.Api api,
+                         Map<String, String> variables, Stage.FunctionSettings function, Stage.Throttle throttle,
+                         Stage.Network network, List<String> ecsClusters, int logRetentionDays,
+                         Stage.AlarmThresholds alarms, boolean protectData) {
+    }
+
+    /** One pass over the stages file, then over the configuration, collecting problems instead of stopping at the first. */
+    private static final class Reader {
+        private final YamlDocument document;
+        private final String source;
+        private final Path root;
+        private final List<ConfigProblem> problems = new ArrayList<>();
+
+        Reader(YamlDocument document, String source, Path root) {
+            this.document = document;
+            this.source = source;
+            this.root = root;
+        }
+
+        StagesFile read() {
+            problems.addAll(document.syntaxProblems());
+            JsonNode top = document.root();
+            if (!top.isObject()) {
+                problem("", ConfigLoader.describe(top) + " (expected: a map with config and stages)");
+                throw new ConfigException(problems);
+            }
+            unknownFields(top, "", TOP_LEVEL);
+            String configName = top.has("config")
+                    ? text(top.get("config"), "config", Pattern.compile(".+"), "the configuration file's path, such as "
+                    + DEFAULT_CONFIG).orElse(DEFAULT_CONFIG)
+                    : DEFAULT_CONFIG;
+            Path config = root.resolve(configName).normalize();
+            if (!Files.isRegularFile(config)) {
+                problem("config", configName + " (expected: a configuration file, relative to the repository; "
+                        + config + " does not exist)");
+            }
+            List<Draft> drafts = new ArrayList<>();
+            JsonNode stagesNode = top.path("stages");
+            if (!stagesNode.isObject() || stagesNode.isEmpty()) {
+                problem("stages", (stagesNode.isObject() ? "an empty map" : ConfigLoader.describe(stagesNode))
+                        + " (expected: a map of stage names, such as dev and prod, to their settings)");
+            } else {
+                stagesNode.fields().forEachRemaining(entry -> stage(entry.getKey(), entry.getValue()).ifPresent(drafts::add));
+            }
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+            String configSource = relative(root, config);
+            String configText = StagesFile.read(config, configSource);
+            GatewayConfig base = ConfigLoader.parse(configText, configSource);
+            for (Draft draft : drafts) {
+                if (base.stage(draft.name()).isEmpty()) {
+                    problem("stages." + draft.name(), draft.name() + " (expected: a stage of " + configSource + ": "
+                            + String.join(", ", base.stages().keySet()) + ")");
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+            GatewayConfig effective = withStagesFileVariables(configText, configSource, drafts);
+            Map<String, Stage> stages = new LinkedHashMap<>();
+            for (Draft draft : drafts) {
+                stages.put(draft.name(), complete(draft, effective, configSource));
+            }
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+            return new StagesFile(source, config, Collections.unmodifiableMap(stages));
+        }
+
+        private Optional<Draft> stage(String name, JsonNode node) {
+            String path = "stages." + name;
+            if (!STAGE_NAME.matcher(name).matches()) {
+                problem(path, name + " (expected: a stage name of letters, digits, - and _)");
+            }
+            if (!node.isObject()) {
+                problem(path, ConfigLoader.describe(node) + " (expected: a map with the stage's network, variables and settings)");
+                return Optional.empty();
+            }
+            unknownFields(node, path, STAGE_FIELDS);
+            Optional<String> account = optionalText(node, path + ".account", ACCOUNT, "a 12-digit AWS account id");
+            Optional<String> region = optionalText(node, path + ".region", REGION, "an AWS region, such as eu-west-1");
+            Stage.Api api = choice(node.path("api"), path + ".api", Stage.Api.values(), Stage.Api.HTTP);
+            Map<String, String> variables = variables(node.path("variables"), path + ".variables");
+            Stage.FunctionSettings function = function(node.path("function"), path + ".function");
+            Stage.Throttle throttle = throttle(node.path("throttle"), path + ".throttle");
+            Stage.Network network = network(node.path("network"), path + ".network");
+            List<String> clusters = textList(node.path("ecsClusters"), path + ".ecsClusters", CLUSTER_NAME,
+                    "an ECS cluster name of 1 to 255 letters, digits, - and _", false);
+            int retention = node.has("logRetentionDays")
+                    ? integer(node.get("logRetentionDays"), path + ".logRetentionDays", 1, 3653)
+                    .filter(days -> {
+                        if (!RETENTION_DAYS.contains(days)) {
+                            problem(path + ".logRetentionDays", days + " (expected: a retention CloudWatch Logs offers: "
+                                    + RETENTION_DAYS.toString().replaceAll("[\\[\\]]", "") + ")");
+                            return false;
+                        }
+                        return true;
+                    }).orElse(DEFAULT_LOG_RETENTION_DAYS)
+                    : DEFAULT_LOG_RETENTION_DAYS;
+            Stage.AlarmThresholds alarms = alarms(node.path("alarms"), path + ".alarms");
+            boolean protect = node.has("protectData") ? bool(node.get("protectData"), path + ".protectData").orElse(false)
+                    : false;
+            return Optional.of(new Draft(name, account, region, api, variables, function, throttle, network, clusters,
+                    retention, alarms, protect));
+        }
+
+        private Map<String, String> variables(JsonNode node, String path) {
+            Map<String, String> variables = new LinkedHashMap<>();
+            if (node.isMissingNode() || node.isNull()) {
+                return variables;
+            }
+            if (!node.isObject()) {
+                problem(path, ConfigLoader.describe(node) + " (expected: a map of stage variable names to values)");
+                return variables;
+            }
+            node.fields().forEachRemaining(entry -> {
+                String place = path + "." + entry.getKey();
+                if (!VARIABLE_NAME.matcher(entry.getKey()).matches()) {
+                    problem(place, entry.getKey() + " (expected: a variable name of letters, digits and _)");
+                } else if (!entry.getValue().isValueNode() || entry.getValue().isNull()) {
+                    problem(place, ConfigLoader.describe(entry.getValue()) + " (expected: a text value)");
+                } else {
+                    // The values' characters and backends are checked by the configuration's loader, below.
+                    variables.put(entry.getKey(), entry.getValue().asText());
+                }
+            });
+            return variables;
+        }
+
+        private Stage.FunctionSettings function(JsonNode node, String path) {
+            if (!map(node, path)) {
+                return new Stage.FunctionSettings(DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, DEFAULT_ARCHITECTURE, DEFAULT_SNAP_START,
+                        DEFAULT_JAVA_TOOL_OPTIONS, Optional.empty());
+            }
+            unknownFields(node, path, FUNCTION_FIELDS);
+            int memory = node.has("memory") ? integer(node.get("memory"), path + ".memory", 128, 10240)
+                    .orElse(DEFAULT_MEMORY_MB) : DEFAULT_MEMORY_MB;
+            Duration timeout = node.has("timeout") ? duration(node.get("timeout"), path + ".timeout").orElse(DEFAULT_TIMEOUT)
+                    : DEFAULT_TIMEOUT;
+            Stage.Architecture architecture = choice(node.path("architecture"), path + ".architecture",
+                    Stage.Architecture.values(), DEFAULT_ARCHITECTURE);
+            boolean snapStart = node.has("snapStart") ? bool(node.get("snapStart"), path + ".snapStart")
+                    .orElse(DEFAULT_SNAP_START) : DEFAULT_SNAP_START;
+            String options = optionalText(node, path + ".javaToolOptions", Pattern.compile("[\\x20-\\x7e]{0,"
+                    + MAX_JAVA_TOOL_OPTIONS + "}"), "JVM options of printable characters, such as "
+                    + DEFAULT_JAVA_TOOL_OPTIONS).orElse(DEFAULT_JAVA_TOOL_OPTIONS);
+            Optional<Integer> reserved = node.has("reservedConcurrency")
+                    ? integer(node.get("reservedConcurrency"), path + ".reservedConcurrency", 1, 100000) : Optional.empty();
+            return new Stage.FunctionSettings(memory, timeout, architecture, snapStart, options, reserved);
+        }
+
+        private Stage.Throttle throttle(JsonNode node, String path) {
+            if (!map(node, path)) {
+                return DEFAULT_THROTTLE;
+            }
+            unknownFields(node, path, THROTTLE_FIELDS);
+            double rate = node.has("rate") ? number(node.get("rate"), path + ".rate", 1, 1_000_000)
+                    .orElse(DEFAULT_THROTTLE.rate()) : DEFAULT_THROTTLE.rate();
+            int burst = node.has("burst") ? integer(node.get("burst"), path + ".burst", 1, 1_000_000)
+                    .orElse(DEFAULT_THROTTLE.burst()) : DEFAULT_THROTTLE.burst();
+            return new Stage.Throttle(rate, burst);
+        }
+
+        private Stage.Network network(JsonNode node, String path) {
+            if (node.isMissingNode() || node.isNull() || !node.isObject()) {
+                problem(path, ConfigLoader.describe(node) + " (expected: the VPC the function runs in: vpcId,"
+                        + " availabilityZones, privateSubnetIds and vpcCidr)");
+                return new Stage.Network("", List.of(), List.of(), "");
+            }
+            unknownFields(node, path, NETWORK_FIELDS);
+            String vpcId = requiredText(node, path + ".vpcId", VPC_ID, "a VPC id, such as vpc-0a1b2c3d4e5f60001");
+            List<String> zones = textList(node.path("availabilityZones"), path + ".availabilityZones", AVAILABILITY_ZONE,
+                    "an availability zone, such as eu-west-1a", true);
+            List<String> subnets = textList(node.path("privateSubnetIds"), path + ".privateSubnetIds", SUBNET_ID,
+                    "a subnet id, such as subnet-0a1b2c3d4e5f60001", true);
+            if (!zones.isEmpty() && !subnets.isEmpty() && subnets.size() % zones.size() != 0) {
+                problem(path + ".privateSubnetIds", subnets.size() + " subnets (expected: as many per availability zone, "
+                        + "in the zones' order; " + zones.size() + " zones are listed)");
+            }
+            String cidr = requiredText(node, path + ".vpcCidr", Pattern.compile("[0-9./]+"),
+                    "the VPC's IPv4 range, such as 10.0.0.0/16");
+            if (!cidr.isEmpty() && Cidr.parse(cidr).isEmpty()) {
+                problem(path + ".vpcCidr", cidr + " (expected: the VPC's IPv4 range, such as 10.0.0.0/16)");
+            }
+            return new Stage.Network(vpcId, zones, subnets, cidr);
+        }
+
+        private Stage.AlarmThresholds alarms(JsonNode node, String path) {
+            if (!map(node, path)) {
+                return DEFAULT_ALARMS;
+            }
+            unknownFields(node, path, ALARM_FIELDS);
+            Stage.AlarmThresholds d = DEFAULT_ALARMS;
+            double errorRate = node.has("serverErrorRatePercent")
+                    ? number(node.get("serverErrorRatePercent"), path + ".serverErrorRatePercent", 0.01, 100)
+                    .orElse(d.serverErrorRatePercent()) : d.serverErrorRatePercent();
+            double latency = node.has("latencyP99Ms") ? number(node.get("latencyP99Ms"), path + ".latencyP99Ms", 1, 900_000)
+                    .orElse(d.latencyP99Ms()) : d.latencyP99Ms();
+            int throttles = node.has("throttles") ? integer(node.get("throttles"), path + ".throttles", 1, 1_000_000)
+                    .orElse(d.throttles()) : d.throttles();
+            int counterStore = node.has("counterStoreErrors")
+                    ? integer(node.get("counterStoreErrors"), path + ".counterStoreErrors", 1, 1_000_000)
+                    .orElse(d.counterStoreErrors()) : d.counterStoreErrors();
+            int auth = node.has("authFailures") ? integer(node.get("authFailures"), path + ".authFailures", 1, 10_000_000)
+                    .orElse(d.authFailures()) : d.authFailures();
+            Optional<String> topic = optionalText(node, path + ".topicArn", TOPIC_ARN,
+                    "an SNS topic's ARN, such as arn:aws:sns:eu-west-1:123456789012:tollgate-alarms");
+            return new Stage.AlarmThresholds(errorRate, latency, throttles, counterStore, auth, topic);
+        }
+
+        /**
+         * The configuration read again by its own loader, with each stage's variables replaced where the
+         * stages file names them: what the function will work with. A problem with a variable the stages
+         * file wrote is reported there; any other at its place in the configuration.
+         */
+        private GatewayConfig withStagesFileVariables(String configText, String configSource, List<Draft> drafts) {
+            ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+            String merged;
+            try {
+                ObjectNode top = (ObjectNode) yaml.readTree(configText);
+                ObjectNode stages = (ObjectNode) top.get("stages");
+                for (Draft draft : drafts) {
+                    JsonNode stage = stages.get(draft.name());
+                    ObjectNode written = stage instanceof ObjectNode object ? object : stages.putObject(draft.name());
+                    ObjectNode variables = written.get("variables") instanceof ObjectNode object ? object
+                            : written.putObject("variables");
+                    draft.variables().forEach(variables::put);
+                }
+                merged = yaml.writeValueAsString(top);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            try {
+                return ConfigLoader.parse(merged, configSource);
+            } catch (ConfigException e) {
+                YamlDocument configDocument = YamlDocument.parse(configText, configSource);
+                for (ConfigProblem problem : e.problems()) {
+                    if (fromStagesFile(problem.path(), drafts)) {
+                        problems.add(new ConfigProblem(source, document.lineOf(problem.path()), problem.path(),
+                                problem.message()));
+                    } else {
+                        problems.add(new ConfigProblem(configSource, configDocument.lineOf(problem.path()), problem.path(),
+                                problem.message()));
+                    }
+                }
+                throw new ConfigException(problems);
+            }
+        }
+
+        private static boolean fromStagesFile(String path, List<Draft> drafts) {
+            for (Draft draft : drafts) {
+                String prefix = "stages." + draft.name() + ".variables.";
+                if (path.startsWith(prefix) && draft.variables().containsKey(path.substring(prefix.length()))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The stage with what follows from its backends: ECS clusters and ports, each backend checked for reach. */
+        private Stage complete(Draft draft, GatewayConfig effective, String configSource) {
+            Map<String, String> variables = effective.stage(draft.name()).orElseThrow().variables();
+            SortedSet<String> clusters = new TreeSet<>(draft.ecsClusters());
+            SortedSet<Integer> ports = new TreeSet<>();
+            SortedSet<String> backendVariables = new TreeSet<>();
+            Duration longestRoute = Duration.ZERO;
+            String longestPlace = "";
+            for (int r = 0; r < effective.routes().size(); r++) {
+                RouteConfig route = effective.routes().get(r);
+                if (route.timeout().compareTo(longestRoute) > 0) {
+                    longestRoute = route.timeout();
+                    longestPlace = "routes[" + r + "]";
+                }
+                for (WeightedBackend backend : route.backends()) {
+                    backend.target().variable().ifPresent(backendVariables::add);
+                    Optional<BackendAddress> address = backend.target().resolve(variables);
+                    if (address.isEmpty()) {
+                        continue; // the loader has named it already
+                    }
+                    if (address.get() instanceof EcsService ecs) {
+                        clusters.add(ecs.cluster());
+                        ports.add(ecs.port().orElse(80));
+                    } else if (address.get() instanceof BackendAddress.Url url) {
+                        URI base = url.base();
+                        ports.add(base.getPort() > 0 ? base.getPort() : "https".equalsIgnoreCase(base.getScheme()) ? 443 : 80);
+                        if (loopback(base.getHost())) {
+                            loopbackBackend(draft, backend, variables, "routes[" + r + "]", configSource);
+                        }
+                    }
+                }
+            }
+            if (draft.function().timeout().compareTo(longestRoute) < 0) {
+                problem("stages." + draft.name() + ".function.timeout", draft.function().timeout().toSeconds()
+                        + "s (expected: at least the longest route timeout, " + longestRoute.toSeconds() + "s of "
+                        + longestPlace + " in " + configSource + ", or the function ends before the backend answers)");
+            }
+            return new Stage(draft.name(), draft.account(), draft.region(), draft.api(), draft.variables(), variables,
+                    draft.function(), draft.throttle(), draft.network(), backendVariables, clusters, ports, draft.logRetentionDays(),
+                    draft.alarms(), draft.protectData());
+        }
+
+        /**
+         * A loopback backend serves only {@code ./tollgate local}: deployed, it is the function itself. The fix
+         * goes in the stages file, so the problem is named there, with where the value came from.
+         */
+        private void loopbackBackend(Draft draft, WeightedBackend backend, Map<String, String> variables, String route,
+                                     String configSource) {
+            String expected = " (expected: a backend the function reaches from its VPC, such as an internal NLB's URL or "
+                    + EcsService.FORM + "; a loopback address serves only ./tollgate local)";
+            Optional<String> variable = backend.target().variable();
+            if (variable.isEmpty()) {
+                problem("stages." + draft.name(), backend.target() + " of " + route + " in " + configSource + expected);
+            } else if (draft.variables().containsKey(variable.get())) {
+                problem("stages." + draft.name() + ".variables." + variable.get(), variables.get(variable.get()) + expected);
+            } else {
+                problem("stages." + draft.name() + ".variables", variable.get() + ": " + variables.get(variable.get())
+                        + ", from " + configSource + expected);
+            }
+        }
+
+        private static boolean loopback(String host) {
+            String h = host == null ? "" : host.toLowerCase(Locale.ROOT);
+            return h.equals("localhost") || h.endsWith(".localhost") || h.startsWith("127.") || h.equals("[::1]")
+                    || h.equals("::1") || h.equals("0.0.0.0");
+        }
+
+        // Reading values, each naming its problem and giving way to a default.
+
+        private boolean map(JsonNode node, String path) {
+            if (node.isMissingNode() || node.isNull()) {
+                return false;
+            }
+            if (!node.isObject()) {
+                problem(path, ConfigLoader.describe(node) + " (expected: a map)");
+                return false;
+            }
+            return true;
+        }
+
+        private Optional<String> optionalText(JsonNode parent, String path, Pattern pattern, String expected) {
+            String field = path.substring(path.lastIndexOf('.') + 1);
+            return parent.has(field) ? text(parent.get(field), path, pattern, expected) : Optional.empty();
+        }
+
+        private String requiredText(JsonNode parent, String path, Pattern pattern, String expected) {
+            String field = path.substring(path.lastIndexOf('.') + 1);
+            return text(parent.path(field), path, pattern, expected).orElse("");
+        }
+
+        private Optional<String> text(JsonNode node, String path, Pattern pattern, String expected) {
+            if (!node.isValueNode() || node.isNull() || !pattern.matcher(node.asText()).matches()) {
+                problem(path, ConfigLoader.describe(node) + " (expected: " + expected + ")");
+                return Optional.empty();
+            }
+            return Optional.of(node.asText());
+        }
+
+        private List<String> textList(JsonNode node, String path, Pattern pattern, String expected, boolean required) {
+            List<String> values = new ArrayList<>();
+            if ((node.isMissingNode() || node.isNull()) && !required) {
+                return values;
+            }
+            if (!node.isArray() || node.isEmpty()) {
+                problem(path, ConfigLoader.describe(node) + " (expected: a list, each " + expected + ")");
+                return values;
+            }
+            for (int i = 0; i < node.size(); i++) {
+                text(node.get(i), path + "[" + i + "]", pattern, expected).ifPresent(values::add);
+            }
+            return values;
+        }
+
+        private Optional<Integer> integer(JsonNode node, String path, int min, int max) {
+            if (!node.isIntegralNumber() || node.asLong() < min || node.asLong() > max) {
+                problem(path, ConfigLoader.describe(node) + " (expected: a whole number from " + min + " to " + max + ")");
+                return Optional.empty();
+            }
+            return Optional.of(node.asInt());
+        }
+
+        private Optional<Double> number(JsonNode node, String path, double min, double max) {
+            if (!node.isNumber() || node.asDouble() < min || node.asDouble() > max) {
+                problem(path, ConfigLoader.describe(node) + " (expected: a number from " + plain(min) + " to " + plain(max)
+                        + ")");
+                return Optional.empty();
+            }
+            return Optional.of(node.asDouble());
+        }
+
+        private Optional<Boolean> bool(JsonNode node, String path) {
+            if (!node.isBoolean()) {
+                problem(path, ConfigLoader.describe(node) + " (expected: true or false)");
+                return Optional.empty();
+            }
+            return Optional.of(node.booleanValue());
+        }
+
+        private Optional<Duration> duration(JsonNode node, String path) {
+            Matcher matcher = DURATION.matcher(node.isTextual() ? node.asText() : "");
+            Optional<Duration> duration = Optional.empty();
+            if (matcher.matches()) {
+                long amount = Long.parseLong(matcher.group(1));
+                duration = Optional.of(matcher.group(2).equals("m") ? Duration.ofMinutes(amount) : Duration.ofSeconds(amount))
+                        .filter(d -> !d.isZero() && d.compareTo(MAX_TIMEOUT) <= 0);
+            }
+            if (duration.isEmpty()) {
+                problem(path, ConfigLoader.describe(node) + " (expected: a duration from 1s to 15m, such as 30s)");
+            }
+            return duration;
+        }
+
+        private <E extends Enum<E>> E choice(JsonNode node, String path, E[] values, E fallback) {
+            if (node.isMissingNode()) {
+                return fallback;
+            }
+            for (E value : values) {
+                if (node.isTextual() && value.toString().equals(node.asText())) {
+                    return value;
+                }
+            }
+            List<String> written = new ArrayList<>();
+            for (E value : values) {
+                written.add(value.toString());
+            }
+            problem(path, ConfigLoader.describe(node) + " (expected: " + String.join(" or ", written) + ")");
+            return fallback;
+        }
+
+        private void unknownFields(JsonNode node, String path, Set<String> known) {
+            for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!known.contains(name)) {
+                    problem(path.isEmpty() ? name : path + "." + name,
+                            "unknown field (expected one of: " + String.join(", ", new TreeSet<>(known)) + ")");
+                }
+            }
+        }
+
+        private void problem(String path, String message) {
+            ConfigProblem problem = new ConfigProblem(source, document.lineOf(path), path, message);
+            if (!problems.contains(problem)) { // routes sharing a variable share its problem
+                problems.add(problem);
+            }
+        }
+
+        private static String plain(double value) {
+            return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+        }
+    }
+}
