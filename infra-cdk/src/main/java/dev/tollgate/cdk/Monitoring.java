@@ -3,6 +3,7 @@ package dev.tollgate.cdk;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.AlarmStatusWidget;
@@ -43,7 +44,7 @@ final class Monitoring extends Construct {
         Metric serverErrors = metric(stage, "5xx", "Sum");
         MathExpression serverErrorRate = MathExpression.Builder.create()
                 .expression("IF(requests > 0, 100 * errors / requests, 0)")
-                .usingMetrics(Map.of("errors", serverErrors, "requests", requests))
+                .usingMetrics(new TreeMap<>(Map.of("errors", serverErrors, "requests", requests)))
                 .label("5xx % of requests")
                 .period(PERIOD)
                 .build();
@@ -54,10 +55,10 @@ final class Monitoring extends Construct {
 
         alarm("ServerErrorRate", prefix + "5xx-rate", serverErrorRate, limits.serverErrorRatePercent(),
                 ComparisonOperator.GREATER_THAN_THRESHOLD,
-                "More than " + limits.serverErrorRatePercent() + "% of requests answered 5xx over 5 minutes");
+                "More than " + Stage.plain(limits.serverErrorRatePercent()) + "% of requests answered 5xx over 5 minutes");
         alarm("LatencyP99", prefix + "latency-p99", latencyP99, limits.latencyP99Ms(),
                 ComparisonOperator.GREATER_THAN_THRESHOLD,
-                "The gateway's p99 latency above " + limits.latencyP99Ms() + " ms over 5 minutes");
+                "The gateway's p99 latency above " + Stage.plain(limits.latencyP99Ms()) + " ms over 5 minutes");
         alarm("Throttles", prefix + "throttles", throttles, limits.throttles(),
                 ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
                 "Lambda throttled the function at least " + limits.throttles() + " times in 5 minutes");

@@ -2,10 +2,12 @@ package dev.tollgate.cdk;
 
 import java.time.Duration;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -37,11 +39,17 @@ public record Stage(String name, Optional<String> account, Optional<String> regi
                     int logRetentionDays, AlarmThresholds alarms, boolean protectData) {
 
     public Stage {
-        variables = Map.copyOf(variables);
-        effectiveVariables = Map.copyOf(effectiveVariables);
+        // Ordered, so that a template is the same from one synthesis to the next.
+        variables = Collections.unmodifiableMap(new LinkedHashMap<>(variables));
+        effectiveVariables = Collections.unmodifiableSortedMap(new TreeMap<>(effectiveVariables));
         backendVariables = Collections.unmodifiableSortedSet(new TreeSet<>(backendVariables));
         ecsClusters = Collections.unmodifiableSortedSet(new TreeSet<>(ecsClusters));
         backendPorts = Collections.unmodifiableSortedSet(new TreeSet<>(backendPorts));
+    }
+
+    /** A number as the stages file would write it: {@code 5}, not {@code 5.0}; {@code 2.5} as it is. */
+    static String plain(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
 
     /** The API Gateway flavour: HTTP API (payload 2.0), or REST API (payload 1.0) for users who need its features. */

@@ -106,7 +106,7 @@ public final class StageDiff {
         settings.put("function.snapStart", Boolean.toString(function.snapStart()));
         settings.put("function.javaToolOptions", function.javaToolOptions());
         settings.put("function.reservedConcurrency", function.reservedConcurrency().map(String::valueOf).orElse("none"));
-        settings.put("throttle.rate", number(stage.throttle().rate()) + "/s");
+        settings.put("throttle.rate", Stage.plain(stage.throttle().rate()) + "/s");
         settings.put("throttle.burst", Integer.toString(stage.throttle().burst()));
         settings.put("network.vpcId", stage.network().vpcId());
         settings.put("network.availabilityZones", String.join(",", stage.network().availabilityZones()));
@@ -116,17 +116,13 @@ public final class StageDiff {
         settings.put("ecsClusters", stage.ecsClusters().isEmpty() ? "none" : String.join(",", stage.ecsClusters()));
         settings.put("logRetentionDays", Integer.toString(stage.logRetentionDays()));
         Stage.AlarmThresholds alarms = stage.alarms();
-        settings.put("alarms.serverErrorRatePercent", number(alarms.serverErrorRatePercent()) + "%");
-        settings.put("alarms.latencyP99Ms", number(alarms.latencyP99Ms()) + " ms");
+        settings.put("alarms.serverErrorRatePercent", Stage.plain(alarms.serverErrorRatePercent()) + "%");
+        settings.put("alarms.latencyP99Ms", Stage.plain(alarms.latencyP99Ms()) + " ms");
         settings.put("alarms.throttles", Integer.toString(alarms.throttles()));
         settings.put("alarms.counterStoreErrors", Integer.toString(alarms.counterStoreErrors()));
         settings.put("alarms.authFailures", Integer.toString(alarms.authFailures()));
         settings.put("alarms.topicArn", alarms.topicArn().orElse("none"));
         settings.put("protectData", Boolean.toString(stage.protectData()));
         return settings;
-    }
-
-    private static String number(double value) {
-        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
 }

@@ -533,7 +533,7 @@ public final class StagesFile {
 
         private Optional<Double> number(JsonNode node, String path, double min, double max) {
             if (!node.isNumber() || node.asDouble() < min || node.asDouble() > max) {
-                problem(path, ConfigLoader.describe(node) + " (expected: a number from " + plain(min) + " to " + plain(max)
+                problem(path, ConfigLoader.describe(node) + " (expected: a number from " + Stage.plain(min) + " to " + Stage.plain(max)
                         + ")");
                 return Optional.empty();
             }
@@ -594,10 +594,6 @@ public final class StagesFile {
             if (!problems.contains(problem)) { // routes sharing a variable share its problem
                 problems.add(problem);
             }
-        }
-
-        private static String plain(double value) {
-            return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
         }
     }
 }
