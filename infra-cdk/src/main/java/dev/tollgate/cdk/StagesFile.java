@@ -387,17 +387,30 @@ public final class StagesFile {
                 return ConfigLoader.parse(merged, configSource);
             } catch (ConfigException e) {
                 YamlDocument configDocument = YamlDocument.parse(configText, configSource);
+                List<String> refused = e.problems().stream().map(ConfigProblem::path)
+                        .filter(path -> fromStagesFile(path, drafts)).toList();
                 for (ConfigProblem problem : e.problems()) {
                     if (fromStagesFile(problem.path(), drafts)) {
                         problems.add(new ConfigProblem(source, document.lineOf(problem.path()), problem.path(),
                                 problem.message()));
-                    } else {
+                    } else if (!followsFrom(problem, refused)) {
                         problems.add(new ConfigProblem(configSource, configDocument.lineOf(problem.path()), problem.path(),
                                 problem.message()));
                     }
                 }
                 throw new ConfigException(problems);
             }
+        }
+
+        /** "stage dev does not define X" after the stages file's X was refused: named once, where it was written. */
+        private static boolean followsFrom(ConfigProblem problem, List<String> refused) {
+            for (String path : refused) {
+                String[] parts = path.split("\\.", 4); // stages, STAGE, variables, NAME
+                if (problem.message().contains("stage " + parts[1] + " does not define " + parts[3] + ")")) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private static boolean fromStagesFile(String path, List<Draft> drafts) {

@@ -400,7 +400,7 @@ public final class TollgateStack extends Stack {
         }
     }
 
-    private static RetentionDays retention(int days) {
+    static RetentionDays retention(int days) {
         RetentionDays retention = RETENTIONS.get(days);
         if (retention == null) {
             throw new IllegalArgumentException(days + " days is not a CloudWatch Logs retention");
