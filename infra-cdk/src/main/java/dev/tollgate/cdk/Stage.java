@@ -117,12 +117,16 @@ public record Stage(String name, Optional<String> account, Optional<String> regi
      * @param vpcId             {@code vpc-...}
      * @param availabilityZones the zones of the private subnets, in the same order
      * @param privateSubnetIds  the subnets the function's network interfaces go in
-     * @param vpcCidr           the VPC's IPv4 range, where the backends' NLBs and tasks are reached
+     * @param vpcCidr           the VPC's IPv4 range
+     * @param backendCidrs      where the security group lets the function reach the backends' ports: the
+     *                          VPC's range unless the file names others (a peered VPC's, the tasks' subnets)
      */
-    public record Network(String vpcId, List<String> availabilityZones, List<String> privateSubnetIds, String vpcCidr) {
+    public record Network(String vpcId, List<String> availabilityZones, List<String> privateSubnetIds, String vpcCidr,
+                          List<String> backendCidrs) {
         public Network {
             availabilityZones = List.copyOf(availabilityZones);
             privateSubnetIds = List.copyOf(privateSubnetIds);
+            backendCidrs = List.copyOf(backendCidrs);
         }
     }
 

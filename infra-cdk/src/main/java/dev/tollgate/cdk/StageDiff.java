@@ -112,6 +112,7 @@ public final class StageDiff {
         settings.put("network.availabilityZones", String.join(",", stage.network().availabilityZones()));
         settings.put("network.privateSubnetIds", String.join(",", stage.network().privateSubnetIds()));
         settings.put("network.vpcCidr", stage.network().vpcCidr());
+        settings.put("network.backendCidrs", String.join(",", stage.network().backendCidrs()));
         settings.put("network.backendPorts", String.join(",", stage.backendPorts().stream().map(String::valueOf).toList()));
         settings.put("ecsClusters", stage.ecsClusters().isEmpty() ? "none" : String.join(",", stage.ecsClusters()));
         settings.put("logRetentionDays", Integer.toString(stage.logRetentionDays()));

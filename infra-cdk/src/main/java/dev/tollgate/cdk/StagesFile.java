@@ -12,7 +12,6 @@ import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.ConfigProblem;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.YamlDocument;
-import dev.tollgate.policy.ip.Cidr;
 import dev.tollgate.policy.route.RouteConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,7 +69,8 @@ public final class StagesFile {
     private static final Set<String> FUNCTION_FIELDS = Set.of("memory", "timeout", "architecture", "snapStart",
             "javaToolOptions", "reservedConcurrency");
     private static final Set<String> THROTTLE_FIELDS = Set.of("rate", "burst");
-    private static final Set<String> NETWORK_FIELDS = Set.of("vpcId", "availabilityZones", "privateSubnetIds", "vpcCidr");
+    private static final Set<String> NETWORK_FIELDS = Set.of("vpcId", "availabilityZones", "privateSubnetIds", "vpcCidr",
+            "backendCidrs");
     private static final Set<String> ALARM_FIELDS = Set.of("serverErrorRatePercent", "latencyP99Ms", "throttles",
             "counterStoreErrors", "authFailures", "topicArn");
 
@@ -83,6 +83,8 @@ public final class StagesFile {
     private static final Pattern SUBNET_ID = Pattern.compile("subnet-[0-9a-f]{8,17}");
     private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9_-]{1,255}");
     private static final Pattern TOPIC_ARN = Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}");
+    private static final Pattern IPV4_CIDR = Pattern.compile(
+            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)/(3[0-2]|[12]?\\d)");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,4})(s|m)");
     /** Lambda's limit for one invocation. */
     private static final Duration MAX_TIMEOUT = Duration.ofMinutes(15);
@@ -318,7 +320,7 @@ public final class StagesFile {
             if (node.isMissingNode() || node.isNull() || !node.isObject()) {
                 problem(path, ConfigLoader.describe(node) + " (expected: the VPC the function runs in: vpcId,"
                         + " availabilityZones, privateSubnetIds and vpcCidr)");
-                return new Stage.Network("", List.of(), List.of(), "");
+                return new Stage.Network("", List.of(), List.of(), "", List.of());
             }
             unknownFields(node, path, NETWORK_FIELDS);
             String vpcId = requiredText(node, path + ".vpcId", VPC_ID, "a VPC id, such as vpc-0a1b2c3d4e5f60001");
@@ -330,12 +332,10 @@ public final class StagesFile {
                 problem(path + ".privateSubnetIds", subnets.size() + " subnets (expected: as many per availability zone, "
                         + "in the zones' order; " + zones.size() + " zones are listed)");
             }
-            String cidr = requiredText(node, path + ".vpcCidr", Pattern.compile("[0-9./]+"),
-                    "the VPC's IPv4 range, such as 10.0.0.0/16");
-            if (!cidr.isEmpty() && Cidr.parse(cidr).isEmpty()) {
-                problem(path + ".vpcCidr", cidr + " (expected: the VPC's IPv4 range, such as 10.0.0.0/16)");
-            }
-            return new Stage.Network(vpcId, zones, subnets, cidr);
+            String cidr = requiredText(node, path + ".vpcCidr", IPV4_CIDR, "the VPC's IPv4 range, such as 10.0.0.0/16");
+            List<String> backendCidrs = textList(node.path("backendCidrs"), path + ".backendCidrs", IPV4_CIDR,
+                    "an IPv4 range the backends are in, such as 10.0.32.0/20", false);
+            return new Stage.Network(vpcId, zones, subnets, cidr, backendCidrs.isEmpty() ? List.of(cidr) : backendCidrs);
         }
 
         private Stage.AlarmThresholds alarms(JsonNode node, String path) {

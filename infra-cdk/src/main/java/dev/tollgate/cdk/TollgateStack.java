@@ -38,7 +38,6 @@ import software.amazon.awscdk.services.dynamodb.BillingMode;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.ec2.IVpc;
-import software.amazon.awscdk.services.ec2.IPeer;
 import software.amazon.awscdk.services.ec2.Peer;
 import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
@@ -109,7 +108,7 @@ public final class TollgateStack extends Stack {
 
         // The network: the platform team's VPC, imported by its attributes; or the demo's.
         IVpc vpc;
-        IPeer backendRange = null;
+        List<String> backendRanges = List.of();
         Map<String, String> variables;
         List<String> clusters;
         List<Integer> ports;
@@ -131,7 +130,7 @@ public final class TollgateStack extends Stack {
             // The function only puts its network interfaces in these subnets; it needs none of their route tables.
             vpc.getPrivateSubnets().forEach(subnet -> Annotations.of(subnet).acknowledgeWarning(
                     "@aws-cdk/aws-ec2:noSubnetRouteTableId", "no route is added to the imported subnets"));
-            backendRange = Peer.ipv4(network.vpcCidr());
+            backendRanges = network.backendCidrs();
             variables = stage.variables();
             clusters = List.copyOf(stage.ecsClusters());
             ports = List.copyOf(stage.backendPorts());
@@ -143,9 +142,11 @@ public final class TollgateStack extends Stack {
                 .build();
         securityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443),
                 "HTTPS to AWS APIs (DynamoDB, ECS) through the VPC's NAT gateway or endpoints, and https backends");
-        for (int port : ports) {
-            if (port != 443) {
-                securityGroup.addEgressRule(backendRange, Port.tcp(port), "Backends in the VPC (NLB listeners, ECS tasks)");
+        for (String range : backendRanges) {
+            for (int port : ports) {
+                if (port != 443) {
+                    securityGroup.addEgressRule(Peer.ipv4(range), Port.tcp(port), "Backends (NLB listeners, ECS tasks)");
+                }
             }
         }
         if (demoBackend != null) {

@@ -25,14 +25,15 @@ class StageDiffTest {
                 .containsPattern("logRetentionDays +14 +90\n")
                 .containsPattern("alarms.serverErrorRatePercent +10% +1%\n")
                 .containsPattern("protectData +false +true\n")
-                .endsWith("17 settings differ, 10 the same\n");
+                .containsPattern("network.backendCidrs +10.10.0.0/16 +10.20.0.0/16\n")
+                .endsWith("18 settings differ, 10 the same\n");
         // Settings both stages share are not listed.
         assertThat(diff).doesNotContain("function.timeout", "function.architecture", "alarms.throttles");
     }
 
     @Test
     void aStageWithItself_differsInNothing() {
-        assertThat(diff("prod", "prod")).isEqualTo("setting  prod  prod\n0 settings differ, 27 the same\n");
+        assertThat(diff("prod", "prod")).isEqualTo("setting  prod  prod\n0 settings differ, 28 the same\n");
     }
 
     @Test

@@ -68,6 +68,7 @@ class StagesFileTest {
         assertThat(dev.alarms()).isEqualTo(new Stage.AlarmThresholds(5, 3000, 1, 1, 100, Optional.empty()));
         assertThat(dev.logRetentionDays()).isEqualTo(30);
         assertThat(dev.protectData()).isFalse();
+        assertThat(dev.network().backendCidrs()).containsExactly("10.0.0.0/16");
         assertThat(dev.variables()).isEmpty();
         // The configuration's own variables hold where the stages file names none.
         assertThat(dev.effectiveVariables()).containsExactlyInAnyOrderEntriesOf(Map.of(
@@ -93,6 +94,7 @@ class StagesFileTest {
                       availabilityZones: [eu-west-1a, eu-west-1b]
                       privateSubnetIds: [subnet-0123456789abcdef1]
                       vpcCidr: 10.0.0.0/99
+                      backendCidrs: [10.0.0.0]
                     logRetentionDays: 10
                     alarms:
                       serverErrorRatePercent: 0
@@ -111,10 +113,12 @@ class StagesFileTest {
                 "stages.yaml:15: stages.dev.network.privateSubnetIds: 1 subnets (expected: as many per availability zone,"
                         + " in the zones' order; 2 zones are listed)",
                 "stages.yaml:16: stages.dev.network.vpcCidr: 10.0.0.0/99 (expected: the VPC's IPv4 range, such as 10.0.0.0/16)",
-                "stages.yaml:17: stages.dev.logRetentionDays: 10 (expected: a retention CloudWatch Logs offers: 1, 3, 5, 7,"
+                "stages.yaml:17: stages.dev.network.backendCidrs[0]: 10.0.0.0 (expected: an IPv4 range the backends are in,"
+                        + " such as 10.0.32.0/20)",
+                "stages.yaml:18: stages.dev.logRetentionDays: 10 (expected: a retention CloudWatch Logs offers: 1, 3, 5, 7,"
                         + " 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)",
-                "stages.yaml:19: stages.dev.alarms.serverErrorRatePercent: 0 (expected: a number from 0.01 to 100)",
-                "stages.yaml:20: stages.dev.alarms.topicArn: my-topic (expected: an SNS topic's ARN, such as"
+                "stages.yaml:20: stages.dev.alarms.serverErrorRatePercent: 0 (expected: a number from 0.01 to 100)",
+                "stages.yaml:21: stages.dev.alarms.topicArn: my-topic (expected: an SNS topic's ARN, such as"
                         + " arn:aws:sns:eu-west-1:123456789012:tollgate-alarms)");
     }
 

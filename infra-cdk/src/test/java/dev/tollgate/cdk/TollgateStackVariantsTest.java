@@ -102,7 +102,8 @@ class TollgateStackVariantsTest {
         assertThat(statements).flatExtracting(Templates::actions).allSatisfy(action -> assertThat(action).doesNotContain("*"));
         rest.hasResourceProperties("AWS::EC2::SecurityGroup", Map.of("SecurityGroupEgress", List.of(
                 Map.of("CidrIp", "0.0.0.0/0", "IpProtocol", "tcp", "FromPort", 443, "ToPort", 443),
-                Map.of("CidrIp", "10.30.0.0/16", "IpProtocol", "tcp", "FromPort", 9000, "ToPort", 9000))));
+                Map.of("CidrIp", "10.30.8.0/21", "IpProtocol", "tcp", "FromPort", 9000, "ToPort", 9000),
+                Map.of("CidrIp", "172.16.0.0/16", "IpProtocol", "tcp", "FromPort", 9000, "ToPort", 9000))));
     }
 
     @Test
