@@ -95,7 +95,8 @@ public final class TollgateApp {
         }
         errors.forEach(System.err::println);
         if (!errors.isEmpty()) {
-            System.err.println("tollgate: " + errors.size() + " errors; no template is fit to deploy");
+            System.err.println("tollgate: " + errors.size() + (errors.size() == 1 ? " error" : " errors")
+                    + "; no template is fit to deploy");
             return 1;
         }
         for (TollgateStack stack : stacks) {

@@ -57,6 +57,13 @@ public final class Main {
                   AWS without --aws. Also: --table NAME (default tollgate-keys), --config FILE
                   (default examples/tollgate.yaml; create checks --stage and --plan against it).
                   DURATION: 90s, 30m, 12h, 30d; DATE: 2026-12-31 (midnight UTC), 2026-12-31T18:00:00Z.
+              tollgate synth [STAGE] [--demo] [-o DIR]
+                  Synthesizes the CDK stacks of deploy/stages.yaml (or one stage's) into
+                  infra-cdk/cdk.out, offline; --demo adds a demo VPC, ECS service and NLB.
+              tollgate diff STAGE STAGE
+                  Prints the settings two stages of deploy/stages.yaml differ in.
+              tollgate cdk ARGS...
+                  The CDK CLI pinned in infra-cdk (bootstrap, deploy -c stage=dev, diff, destroy).
               tollgate test
                   Runs the test suite.
             """;
