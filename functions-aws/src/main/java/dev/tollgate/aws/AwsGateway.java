@@ -11,6 +11,9 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -92,13 +95,26 @@ public final class AwsGateway {
     }
 
     /**
-     * The url-connection HTTP client and environment credentials: the fastest start of the options
+     * The function's role credentials, where Lambda puts them: in {@code AWS_ACCESS_KEY_ID} and its
+     * siblings on a plain start, at the container credentials endpoint
+     * ({@code AWS_CONTAINER_CREDENTIALS_FULL_URI}) under SnapStart, which sets no key variables.
+     * Not the SDK's default chain, whose profile files and instance metadata a function never has.
+     */
+    static AwsCredentialsProvider credentials() {
+        return AwsCredentialsProviderChain.builder()
+                .credentialsProviders(EnvironmentVariableCredentialsProvider.create(), ContainerCredentialsProvider.create())
+                .reuseLastProviderEnabled(true)
+                .build();
+    }
+
+    /**
+     * The url-connection HTTP client and the function's credentials: the fastest start of the options
      * measured (see README, cold start), and nothing a Lambda function does not have.
      */
     static DynamoDbClient dynamoDb(Map<String, String> env) {
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
                 .httpClient(UrlConnectionHttpClient.create())
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
+                .credentialsProvider(credentials())
                 .region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")));
         if (env.containsKey(DYNAMODB_ENDPOINT)) {
             builder.endpointOverride(URI.create(env.get(DYNAMODB_ENDPOINT)));
@@ -106,11 +122,11 @@ public final class AwsGateway {
         return builder.build();
     }
 
-    /** The ECS client of ecs:// backends: like the DynamoDB client, url-connection and environment credentials. */
+    /** The ECS client of ecs:// backends: like the DynamoDB client, url-connection and the function's credentials. */
     static EcsClient ecs(Map<String, String> env) {
         EcsClientBuilder builder = EcsClient.builder()
                 .httpClient(UrlConnectionHttpClient.create())
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
+                .credentialsProvider(credentials())
                 .region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")));
         if (env.containsKey(ECS_ENDPOINT)) {
             builder.endpointOverride(URI.create(env.get(ECS_ENDPOINT)));

@@ -111,8 +111,7 @@ class TollgateStackTest {
                     "Name", "live",
                     "FunctionName", ref(function),
                     "FunctionVersion", getAtt(version, "Version")));
-            // snapStart: false in deploy/stages.yaml until the function's clients take container credentials.
-            template.hasResourceProperties("AWS::Lambda::Function", Map.of("SnapStart", Match.absent()));
+            template.hasResourceProperties("AWS::Lambda::Function", Map.of("SnapStart", Map.of("ApplyOn", "PublishedVersions")));
         }
     }
 

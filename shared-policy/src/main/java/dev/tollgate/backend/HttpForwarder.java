@@ -25,6 +25,7 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -36,7 +37,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -88,9 +88,15 @@ public final class HttpForwarder {
         this(BackendResolver.NONE);
     }
 
-    /** @param resolver finds the tasks of {@code ecs://} backends */
+    /**
+     * Waits and draws come from SecureRandom, whose every draw mixes in fresh bytes of the platform:
+     * environments restored from one SnapStart snapshot would otherwise share a seed, and their
+     * retries would jitter in step.
+     *
+     * @param resolver finds the tasks of {@code ecs://} backends
+     */
     public HttpForwarder(BackendResolver resolver) {
-        this(resolver, duration -> Thread.sleep(duration.toMillis()), () -> ThreadLocalRandom.current().nextDouble());
+        this(resolver, duration -> Thread.sleep(duration.toMillis()), new SecureRandom()::nextDouble);
     }
 
     /**

@@ -2,11 +2,11 @@ package dev.tollgate.policy.correlation;
 
 import dev.tollgate.http.HeaderNames;
 import dev.tollgate.http.Headers;
+import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,6 +39,12 @@ public record TraceContext(String traceparent, Optional<String> tracestate, Opti
     private static final String ZERO_TRACE_ID = "0".repeat(32);
     private static final String ZERO_PARENT_ID = "0".repeat(16);
     private static final HexFormat HEX = HexFormat.of();
+    /**
+     * Ids must differ between execution environments restored from one SnapStart snapshot:
+     * {@code ThreadLocalRandom}'s seeds would be the snapshot's, while the platform's SecureRandom
+     * (NativePRNG) mixes fresh bytes of {@code /dev/urandom} into every draw.
+     */
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** The trace context for a request with these headers. */
     public static TraceContext of(Headers headers) {
@@ -84,12 +90,11 @@ public record TraceContext(String traceparent, Optional<String> tracestate, Opti
     }
 
     private static String randomTraceId() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
         long high;
         long low;
         do {
-            high = random.nextLong();
-            low = random.nextLong();
+            high = RANDOM.nextLong();
+            low = RANDOM.nextLong();
         } while (high == 0 && low == 0);
         return HEX.toHexDigits(high) + HEX.toHexDigits(low);
     }
@@ -97,7 +102,7 @@ public record TraceContext(String traceparent, Optional<String> tracestate, Opti
     private static String randomParentId() {
         long id;
         do {
-            id = ThreadLocalRandom.current().nextLong();
+            id = RANDOM.nextLong();
         } while (id == 0);
         return HEX.toHexDigits(id);
     }
