@@ -71,7 +71,8 @@ public final class TollgateApp {
                 outdir = args[++i];
             } else {
                 throw new UsageException("unknown argument " + args[i]
-                        + " (expected: [-c stage=NAME] [-c demo=true] [-c stagesFile=FILE] [-o DIR])");
+                        + " (expected: [-c stage=NAME] [-c demo=true] [-c api=http|rest] [-c memory=MB] [-c timeout=DURATION]"
+                        + " [-c stagesFile=FILE] [-o DIR])");
             }
         }
         Path root = repository();
@@ -129,7 +130,8 @@ public final class TollgateApp {
         List<TollgateStack> stacks = new ArrayList<>();
         for (Stage stage : stages.stages().values()) {
             if (selected.isEmpty() || selected.get().equals(stage.name())) {
-                stacks.add(new TollgateStack(app, "Tollgate-" + stage.name(), stage, bundle, demo));
+                stacks.add(new TollgateStack(app, "Tollgate-" + stage.name(),
+                        ContextOverrides.apply(stage, key -> context(app, key), stages.config()), bundle, demo));
             }
         }
         Aspects.of(app).add(new AwsSolutionsChecks());

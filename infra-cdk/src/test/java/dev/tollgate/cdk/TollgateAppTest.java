@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.assertions.Template;
 
 /** The app's choices from its context, and what it says when it cannot make the stacks. */
 class TollgateAppTest {
@@ -28,6 +29,32 @@ class TollgateAppTest {
         assertThatThrownBy(() -> TollgateApp.addStacks(app, Synthesized.ROOT))
                 .isInstanceOf(TollgateApp.UsageException.class)
                 .hasMessage("unknown stage qa (expected one of: dev, prod, the stages of deploy/stages.yaml)");
+    }
+
+    @Test
+    void context_overridesTheApiMemoryAndTimeout_ofTheStacksItSynthesizes() {
+        Synthesized app = Synthesized.app("overrides", Map.of(TollgateApp.STAGE, "dev",
+                ContextOverrides.API, "rest", ContextOverrides.MEMORY, "2048", ContextOverrides.TIMEOUT, "45s"));
+        Template dev = app.template("dev");
+
+        dev.resourceCountIs("AWS::ApiGateway::RestApi", 1);
+        dev.resourceCountIs("AWS::ApiGatewayV2::Api", 0);
+        dev.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "dev.tollgate.aws.RestApiHandler::handleRequest",
+                "MemorySize", 2048,
+                "Timeout", 45));
+    }
+
+    @Test
+    void contextValues_thatCannotWork_areNamed() {
+        App app = new App(AppProps.builder().context(Map.of(TollgateApp.STAGE, "dev", ContextOverrides.API, "grpc",
+                ContextOverrides.MEMORY, "64", ContextOverrides.TIMEOUT, "20s")).build());
+
+        assertThatThrownBy(() -> TollgateApp.addStacks(app, Synthesized.ROOT))
+                .isInstanceOf(TollgateApp.UsageException.class)
+                .hasMessage("-c api=grpc (expected: http or rest); -c memory=64 (expected: a whole number of MB from 128"
+                        + " to 10240); -c timeout=20s (expected: at least the longest route timeout, 29s, or the function"
+                        + " ends before the backend answers)");
     }
 
     @Test
