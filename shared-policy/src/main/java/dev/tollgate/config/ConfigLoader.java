@@ -397,8 +397,19 @@ public final class ConfigLoader {
                     JwtConfig.DEFAULT_TOKEN_CACHE_SIZE);
             Map<String, JwtIssuerConfig> issuers = new LinkedHashMap<>();
             if (requireMap(node.path("issuers"), "jwt.issuers", "a map of issuer names to their issuer, audiences and plan")) {
+                Map<String, String> nameByIss = new HashMap<>();
                 node.path("issuers").fields().forEachRemaining(entry -> issuer(entry.getKey(), entry.getValue(), stages, plans)
-                        .ifPresent(issuer -> issuers.put(issuer.name(), issuer)));
+                        .ifPresent(issuer -> {
+                            // A token names its issuer by iss alone, so one iss must mean one entry (one plan, one namespace).
+                            String earlier = nameByIss.putIfAbsent(issuer.issuer(), issuer.name());
+                            if (earlier != null) {
+                                problem("jwt.issuers." + issuer.name() + ".issuer", issuer.issuer() + " (expected: an iss no"
+                                        + " other issuer has; jwt.issuers." + earlier + " has it: give one entry a planClaim"
+                                        + " instead of two entries)");
+                            } else {
+                                issuers.put(issuer.name(), issuer);
+                            }
+                        }));
             }
             return new JwtConfig(cacheSize, issuers);
         }

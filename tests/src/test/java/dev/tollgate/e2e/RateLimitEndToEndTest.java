@@ -104,8 +104,9 @@ class RateLimitEndToEndTest {
         assertThat(json(refused).path("detail").asText())
                 .isEqualTo("The 3 requests per hour of plan mixed are used up; the quota resets in 1800 s.");
         JsonNode usage = json(tollgate.get("/dev/_tollgate/usage", "x-api-key", "mixed-key"));
-        assertThat(usage.path("quota").path("period").asText()).isEqualTo("hour");
-        assertThat(usage.path("quotas").get(1).path("period").asText()).isEqualTo("day");
+        assertThat(usage.path("quota").path("period").asText()).isEqualTo("day");
+        assertThat(usage.path("quotas").get(0).path("used").asLong()).as("the refused request's count, given back").isEqualTo(3);
+        assertThat(usage.path("quotas").get(1).path("period").asText()).isEqualTo("hour");
         assertThat(usage.path("quotas").get(1).path("used").asLong()).isEqualTo(3);
         // The rate limit let all four through: its tokens are spent.
         assertThat(usage.path("rateLimit").path("remaining").asLong()).isEqualTo(6);

@@ -119,9 +119,12 @@ public final class RateLimitPolicy implements Policy {
         return "rate#" + stage + "#" + caller;
     }
 
-    /** A consumer, as a caller in {@link #bucket}. */
+    /**
+     * A consumer, as a caller in {@link #bucket}. A token's consumer claim may hold any text, {@code #}
+     * included, so it is escaped: {@code alice#route GET /orders} must not name alice's route bucket.
+     */
     public static String consumer(String consumer) {
-        return "consumer#" + consumer;
+        return "consumer#" + consumer.replace("%", "%25").replace("#", "%23");
     }
 
     public static long micros(Instant instant) {

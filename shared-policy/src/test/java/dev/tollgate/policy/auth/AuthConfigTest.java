@@ -146,6 +146,23 @@ class AuthConfigTest {
     }
 
     @Test
+    void twoIssuersWithOneIss_areRefused_sinceATokenNamesItsIssuerByIssAlone() {
+        String text = BASE.replace("routes:\n", """
+                    copy:
+                      issuer: https://login.example.com/
+                      audiences: [api]
+                      plan: free
+                routes:
+                  - {path: /a, methods: [GET], backend: "http://a.internal"}
+                """);
+
+        assertThatThrownBy(() -> ConfigLoader.parse(text, "t.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(messages(e)).containsExactly(
+                        "t.yaml:15: jwt.issuers.copy.issuer: https://login.example.com/ (expected: an iss no other issuer"
+                                + " has; jwt.issuers.idp has it: give one entry a planClaim instead of two entries)"));
+    }
+
+    @Test
     void routeCredentials_thatCannotWork_areNamed() {
         String text = BASE + """
                   - path: /none

@@ -48,9 +48,10 @@ class RateLimitPolicyTest {
                     rateLimit: {requests: 3, per: minute}
                   mixed:
                     rateLimit: {requests: 5, per: minute, burst: 5}
+                    # The tight quota second: a request it refuses has already counted against the day.
                     quota:
-                      - {limit: 3, period: hour}
                       - {limit: 100, period: day}
+                      - {limit: 3, period: hour}
                   tight:
                     rateLimit: {requests: 2, per: second, burst: 2}
                     quota: {limit: 100, period: hour}
@@ -124,6 +125,14 @@ class RateLimitPolicyTest {
     }
 
     @Test
+    void aConsumerNameWithAHash_cannotNameAnotherConsumersRouteBucket() {
+        String forged = RateLimitPolicy.bucket("dev", RateLimitPolicy.consumer("alice#route GET /orders"));
+        String alicesRoute = RateLimitPolicy.bucket("dev", RateLimitPolicy.consumer("alice")) + "#route GET /orders";
+
+        assertThat(forged).isNotEqualTo(alicesRoute).doesNotStartWith(alicesRoute);
+    }
+
+    @Test
     void eachConsumer_hasItsOwnBucket() {
         for (int i = 0; i < 3; i++) {
             get("/orders", "bursty-key");
@@ -178,9 +187,10 @@ class RateLimitPolicyTest {
         assertThat(refused.headers().first("ratelimit-limit")).contains("3");
         assertThat(refused.headers().first("ratelimit-remaining")).contains("0");
         JsonNode usage = JSON.readTree(get("/_tollgate/usage", "mixed-key-1").body());
-        assertThat(usage.path("quotas").get(1).path("period").asText()).isEqualTo("day");
+        assertThat(usage.path("quotas").get(0).path("period").asText()).isEqualTo("day");
+        assertThat(usage.path("quotas").get(0).path("used").asLong()).as("the day's count of the refused request, given back")
+                .isEqualTo(3);
         assertThat(usage.path("quotas").get(1).path("used").asLong()).isEqualTo(3);
-        assertThat(usage.path("quotas").get(0).path("used").asLong()).isEqualTo(3);
     }
 
     @Test
@@ -202,8 +212,8 @@ class RateLimitPolicyTest {
 
         assertThat(usage.path("quota")).isEqualTo(usage.path("quotas").get(0));
         assertThat(usage.path("quotas")).hasSize(2);
-        assertThat(usage.path("quotas").get(0).path("limit").asLong()).isEqualTo(3);
-        assertThat(usage.path("quotas").get(1).path("remaining").asLong()).isEqualTo(98);
+        assertThat(usage.path("quotas").get(0).path("remaining").asLong()).isEqualTo(98);
+        assertThat(usage.path("quotas").get(1).path("limit").asLong()).isEqualTo(3);
         JsonNode rateLimit = usage.path("rateLimit");
         assertThat(rateLimit.path("requests").asLong()).isEqualTo(5);
         assertThat(rateLimit.path("per").asText()).isEqualTo("minute");

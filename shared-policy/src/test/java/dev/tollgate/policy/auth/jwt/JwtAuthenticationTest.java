@@ -269,6 +269,16 @@ class JwtAuthenticationTest {
     }
 
     @Test
+    void aTokenCachedOnARouteThatAcceptsItsIssuer_isStillRefused_onARouteThatDoesNot() throws Exception {
+        String partner = PARTNER.sign(new JWTClaimsSet.Builder(PARTNER.claims("svc", "partner-api", NOW).build())
+                .claim("client_id", "acme-sync").claim("scope", "reports:read").claim("tenant", "acme").build());
+        assertThat(gateway.handle(bearer("/either", "dev", partner)).status()).isEqualTo(200);
+
+        assertProblem(gateway.handle(bearer("/reports", "dev", partner)), 401,
+                "Tokens of issuer https://partner.example.net are not accepted on this route.");
+    }
+
+    @Test
     void anUnknownKid_refetchesTheKeys_atMostOncePerRefreshInterval() {
         assertThat(gateway.handle(bearer("/either", "dev", IDP.sign(IDP.claims("u", "api-dev", NOW).build()))).status())
                 .isEqualTo(200);
