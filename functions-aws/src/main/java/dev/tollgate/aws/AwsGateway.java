@@ -59,9 +59,10 @@ public final class AwsGateway {
         GatewayConfig config = env.containsKey(CONFIG)
                 ? ConfigLoader.load(Path.of(env.get(CONFIG)))
                 : ConfigLoader.loadResource(BUNDLED_CONFIG);
+        Clock clock = Clock.systemUTC();
         return create(config, dynamoDb(env), env.getOrDefault(COUNTERS_TABLE, DEFAULT_COUNTERS_TABLE),
-                env.getOrDefault(KEYS_TABLE, DEFAULT_KEYS_TABLE), Clock.systemUTC(), EmfRequestLog.toStandardOutput(),
-                new EcsBackendResolver(ecs(env)));
+                env.getOrDefault(KEYS_TABLE, DEFAULT_KEYS_TABLE), clock, EmfRequestLog.toStandardOutput(),
+                new EcsBackendResolver(ecs(env), clock));
     }
 
     /**

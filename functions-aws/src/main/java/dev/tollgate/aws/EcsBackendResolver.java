@@ -4,6 +4,7 @@ import dev.tollgate.backend.BackendResolver;
 import dev.tollgate.backend.EcsService;
 import dev.tollgate.problem.NoBackendTaskException;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,16 +47,24 @@ import software.amazon.awssdk.services.ecs.model.TransportProtocol;
  *
  * <p>Each service's list is held for {@link #TASK_LIST_TTL} per warm function instance. The first
  * request waits for it; a request that finds it stale starts one refresh in the background and
- * uses the stale list meanwhile. A failed lookup is logged and counted, the list held stays in use,
- * and the next try waits {@link #RETRY_AFTER_FAILURE}; with no list held yet, the request is a 503
- * problem. Requests go to the tasks in turn; a task that cannot be connected to is passed over for
- * {@link #SKIP_UNREACHABLE_TASK}, unless every task is, when they all take requests again. Time
- * comes from the caller (the gateway's clock).
+ * uses the stale list meanwhile, unless the list is older than {@link #TASK_LIST_MAX_AGE} (the
+ * instance sat idle or frozen): then the request waits for the refresh, as long as the client's
+ * call timeout at most. A failed lookup is logged and counted, the list held stays in use, and the
+ * next try waits {@link #RETRY_AFTER_FAILURE}; with no list held yet, the request is a 503 problem.
+ * A list is as old as the end of its lookup, on the clock. Requests go to the tasks in turn; a task
+ * that cannot be connected to is passed over for {@link #SKIP_UNREACHABLE_TASK}, unless every task
+ * is, when they all take requests again. Requests' times come from the caller.
  */
 public final class EcsBackendResolver implements BackendResolver {
 
     /** How long a service's task list serves before a request refreshes it. */
     public static final Duration TASK_LIST_TTL = Duration.ofSeconds(10);
+    /**
+     * How old a list may be and still serve while it is refreshed in the background. Older, its
+     * tasks may have been replaced long since (an instance idle or frozen for hours), so the request
+     * waits for the refresh.
+     */
+    public static final Duration TASK_LIST_MAX_AGE = Duration.ofSeconds(60);
     /** How long a task that could not be connected to is passed over. */
     public static final Duration SKIP_UNREACHABLE_TASK = Duration.ofSeconds(30);
     /** How long after a failed lookup the next one may start. */
@@ -71,21 +80,24 @@ public final class EcsBackendResolver implements BackendResolver {
     private static final String RUNNING = "RUNNING";
 
     private final EcsClient ecs;
+    private final Clock clock;
     private final Executor refresher;
     private final Map<EcsService, ServiceTasks> services = new ConcurrentHashMap<>();
     private final AtomicLong failures = new AtomicLong();
 
     /** Refreshes on a background thread of its own, which ends when idle. */
-    public EcsBackendResolver(EcsClient ecs) {
-        this(ecs, backgroundThread());
+    public EcsBackendResolver(EcsClient ecs, Clock clock) {
+        this(ecs, clock, backgroundThread());
     }
 
     /**
      * @param ecs       the ECS client, built once per function instance
+     * @param clock     the gateway's clock, which dates each list when its lookup ends
      * @param refresher runs background refreshes; tests pass one they run themselves
      */
-    public EcsBackendResolver(EcsClient ecs, Executor refresher) {
+    public EcsBackendResolver(EcsClient ecs, Clock clock, Executor refresher) {
         this.ecs = ecs;
+        this.clock = clock;
         this.refresher = refresher;
     }
 
@@ -145,18 +157,24 @@ public final class EcsBackendResolver implements BackendResolver {
             this.service = service;
         }
 
-        /** The list to use now: waited for the first time, refreshed in the background when stale. */
+        /**
+         * The list to use now: waited for the first time and when older than the maximum age,
+         * refreshed in the background when stale.
+         */
         TaskList current(Instant now) {
             TaskList held = list;
             if (held == null) {
                 return firstList(now);
+            }
+            if (!now.isBefore(held.fetchedAt().plus(TASK_LIST_MAX_AGE))) {
+                return tooOldList(now);
             }
             if (!now.isBefore(held.fetchedAt().plus(TASK_LIST_TTL)) && !now.isBefore(retryAt)
                     && refreshing.compareAndSet(false, true)) {
                 try {
                     refresher.execute(() -> {
                         try {
-                            lookUp(now);
+                            lookUp();
                         } finally {
                             refreshing.set(false);
                         }
@@ -172,23 +190,39 @@ public final class EcsBackendResolver implements BackendResolver {
             if (list != null) {
                 return list;
             }
-            if (now.isBefore(retryAt) || !lookUp(now)) {
+            if (now.isBefore(retryAt) || !lookUp()) {
                 throw new NoBackendTaskException("The tasks of " + service + " could not be listed (the ECS API failed);"
                         + " try again shortly.", retryAfterSeconds());
             }
             return list;
         }
 
-        /** Asks ECS; on success the list is replaced, on failure it stays, and the failure is logged and counted. */
-        private boolean lookUp(Instant now) {
+        /**
+         * A list too old to serve untried: looked up while the request waits, unless another request
+         * has just done so or a lookup failed within {@link #RETRY_AFTER_FAILURE}; the old list
+         * serves when the lookup fails.
+         */
+        private synchronized TaskList tooOldList(Instant now) {
+            if (now.isBefore(list.fetchedAt().plus(TASK_LIST_MAX_AGE)) || now.isBefore(retryAt)) {
+                return list;
+            }
+            lookUp();
+            return list;
+        }
+
+        /**
+         * Asks ECS; on success the list is replaced, dated when the answer came, on failure it stays,
+         * and the failure is logged and counted.
+         */
+        private boolean lookUp() {
             try {
                 List<URI> endpoints = fetch();
                 skippedUntil.keySet().retainAll(endpoints);
-                list = new TaskList(List.copyOf(endpoints), now);
+                list = new TaskList(List.copyOf(endpoints), clock.instant());
                 return true;
             } catch (RuntimeException e) {
                 failures.incrementAndGet();
-                retryAt = now.plus(RETRY_AFTER_FAILURE);
+                retryAt = clock.instant().plus(RETRY_AFTER_FAILURE);
                 TaskList held = list;
                 LOG.warning("the tasks of " + service + " could not be listed: " + e.getMessage()
                         + (held == null ? "" : "; the " + held.endpoints().size() + " tasks listed at " + held.fetchedAt()

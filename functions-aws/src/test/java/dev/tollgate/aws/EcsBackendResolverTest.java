@@ -20,9 +20,13 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,10 +41,26 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 class EcsBackendResolverTest {
 
     private static final EcsService ORDERS = new EcsService("prod", "orders", OptionalInt.of(8080));
+    private static final Logger LOG = Logger.getLogger(EcsBackendResolver.class.getName());
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
     private final Queue<Runnable> background = new ArrayDeque<>();
     private final Executor refresher = background::add;
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final Handler logged = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            warnings.add(record.getMessage());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
     private LocalEcsApi api;
     private EcsClient ecs;
     private EcsBackendResolver resolver;
@@ -49,11 +69,13 @@ class EcsBackendResolverTest {
     void start() throws Exception {
         api = LocalEcsApi.start(0);
         ecs = api.client();
-        resolver = new EcsBackendResolver(ecs, refresher);
+        resolver = new EcsBackendResolver(ecs, clock, refresher);
+        LOG.addHandler(logged);
     }
 
     @AfterEach
     void stop() {
+        LOG.removeHandler(logged);
         ecs.close();
         api.close();
     }
@@ -148,6 +170,56 @@ class EcsBackendResolverTest {
         assertThat(endpoint(ORDERS)).isEqualTo(URI.create("http://10.0.0.2:8080"));
         assertThat(api.calls("ListTasks")).isEqualTo(2);
         assertThat(background).isEmpty();
+    }
+
+    @Test
+    void theList_isDatedWhenItsLookupEnds_notWhenTheRequestThatStartedItCame() {
+        api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1")));
+        endpoint(ORDERS);
+        clock.advance(EcsBackendResolver.TASK_LIST_TTL);
+        endpoint(ORDERS);
+        clock.advance(Duration.ofSeconds(5));
+        runBackground();
+
+        clock.advance(EcsBackendResolver.TASK_LIST_TTL.minusMillis(1));
+        endpoint(ORDERS);
+
+        assertThat(background).as("the list refreshed 5 s after the request that asked for it is fresh for its TTL").isEmpty();
+        assertThat(api.calls("ListTasks")).isEqualTo(2);
+    }
+
+    @Test
+    void aListOlderThanItsMaxAge_isRefreshedBeforeItServes_asAfterAnIdleOrFrozenInstance() {
+        api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1")));
+        endpoint(ORDERS);
+        api.putService("prod", "orders", List.of(Task.running(id(2), "10.0.0.2")));
+
+        clock.advance(EcsBackendResolver.TASK_LIST_MAX_AGE);
+
+        assertThat(endpoint(ORDERS)).isEqualTo(URI.create("http://10.0.0.2:8080"));
+        assertThat(background).isEmpty();
+        assertThat(api.calls("ListTasks")).isEqualTo(2);
+    }
+
+    @Test
+    void whenTheRefreshOfATooOldListFails_theOldListServes_andTheFailureIsLoggedAndCounted() {
+        api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1")));
+        endpoint(ORDERS);
+        api.removeService("prod", "orders");
+        clock.advance(Duration.ofHours(3));
+
+        assertThat(endpoint(ORDERS)).isEqualTo(URI.create("http://10.0.0.1:8080"));
+        assertThat(resolver.discoveryFailures()).isEqualTo(1);
+        assertThat(warnings).singleElement().asString().startsWith("the tasks of ecs://prod/orders:8080 could not be listed: ")
+                .endsWith("; the 1 tasks listed at 2026-11-23T12:00:00Z stay in use");
+
+        assertThat(endpoint(ORDERS)).isEqualTo(URI.create("http://10.0.0.1:8080"));
+        assertThat(api.calls("ListTasks")).as("no new try within a second of the failure").isEqualTo(2);
+        assertThat(background).isEmpty();
+
+        api.putService("prod", "orders", List.of(Task.running(id(2), "10.0.0.2")));
+        clock.advance(EcsBackendResolver.RETRY_AFTER_FAILURE);
+        assertThat(endpoint(ORDERS)).isEqualTo(URI.create("http://10.0.0.2:8080"));
     }
 
     @Test

@@ -93,7 +93,7 @@ public final class ColdStart {
                     .endpointOverride(URI.create(ecsEndpoint))
                     .region(Region.US_EAST_1)
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                    .build());
+                    .build(), Clock.systemUTC());
             // The client's own cost, after the DynamoDB client has loaded what the two share.
             System.err.println("ecs-client-ms " + (System.nanoTime() - building) / 1_000_000);
         }
