@@ -2,6 +2,7 @@ package dev.tollgate.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.tollgate.aws.local.LocalEcsApi;
 import dev.tollgate.aws.local.LocalEcsApi.Binding;
@@ -34,14 +35,16 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
- * {@link EcsBackendResolver} with the real SDK {@link EcsClient} against a local JSON 1.1
- * endpoint ({@link LocalEcsApi}). Background refreshes run when the test runs them, and time is a
+ * {@link EcsBackendResolver} with the real SDK {@link EcsClient}, built as the function builds it,
+ * against a local JSON 1.1 endpoint ({@link LocalEcsApi}). Background refreshes run when the test runs them, and time is a
  * {@link MutableClock}: nothing sleeps.
  */
 class EcsBackendResolverTest {
 
     private static final EcsService ORDERS = new EcsService("prod", "orders", OptionalInt.of(8080));
     private static final Logger LOG = Logger.getLogger(EcsBackendResolver.class.getName());
+    /** The client's call timeout, with room for a busy machine; the SDK's defaults take minutes. */
+    private static final Duration UNANSWERED_CALL_BOUND = AwsGateway.ECS_CALL_TIMEOUT.plusSeconds(5);
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
     private final Queue<Runnable> background = new ArrayDeque<>();
@@ -267,6 +270,36 @@ class EcsBackendResolverTest {
         clock.advance(EcsBackendResolver.RETRY_AFTER_FAILURE);
         assertThat(endpoint(ORDERS)).isEqualTo(URI.create("http://10.0.0.1:8080"));
         assertThat(background).isEmpty();
+    }
+
+    @Test
+    void aFirstLookupThatTheApiNeverAnswers_is503_withinTheClientsCallTimeout() {
+        api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1")));
+        api.stopAnswering();
+
+        assertTimeoutPreemptively(UNANSWERED_CALL_BOUND, () -> assertThatThrownBy(() -> endpoint(ORDERS))
+                .isInstanceOf(NoBackendTaskException.class));
+        assertThat(resolver.discoveryFailures()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefreshThatTheApiNeverAnswers_endsWithinTheClientsCallTimeout_andTheNextRefreshStarts() {
+        api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1")));
+        endpoint(ORDERS);
+        api.stopAnswering();
+        clock.advance(EcsBackendResolver.TASK_LIST_TTL);
+        endpoint(ORDERS);
+
+        assertTimeoutPreemptively(UNANSWERED_CALL_BOUND, this::runBackground);
+        assertThat(resolver.discoveryFailures()).isEqualTo(1);
+
+        api.answerAgain();
+        api.putService("prod", "orders", List.of(Task.running(id(2), "10.0.0.2")));
+        clock.advance(EcsBackendResolver.RETRY_AFTER_FAILURE);
+        assertThat(endpoint(ORDERS)).isEqualTo(URI.create("http://10.0.0.1:8080"));
+        assertThat(background).as("the timed-out refresh no longer holds the next one back").hasSize(1);
+        runBackground();
+        assertThat(endpoint(ORDERS)).isEqualTo(URI.create("http://10.0.0.2:8080"));
     }
 
     @Test

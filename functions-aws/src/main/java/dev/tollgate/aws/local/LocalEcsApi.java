@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.tollgate.aws.AwsGateway;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
@@ -20,13 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
@@ -35,7 +35,8 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  * {@code .DescribeTasks}, {@code application/x-amz-json-1.1}), answering as ECS does for the tasks
  * it is given: {@code ListTasks} filtered by cluster, service and desired status, 100 a page with
  * {@code nextToken}; {@code DescribeTasks} for up to 100 tasks, with an ENI attachment and container
- * network bindings; ECS's errors for an unknown cluster or service and for bad parameters. There is
+ * network bindings; ECS's errors for an unknown cluster or service and for bad parameters; and, on
+ * demand, no answer at all, as an API that hangs. There is
  * no ECS emulator to run without containers (shared/toolbox.md), so this is the stand-in the real
  * SDK client talks to.
  */
@@ -99,6 +100,8 @@ public final class LocalEcsApi implements AutoCloseable {
     /** cluster → service → tasks, in order. */
     private final Map<String, Map<String, List<Task>>> clusters = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    /** Set while requests go unanswered; counted down when they may be answered again. */
+    private volatile CountDownLatch silence;
 
     private LocalEcsApi(HttpServer server, ExecutorService executor) {
         this.server = server;
@@ -155,12 +158,24 @@ public final class LocalEcsApi implements AutoCloseable {
 
     /** A real ECS client for this endpoint, built as the function builds its own but with local credentials. */
     public EcsClient client() {
-        return EcsClient.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .endpointOverride(endpoint())
-                .region(Region.of(REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .build();
+        return AwsGateway.ecs(Map.of(AwsGateway.ECS_ENDPOINT, endpoint().toString(), "AWS_REGION", REGION),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
+    }
+
+    /**
+     * From now on, requests are read and never answered, as by an API that hangs, until
+     * {@link #answerAgain()}; those held then get no answer either.
+     */
+    public void stopAnswering() {
+        silence = new CountDownLatch(1);
+    }
+
+    public void answerAgain() {
+        CountDownLatch held = silence;
+        silence = null;
+        if (held != null) {
+            held.countDown();
+        }
     }
 
     static String taskArn(String cluster, String id) {
@@ -169,6 +184,15 @@ public final class LocalEcsApi implements AutoCloseable {
 
     private void serve(HttpExchange exchange) throws IOException {
         try (exchange) {
+            CountDownLatch held = silence;
+            if (held != null) {
+                try {
+                    held.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
+            }
             String target = exchange.getRequestHeaders().getFirst("x-amz-target");
             if (!"POST".equals(exchange.getRequestMethod()) || target == null || !target.startsWith(TARGET_PREFIX)) {
                 error(exchange, 400, "UnknownOperationException", null);
