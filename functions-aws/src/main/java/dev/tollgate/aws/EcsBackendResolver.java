@@ -4,6 +4,7 @@ import dev.tollgate.backend.BackendResolver;
 import dev.tollgate.backend.EcsService;
 import dev.tollgate.problem.NoBackendTaskException;
 import java.net.URI;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,7 +54,8 @@ import software.amazon.awssdk.services.ecs.model.TransportProtocol;
  * next try waits {@link #RETRY_AFTER_FAILURE}; with no list held yet, the request is a 503 problem.
  * A list is as old as the end of its lookup, on the clock. Requests go to the tasks in turn; a task
  * that cannot be connected to is passed over for {@link #SKIP_UNREACHABLE_TASK}, unless every task
- * is, when they all take requests again. Requests' times come from the caller.
+ * is, when they all take requests again; each instance starts a service's turn at a random task, so
+ * that a burst of cold starts does not fall on the first. Requests' times come from the caller.
  */
 public final class EcsBackendResolver implements BackendResolver {
 
@@ -84,6 +86,11 @@ public final class EcsBackendResolver implements BackendResolver {
     private final Executor refresher;
     private final Map<EcsService, ServiceTasks> services = new ConcurrentHashMap<>();
     private final AtomicLong failures = new AtomicLong();
+    /**
+     * Draws where each service's turn starts. SecureRandom, not ThreadLocalRandom, whose seeds a
+     * SnapStart snapshot would fix for every instance restored from it.
+     */
+    private final SecureRandom random = new SecureRandom();
 
     /** Refreshes on a background thread of its own, which ends when idle. */
     public EcsBackendResolver(EcsClient ecs, Clock clock) {
@@ -147,14 +154,16 @@ public final class EcsBackendResolver implements BackendResolver {
     private final class ServiceTasks {
         private final EcsService service;
         private final AtomicBoolean refreshing = new AtomicBoolean();
-        private final AtomicInteger turn = new AtomicInteger();
+        private final AtomicInteger turn;
         private final Map<URI, Instant> skippedUntil = new ConcurrentHashMap<>();
         private volatile TaskList list;
         private volatile Instant retryAt = Instant.MIN;
         private volatile boolean warnedUnreachable;
 
+        /** Made on the first request to the service; its turn starts at a random task, so that cold starts spread out. */
         ServiceTasks(EcsService service) {
             this.service = service;
+            this.turn = new AtomicInteger(random.nextInt());
         }
 
         /**
