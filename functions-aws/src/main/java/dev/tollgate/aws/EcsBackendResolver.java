@@ -38,8 +38,10 @@ import software.amazon.awssdk.services.ecs.model.TransportProtocol;
  * The tasks of {@code ecs://} backends, found through the ECS API: {@code ListTasks}
  * ({@code desiredStatus=RUNNING}, every page) then {@code DescribeTasks} in batches of 100. A task
  * takes requests when its last status is {@code RUNNING}, it is meant to keep running (desired
- * status {@code RUNNING}, no stop code, not stopping) and it is not {@code UNHEALTHY}; it is
- * reached at its ENI's private IPv4 address (awsvpc) over HTTP.
+ * status {@code RUNNING}, no stop code, not stopping) and it is not {@code UNHEALTHY}; while any such
+ * task is {@code HEALTHY}, only the {@code HEALTHY} ones do, since a task whose health check has yet
+ * to pass is {@code UNKNOWN} (without a health check, every task is, and all take requests). A task
+ * is reached at its ENI's private IPv4 address (awsvpc) over HTTP.
  *
  * <p>The port: the URL's container port, or, when a container of the task binds that port to
  * another host port (bridge-style {@code networkBindings}), that host port. Without a port in the
@@ -254,6 +256,7 @@ public final class EcsBackendResolver implements BackendResolver {
                 token = page.nextToken() == null || page.nextToken().isEmpty() ? null : page.nextToken();
             } while (token != null);
             List<URI> endpoints = new ArrayList<>(arns.size());
+            List<URI> healthy = new ArrayList<>(arns.size());
             int unreachable = 0;
             for (int from = 0; from < arns.size(); from += DESCRIBE_BATCH) {
                 List<String> batch = arns.subList(from, Math.min(arns.size(), from + DESCRIBE_BATCH));
@@ -267,6 +270,9 @@ public final class EcsBackendResolver implements BackendResolver {
                         unreachable++;
                     } else {
                         endpoints.add(endpoint);
+                        if (task.healthStatus() == HealthStatus.HEALTHY) {
+                            healthy.add(endpoint);
+                        }
                     }
                 }
             }
@@ -275,7 +281,8 @@ public final class EcsBackendResolver implements BackendResolver {
                 LOG.warning(unreachable + " running tasks of " + service + " are left out: they have no ENI address (awsvpc"
                         + " network mode is needed), or bind several ports and the URL names none");
             }
-            return endpoints;
+            // With a health check, a starting task is UNKNOWN until it passes: while any task has, those take the requests.
+            return healthy.isEmpty() ? endpoints : healthy;
         }
 
         /** Running, meant to keep running, not draining or stopping, and not unhealthy. */

@@ -103,7 +103,7 @@ class EcsBackendResolverTest {
         Instant stopping = clock.instant().minusSeconds(5);
         api.putService("prod", "orders", List.of(
                 Task.running(id(1), "10.0.0.1"),
-                Task.running(id(2), "10.0.0.2").withHealth("HEALTHY"),
+                Task.running(id(2), "10.0.0.2"),
                 Task.running(id(3), "10.0.0.3").withHealth("UNHEALTHY"),
                 Task.running(id(4), "10.0.0.4").withStatus("PENDING", "RUNNING"),
                 Task.running(id(5), "10.0.0.5").withStatus("DEACTIVATING", "RUNNING"),
@@ -113,6 +113,27 @@ class EcsBackendResolverTest {
                 Task.running(id(9), null, new Binding(8080, 32768))));
 
         assertThat(endpoints(ORDERS, 6)).containsOnly(URI.create("http://10.0.0.1:8080"), URI.create("http://10.0.0.2:8080"));
+    }
+
+    @Test
+    void whileAnyTaskIsHealthy_onlyTheHealthyTakeRequests_notThoseStillStartingUnknown() {
+        api.putService("prod", "orders", List.of(
+                Task.running(id(1), "10.0.0.1").withHealth("HEALTHY"),
+                Task.running(id(2), "10.0.0.2").withHealth("UNKNOWN"),
+                Task.running(id(3), "10.0.0.3").withHealth("HEALTHY")));
+
+        assertThat(endpoints(ORDERS, 6)).containsOnly(URI.create("http://10.0.0.1:8080"), URI.create("http://10.0.0.3:8080"));
+    }
+
+    @Test
+    void whenNoTaskThatTakesRequestsIsHealthy_theUnknownOnes_withoutAHealthCheck_takeThem() {
+        api.putService("prod", "orders", List.of(
+                Task.running(id(1), "10.0.0.1"),
+                Task.running(id(2), "10.0.0.2").withHealth("HEALTHY").withStatus("DEACTIVATING", "RUNNING"),
+                Task.running(id(3), "10.0.0.3").withHealth("HEALTHY").stopping("ServiceSchedulerInitiated", clock.instant()),
+                Task.running(id(4), "10.0.0.4")));
+
+        assertThat(endpoints(ORDERS, 4)).containsOnly(URI.create("http://10.0.0.1:8080"), URI.create("http://10.0.0.4:8080"));
     }
 
     @Test
