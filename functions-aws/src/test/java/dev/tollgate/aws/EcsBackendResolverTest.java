@@ -99,7 +99,7 @@ class EcsBackendResolverTest {
     }
 
     @Test
-    void tasksNotRunning_unhealthy_stopping_orDraining_areLeftOut() {
+    void tasksNotRunning_unhealthy_stopping_orDraining_areLeftOut_eachByItsOwnSign() {
         Instant stopping = clock.instant().minusSeconds(5);
         api.putService("prod", "orders", List.of(
                 Task.running(id(1), "10.0.0.1"),
@@ -107,8 +107,9 @@ class EcsBackendResolverTest {
                 Task.running(id(3), "10.0.0.3").withHealth("UNHEALTHY"),
                 Task.running(id(4), "10.0.0.4").withStatus("PENDING", "RUNNING"),
                 Task.running(id(5), "10.0.0.5").withStatus("DEACTIVATING", "RUNNING"),
-                Task.running(id(6), "10.0.0.6").withStatus("RUNNING", "STOPPED"),
-                Task.running(id(7), "10.0.0.7").stopping("SpotInterruption", stopping),
+                // ListTasks lags: told to stop, still listed under RUNNING, described as STOPPED.
+                Task.running(id(6), "10.0.0.6").withStatus("RUNNING", "STOPPED").listedAs("RUNNING"),
+                Task.running(id(7), "10.0.0.7").stopping("SpotInterruption", null),
                 Task.running(id(8), "10.0.0.8").stopping(null, stopping),
                 Task.running(id(9), null, new Binding(8080, 32768))));
 

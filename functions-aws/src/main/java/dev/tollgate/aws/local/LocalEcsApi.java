@@ -33,7 +33,8 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  * The two ECS API actions Tollgate uses, on 127.0.0.1, for the local runner and tests: the JSON 1.1
  * protocol ({@code POST /}, {@code X-Amz-Target: AmazonEC2ContainerServiceV20141113.ListTasks} or
  * {@code .DescribeTasks}, {@code application/x-amz-json-1.1}), answering as ECS does for the tasks
- * it is given: {@code ListTasks} filtered by cluster, service and desired status, 100 a page with
+ * it is given: {@code ListTasks} filtered by cluster, service and desired status (as listed, which may
+ * lag the status described), 100 a page with
  * {@code nextToken}; {@code DescribeTasks} for up to 100 tasks, with an ENI attachment and container
  * network bindings; ECS's errors for an unknown cluster or service and for bad parameters; and, on
  * demand, no answer at all, as an API that hangs. There is
@@ -64,14 +65,17 @@ public final class LocalEcsApi implements AutoCloseable {
      * @param id            the task id, the last part of its ARN
      * @param lastStatus    {@code RUNNING}, {@code PENDING}, {@code DEACTIVATING}, …
      * @param desiredStatus {@code RUNNING} or {@code STOPPED}
+     * @param listedStatus  the desired status {@code ListTasks} files it under: its desired status, or,
+     *                      while ECS catches up, the one before (a task told to stop can still be
+     *                      listed as {@code RUNNING} and described as {@code STOPPED})
      * @param healthStatus  {@code HEALTHY}, {@code UNHEALTHY} or {@code UNKNOWN}
      * @param stopCode      why it is stopping, or null
      * @param stoppingAt    when it began to stop, or null
      * @param privateIpv4   its ENI's address (awsvpc), or null for a task without one (bridge)
      * @param bindings      its container's network bindings
      */
-    public record Task(String id, String lastStatus, String desiredStatus, String healthStatus, String stopCode,
-                       Instant stoppingAt, String privateIpv4, List<Binding> bindings) {
+    public record Task(String id, String lastStatus, String desiredStatus, String listedStatus, String healthStatus,
+                       String stopCode, Instant stoppingAt, String privateIpv4, List<Binding> bindings) {
 
         public Task {
             bindings = List.copyOf(bindings);
@@ -79,19 +83,25 @@ public final class LocalEcsApi implements AutoCloseable {
 
         /** A running task with no health check, at an ENI address, with these bindings. */
         public static Task running(String id, String privateIpv4, Binding... bindings) {
-            return new Task(id, "RUNNING", "RUNNING", "UNKNOWN", null, null, privateIpv4, List.of(bindings));
+            return new Task(id, "RUNNING", "RUNNING", "RUNNING", "UNKNOWN", null, null, privateIpv4, List.of(bindings));
         }
 
         public Task withHealth(String healthStatus) {
-            return new Task(id, lastStatus, desiredStatus, healthStatus, stopCode, stoppingAt, privateIpv4, bindings);
+            return new Task(id, lastStatus, desiredStatus, listedStatus, healthStatus, stopCode, stoppingAt, privateIpv4, bindings);
         }
 
+        /** This last and desired status, and listed under that desired status. */
         public Task withStatus(String lastStatus, String desiredStatus) {
-            return new Task(id, lastStatus, desiredStatus, healthStatus, stopCode, stoppingAt, privateIpv4, bindings);
+            return new Task(id, lastStatus, desiredStatus, desiredStatus, healthStatus, stopCode, stoppingAt, privateIpv4, bindings);
+        }
+
+        /** Listed by {@code ListTasks} under this desired status, whatever {@code DescribeTasks} says. */
+        public Task listedAs(String listedStatus) {
+            return new Task(id, lastStatus, desiredStatus, listedStatus, healthStatus, stopCode, stoppingAt, privateIpv4, bindings);
         }
 
         public Task stopping(String stopCode, Instant stoppingAt) {
-            return new Task(id, lastStatus, desiredStatus, healthStatus, stopCode, stoppingAt, privateIpv4, bindings);
+            return new Task(id, lastStatus, desiredStatus, listedStatus, healthStatus, stopCode, stoppingAt, privateIpv4, bindings);
         }
     }
 
@@ -228,7 +238,7 @@ public final class LocalEcsApi implements AutoCloseable {
         } else {
             services.values().forEach(tasks::addAll);
         }
-        tasks.removeIf(task -> !task.desiredStatus().equals(desired));
+        tasks.removeIf(task -> !task.listedStatus().equals(desired));
         int pageSize = request.path("maxResults").asInt(PAGE);
         if (pageSize < 1 || pageSize > PAGE) {
             error(exchange, 400, "InvalidParameterException", "maxResults must be between 1 and 100.");
