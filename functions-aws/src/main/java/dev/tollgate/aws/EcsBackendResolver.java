@@ -53,7 +53,8 @@ import software.amazon.awssdk.services.ecs.model.TransportProtocol;
  * uses the stale list meanwhile, unless the list is older than {@link #TASK_LIST_MAX_AGE} (the
  * instance sat idle or frozen): then the request waits for the refresh, as long as the client's
  * call timeout at most. A failed lookup is logged and counted, the list held stays in use, and the
- * next try waits {@link #RETRY_AFTER_FAILURE}; with no list held yet, the request is a 503 problem.
+ * next try waits {@link #RETRY_AFTER_FAILURE}; with no list held yet, the request is a 503 problem,
+ * whose detail names nothing of the service (the log line does).
  * A list is as old as the end of its lookup, on the clock. Requests go to the tasks in turn; a task
  * that cannot be connected to is passed over for {@link #SKIP_UNREACHABLE_TASK}, unless every task
  * is, when they all take requests again; each instance starts a service's turn at a random task, so
@@ -115,7 +116,9 @@ public final class EcsBackendResolver implements BackendResolver {
         ServiceTasks tasks = services.computeIfAbsent(service, ServiceTasks::new);
         TaskList list = tasks.current(now);
         if (list.endpoints().isEmpty()) {
-            throw new NoBackendTaskException(service + " has no running, healthy task.", retryAfterSeconds());
+            LOG.warning("a request to " + service + " is 503: none of its tasks listed at " + list.fetchedAt()
+                    + " is running and healthy");
+            throw new NoBackendTaskException(retryAfterSeconds());
         }
         return tasks.pick(list.endpoints(), avoid, now);
     }
@@ -202,8 +205,9 @@ public final class EcsBackendResolver implements BackendResolver {
                 return list;
             }
             if (now.isBefore(retryAt) || !lookUp()) {
-                throw new NoBackendTaskException("The tasks of " + service + " could not be listed (the ECS API failed);"
-                        + " try again shortly.", retryAfterSeconds());
+                LOG.warning("a request to " + service + " is 503: its tasks could not be listed (the ECS API failed), and"
+                        + " none are known yet; the next lookup may start at " + retryAt);
+                throw new NoBackendTaskException(retryAfterSeconds());
             }
             return list;
         }

@@ -292,11 +292,13 @@ class EcsBackendResolverTest {
                 .isInstanceOfSatisfying(NoBackendTaskException.class, e -> {
                     assertThat(e.status()).isEqualTo(503);
                     assertThat(e.type()).isEqualTo("urn:tollgate:problem:no-backend-task");
-                    assertThat(e.detail()).isEqualTo("The tasks of ecs://prod/orders:8080 could not be listed (the ECS API"
-                            + " failed); try again shortly.");
+                    assertThat(e.detail()).isEqualTo("No backend task can take the request now; try again shortly.");
                     assertThat(e.headers().first("retry-after")).contains("1");
                 });
         assertThat(resolver.discoveryFailures()).isEqualTo(1);
+        assertThat(warnings).hasSize(2).last().asString().isEqualTo("a request to ecs://prod/orders:8080 is 503: its tasks"
+                + " could not be listed (the ECS API failed), and none are known yet; the next lookup may start at"
+                + " 2026-11-23T12:00:01Z");
         api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1")));
 
         assertThatThrownBy(() -> endpoint(ORDERS)).isInstanceOf(NoBackendTaskException.class);
@@ -338,13 +340,15 @@ class EcsBackendResolverTest {
     }
 
     @Test
-    void aServiceWithNoTaskToTakeRequests_is503() {
+    void aServiceWithNoTaskToTakeRequests_is503_namingItInTheLog_notToTheCaller() {
         api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1").withHealth("UNHEALTHY")));
 
         assertThatThrownBy(() -> endpoint(ORDERS))
                 .isInstanceOfSatisfying(NoBackendTaskException.class, e -> assertThat(e.detail())
-                        .isEqualTo("ecs://prod/orders:8080 has no running, healthy task."));
+                        .isEqualTo("No backend task can take the request now; try again shortly."));
         assertThat(resolver.discoveryFailures()).isZero();
+        assertThat(warnings).containsExactly("a request to ecs://prod/orders:8080 is 503: none of its tasks listed at"
+                + " 2026-11-23T12:00:00Z is running and healthy");
     }
 
     @Test
