@@ -10,11 +10,13 @@ import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -46,6 +48,15 @@ public final class AwsGateway {
     public static final String BUNDLED_CONFIG = "tollgate.yaml";
     public static final String DEFAULT_COUNTERS_TABLE = "tollgate-counters";
     public static final String DEFAULT_KEYS_TABLE = "tollgate-keys";
+    /**
+     * The most an ECS API call may take, its retries included: a request that waits for a service's
+     * tasks waits no longer per call, and a background refresh ends.
+     */
+    public static final Duration ECS_CALL_TIMEOUT = Duration.ofSeconds(3);
+    /** The most one try of an ECS API call may take. */
+    public static final Duration ECS_ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
+    /** How long the ECS client waits for a connection, and then for each read. */
+    public static final Duration ECS_SOCKET_TIMEOUT = Duration.ofSeconds(2);
 
     private AwsGateway() {
     }
@@ -59,9 +70,10 @@ public final class AwsGateway {
         GatewayConfig config = env.containsKey(CONFIG)
                 ? ConfigLoader.load(Path.of(env.get(CONFIG)))
                 : ConfigLoader.loadResource(BUNDLED_CONFIG);
+        Clock clock = Clock.systemUTC();
         return create(config, dynamoDb(env), env.getOrDefault(COUNTERS_TABLE, DEFAULT_COUNTERS_TABLE),
-                env.getOrDefault(KEYS_TABLE, DEFAULT_KEYS_TABLE), Clock.systemUTC(), EmfRequestLog.toStandardOutput(),
-                new EcsBackendResolver(ecs(env)));
+                env.getOrDefault(KEYS_TABLE, DEFAULT_KEYS_TABLE), clock, EmfRequestLog.toStandardOutput(),
+                new EcsBackendResolver(ecs(env), clock));
     }
 
     /**
@@ -124,9 +136,26 @@ public final class AwsGateway {
 
     /** The ECS client of ecs:// backends: like the DynamoDB client, url-connection and the function's credentials. */
     static EcsClient ecs(Map<String, String> env) {
+        return ecs(env, credentials());
+    }
+
+    /**
+     * The ECS client with other credentials, for the local runner and tests. Its calls have short
+     * timeouts ({@link #ECS_CALL_TIMEOUT}, {@link #ECS_ATTEMPT_TIMEOUT}, {@link #ECS_SOCKET_TIMEOUT}),
+     * not the SDK's 30 s a read and its retries: the first request to a service waits for the lookup,
+     * and a refresh that hangs would hold the service's list back.
+     */
+    public static EcsClient ecs(Map<String, String> env, AwsCredentialsProvider credentials) {
         EcsClientBuilder builder = EcsClient.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .credentialsProvider(credentials())
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(ECS_SOCKET_TIMEOUT)
+                        .socketTimeout(ECS_SOCKET_TIMEOUT)
+                        .build())
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(ECS_CALL_TIMEOUT)
+                        .apiCallAttemptTimeout(ECS_ATTEMPT_TIMEOUT)
+                        .build())
+                .credentialsProvider(credentials)
                 .region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")));
         if (env.containsKey(ECS_ENDPOINT)) {
             builder.endpointOverride(URI.create(env.get(ECS_ENDPOINT)));

@@ -4,6 +4,8 @@ import dev.tollgate.backend.BackendResolver;
 import dev.tollgate.backend.EcsService;
 import dev.tollgate.problem.NoBackendTaskException;
 import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,8 +38,10 @@ import software.amazon.awssdk.services.ecs.model.TransportProtocol;
  * The tasks of {@code ecs://} backends, found through the ECS API: {@code ListTasks}
  * ({@code desiredStatus=RUNNING}, every page) then {@code DescribeTasks} in batches of 100. A task
  * takes requests when its last status is {@code RUNNING}, it is meant to keep running (desired
- * status {@code RUNNING}, no stop code, not stopping) and it is not {@code UNHEALTHY}; it is
- * reached at its ENI's private IPv4 address (awsvpc) over HTTP.
+ * status {@code RUNNING}, no stop code, not stopping) and it is not {@code UNHEALTHY}; while any such
+ * task is {@code HEALTHY}, only the {@code HEALTHY} ones do, since a task whose health check has yet
+ * to pass is {@code UNKNOWN} (without a health check, every task is, and all take requests). A task
+ * is reached at its ENI's private IPv4 address (awsvpc) over HTTP.
  *
  * <p>The port: the URL's container port, or, when a container of the task binds that port to
  * another host port (bridge-style {@code networkBindings}), that host port. Without a port in the
@@ -46,16 +50,26 @@ import software.amazon.awssdk.services.ecs.model.TransportProtocol;
  *
  * <p>Each service's list is held for {@link #TASK_LIST_TTL} per warm function instance. The first
  * request waits for it; a request that finds it stale starts one refresh in the background and
- * uses the stale list meanwhile. A failed lookup is logged and counted, the list held stays in use,
- * and the next try waits {@link #RETRY_AFTER_FAILURE}; with no list held yet, the request is a 503
- * problem. Requests go to the tasks in turn; a task that cannot be connected to is passed over for
- * {@link #SKIP_UNREACHABLE_TASK}, unless every task is, when they all take requests again. Time
- * comes from the caller (the gateway's clock).
+ * uses the stale list meanwhile, unless the list is older than {@link #TASK_LIST_MAX_AGE} (the
+ * instance sat idle or frozen): then the request waits for the refresh, as long as the client's
+ * call timeout at most. A failed lookup is logged and counted, the list held stays in use, and the
+ * next try waits {@link #RETRY_AFTER_FAILURE}; with no list held yet, the request is a 503 problem,
+ * whose detail names nothing of the service (the log line does).
+ * A list is as old as the end of its lookup, on the clock. Requests go to the tasks in turn; a task
+ * that cannot be connected to is passed over for {@link #SKIP_UNREACHABLE_TASK}, unless every task
+ * is, when they all take requests again; each instance starts a service's turn at a random task, so
+ * that a burst of cold starts does not fall on the first. Requests' times come from the caller.
  */
 public final class EcsBackendResolver implements BackendResolver {
 
     /** How long a service's task list serves before a request refreshes it. */
     public static final Duration TASK_LIST_TTL = Duration.ofSeconds(10);
+    /**
+     * How old a list may be and still serve while it is refreshed in the background. Older, its
+     * tasks may have been replaced long since (an instance idle or frozen for hours), so the request
+     * waits for the refresh.
+     */
+    public static final Duration TASK_LIST_MAX_AGE = Duration.ofSeconds(60);
     /** How long a task that could not be connected to is passed over. */
     public static final Duration SKIP_UNREACHABLE_TASK = Duration.ofSeconds(30);
     /** How long after a failed lookup the next one may start. */
@@ -71,21 +85,29 @@ public final class EcsBackendResolver implements BackendResolver {
     private static final String RUNNING = "RUNNING";
 
     private final EcsClient ecs;
+    private final Clock clock;
     private final Executor refresher;
     private final Map<EcsService, ServiceTasks> services = new ConcurrentHashMap<>();
     private final AtomicLong failures = new AtomicLong();
+    /**
+     * Draws where each service's turn starts. SecureRandom, not ThreadLocalRandom, whose seeds a
+     * SnapStart snapshot would fix for every instance restored from it.
+     */
+    private final SecureRandom random = new SecureRandom();
 
     /** Refreshes on a background thread of its own, which ends when idle. */
-    public EcsBackendResolver(EcsClient ecs) {
-        this(ecs, backgroundThread());
+    public EcsBackendResolver(EcsClient ecs, Clock clock) {
+        this(ecs, clock, backgroundThread());
     }
 
     /**
      * @param ecs       the ECS client, built once per function instance
+     * @param clock     the gateway's clock, which dates each list when its lookup ends
      * @param refresher runs background refreshes; tests pass one they run themselves
      */
-    public EcsBackendResolver(EcsClient ecs, Executor refresher) {
+    public EcsBackendResolver(EcsClient ecs, Clock clock, Executor refresher) {
         this.ecs = ecs;
+        this.clock = clock;
         this.refresher = refresher;
     }
 
@@ -94,7 +116,9 @@ public final class EcsBackendResolver implements BackendResolver {
         ServiceTasks tasks = services.computeIfAbsent(service, ServiceTasks::new);
         TaskList list = tasks.current(now);
         if (list.endpoints().isEmpty()) {
-            throw new NoBackendTaskException(service + " has no running, healthy task.", retryAfterSeconds());
+            LOG.warning("a request to " + service + " is 503: none of its tasks listed at " + list.fetchedAt()
+                    + " is running and healthy");
+            throw new NoBackendTaskException(retryAfterSeconds());
         }
         return tasks.pick(list.endpoints(), avoid, now);
     }
@@ -135,28 +159,36 @@ public final class EcsBackendResolver implements BackendResolver {
     private final class ServiceTasks {
         private final EcsService service;
         private final AtomicBoolean refreshing = new AtomicBoolean();
-        private final AtomicInteger turn = new AtomicInteger();
+        private final AtomicInteger turn;
         private final Map<URI, Instant> skippedUntil = new ConcurrentHashMap<>();
         private volatile TaskList list;
         private volatile Instant retryAt = Instant.MIN;
         private volatile boolean warnedUnreachable;
 
+        /** Made on the first request to the service; its turn starts at a random task, so that cold starts spread out. */
         ServiceTasks(EcsService service) {
             this.service = service;
+            this.turn = new AtomicInteger(random.nextInt());
         }
 
-        /** The list to use now: waited for the first time, refreshed in the background when stale. */
+        /**
+         * The list to use now: waited for the first time and when older than the maximum age,
+         * refreshed in the background when stale.
+         */
         TaskList current(Instant now) {
             TaskList held = list;
             if (held == null) {
                 return firstList(now);
+            }
+            if (!now.isBefore(held.fetchedAt().plus(TASK_LIST_MAX_AGE))) {
+                return tooOldList(now);
             }
             if (!now.isBefore(held.fetchedAt().plus(TASK_LIST_TTL)) && !now.isBefore(retryAt)
                     && refreshing.compareAndSet(false, true)) {
                 try {
                     refresher.execute(() -> {
                         try {
-                            lookUp(now);
+                            lookUp();
                         } finally {
                             refreshing.set(false);
                         }
@@ -172,23 +204,40 @@ public final class EcsBackendResolver implements BackendResolver {
             if (list != null) {
                 return list;
             }
-            if (now.isBefore(retryAt) || !lookUp(now)) {
-                throw new NoBackendTaskException("The tasks of " + service + " could not be listed (the ECS API failed);"
-                        + " try again shortly.", retryAfterSeconds());
+            if (now.isBefore(retryAt) || !lookUp()) {
+                LOG.warning("a request to " + service + " is 503: its tasks could not be listed (the ECS API failed), and"
+                        + " none are known yet; the next lookup may start at " + retryAt);
+                throw new NoBackendTaskException(retryAfterSeconds());
             }
             return list;
         }
 
-        /** Asks ECS; on success the list is replaced, on failure it stays, and the failure is logged and counted. */
-        private boolean lookUp(Instant now) {
+        /**
+         * A list too old to serve untried: looked up while the request waits, unless another request
+         * has just done so or a lookup failed within {@link #RETRY_AFTER_FAILURE}; the old list
+         * serves when the lookup fails.
+         */
+        private synchronized TaskList tooOldList(Instant now) {
+            if (now.isBefore(list.fetchedAt().plus(TASK_LIST_MAX_AGE)) || now.isBefore(retryAt)) {
+                return list;
+            }
+            lookUp();
+            return list;
+        }
+
+        /**
+         * Asks ECS; on success the list is replaced, dated when the answer came, on failure it stays,
+         * and the failure is logged and counted.
+         */
+        private boolean lookUp() {
             try {
                 List<URI> endpoints = fetch();
                 skippedUntil.keySet().retainAll(endpoints);
-                list = new TaskList(List.copyOf(endpoints), now);
+                list = new TaskList(List.copyOf(endpoints), clock.instant());
                 return true;
             } catch (RuntimeException e) {
                 failures.incrementAndGet();
-                retryAt = now.plus(RETRY_AFTER_FAILURE);
+                retryAt = clock.instant().plus(RETRY_AFTER_FAILURE);
                 TaskList held = list;
                 LOG.warning("the tasks of " + service + " could not be listed: " + e.getMessage()
                         + (held == null ? "" : "; the " + held.endpoints().size() + " tasks listed at " + held.fetchedAt()
@@ -211,6 +260,7 @@ public final class EcsBackendResolver implements BackendResolver {
                 token = page.nextToken() == null || page.nextToken().isEmpty() ? null : page.nextToken();
             } while (token != null);
             List<URI> endpoints = new ArrayList<>(arns.size());
+            List<URI> healthy = new ArrayList<>(arns.size());
             int unreachable = 0;
             for (int from = 0; from < arns.size(); from += DESCRIBE_BATCH) {
                 List<String> batch = arns.subList(from, Math.min(arns.size(), from + DESCRIBE_BATCH));
@@ -224,6 +274,9 @@ public final class EcsBackendResolver implements BackendResolver {
                         unreachable++;
                     } else {
                         endpoints.add(endpoint);
+                        if (task.healthStatus() == HealthStatus.HEALTHY) {
+                            healthy.add(endpoint);
+                        }
                     }
                 }
             }
@@ -232,7 +285,8 @@ public final class EcsBackendResolver implements BackendResolver {
                 LOG.warning(unreachable + " running tasks of " + service + " are left out: they have no ENI address (awsvpc"
                         + " network mode is needed), or bind several ports and the URL names none");
             }
-            return endpoints;
+            // With a health check, a starting task is UNKNOWN until it passes: while any task has, those take the requests.
+            return healthy.isEmpty() ? endpoints : healthy;
         }
 
         /** Running, meant to keep running, not draining or stopping, and not unhealthy. */

@@ -2,6 +2,7 @@ package dev.tollgate.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.tollgate.aws.local.LocalEcsApi;
 import dev.tollgate.aws.local.LocalEcsApi.Binding;
@@ -20,9 +21,13 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,17 +35,35 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
- * {@link EcsBackendResolver} with the real SDK {@link EcsClient} against a local JSON 1.1
- * endpoint ({@link LocalEcsApi}). Background refreshes run when the test runs them, and time is a
+ * {@link EcsBackendResolver} with the real SDK {@link EcsClient}, built as the function builds it,
+ * against a local JSON 1.1 endpoint ({@link LocalEcsApi}). Background refreshes run when the test runs them, and time is a
  * {@link MutableClock}: nothing sleeps.
  */
 class EcsBackendResolverTest {
 
     private static final EcsService ORDERS = new EcsService("prod", "orders", OptionalInt.of(8080));
+    private static final Logger LOG = Logger.getLogger(EcsBackendResolver.class.getName());
+    /** The client's call timeout, with room for a busy machine; the SDK's defaults take minutes. */
+    private static final Duration UNANSWERED_CALL_BOUND = AwsGateway.ECS_CALL_TIMEOUT.plusSeconds(5);
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
     private final Queue<Runnable> background = new ArrayDeque<>();
     private final Executor refresher = background::add;
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final Handler logged = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            warnings.add(record.getMessage());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
     private LocalEcsApi api;
     private EcsClient ecs;
     private EcsBackendResolver resolver;
@@ -49,11 +72,13 @@ class EcsBackendResolverTest {
     void start() throws Exception {
         api = LocalEcsApi.start(0);
         ecs = api.client();
-        resolver = new EcsBackendResolver(ecs, refresher);
+        resolver = new EcsBackendResolver(ecs, clock, refresher);
+        LOG.addHandler(logged);
     }
 
     @AfterEach
     void stop() {
+        LOG.removeHandler(logged);
         ecs.close();
         api.close();
     }
@@ -74,20 +99,42 @@ class EcsBackendResolverTest {
     }
 
     @Test
-    void tasksNotRunning_unhealthy_stopping_orDraining_areLeftOut() {
+    void tasksNotRunning_unhealthy_stopping_orDraining_areLeftOut_eachByItsOwnSign() {
         Instant stopping = clock.instant().minusSeconds(5);
         api.putService("prod", "orders", List.of(
                 Task.running(id(1), "10.0.0.1"),
-                Task.running(id(2), "10.0.0.2").withHealth("HEALTHY"),
+                Task.running(id(2), "10.0.0.2"),
                 Task.running(id(3), "10.0.0.3").withHealth("UNHEALTHY"),
                 Task.running(id(4), "10.0.0.4").withStatus("PENDING", "RUNNING"),
                 Task.running(id(5), "10.0.0.5").withStatus("DEACTIVATING", "RUNNING"),
-                Task.running(id(6), "10.0.0.6").withStatus("RUNNING", "STOPPED"),
-                Task.running(id(7), "10.0.0.7").stopping("SpotInterruption", stopping),
+                // ListTasks lags: told to stop, still listed under RUNNING, described as STOPPED.
+                Task.running(id(6), "10.0.0.6").withStatus("RUNNING", "STOPPED").listedAs("RUNNING"),
+                Task.running(id(7), "10.0.0.7").stopping("SpotInterruption", null),
                 Task.running(id(8), "10.0.0.8").stopping(null, stopping),
                 Task.running(id(9), null, new Binding(8080, 32768))));
 
         assertThat(endpoints(ORDERS, 6)).containsOnly(URI.create("http://10.0.0.1:8080"), URI.create("http://10.0.0.2:8080"));
+    }
+
+    @Test
+    void whileAnyTaskIsHealthy_onlyTheHealthyTakeRequests_notThoseStillStartingUnknown() {
+        api.putService("prod", "orders", List.of(
+                Task.running(id(1), "10.0.0.1").withHealth("HEALTHY"),
+                Task.running(id(2), "10.0.0.2").withHealth("UNKNOWN"),
+                Task.running(id(3), "10.0.0.3").withHealth("HEALTHY")));
+
+        assertThat(endpoints(ORDERS, 6)).containsOnly(URI.create("http://10.0.0.1:8080"), URI.create("http://10.0.0.3:8080"));
+    }
+
+    @Test
+    void whenNoTaskThatTakesRequestsIsHealthy_theUnknownOnes_withoutAHealthCheck_takeThem() {
+        api.putService("prod", "orders", List.of(
+                Task.running(id(1), "10.0.0.1"),
+                Task.running(id(2), "10.0.0.2").withHealth("HEALTHY").withStatus("DEACTIVATING", "RUNNING"),
+                Task.running(id(3), "10.0.0.3").withHealth("HEALTHY").stopping("ServiceSchedulerInitiated", clock.instant()),
+                Task.running(id(4), "10.0.0.4")));
+
+        assertThat(endpoints(ORDERS, 4)).containsOnly(URI.create("http://10.0.0.1:8080"), URI.create("http://10.0.0.4:8080"));
     }
 
     @Test
@@ -115,6 +162,19 @@ class EcsBackendResolverTest {
         Map<URI, Long> counts = endpoints(ORDERS, 9).stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
 
         assertThat(counts).hasSize(3).allSatisfy((task, count) -> assertThat(count).isEqualTo(3));
+    }
+
+    @Test
+    void eachNewInstance_startsTheTurnAtARandomTask_soABurstOfColdStartsSpreadsOut() {
+        api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1"), Task.running(id(2), "10.0.0.2"),
+                Task.running(id(3), "10.0.0.3")));
+
+        Set<URI> firstTasks = new HashSet<>();
+        for (int instance = 0; instance < 40; instance++) {
+            firstTasks.add(new EcsBackendResolver(ecs, clock, refresher).endpoint(ORDERS, Set.of(), clock.instant()));
+        }
+
+        assertThat(firstTasks).as("40 cold starts miss one of 3 tasks less than once in 3 million runs").hasSize(3);
     }
 
     @Test
@@ -151,6 +211,56 @@ class EcsBackendResolverTest {
     }
 
     @Test
+    void theList_isDatedWhenItsLookupEnds_notWhenTheRequestThatStartedItCame() {
+        api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1")));
+        endpoint(ORDERS);
+        clock.advance(EcsBackendResolver.TASK_LIST_TTL);
+        endpoint(ORDERS);
+        clock.advance(Duration.ofSeconds(5));
+        runBackground();
+
+        clock.advance(EcsBackendResolver.TASK_LIST_TTL.minusMillis(1));
+        endpoint(ORDERS);
+
+        assertThat(background).as("the list refreshed 5 s after the request that asked for it is fresh for its TTL").isEmpty();
+        assertThat(api.calls("ListTasks")).isEqualTo(2);
+    }
+
+    @Test
+    void aListOlderThanItsMaxAge_isRefreshedBeforeItServes_asAfterAnIdleOrFrozenInstance() {
+        api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1")));
+        endpoint(ORDERS);
+        api.putService("prod", "orders", List.of(Task.running(id(2), "10.0.0.2")));
+
+        clock.advance(EcsBackendResolver.TASK_LIST_MAX_AGE);
+
+        assertThat(endpoint(ORDERS)).isEqualTo(URI.create("http://10.0.0.2:8080"));
+        assertThat(background).isEmpty();
+        assertThat(api.calls("ListTasks")).isEqualTo(2);
+    }
+
+    @Test
+    void whenTheRefreshOfATooOldListFails_theOldListServes_andTheFailureIsLoggedAndCounted() {
+        api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1")));
+        endpoint(ORDERS);
+        api.removeService("prod", "orders");
+        clock.advance(Duration.ofHours(3));
+
+        assertThat(endpoint(ORDERS)).isEqualTo(URI.create("http://10.0.0.1:8080"));
+        assertThat(resolver.discoveryFailures()).isEqualTo(1);
+        assertThat(warnings).singleElement().asString().startsWith("the tasks of ecs://prod/orders:8080 could not be listed: ")
+                .endsWith("; the 1 tasks listed at 2026-11-23T12:00:00Z stay in use");
+
+        assertThat(endpoint(ORDERS)).isEqualTo(URI.create("http://10.0.0.1:8080"));
+        assertThat(api.calls("ListTasks")).as("no new try within a second of the failure").isEqualTo(2);
+        assertThat(background).isEmpty();
+
+        api.putService("prod", "orders", List.of(Task.running(id(2), "10.0.0.2")));
+        clock.advance(EcsBackendResolver.RETRY_AFTER_FAILURE);
+        assertThat(endpoint(ORDERS)).isEqualTo(URI.create("http://10.0.0.2:8080"));
+    }
+
+    @Test
     void whileTheApiFails_theStaleListServes_andEachFailureIsCounted_andRetriedAfterASecond() {
         api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1")));
         endpoint(ORDERS);
@@ -182,11 +292,13 @@ class EcsBackendResolverTest {
                 .isInstanceOfSatisfying(NoBackendTaskException.class, e -> {
                     assertThat(e.status()).isEqualTo(503);
                     assertThat(e.type()).isEqualTo("urn:tollgate:problem:no-backend-task");
-                    assertThat(e.detail()).isEqualTo("The tasks of ecs://prod/orders:8080 could not be listed (the ECS API"
-                            + " failed); try again shortly.");
+                    assertThat(e.detail()).isEqualTo("No backend task can take the request now; try again shortly.");
                     assertThat(e.headers().first("retry-after")).contains("1");
                 });
         assertThat(resolver.discoveryFailures()).isEqualTo(1);
+        assertThat(warnings).hasSize(2).last().asString().isEqualTo("a request to ecs://prod/orders:8080 is 503: its tasks"
+                + " could not be listed (the ECS API failed), and none are known yet; the next lookup may start at"
+                + " 2026-11-23T12:00:01Z");
         api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1")));
 
         assertThatThrownBy(() -> endpoint(ORDERS)).isInstanceOf(NoBackendTaskException.class);
@@ -198,13 +310,45 @@ class EcsBackendResolverTest {
     }
 
     @Test
-    void aServiceWithNoTaskToTakeRequests_is503() {
+    void aFirstLookupThatTheApiNeverAnswers_is503_withinTheClientsCallTimeout() {
+        api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1")));
+        api.stopAnswering();
+
+        assertTimeoutPreemptively(UNANSWERED_CALL_BOUND, () -> assertThatThrownBy(() -> endpoint(ORDERS))
+                .isInstanceOf(NoBackendTaskException.class));
+        assertThat(resolver.discoveryFailures()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefreshThatTheApiNeverAnswers_endsWithinTheClientsCallTimeout_andTheNextRefreshStarts() {
+        api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1")));
+        endpoint(ORDERS);
+        api.stopAnswering();
+        clock.advance(EcsBackendResolver.TASK_LIST_TTL);
+        endpoint(ORDERS);
+
+        assertTimeoutPreemptively(UNANSWERED_CALL_BOUND, this::runBackground);
+        assertThat(resolver.discoveryFailures()).isEqualTo(1);
+
+        api.answerAgain();
+        api.putService("prod", "orders", List.of(Task.running(id(2), "10.0.0.2")));
+        clock.advance(EcsBackendResolver.RETRY_AFTER_FAILURE);
+        assertThat(endpoint(ORDERS)).isEqualTo(URI.create("http://10.0.0.1:8080"));
+        assertThat(background).as("the timed-out refresh no longer holds the next one back").hasSize(1);
+        runBackground();
+        assertThat(endpoint(ORDERS)).isEqualTo(URI.create("http://10.0.0.2:8080"));
+    }
+
+    @Test
+    void aServiceWithNoTaskToTakeRequests_is503_namingItInTheLog_notToTheCaller() {
         api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1").withHealth("UNHEALTHY")));
 
         assertThatThrownBy(() -> endpoint(ORDERS))
                 .isInstanceOfSatisfying(NoBackendTaskException.class, e -> assertThat(e.detail())
-                        .isEqualTo("ecs://prod/orders:8080 has no running, healthy task."));
+                        .isEqualTo("No backend task can take the request now; try again shortly."));
         assertThat(resolver.discoveryFailures()).isZero();
+        assertThat(warnings).containsExactly("a request to ecs://prod/orders:8080 is 503: none of its tasks listed at"
+                + " 2026-11-23T12:00:00Z is running and healthy");
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.tollgate.problem.BackendUnavailableException;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
  * Finds the task that takes a try of a request to an {@code ecs://} backend, spreading requests
@@ -29,12 +30,16 @@ public interface BackendResolver {
     /** Lookups of services' tasks that failed in this instance; tasks found before stay in use. */
     long discoveryFailures();
 
-    /** For a gateway without ECS discovery: an {@code ecs://} backend is a 502 problem. */
+    /**
+     * For a gateway without ECS discovery: an {@code ecs://} backend is a 502 problem that tells the
+     * caller nothing of it; the log names the service.
+     */
     BackendResolver NONE = new BackendResolver() {
         @Override
         public URI endpoint(EcsService service, Set<URI> avoid, Instant now) {
-            throw new BackendUnavailableException("The backend " + service
-                    + " is an ECS service, and this gateway has no ECS discovery; use an http(s) URL.", null);
+            Logger.getLogger(BackendResolver.class.getName()).warning("a request to " + service + " is 502: it is an ECS"
+                    + " service, and this gateway has no ECS discovery; use an http(s) URL");
+            throw new BackendUnavailableException("The backend could not be reached.", null);
         }
 
         @Override

@@ -25,7 +25,6 @@ import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
  * One cold start, run by {@code bench/cold-start} in a fresh JVM: build the gateway as a Lambda
@@ -88,12 +87,8 @@ public final class ColdStart {
         BackendResolver backends = BackendResolver.NONE;
         if (ecsEndpoint != null) {
             long building = System.nanoTime();
-            backends = new EcsBackendResolver(EcsClient.builder()
-                    .httpClient(UrlConnectionHttpClient.create())
-                    .endpointOverride(URI.create(ecsEndpoint))
-                    .region(Region.US_EAST_1)
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                    .build());
+            backends = new EcsBackendResolver(AwsGateway.ecs(Map.of(AwsGateway.ECS_ENDPOINT, ecsEndpoint),
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))), Clock.systemUTC());
             // The client's own cost, after the DynamoDB client has loaded what the two share.
             System.err.println("ecs-client-ms " + (System.nanoTime() - building) / 1_000_000);
         }

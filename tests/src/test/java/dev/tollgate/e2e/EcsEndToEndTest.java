@@ -76,11 +76,12 @@ class EcsEndToEndTest {
     }
 
     @Test
-    void aServiceWithoutTasks_is503_namingIt() throws Exception {
+    void aServiceWithoutTasks_is503_withoutNamingItToTheCaller() throws Exception {
         try (LocalTollgate noTasks = LocalTollgate.start(LocalTollgate.EXAMPLE, Map.of(), false)) {
             HttpResponse<String> response = noTasks.get("/dev/orders", "x-api-key", "demo-dev-key");
 
-            ExampleEndToEndTest.assertProblem(response, 503, "ecs://tollgate-dev/orders:8080 has no running, healthy task.");
+            ExampleEndToEndTest.assertProblem(response, 503, "No backend task can take the request now; try again shortly.");
+            assertThat(response.body()).doesNotContain("tollgate-dev", "8080");
             assertThat(json(response).path("type").asText()).isEqualTo("urn:tollgate:problem:no-backend-task");
             assertThat(response.headers().firstValue("retry-after")).contains("1");
         }

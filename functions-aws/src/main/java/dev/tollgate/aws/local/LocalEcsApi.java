@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.tollgate.aws.AwsGateway;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
@@ -20,22 +21,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
  * The two ECS API actions Tollgate uses, on 127.0.0.1, for the local runner and tests: the JSON 1.1
  * protocol ({@code POST /}, {@code X-Amz-Target: AmazonEC2ContainerServiceV20141113.ListTasks} or
  * {@code .DescribeTasks}, {@code application/x-amz-json-1.1}), answering as ECS does for the tasks
- * it is given: {@code ListTasks} filtered by cluster, service and desired status, 100 a page with
+ * it is given: {@code ListTasks} filtered by cluster, service and desired status (as listed, which may
+ * lag the status described), 100 a page with
  * {@code nextToken}; {@code DescribeTasks} for up to 100 tasks, with an ENI attachment and container
- * network bindings; ECS's errors for an unknown cluster or service and for bad parameters. There is
+ * network bindings; ECS's errors for an unknown cluster or service and for bad parameters; and, on
+ * demand, no answer at all, as an API that hangs. There is
  * no ECS emulator to run without containers (shared/toolbox.md), so this is the stand-in the real
  * SDK client talks to.
  */
@@ -63,14 +65,17 @@ public final class LocalEcsApi implements AutoCloseable {
      * @param id            the task id, the last part of its ARN
      * @param lastStatus    {@code RUNNING}, {@code PENDING}, {@code DEACTIVATING}, …
      * @param desiredStatus {@code RUNNING} or {@code STOPPED}
+     * @param listedStatus  the desired status {@code ListTasks} files it under: its desired status, or,
+     *                      while ECS catches up, the one before (a task told to stop can still be
+     *                      listed as {@code RUNNING} and described as {@code STOPPED})
      * @param healthStatus  {@code HEALTHY}, {@code UNHEALTHY} or {@code UNKNOWN}
      * @param stopCode      why it is stopping, or null
      * @param stoppingAt    when it began to stop, or null
      * @param privateIpv4   its ENI's address (awsvpc), or null for a task without one (bridge)
      * @param bindings      its container's network bindings
      */
-    public record Task(String id, String lastStatus, String desiredStatus, String healthStatus, String stopCode,
-                       Instant stoppingAt, String privateIpv4, List<Binding> bindings) {
+    public record Task(String id, String lastStatus, String desiredStatus, String listedStatus, String healthStatus,
+                       String stopCode, Instant stoppingAt, String privateIpv4, List<Binding> bindings) {
 
         public Task {
             bindings = List.copyOf(bindings);
@@ -78,19 +83,25 @@ public final class LocalEcsApi implements AutoCloseable {
 
         /** A running task with no health check, at an ENI address, with these bindings. */
         public static Task running(String id, String privateIpv4, Binding... bindings) {
-            return new Task(id, "RUNNING", "RUNNING", "UNKNOWN", null, null, privateIpv4, List.of(bindings));
+            return new Task(id, "RUNNING", "RUNNING", "RUNNING", "UNKNOWN", null, null, privateIpv4, List.of(bindings));
         }
 
         public Task withHealth(String healthStatus) {
-            return new Task(id, lastStatus, desiredStatus, healthStatus, stopCode, stoppingAt, privateIpv4, bindings);
+            return new Task(id, lastStatus, desiredStatus, listedStatus, healthStatus, stopCode, stoppingAt, privateIpv4, bindings);
         }
 
+        /** This last and desired status, and listed under that desired status. */
         public Task withStatus(String lastStatus, String desiredStatus) {
-            return new Task(id, lastStatus, desiredStatus, healthStatus, stopCode, stoppingAt, privateIpv4, bindings);
+            return new Task(id, lastStatus, desiredStatus, desiredStatus, healthStatus, stopCode, stoppingAt, privateIpv4, bindings);
+        }
+
+        /** Listed by {@code ListTasks} under this desired status, whatever {@code DescribeTasks} says. */
+        public Task listedAs(String listedStatus) {
+            return new Task(id, lastStatus, desiredStatus, listedStatus, healthStatus, stopCode, stoppingAt, privateIpv4, bindings);
         }
 
         public Task stopping(String stopCode, Instant stoppingAt) {
-            return new Task(id, lastStatus, desiredStatus, healthStatus, stopCode, stoppingAt, privateIpv4, bindings);
+            return new Task(id, lastStatus, desiredStatus, listedStatus, healthStatus, stopCode, stoppingAt, privateIpv4, bindings);
         }
     }
 
@@ -99,6 +110,8 @@ public final class LocalEcsApi implements AutoCloseable {
     /** cluster → service → tasks, in order. */
     private final Map<String, Map<String, List<Task>>> clusters = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    /** Set while requests go unanswered; counted down when they may be answered again. */
+    private volatile CountDownLatch silence;
 
     private LocalEcsApi(HttpServer server, ExecutorService executor) {
         this.server = server;
@@ -155,12 +168,24 @@ public final class LocalEcsApi implements AutoCloseable {
 
     /** A real ECS client for this endpoint, built as the function builds its own but with local credentials. */
     public EcsClient client() {
-        return EcsClient.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .endpointOverride(endpoint())
-                .region(Region.of(REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .build();
+        return AwsGateway.ecs(Map.of(AwsGateway.ECS_ENDPOINT, endpoint().toString(), "AWS_REGION", REGION),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
+    }
+
+    /**
+     * From now on, requests are read and never answered, as by an API that hangs, until
+     * {@link #answerAgain()}; those held then get no answer either.
+     */
+    public void stopAnswering() {
+        silence = new CountDownLatch(1);
+    }
+
+    public void answerAgain() {
+        CountDownLatch held = silence;
+        silence = null;
+        if (held != null) {
+            held.countDown();
+        }
     }
 
     static String taskArn(String cluster, String id) {
@@ -169,6 +194,15 @@ public final class LocalEcsApi implements AutoCloseable {
 
     private void serve(HttpExchange exchange) throws IOException {
         try (exchange) {
+            CountDownLatch held = silence;
+            if (held != null) {
+                try {
+                    held.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
+            }
             String target = exchange.getRequestHeaders().getFirst("x-amz-target");
             if (!"POST".equals(exchange.getRequestMethod()) || target == null || !target.startsWith(TARGET_PREFIX)) {
                 error(exchange, 400, "UnknownOperationException", null);
@@ -204,7 +238,7 @@ public final class LocalEcsApi implements AutoCloseable {
         } else {
             services.values().forEach(tasks::addAll);
         }
-        tasks.removeIf(task -> !task.desiredStatus().equals(desired));
+        tasks.removeIf(task -> !task.listedStatus().equals(desired));
         int pageSize = request.path("maxResults").asInt(PAGE);
         if (pageSize < 1 || pageSize > PAGE) {
             error(exchange, 400, "InvalidParameterException", "maxResults must be between 1 and 100.");

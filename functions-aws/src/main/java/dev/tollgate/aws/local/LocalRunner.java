@@ -160,7 +160,7 @@ public final class LocalRunner implements AutoCloseable {
         DemoIssuer demoIssuer = DemoIssuer.trustedBy(config).isEmpty() ? null : DemoIssuer.at(Main.HOME);
         apiGateway = ApiGatewayEmulator.start(options.port(), stageVariables, port -> new HttpApiHandler(AwsGateway.create(
                 withDemoIssuerOn(config, port), dynamoClient, options.countersTable(), AwsGateway.DEFAULT_KEYS_TABLE,
-                options.clock(), options.requestLog(), new EcsBackendResolver(ecsClient))),
+                options.clock(), options.requestLog(), new EcsBackendResolver(ecsClient, options.clock()))),
                 demoIssuer == null ? null : demoIssuer.jwks());
         started.add(apiGateway);
         demoJwks = demoIssuer == null ? null : "http://127.0.0.1:" + apiGateway.port() + DemoIssuer.JWKS_PATH;
