@@ -15,6 +15,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,6 +33,8 @@ class HttpJwksSourceTest {
     private String base;
     private final AtomicInteger jwksStatus = new AtomicInteger(200);
     private volatile String jwksBody;
+    /** Counted down when the test ends: a trickling answer stops then. */
+    private final CountDownLatch stopTrickling = new CountDownLatch(1);
 
     @BeforeEach
     void setUp() throws IOException {
@@ -40,11 +46,13 @@ class HttpJwksSourceTest {
                 "{\"issuer\":\"" + base + "/tenant\",\"jwks_uri\":\"" + base + "/jwks.json\"}"));
         server.createContext("/broken/.well-known/openid-configuration", exchange -> answer(exchange, 200, "{\"issuer\":\"x\"}"));
         server.createContext("/huge.json", exchange -> answer(exchange, 200, "x".repeat(HttpJwksSource.MAX_BYTES + 10)));
+        server.createContext("/trickle.json", this::trickle);
         server.start();
     }
 
     @AfterEach
     void tearDown() {
+        stopTrickling.countDown();
         server.stop(0);
     }
 
@@ -79,9 +87,48 @@ class HttpJwksSourceTest {
                 .hasMessageStartingWith("the JWKS at " + base + "/jwks.json could not be fetched");
     }
 
+    @Test
+    void aBodyTrickledSlowerThanTheDeadline_failsTheFetch_atTheDeadline() {
+        HttpJwksSource source = new HttpJwksSource();
+
+        // The server sends its headers at once, then a byte every 100 ms for a minute: only a
+        // deadline on the whole answer, not on its headers, ends the fetch well before that.
+        CompletableFuture<JWKSet> fetch = CompletableFuture.supplyAsync(() -> {
+            try {
+                return source.fetch(issuer("urn:idp", base + "/trickle.json"));
+            } catch (JwksFetchException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        assertThat(fetch).failsWithin(HttpJwksSource.TIMEOUT.multipliedBy(4))
+                .withThrowableOfType(ExecutionException.class)
+                .havingCause().havingCause()
+                .isInstanceOf(JwksFetchException.class)
+                .withMessage("the JWKS at " + base + "/trickle.json was not fetched within 3 s");
+    }
+
     private static JwtIssuerConfig issuer(String iss, String jwksUri) {
         return new JwtIssuerConfig("idp", iss, Optional.ofNullable(jwksUri).map(URI::create), List.of("api"), Set.of("RS256"),
                 Duration.ofSeconds(60), Duration.ofMinutes(1), Duration.ofHours(1), "sub", "free", Optional.empty());
+    }
+
+    private void trickle(com.sun.net.httpserver.HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().set("content-type", "application/json");
+        exchange.sendResponseHeaders(200, 600);
+        try (OutputStream out = exchange.getResponseBody()) {
+            for (int i = 0; i < 600; i++) {
+                out.write(i == 0 ? '{' : ' ');
+                out.flush();
+                if (stopTrickling.await(100, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // The client went away, as it should once its deadline passed.
+        }
     }
 
     private static void answer(com.sun.net.httpserver.HttpExchange exchange, int status, String body) throws IOException {
