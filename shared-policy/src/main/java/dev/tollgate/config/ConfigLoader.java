@@ -1167,7 +1167,8 @@ public final class ConfigLoader {
     }
 
     /** An http(s) URL with a host, such as a JWK set's. */
-    private static Optional<URI> httpUrl(String value) {
+    /** An absolute {@code http(s)} URL with a host and no user info, or empty. */
+    public static Optional<URI> httpUrl(String value) {
         try {
             URI uri = new URI(value);
             boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());

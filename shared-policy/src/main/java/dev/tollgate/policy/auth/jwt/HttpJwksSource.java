@@ -3,6 +3,7 @@ package dev.tollgate.policy.auth.jwt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.JWKSet;
+import dev.tollgate.config.ConfigLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -14,18 +15,21 @@ import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 
 /**
  * Fetches an issuer's keys over HTTP: from its {@code jwksUri}, or else from the {@code jwks_uri}
  * its OpenID Connect discovery document names. Each answer, headers and body, must come within one
  * deadline and a size limit, so a slow or hostile endpoint cannot hold a request for long; only
- * public keys are kept.
+ * public keys are kept. A discovery document must name the configured issuer as its own, and an
+ * {@code https} one an {@code https} {@code jwks_uri}: keys fetched in clear text could be anyone's.
  */
 public final class HttpJwksSource implements JwksSource {
 
@@ -37,8 +41,18 @@ public final class HttpJwksSource implements JwksSource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final SSLContext tls;
     /** Made on the first fetch: a function whose callers use only API keys never starts its thread. */
     private volatile HttpClient client;
+
+    public HttpJwksSource() {
+        this(null);
+    }
+
+    /** With the TLS trust of {@code tls} instead of the JVM's: for tests against a local HTTPS server. */
+    HttpJwksSource(SSLContext tls) {
+        this.tls = tls;
+    }
 
     @Override
     public JWKSet fetch(JwtIssuerConfig issuer) throws JwksFetchException {
@@ -60,11 +74,23 @@ public final class HttpJwksSource implements JwksSource {
         } catch (IOException e) {
             throw new JwksFetchException(discovery + " did not answer JSON", e);
         }
-        JsonNode jwksUri = document.path("jwks_uri");
-        if (!jwksUri.isTextual() || !(jwksUri.asText().startsWith("https://") || jwksUri.asText().startsWith("http://"))) {
+        // OpenID Connect Discovery 1.0, 4.3: another issuer's document must not be used, nor its keys.
+        JsonNode claimed = document.path("issuer");
+        if (!claimed.isTextual() || !claimed.asText().equals(issuer.issuer())) {
+            throw new JwksFetchException(discovery + " names issuer " + (claimed.isTextual() ? claimed.asText() : "none")
+                    + " (expected: " + issuer.issuer() + ", the configured issuer)", null);
+        }
+        JsonNode named = document.path("jwks_uri");
+        Optional<URI> jwksUri = named.isTextual() ? ConfigLoader.httpUrl(named.asText()) : Optional.empty();
+        if (jwksUri.isEmpty()) {
             throw new JwksFetchException(discovery + " names no http(s) jwks_uri", null);
         }
-        return URI.create(jwksUri.asText());
+        // Keys fetched in clear text could be anyone's: http only where discovery itself is (a local demo).
+        if (jwksUri.get().getScheme().equalsIgnoreCase("http") && !discovery.getScheme().equalsIgnoreCase("http")) {
+            throw new JwksFetchException(discovery + " names jwks_uri " + jwksUri.get()
+                    + " (expected: an https URL, as the discovery document's own)", null);
+        }
+        return jwksUri.get();
     }
 
     private HttpClient client() {
@@ -72,11 +98,14 @@ public final class HttpJwksSource implements JwksSource {
         if (made == null) {
             synchronized (this) {
                 if (client == null) {
-                    client = HttpClient.newBuilder()
+                    HttpClient.Builder builder = HttpClient.newBuilder()
                             .version(HttpClient.Version.HTTP_1_1)
                             .followRedirects(HttpClient.Redirect.NORMAL)
-                            .connectTimeout(CONNECT_TIMEOUT)
-                            .build();
+                            .connectTimeout(CONNECT_TIMEOUT);
+                    if (tls != null) {
+                        builder.sslContext(tls);
+                    }
+                    client = builder.build();
                 }
                 made = client;
             }
