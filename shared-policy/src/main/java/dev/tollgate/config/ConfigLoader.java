@@ -922,7 +922,7 @@ public final class ConfigLoader {
             Optional<PathTemplate> template = PathTemplate.parse(node.asText());
             if (template.isEmpty()) {
                 problem(path, node.asText() + " (expected: a path such as /orders/{id}: starts with /, segments of"
-                        + " letters, digits, - . _ ~ or a {name})");
+                        + " letters, digits, - . _ ~ (not . or ..) or a {name})");
             } else if (node.asText().equals("/_tollgate") || node.asText().startsWith("/_tollgate/")) {
                 problem(path, node.asText() + " (expected: a path outside /_tollgate, which the gateway keeps for itself)");
                 return Optional.empty();
