@@ -16,6 +16,7 @@ import dev.tollgate.testing.TestBackend;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -119,6 +120,20 @@ class GatewayTest {
         assertProblem(notAllowed, 405, "urn:tollgate:problem:method-not-allowed",
                 "Method DELETE is not allowed here; allowed: GET, POST.");
         assertThat(notAllowed.headers().first("allow")).contains("GET, POST");
+    }
+
+    @Test
+    void aPathWithADotSegmentOrAnEncodedSlash_is400_beforeRouting_andReachesNoBackend() throws Exception {
+        for (String path : List.of("/orders/..%2Fadmin%2Fusers", "/orders/..", "/orders/%2e%2e", "/nothing/../orders")) {
+            assertProblem(gateway.handle(request("GET", path, "dev-secret-key").build("dev")), 400,
+                    "urn:tollgate:problem:bad-request", "The path segment " + path.split("/")[2] + " is refused: a segment"
+                            + " may not be . or .., encoded or not, nor hold an encoded / or \\ (%2F, %5C).");
+        }
+        assertThat(backend.received()).isEmpty();
+
+        assertThat(gateway.handle(request("GET", "/orders/report.pdf", "dev-secret-key").build("dev")).status()).isEqualTo(200);
+        assertThat(backend.received()).singleElement()
+                .satisfies(r -> assertThat(r.pathAndQuery()).isEqualTo("/orders/report.pdf"));
     }
 
     @Test

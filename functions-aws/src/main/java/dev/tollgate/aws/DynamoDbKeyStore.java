@@ -66,8 +66,9 @@ public final class DynamoDbKeyStore implements KeyStore {
     private static final String NOT_THERE = "attribute_not_exists(#pk)";
     private static final String REVOKE = "SET #status = :revoked, #revokedAt = if_not_exists(#revokedAt, :now)";
     private static final String ROTATE = "SET #expiresAt = :expiresAt, #replacedBy = :replacedBy";
-    /** The old key is rotated only as it was read: active, with the expiry it had (or none). */
-    private static final String AS_READ = "#status = :active AND (attribute_not_exists(#expiresAt) OR #expiresAt = :seen)";
+    /** The old key is rotated only as it was read: active, not replaced, with the expiry it had (or none). */
+    private static final String AS_READ = "#status = :active AND attribute_not_exists(#replacedBy)"
+            + " AND (attribute_not_exists(#expiresAt) OR #expiresAt = :seen)";
 
     /**
      * A key as the table holds it, for the keys command.
@@ -167,7 +168,8 @@ public final class DynamoDbKeyStore implements KeyStore {
      * there is no such key.
      *
      * @param newExpiry when the new key expires; empty: when the old key would have (never, if it would not)
-     * @throws IllegalStateException when the key is revoked or expired, or changed while this ran
+     * @throws IllegalStateException when the key is revoked, expired or replaced already (its grace
+     *                               period would become the new key's expiry), or changed while this ran
      */
     public Optional<Rotation> rotate(String keyId, String newSha256Hex, String newKeyId, Instant now, Duration grace,
                                      Optional<Instant> newExpiry) {
@@ -183,6 +185,12 @@ public final class DynamoDbKeyStore implements KeyStore {
         if (old.expiredAt(now)) {
             throw new IllegalStateException("key " + keyId + " expired at " + old.expiresAt().orElseThrow()
                     + " (expected: an active key; create a new one instead)");
+        }
+        if (found.get().replacedBy().isPresent()) {
+            String replacement = found.get().replacedBy().get();
+            throw new IllegalStateException("key " + keyId + " was rotated already: key " + replacement + " replaces it"
+                    + old.expiresAt().map(end -> " and " + keyId + " stops working at " + end).orElse("")
+                    + " (expected: a key not yet replaced; rotate " + replacement + " instead)");
         }
         Instant graceEnds = truncate(now.plus(grace));
         Instant expiresAt = old.expiresAt().filter(own -> own.isBefore(graceEnds)).orElse(graceEnds);

@@ -186,6 +186,27 @@ class DynamoDbKeyStoreTest {
     }
 
     @Test
+    void aKeyInItsGracePeriod_cannotBeRotatedAgain_andNothingIsWritten() {
+        NewApiKey old = created("acme", "prod", Optional.empty());
+        NewApiKey next = NewApiKey.generate(RANDOM);
+        store.rotate(old.id(), next.sha256(), next.id(), NOW, Duration.ofHours(24), Optional.empty()).orElseThrow();
+        NewApiKey third = NewApiKey.generate(RANDOM);
+
+        // Rotated again, the old key's grace period would become the new key's expiry: dead within 24 h.
+        assertThatThrownBy(() -> store.rotate(old.id(), third.sha256(), third.id(), NOW.plusSeconds(60), Duration.ofHours(24),
+                Optional.empty()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("key " + old.id() + " was rotated already: key " + next.id() + " replaces it and " + old.id()
+                        + " stops working at " + NOW.plus(Duration.ofHours(24)) + " (expected: a key not yet replaced; rotate "
+                        + next.id() + " instead)");
+        assertThat(store.findById(third.id())).isEmpty();
+        assertThat(store.findBySha256(third.sha256())).isEmpty();
+        assertThat(store.findById(old.id()).orElseThrow().replacedBy()).contains(next.id());
+        assertThat(store.findBySha256(old.sha256()).orElseThrow().expiresAt()).contains(NOW.plus(Duration.ofHours(24)));
+        assertThat(store.findBySha256(next.sha256()).orElseThrow().expiresAt()).isEmpty();
+    }
+
+    @Test
     void list_isOldestFirst_ofAStageOrConsumer_whenAsked() {
         NewApiKey a = created("acme", "dev", Optional.empty());
         NewApiKey b = created("globex", "dev", Optional.empty(), NOW.plusSeconds(2));

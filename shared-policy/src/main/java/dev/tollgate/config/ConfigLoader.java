@@ -933,7 +933,7 @@ public final class ConfigLoader {
             Optional<PathTemplate> template = PathTemplate.parse(node.asText());
             if (template.isEmpty()) {
                 problem(path, node.asText() + " (expected: a path such as /orders/{id}: starts with /, segments of"
-                        + " letters, digits, - . _ ~ or a {name})");
+                        + " letters, digits, - . _ ~ (not . or ..) or a {name})");
             } else if (node.asText().equals("/_tollgate") || node.asText().startsWith("/_tollgate/")) {
                 problem(path, node.asText() + " (expected: a path outside /_tollgate, which the gateway keeps for itself)");
                 return Optional.empty();
@@ -1178,7 +1178,8 @@ public final class ConfigLoader {
     }
 
     /** An http(s) URL with a host, such as a JWK set's. */
-    private static Optional<URI> httpUrl(String value) {
+    /** An absolute {@code http(s)} URL with a host and no user info, or empty. */
+    public static Optional<URI> httpUrl(String value) {
         try {
             URI uri = new URI(value);
             boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());

@@ -1,6 +1,9 @@
 package dev.tollgate.problem;
 
-/** The platform handed in a request the gateway cannot read, such as a body that is not valid base64. */
+/**
+ * A request the gateway cannot read or will not route: a body marked base64 that is not, a path with
+ * a dot segment or an encoded separator.
+ */
 public final class BadRequestException extends GatewayException {
 
     public BadRequestException(String detail, Throwable cause) {

@@ -295,7 +295,7 @@ class ConfigLoaderTest {
                         "t.yaml: stages: missing (expected: a map of stage names (such as dev, prod) to their variables)",
                         "t.yaml: plans: missing (expected: a map of plan names to their quotas)",
                         "t.yaml:2: routes[0].path: orders (expected: a path such as /orders/{id}: starts with /,"
-                                + " segments of letters, digits, - . _ ~ or a {name})",
+                                + " segments of letters, digits, - . _ ~ (not . or ..) or a {name})",
                         "t.yaml:3: routes[0].methods: an empty list (expected: a list of methods from DELETE, GET, HEAD,"
                                 + " OPTIONS, PATCH, POST, PUT)"));
     }

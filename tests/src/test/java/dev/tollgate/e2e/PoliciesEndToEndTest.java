@@ -160,6 +160,24 @@ class PoliciesEndToEndTest {
     }
 
     @Test
+    void aDotSegmentOrAnEncodedSlash_is400_andNeverReachesTheBackend_whileDotsInANameAreForwarded() {
+        HttpResponse<String> encoded = tollgate.get("/dev/legacy/orders/..%2F..%2Fadmin%2Fusers", "x-api-key", KEY);
+        // Written byte for byte: no client may tidy the dot segment away before it is sent.
+        LocalTollgate.RawResponse dots = tollgate.rawGet(InetAddress.getLoopbackAddress(), "/dev/legacy/orders/..",
+                "x-api-key", KEY);
+
+        assertProblem(encoded, 400, "The path segment ..%2F..%2Fadmin%2Fusers is refused: a segment may not be . or ..,"
+                + " encoded or not, nor hold an encoded / or \\ (%2F, %5C).");
+        assertThat(json(encoded).path("type").asText()).isEqualTo("urn:tollgate:problem:bad-request");
+        assertThat(dots.status()).isEqualTo(400);
+        assertThat(dots.body()).contains("The path segment .. is refused");
+        assertThat(headers.received()).noneMatch(r -> r.pathAndQuery().contains("..") || r.pathAndQuery().contains("admin"));
+
+        assertThat(tollgate.get("/dev/legacy/orders/report.pdf", "x-api-key", KEY).statusCode()).isEqualTo(200);
+        assertThat(received(headers, "/v2/orders/report.pdf")).hasSize(1);
+    }
+
+    @Test
     void weightedBackends_shareRequestsByWeight_andWeightZeroGetsNone() {
         int requests = 200;
         for (int i = 0; i < requests; i++) {

@@ -50,7 +50,8 @@ public final class Main {
                   API keys in DynamoDB. create and rotate print the new key once, alone on stdout
                   (its id and details go to stderr); after that a key is known by its id only.
                   rotate makes a key of the same consumer, stage and plan; the old one keeps
-                  working for --grace (default 24h). A revoked key stops working within 60 s.
+                  working for --grace (default 24h) and cannot be rotated again (rotate the new
+                  one). A revoked key stops working within 60 s.
                   Where: by default the local runner's DynamoDB Local (http://127.0.0.1:8000, dummy
                   credentials), or --endpoint URL; with --aws, DynamoDB in your AWS account, with
                   the usual AWS_PROFILE, AWS_REGION and credentials (or --region). Nothing reaches

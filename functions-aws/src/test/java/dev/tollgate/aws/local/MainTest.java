@@ -216,6 +216,11 @@ class MainTest {
                     + " plan trial, expires 2026-12-23T12:00:00Z.",
                     "tollgate: " + id + " keeps working until 2026-11-23T14:01:00Z (grace 2h;");
             printed.add(text(err));
+            assertThat(runAt(NOON.plusSeconds(90), "keys", "rotate", id, "--endpoint", endpoint)).isEqualTo(1);
+            assertThat(text(out)).isEmpty();
+            assertThat(text(err)).contains("tollgate: key " + id + " was rotated already: key " + newId + " replaces it and "
+                    + id + " stops working at 2026-11-23T14:01:00Z (expected: a key not yet replaced; rotate " + newId + " instead)");
+            printed.add(text(err));
 
             assertThat(runAt(NOON.plusSeconds(120), "keys", "revoke", newId, "--endpoint", endpoint)).isZero();
             assertThat(text(out)).contains("revoked key " + newId + " (consumer acme, stage prod)").contains("within 60 s");

@@ -8,7 +8,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** A route's path: literal segments and {@code {name}} parameters, matched segment by segment. */
+/**
+ * A route's path: literal segments and {@code {name}} parameters, matched segment by segment.
+ *
+ * <p>A request path is matched only if {@link #unroutableSegment} finds nothing in it: a backend
+ * that resolves dot segments or decodes {@code %2F} would otherwise serve a path no route allows
+ * ({@code /public/..%2Fadmin} reaching {@code /admin}).
+ */
 public final class PathTemplate {
 
     private static final Pattern LITERAL = Pattern.compile("[A-Za-z0-9\\-._~]+");
@@ -32,7 +38,8 @@ public final class PathTemplate {
         }
         List<String> segments = new ArrayList<>();
         for (String segment : written.substring(1).split("/", -1)) {
-            if (!LITERAL.matcher(segment).matches() && !PARAMETER.matcher(segment).matches()) {
+            boolean literal = LITERAL.matcher(segment).matches() && !isDotSegment(segment);
+            if (!literal && !PARAMETER.matcher(segment).matches()) {
                 return Optional.empty();
             }
             segments.add(segment);
@@ -60,6 +67,52 @@ public final class PathTemplate {
             }
         }
         return Optional.of(parameters);
+    }
+
+    /**
+     * The first segment of a request path (as sent, percent-encoded) that no route may match, if any:
+     * one that, percent-decoded once, is {@code .} or {@code ..}, also before a {@code ;} (servlet
+     * containers read {@code ..;x} as {@code ..}), or holds a {@code /} or {@code \} ({@code %2F},
+     * {@code %5C}). Other dots are ordinary characters: {@code report.pdf} and {@code ...} pass.
+     */
+    public static Optional<String> unroutableSegment(String path) {
+        for (String segment : path.split("/", -1)) {
+            String decoded = percentDecoded(segment);
+            int parameters = decoded.indexOf(';');
+            if (isDotSegment(parameters < 0 ? decoded : decoded.substring(0, parameters))
+                    || decoded.indexOf('/') >= 0 || decoded.indexOf('\\') >= 0) {
+                return Optional.of(segment);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isDotSegment(String segment) {
+        return segment.equals(".") || segment.equals("..");
+    }
+
+    /** Each {@code %XX} as the character XX; a {@code %} without two hex digits stays as it is. */
+    private static String percentDecoded(String segment) {
+        if (segment.indexOf('%') < 0) {
+            return segment;
+        }
+        StringBuilder decoded = new StringBuilder(segment.length());
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            int high = c == '%' && i + 2 < segment.length() ? hexDigit(segment.charAt(i + 1)) : -1;
+            int low = high >= 0 ? hexDigit(segment.charAt(i + 2)) : -1;
+            if (low >= 0) {
+                decoded.append((char) (high * 16 + low));
+                i += 2;
+            } else {
+                decoded.append(c);
+            }
+        }
+        return decoded.toString();
+    }
+
+    private static int hexDigit(char c) {
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
     }
 
     /** How many segments are literal; the more, the more specific the route. */

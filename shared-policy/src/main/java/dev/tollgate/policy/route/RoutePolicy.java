@@ -5,6 +5,7 @@ import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.pipeline.Exchange;
 import dev.tollgate.pipeline.Policy;
 import dev.tollgate.pipeline.PolicyChain;
+import dev.tollgate.problem.BadRequestException;
 import dev.tollgate.problem.MethodNotAllowedException;
 import dev.tollgate.problem.RouteNotFoundException;
 import java.util.ArrayList;
@@ -18,7 +19,9 @@ import java.util.function.Function;
 
 /**
  * Finds the route for the request's stage, method and path: 404 when no route has the path, 405
- * (with {@code Allow}) when routes have it for other methods. Literal segments beat parameters.
+ * (with {@code Allow}) when routes have it for other methods. Literal segments beat parameters. A
+ * path with a dot segment or an encoded separator ({@link PathTemplate#unroutableSegment}) is 400,
+ * whatever the routes.
  */
 public final class RoutePolicy implements Policy {
 
@@ -58,6 +61,11 @@ public final class RoutePolicy implements Policy {
         String path = exchange.request().path();
         if (config.stage(stage).isEmpty()) {
             throw new RouteNotFoundException("Stage " + stage + " is not configured.");
+        }
+        Optional<String> unroutable = PathTemplate.unroutableSegment(path);
+        if (unroutable.isPresent()) {
+            throw new BadRequestException("The path segment " + unroutable.get() + " is refused: a segment may not be . or ..,"
+                    + " encoded or not, nor hold an encoded / or \\ (%2F, %5C).", null);
         }
         if (path.equals(USAGE_PATH)) {
             if (!method.equals("GET")) {

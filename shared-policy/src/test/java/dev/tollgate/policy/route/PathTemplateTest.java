@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+/** Route templates, and which request paths are routed at all. */
 class PathTemplateTest {
 
     @Test
@@ -33,6 +36,31 @@ class PathTemplateTest {
         assertThat(PathTemplate.parse("/orders//x")).isEmpty();
         assertThat(PathTemplate.parse("/orders/{id")).isEmpty();
         assertThat(PathTemplate.parse("/orders/{1d}")).isEmpty();
+        assertThat(PathTemplate.parse("/orders/../admin")).isEmpty();
+        assertThat(PathTemplate.parse("/orders/.")).isEmpty();
+        assertThat(PathTemplate.parse("/orders/.../v1.2/.well-known")).isPresent();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "/public/..%2Fadmin%2Fusers", "/docs/..", "/docs/../admin", "/docs/.", "/./docs", "/docs/%2e%2e", "/docs/.%2E",
+            "/docs/%2E", "/docs/..;jsessionid=1", "/docs/%2e%2e;x", "/docs/a%2fb", "/docs/a%2Fb", "/docs/a%5cb", "/docs/a%5Cb",
+            "/docs/a\\b"})
+    void aDotSegment_orAnEncodedSeparator_isUnroutable(String path) {
+        assertThat(PathTemplate.unroutableSegment(path)).isPresent();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "/", "/docs/report.pdf", "/docs/...", "/docs/.hidden", "/docs/v1.2", "/docs/%2E%2E%2E", "/docs/a..b",
+            "/docs/42/", "/docs/100%", "/docs/%zz", "/docs/a%20b", "/docs/%252F"})
+    void ordinaryDots_andOtherEscapes_areRoutable(String path) {
+        assertThat(PathTemplate.unroutableSegment(path)).isEmpty();
+    }
+
+    @Test
+    void theUnroutableSegment_isNamedAsSent() {
+        assertThat(PathTemplate.unroutableSegment("/public/..%2Fadmin%2Fusers/x")).contains("..%2Fadmin%2Fusers");
     }
 
     @Test

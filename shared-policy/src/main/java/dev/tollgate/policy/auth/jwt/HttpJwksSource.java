@@ -3,32 +3,56 @@ package dev.tollgate.policy.auth.jwt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.JWKSet;
+import dev.tollgate.config.ConfigLoader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 
 /**
  * Fetches an issuer's keys over HTTP: from its {@code jwksUri}, or else from the {@code jwks_uri}
- * its OpenID Connect discovery document names. Answers are bounded in time and size, so a slow or
- * hostile endpoint cannot hold a request for long; only public keys are kept.
+ * its OpenID Connect discovery document names. Each answer, headers and body, must come within one
+ * deadline and a size limit, so a slow or hostile endpoint cannot hold a request for long; only
+ * public keys are kept. A discovery document must name the configured issuer as its own, and an
+ * {@code https} one an {@code https} {@code jwks_uri}: keys fetched in clear text could be anyone's.
  */
 public final class HttpJwksSource implements JwksSource {
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /** For each answer, from sending the request to its body's last byte. */
     static final Duration TIMEOUT = Duration.ofSeconds(3);
     /** A JWKS of a few dozen keys is a few tens of KB. */
     static final int MAX_BYTES = 512 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final SSLContext tls;
     /** Made on the first fetch: a function whose callers use only API keys never starts its thread. */
     private volatile HttpClient client;
+
+    public HttpJwksSource() {
+        this(null);
+    }
+
+    /** With the TLS trust of {@code tls} instead of the JVM's: for tests against a local HTTPS server. */
+    HttpJwksSource(SSLContext tls) {
+        this.tls = tls;
+    }
 
     @Override
     public JWKSet fetch(JwtIssuerConfig issuer) throws JwksFetchException {
@@ -50,11 +74,23 @@ public final class HttpJwksSource implements JwksSource {
         } catch (IOException e) {
             throw new JwksFetchException(discovery + " did not answer JSON", e);
         }
-        JsonNode jwksUri = document.path("jwks_uri");
-        if (!jwksUri.isTextual() || !(jwksUri.asText().startsWith("https://") || jwksUri.asText().startsWith("http://"))) {
+        // OpenID Connect Discovery 1.0, 4.3: another issuer's document must not be used, nor its keys.
+        JsonNode claimed = document.path("issuer");
+        if (!claimed.isTextual() || !claimed.asText().equals(issuer.issuer())) {
+            throw new JwksFetchException(discovery + " names issuer " + (claimed.isTextual() ? claimed.asText() : "none")
+                    + " (expected: " + issuer.issuer() + ", the configured issuer)", null);
+        }
+        JsonNode named = document.path("jwks_uri");
+        Optional<URI> jwksUri = named.isTextual() ? ConfigLoader.httpUrl(named.asText()) : Optional.empty();
+        if (jwksUri.isEmpty()) {
             throw new JwksFetchException(discovery + " names no http(s) jwks_uri", null);
         }
-        return URI.create(jwksUri.asText());
+        // Keys fetched in clear text could be anyone's: http only where discovery itself is (a local demo).
+        if (jwksUri.get().getScheme().equalsIgnoreCase("http") && !discovery.getScheme().equalsIgnoreCase("http")) {
+            throw new JwksFetchException(discovery + " names jwks_uri " + jwksUri.get()
+                    + " (expected: an https URL, as the discovery document's own)", null);
+        }
+        return jwksUri.get();
     }
 
     private HttpClient client() {
@@ -62,11 +98,14 @@ public final class HttpJwksSource implements JwksSource {
         if (made == null) {
             synchronized (this) {
                 if (client == null) {
-                    client = HttpClient.newBuilder()
+                    HttpClient.Builder builder = HttpClient.newBuilder()
                             .version(HttpClient.Version.HTTP_1_1)
                             .followRedirects(HttpClient.Redirect.NORMAL)
-                            .connectTimeout(CONNECT_TIMEOUT)
-                            .build();
+                            .connectTimeout(CONNECT_TIMEOUT);
+                    if (tls != null) {
+                        builder.sslContext(tls);
+                    }
+                    client = builder.build();
                 }
                 made = client;
             }
@@ -75,24 +114,73 @@ public final class HttpJwksSource implements JwksSource {
     }
 
     private String get(URI uri, String what) throws JwksFetchException {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("accept", "application/json").GET().build();
+        HttpRequest request = HttpRequest.newBuilder(uri).header("accept", "application/json").GET().build();
+        // One deadline for the whole answer: HttpRequest.timeout covers only its headers, and a
+        // server that trickles the body would otherwise hold the fetch for as long as it likes.
+        CompletableFuture<HttpResponse<byte[]>> answer = client().sendAsync(request, info -> new BoundedBody());
+        HttpResponse<byte[]> response;
         try {
-            HttpResponse<InputStream> response = client().send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
-                byte[] bytes = in.readNBytes(MAX_BYTES + 1);
-                if (response.statusCode() != 200) {
-                    throw new JwksFetchException("the " + what + " at " + uri + " answered " + response.statusCode(), null);
-                }
-                if (bytes.length > MAX_BYTES) {
-                    throw new JwksFetchException("the " + what + " at " + uri + " is larger than " + MAX_BYTES + " bytes", null);
-                }
-                return new String(bytes, StandardCharsets.UTF_8);
-            }
-        } catch (IOException e) {
-            throw new JwksFetchException("the " + what + " at " + uri + " could not be fetched: " + e, e);
+            response = answer.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw new JwksFetchException("the " + what + " at " + uri + " was not fetched within " + TIMEOUT.toSeconds() + " s", e);
+        } catch (ExecutionException e) {
+            throw new JwksFetchException("the " + what + " at " + uri + " could not be fetched: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
+            answer.cancel(true);
             Thread.currentThread().interrupt();
             throw new JwksFetchException("fetching the " + what + " at " + uri + " was interrupted", e);
+        }
+        if (response.statusCode() != 200) {
+            throw new JwksFetchException("the " + what + " at " + uri + " answered " + response.statusCode(), null);
+        }
+        if (response.body().length > MAX_BYTES) {
+            throw new JwksFetchException("the " + what + " at " + uri + " is larger than " + MAX_BYTES + " bytes", null);
+        }
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+
+    /** A body's first {@code MAX_BYTES + 1} bytes: one more than allowed tells that it is too large, and no more is read. */
+    private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+
+        private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private Flow.Subscription subscription;
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(1);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer buffer : buffers) {
+                byte[] chunk = new byte[Math.min(buffer.remaining(), MAX_BYTES + 1 - bytes.size())];
+                buffer.get(chunk);
+                bytes.writeBytes(chunk);
+            }
+            if (bytes.size() > MAX_BYTES) {
+                subscription.cancel();
+                body.complete(bytes.toByteArray());
+            } else {
+                subscription.request(1);
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            body.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onComplete() {
+            body.complete(bytes.toByteArray());
         }
     }
 }

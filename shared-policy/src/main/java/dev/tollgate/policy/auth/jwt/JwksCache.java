@@ -3,6 +3,7 @@ package dev.tollgate.policy.auth.jwt;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.tollgate.problem.JwksUnavailableException;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
@@ -12,6 +13,9 @@ import java.util.logging.Logger;
  * (a key rotation) — but never more often than {@code jwksRefreshInterval}, so neither a burst of
  * forged {@code kid}s nor a down endpoint makes the gateway hammer the issuer. When a fetch fails,
  * the keys already held keep working; the failure is logged and counted.
+ *
+ * <p>One request fetches while the others go on with the keys held; only while none are held yet
+ * do they wait for that fetch, which the source bounds in time.
  */
 final class JwksCache {
 
@@ -22,7 +26,10 @@ final class JwksCache {
     private final AtomicLong failures;
     private volatile JWKSet keys;
     private volatile Instant fetchedAt;
+    /** Guarded by {@code this}, as is {@link #fetching}. */
     private Instant lastAttempt;
+    /** Done when the fetch under way ends; null when none is. */
+    private CompletableFuture<Void> fetching;
 
     JwksCache(JwtIssuerConfig issuer, JwksSource source, AtomicLong failures) {
         this.issuer = issuer;
@@ -53,11 +60,25 @@ final class JwksCache {
         return held;
     }
 
-    private synchronized void refresh(Instant now) {
-        if (lastAttempt != null && now.isBefore(lastAttempt.plus(issuer.jwksRefreshInterval()))) {
+    private void refresh(Instant now) {
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> underWay;
+        synchronized (this) {
+            underWay = fetching;
+            if (underWay == null) {
+                if (lastAttempt != null && now.isBefore(lastAttempt.plus(issuer.jwksRefreshInterval()))) {
+                    return;
+                }
+                lastAttempt = now;
+                fetching = mine;
+            }
+        }
+        if (underWay != null) {
+            if (keys == null) {
+                underWay.join();
+            }
             return;
         }
-        lastAttempt = now;
         try {
             JWKSet fetched = source.fetch(issuer);
             fetchedAt = now;
@@ -66,6 +87,11 @@ final class JwksCache {
             failures.incrementAndGet();
             LOG.warning("JWKS of issuer " + issuer.name() + " not refreshed (" + e.getMessage() + "); "
                     + (keys == null ? "no keys held, its tokens are refused with 503" : "the keys fetched at " + fetchedAt + " stay in use"));
+        } finally {
+            synchronized (this) {
+                fetching = null;
+            }
+            mine.complete(null);
         }
     }
 }
