@@ -13,6 +13,7 @@ import dev.tollgate.policy.correlation.TraceContext;
 import dev.tollgate.policy.route.RouteConfig;
 import dev.tollgate.problem.BackendTimeoutException;
 import dev.tollgate.problem.BackendUnavailableException;
+import dev.tollgate.problem.BadRequestException;
 import dev.tollgate.problem.CircuitOpenException;
 import dev.tollgate.problem.GatewayException;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,7 +50,9 @@ import java.util.stream.Collectors;
  * route's header rules and path rewrite apply, then {@code X-Forwarded-*},
  * {@code x-request-id}, the trace context ({@code traceparent}, {@code tracestate},
  * {@code X-Amzn-Trace-Id}: see {@link TraceContext}) and the caller's identity
- * ({@code x-tollgate-consumer}, {@code -plan}, {@code -subject}, {@code -scopes}) are set.
+ * ({@code x-tollgate-consumer}, {@code -plan}, {@code -subject}, {@code -scopes}) are set. The
+ * characters of the path and query a URI cannot hold are percent-encoded; a header value the JDK
+ * client cannot send is the caller's 400.
  * Idempotent requests are tried again as the route's {@link RetryConfig} says; each try has the
  * route's timeout and connect timeout. A refused connection is 502, no answer within the route's
  * timeout is 504. The time inside sends, the tries and the circuit's state are noted in the
@@ -72,9 +76,20 @@ public final class HttpForwarder {
             "connection", "keep-alive", "proxy-authenticate", "proxy-connection", "te", "trailer",
             "transfer-encoding", "upgrade", "content-length", ":status");
 
+    /** What java.net.URI takes as it is in a path (RFC 3986's pchar and {@code /}), beside ASCII letters and digits. */
+    private static final String PATH_CHARACTERS = "-._~!$&'()*+,;=:@/";
+    /** In a query, {@code ?} too, and the brackets java.net.URI allows there. */
+    private static final String QUERY_CHARACTERS = PATH_CHARACTERS + "?[]";
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
     private static final Logger LOG = Logger.getLogger(HttpForwarder.class.getName());
     /** Tries a request to an ECS service may move to another task after a refused connection, beside its retries. */
     static final int REFUSED_TASK_FAILOVERS = 1;
+    /**
+     * No try outlasts the longest route timeout: a half-open circuit's probe that has not reported
+     * well after that was lost (an {@link Error} mid-try, say), and its slot is given back.
+     */
+    static final Duration PROBE_DEADLINE = RouteConfig.MAX_TIMEOUT.plusSeconds(5);
 
     /** One client per connect timeout: the JDK sets it per client, and routes share the few values in use. */
     private final ConcurrentHashMap<Duration, HttpClient> clients = new ConcurrentHashMap<>();
@@ -153,7 +168,7 @@ public final class HttpForwarder {
                 "Stage " + request.stage() + " has no usable backend for " + chosen
                         + "; set the stage variable to an http(s) URL or " + EcsService.FORM + ".", null));
         String path = route.rewrite().apply(request.path(), exchange.route().pathParameters());
-        Headers headers = forwardedHeaders(exchange, route.requestHeaders());
+        HttpRequest.Builder outgoing = outgoing(request, forwardedHeaders(exchange, route.requestHeaders()));
         RetryConfig retry = route.retry();
         int retries = retry.retries(request.method()) ? retry.retries() : 0;
         int failovers = address instanceof EcsService ? REFUSED_TASK_FAILOVERS : 0;
@@ -164,7 +179,8 @@ public final class HttpForwarder {
             long started = exchange.nanoTime();
             try {
                 response = send(clients.computeIfAbsent(route.connectTimeout(), HttpForwarder::client),
-                        target(endpoint.base(), path, request.rawQuery()), request, headers, route.timeout(), route.connectTimeout());
+                        outgoing.copy().uri(target(endpoint.base(), path, request.rawQuery())).timeout(route.timeout()).build(),
+                        route.timeout(), route.connectTimeout());
             } catch (GatewayException failure) {
                 observed.backendTry(exchange.nanoTime() - started);
                 endpoint.record(false, now, observed);
@@ -186,6 +202,10 @@ public final class HttpForwarder {
                 }
                 endpoint = another;
                 continue;
+            } catch (RuntimeException unexpected) {
+                // A breaker acquired must hear how the try went, or a half-open circuit would keep this probe's slot.
+                endpoint.record(false, now, observed);
+                throw unexpected;
             }
             observed.backendTry(exchange.nanoTime() - started);
             endpoint.record(response.statusCode() < 500, now, observed);
@@ -219,7 +239,8 @@ public final class HttpForwarder {
             }
             CircuitBreaker breaker = route.circuitBreaker().map(settings -> breakers.computeIfAbsent(
                     new BreakerKey(base.getScheme() + "://" + base.getRawAuthority(), settings),
-                    key -> new CircuitBreaker(key.endpoint(), key.settings(), HttpForwarder::logTransition))).orElse(null);
+                    key -> new CircuitBreaker(key.endpoint(), key.settings(), PROBE_DEADLINE, HttpForwarder::logTransition)))
+                    .orElse(null);
             if (breaker == null) {
                 return new Endpoint(base, null);
             }
@@ -254,16 +275,30 @@ public final class HttpForwarder {
         }
     }
 
-    private static HttpResponse<byte[]> send(HttpClient client, URI target, GatewayRequest request, Headers headers,
-                                             Duration timeout, Duration connectTimeout) {
-        HttpRequest.Builder outgoing = HttpRequest.newBuilder(target)
-                .timeout(timeout)
+    /**
+     * The request as the backend gets it, but for its URI. Built before any circuit breaker is
+     * acquired: a header value the JDK client refuses (a control character, a character above
+     * U+00FF) is the caller's 400, and must not cost a half-open circuit its probe.
+     */
+    private static HttpRequest.Builder outgoing(GatewayRequest request, Headers headers) {
+        HttpRequest.Builder outgoing = HttpRequest.newBuilder()
                 .method(request.method(), request.body().length == 0
                         ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(request.body()));
-        headers.forEach((name, values) -> values.forEach(value -> outgoing.header(name, value)));
+        headers.forEach((name, values) -> values.forEach(value -> {
+            try {
+                outgoing.header(name, value);
+            } catch (IllegalArgumentException refused) {
+                throw new BadRequestException("The header " + name + " cannot be forwarded: its value holds a control"
+                        + " character or a character above U+00FF.", null);
+            }
+        }));
+        return outgoing;
+    }
+
+    private static HttpResponse<byte[]> send(HttpClient client, HttpRequest request, Duration timeout, Duration connectTimeout) {
         try {
-            return client.send(outgoing.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpConnectTimeoutException e) {
             throw new BackendTimeoutException("The backend did not accept a connection within " + describe(connectTimeout) + ".", e);
         } catch (HttpTimeoutException e) {
@@ -324,13 +359,42 @@ public final class HttpForwarder {
         void sleep(Duration duration) throws InterruptedException;
     }
 
+    /**
+     * The backend URL for the request's path and raw query. API Gateway passes the query as the caller
+     * sent it, and a path may hold what a URI cannot, such as {@code |}, {@code {}} or a space: those
+     * characters are percent-encoded (UTF-8), the rest passes unchanged.
+     */
     static URI target(URI base, String path, String rawQuery) {
         String basePath = base.getRawPath() == null ? "" : base.getRawPath();
         if (basePath.endsWith("/")) {
             basePath = basePath.substring(0, basePath.length() - 1);
         }
-        String query = rawQuery.isEmpty() ? "" : "?" + rawQuery;
-        return URI.create(base.getScheme() + "://" + base.getRawAuthority() + basePath + path + query);
+        String query = rawQuery.isEmpty() ? "" : "?" + uriSafe(rawQuery, QUERY_CHARACTERS);
+        return URI.create(base.getScheme() + "://" + base.getRawAuthority() + basePath + uriSafe(path, PATH_CHARACTERS) + query);
+    }
+
+    /** Percent-encodes (UTF-8) what a URI refuses, a {@code %} that starts no escape included; escapes stay. */
+    private static String uriSafe(String part, String allowed) {
+        StringBuilder safe = new StringBuilder(part.length() + 16);
+        for (int i = 0; i < part.length(); ) {
+            char c = part.charAt(i);
+            boolean escape = c == '%' && i + 2 < part.length() && hex(part.charAt(i + 1)) && hex(part.charAt(i + 2));
+            if (escape || c < 0x80 && (Character.isLetterOrDigit(c) || allowed.indexOf(c) >= 0)) {
+                safe.append(c);
+                i++;
+                continue;
+            }
+            int end = i + Character.charCount(part.codePointAt(i));
+            for (byte b : part.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
+                safe.append('%').append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
+            }
+            i = end;
+        }
+        return safe.toString();
+    }
+
+    private static boolean hex(char c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
     }
 
     private static Headers forwardedHeaders(Exchange exchange, HeaderRules rules) {

@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,6 +144,21 @@ class EcsBackendForwardingTest {
 
         assertThat(taskA.received()).hasSize(1);
         assertThat(taskB.received()).hasSize(2);
+    }
+
+    @Test
+    void aTryThatFailsUnexpectedly_isRecordedAFailure_soAProbeNeverHoldsTheCircuitHalfOpen() {
+        // The JDK client refuses this scheme once the breaker is acquired: a stand-in for any unexpected failure.
+        Gateway gateway = gateway(new RoundRobin(URI.create("ftp://127.0.0.1:1")));
+
+        assertThat(gateway.handle(request("GET", "dev", "/guarded", "")).status()).isEqualTo(500);
+        assertThat(gateway.handle(request("GET", "dev", "/guarded", "")).status()).as("opened").isEqualTo(503);
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(gateway.handle(request("GET", "dev", "/guarded", "")).status()).as("the probe").isEqualTo(500);
+        assertThat(gateway.handle(request("GET", "dev", "/guarded", "")).status()).as("opened again").isEqualTo(503);
+        clock.advance(Duration.ofSeconds(31));
+
+        assertThat(gateway.handle(request("GET", "dev", "/guarded", "")).status()).as("a new probe, not 503").isEqualTo(500);
     }
 
     @Test

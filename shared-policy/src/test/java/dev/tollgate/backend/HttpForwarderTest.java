@@ -138,6 +138,14 @@ class HttpForwarderTest {
                 .isEqualTo(URI.create("https://h/v1/orders?a=1&b=2"));
     }
 
+    @Test
+    void targets_percentEncodeWhatAUriCannotHold_andKeepTheRestAsSent() {
+        assertThat(HttpForwarder.target(URI.create("http://h:1"), "/a b/€/x?#|", "q={x}|y&e=%zz&ok=%41[]&t=a?b#c&u=é"))
+                .hasToString("http://h:1/a%20b/%E2%82%AC/x%3F%23%7C?q=%7Bx%7D%7Cy&e=%25zz&ok=%41[]&t=a?b%23c&u=%C3%A9");
+        assertThat(HttpForwarder.target(URI.create("http://h:1"), "/orders/7;v=1:@!$&'()*+,=-._~%2F", "a=1&b=/:@!$'()*+,;"))
+                .hasToString("http://h:1/orders/7;v=1:@!$&'()*+,=-._~%2F?a=1&b=/:@!$'()*+,;");
+    }
+
     private static RouteConfig route(String backend, Duration timeout) {
         return route(backend, timeout, timeout);
     }
