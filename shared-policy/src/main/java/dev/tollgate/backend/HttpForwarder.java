@@ -162,7 +162,6 @@ public final class HttpForwarder {
     private GatewayResponse tryForward(Exchange exchange, RouteConfig route) {
         GatewayRequest request = exchange.request();
         Observed observed = exchange.observed();
-        Instant now = exchange.now();
         BackendTarget chosen = choose(route.backends());
         BackendAddress address = chosen.resolve(request.stageVariables()).orElseThrow(() -> new BackendUnavailableException(
                 "Stage " + request.stage() + " has no usable backend for " + chosen
@@ -173,24 +172,28 @@ public final class HttpForwarder {
         int retries = retry.retries(request.method()) ? retry.retries() : 0;
         int failovers = address instanceof EcsService ? REFUSED_TASK_FAILOVERS : 0;
         Set<URI> tried = new HashSet<>(4);
-        Endpoint endpoint = open(address, tried, route, now, false, observed);
+        // Results and later acquires are dated when they happen: a circuit opened by a slow failure stays open its whole openFor.
+        long started = exchange.nanoTime();
+        Endpoint endpoint = open(address, tried, route, exchange.at(started), false, observed);
         HttpResponse<byte[]> response = null;
         for (int retried = 0; response == null; ) {
-            long started = exchange.nanoTime();
             try {
                 response = send(clients.computeIfAbsent(route.connectTimeout(), HttpForwarder::client),
                         outgoing.copy().uri(target(endpoint.base(), path, request.rawQuery())).timeout(route.timeout()).build(),
                         route.timeout(), route.connectTimeout());
             } catch (GatewayException failure) {
-                observed.backendTry(exchange.nanoTime() - started);
-                endpoint.record(false, now, observed);
+                long ended = exchange.nanoTime();
+                Instant failed = exchange.at(ended);
+                observed.backendTry(ended - started);
+                endpoint.record(false, failed, observed);
                 Endpoint another = null;
                 if (address instanceof EcsService service && notConnected(failure)) {
-                    resolver.connectionFailed(service, endpoint.base(), now);
+                    resolver.connectionFailed(service, endpoint.base(), failed);
                     // A refused connection sent nothing, so another task may take the request, whatever its method.
                     if (failovers > 0 && refused(failure)) {
                         failovers--;
-                        another = open(address, tried, route, now, true, observed);
+                        another = open(address, tried, route, failed, true, observed);
+                        started = ended;
                     }
                 }
                 if (another == null && retried == retries) {
@@ -198,21 +201,24 @@ public final class HttpForwarder {
                 }
                 if (another == null) {
                     pause(retry.backoffBound(++retried));
-                    another = open(address, tried, route, now, false, observed);
+                    started = exchange.nanoTime();
+                    another = open(address, tried, route, exchange.at(started), false, observed);
                 }
                 endpoint = another;
                 continue;
             } catch (RuntimeException unexpected) {
                 // A breaker acquired must hear how the try went, or a half-open circuit would keep this probe's slot.
-                endpoint.record(false, now, observed);
+                endpoint.record(false, exchange.at(exchange.nanoTime()), observed);
                 throw unexpected;
             }
-            observed.backendTry(exchange.nanoTime() - started);
-            endpoint.record(response.statusCode() < 500, now, observed);
+            long ended = exchange.nanoTime();
+            observed.backendTry(ended - started);
+            endpoint.record(response.statusCode() < 500, exchange.at(ended), observed);
             if (retried < retries && retry.statuses().contains(response.statusCode())) {
                 response = null;
                 pause(retry.backoffBound(++retried));
-                endpoint = open(address, tried, route, now, false, observed);
+                started = exchange.nanoTime();
+                endpoint = open(address, tried, route, exchange.at(started), false, observed);
             }
         }
         Headers.Builder returned = returnedHeaders(response.headers()).toBuilder();

@@ -15,6 +15,7 @@ import dev.tollgate.testing.TestBackend;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,8 @@ class CircuitBreakerThroughGatewayTest {
 
     private final TestBackend backend = new TestBackend();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
+    /** Like the clock, the ticker moves only when a test moves it. */
+    private final AtomicLong ticks = new AtomicLong();
 
     @AfterEach
     void tearDown() {
@@ -77,6 +80,24 @@ class CircuitBreakerThroughGatewayTest {
     }
 
     @Test
+    void theOpenPeriod_countsFromTheFailuresEnd_notFromTheRequestsStart() {
+        Gateway gateway = gateway();
+        Instant t0 = clock.instant();
+        backend.failFirst(2, 502).beforeAnswering(() -> ticks.addAndGet(Duration.ofSeconds(25).toNanos())); // each try takes 25 s
+
+        gateway.handle(request());
+        clock.advance(Duration.ofSeconds(25));
+        gateway.handle(request()); // fails at t0 + 50 s: open until t0 + 80 s
+        clock.set(t0.plusSeconds(60));
+        GatewayResponse open = gateway.handle(request());
+
+        assertThat(open.status()).isEqualTo(503);
+        assertThat(open.headers().first("retry-after")).contains("20");
+        clock.set(t0.plusSeconds(80));
+        assertThat(gateway.handle(request()).status()).isEqualTo(200);
+    }
+
+    @Test
     void badBreakerSettings_areNamed() {
         String text = """
                 stages: {dev: {}}
@@ -110,7 +131,7 @@ class CircuitBreakerThroughGatewayTest {
                     circuitBreaker: {failureThreshold: 2, openFor: 30s}
                 """.formatted(backend.url()), "breaker.yaml");
         return Gateway.builder().config(config).counters(new InMemoryCounterStore())
-                .keys(new ConfigKeyStore(config.apiKeys())).clock(clock).build();
+                .keys(new ConfigKeyStore(config.apiKeys())).clock(clock).ticker(ticks::get).build();
     }
 
     /** Two failures open it; once {@code openFor} has passed, the next request is its probe. */
