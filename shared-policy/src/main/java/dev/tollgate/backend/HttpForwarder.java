@@ -16,6 +16,7 @@ import dev.tollgate.problem.BackendUnavailableException;
 import dev.tollgate.problem.BadRequestException;
 import dev.tollgate.problem.CircuitOpenException;
 import dev.tollgate.problem.GatewayException;
+import dev.tollgate.problem.ResponseTooLargeException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -25,7 +26,6 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -38,7 +38,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.DoubleSupplier;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -54,8 +58,9 @@ import java.util.stream.Collectors;
  * characters of the path and query a URI cannot hold are percent-encoded; a header value the JDK
  * client cannot send is the caller's 400.
  * Idempotent requests are tried again as the route's {@link RetryConfig} says; each try has the
- * route's timeout and connect timeout. A refused connection is 502, no answer within the route's
- * timeout is 504. The time inside sends, the tries and the circuit's state are noted in the
+ * route's timeout, for the whole answer, body included, and its connect timeout. A refused
+ * connection is 502, no whole answer within the route's timeout is 504, a body larger than
+ * {@link #MAX_ANSWER_BYTES} is 502 (response too large). The time inside sends, the tries and the circuit's state are noted in the
  * exchange's {@link Observed}.
  *
  * <p>An {@code ecs://} backend's tasks come from the {@link BackendResolver}: each try goes to a
@@ -90,6 +95,12 @@ public final class HttpForwarder {
      * well after that was lost (an {@link Error} mid-try, say), and its slot is given back.
      */
     static final Duration PROBE_DEADLINE = RouteConfig.MAX_TIMEOUT.plusSeconds(5);
+    /**
+     * The most of a backend's body the gateway reads: more than AWS Lambda's 6 MB, so that
+     * {@link dev.tollgate.policy.size.ResponseSizePolicy} answers for what lies between with its own
+     * detail, and bounded, so that no backend can fill the function's memory.
+     */
+    static final long MAX_ANSWER_BYTES = 10L * 1024 * 1024;
 
     /** One client per connect timeout: the JDK sets it per client, and routes share the few values in use. */
     private final ConcurrentHashMap<Duration, HttpClient> clients = new ConcurrentHashMap<>();
@@ -156,6 +167,10 @@ public final class HttpForwarder {
         } catch (BackendTimeoutException | BackendUnavailableException failure) {
             exchange.observed().outcome(Outcome.BACKEND_ERROR);
             throw failure;
+        } catch (ResponseTooLargeException tooLarge) {
+            exchange.observed().outcome(Outcome.BACKEND_ERROR);
+            exchange.observed().outcome(Outcome.RESPONSE_TOO_LARGE);
+            throw tooLarge;
         }
     }
 
@@ -179,8 +194,14 @@ public final class HttpForwarder {
         for (int retried = 0; response == null; ) {
             try {
                 response = send(clients.computeIfAbsent(route.connectTimeout(), HttpForwarder::client),
-                        outgoing.copy().uri(target(endpoint.base(), path, request.rawQuery())).timeout(route.timeout()).build(),
+                        outgoing.copy().uri(target(endpoint.base(), path, request.rawQuery())).build(),
                         route.timeout(), route.connectTimeout());
+            } catch (ResponseTooLargeException tooLarge) {
+                // The backend answered: its circuit counts the try a success, and another try would fetch as much again.
+                long ended = exchange.nanoTime();
+                observed.backendTry(ended - started);
+                endpoint.record(true, exchange.at(ended), observed);
+                throw tooLarge;
             } catch (GatewayException failure) {
                 long ended = exchange.nanoTime();
                 Instant failed = exchange.at(ended);
@@ -302,19 +323,38 @@ public final class HttpForwarder {
         return outgoing;
     }
 
+    /**
+     * One try: its answer, body included, within {@code timeout}. The JDK's request timeout stops at the
+     * headers, so the deadline is kept here, and a try past it is cancelled, its connection given up.
+     */
     private static HttpResponse<byte[]> send(HttpClient client, HttpRequest request, Duration timeout, Duration connectTimeout) {
+        CompletableFuture<HttpResponse<byte[]>> answer = client.sendAsync(request, BoundedBody.upTo(MAX_ANSWER_BYTES));
         try {
-            return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (HttpConnectTimeoutException e) {
-            throw new BackendTimeoutException("The backend did not accept a connection within " + describe(connectTimeout) + ".", e);
-        } catch (HttpTimeoutException e) {
+            return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
             throw new BackendTimeoutException("The backend did not answer within " + describe(timeout) + ".", e);
-        } catch (IOException e) {
-            throw new BackendUnavailableException("The backend could not be reached.", e);
+        } catch (ExecutionException e) {
+            throw failure(e.getCause(), connectTimeout);
         } catch (InterruptedException e) {
+            answer.cancel(true);
             Thread.currentThread().interrupt();
             throw new BackendUnavailableException("The request to the backend was interrupted.", e);
         }
+    }
+
+    private static RuntimeException failure(Throwable cause, Duration connectTimeout) {
+        if (cause instanceof HttpConnectTimeoutException) {
+            return new BackendTimeoutException("The backend did not accept a connection within " + describe(connectTimeout) + ".", cause);
+        }
+        if (cause instanceof BoundedBody.TooLarge) {
+            return new ResponseTooLargeException("The backend's answer is larger than " + MAX_ANSWER_BYTES / (1024 * 1024)
+                    + " MB, more than the gateway reads.");
+        }
+        if (cause instanceof IOException) {
+            return new BackendUnavailableException("The backend could not be reached.", cause);
+        }
+        return cause instanceof RuntimeException unexpected ? unexpected : new IllegalStateException(cause);
     }
 
     /** A backend by weight, drawn anew for every request. */
