@@ -60,15 +60,14 @@ import java.util.stream.Collectors;
  * Idempotent requests are tried again as the route's {@link RetryConfig} says; each try has the
  * route's timeout, for the whole answer, body included, and its connect timeout. A refused
  * connection is 502, no whole answer within the route's timeout is 504, a body larger than
- * {@link #MAX_ANSWER_BYTES} is 502 (response too large). The time inside sends, the tries and the circuit's state are noted in the
- * exchange's {@link Observed}.
+ * {@link #MAX_ANSWER_BYTES} is 502 (response too large). The time inside sends, the tries and the
+ * circuit's state are noted in the exchange's {@link Observed}.
  *
  * <p>An {@code ecs://} backend's tasks come from the {@link BackendResolver}: each try goes to a
- * task this request has not tried while there is one, a task that could not be connected to is
- * reported back (the resolver passes it over for a while), and a refused connection moves the
- * request to another task at once, once, whatever its method, since nothing was sent. Circuit
- * breakers are per endpoint, so each task has its own; when a task's circuit is open, another task
- * takes the try.
+ * task this request has not tried while there is one; a task that could not be connected to is
+ * reported back (the resolver passes it over for a while), and the request moves to another task
+ * at once, once, whatever its method, since nothing was sent. Circuit breakers are per endpoint,
+ * so each task has its own; when a task's circuit is open, another task takes the try.
  */
 public final class HttpForwarder {
 
@@ -88,8 +87,8 @@ public final class HttpForwarder {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private static final Logger LOG = Logger.getLogger(HttpForwarder.class.getName());
-    /** Tries a request to an ECS service may move to another task after a refused connection, beside its retries. */
-    static final int REFUSED_TASK_FAILOVERS = 1;
+    /** Tries a request to an ECS service may move to another task after a connection never made, beside its retries. */
+    static final int UNCONNECTED_TASK_FAILOVERS = 1;
     /**
      * No try outlasts the longest route timeout: a half-open circuit's probe that has not reported
      * well after that was lost (an {@link Error} mid-try, say), and its slot is given back.
@@ -185,7 +184,7 @@ public final class HttpForwarder {
         HttpRequest.Builder outgoing = outgoing(request, forwardedHeaders(exchange, route.requestHeaders()));
         RetryConfig retry = route.retry();
         int retries = retry.retries(request.method()) ? retry.retries() : 0;
-        int failovers = address instanceof EcsService ? REFUSED_TASK_FAILOVERS : 0;
+        int failovers = address instanceof EcsService ? UNCONNECTED_TASK_FAILOVERS : 0;
         Set<URI> tried = new HashSet<>(4);
         // Results and later acquires are dated when they happen: a circuit opened by a slow failure stays open its whole openFor.
         long started = exchange.nanoTime();
@@ -210,8 +209,8 @@ public final class HttpForwarder {
                 Endpoint another = null;
                 if (address instanceof EcsService service && notConnected(failure)) {
                     resolver.connectionFailed(service, endpoint.base(), failed);
-                    // A refused connection sent nothing, so another task may take the request, whatever its method.
-                    if (failovers > 0 && refused(failure)) {
+                    // A connection never made sent nothing, so another task may take the request, whatever its method.
+                    if (failovers > 0) {
                         failovers--;
                         another = open(address, tried, route, failed, true, observed);
                         started = ended;
@@ -286,11 +285,8 @@ public final class HttpForwarder {
 
     /** The connection was never made: refused, no route, or not accepted within the connect timeout. */
     private static boolean notConnected(GatewayException failure) {
-        return refused(failure) || failure.getCause() instanceof HttpConnectTimeoutException;
-    }
-
-    private static boolean refused(GatewayException failure) {
-        return failure.getCause() instanceof ConnectException || failure.getCause() instanceof NoRouteToHostException;
+        return failure.getCause() instanceof ConnectException || failure.getCause() instanceof NoRouteToHostException
+                || failure.getCause() instanceof HttpConnectTimeoutException;
     }
 
     /** Where one try goes, and the circuit breaker it answers to (null when the route has none). */

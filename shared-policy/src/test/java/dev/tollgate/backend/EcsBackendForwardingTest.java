@@ -13,6 +13,7 @@ import dev.tollgate.problem.NoBackendTaskException;
 import dev.tollgate.testing.InMemoryCounterStore;
 import dev.tollgate.testing.MutableClock;
 import dev.tollgate.testing.TestBackend;
+import dev.tollgate.testing.UnacceptingBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -58,6 +59,10 @@ class EcsBackendForwardingTest {
                 methods: [GET]
                 backend: ${stageVariables.ordersBackend}
                 retry: {retries: 1, statuses: [503], backoff: 1ms}
+              - path: /connecting
+                methods: [POST]
+                backend: ${stageVariables.ordersBackend}
+                connectTimeout: 300ms
             """;
 
     private final TestBackend taskA = new TestBackend();
@@ -99,6 +104,20 @@ class EcsBackendForwardingTest {
         assertThat(response.status()).isEqualTo(200);
         assertThat(taskA.received()).singleElement().satisfies(r -> assertThat(r.method()).isEqualTo("POST"));
         assertThat(tasks.failed).containsExactly(dead);
+    }
+
+    @Test
+    void aConnectionNotAcceptedInTime_isReported_andMovesEvenAPostToAnotherTask() {
+        try (UnacceptingBackend unaccepting = new UnacceptingBackend()) {
+            URI silent = URI.create(unaccepting.url());
+            RoundRobin tasks = new RoundRobin(silent, URI.create(taskA.url()));
+
+            GatewayResponse response = gateway(tasks).handle(request("POST", "dev", "/connecting", ""));
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(taskA.received()).singleElement().satisfies(r -> assertThat(r.method()).isEqualTo("POST"));
+            assertThat(tasks.failed).containsExactly(silent);
+        }
     }
 
     @Test
