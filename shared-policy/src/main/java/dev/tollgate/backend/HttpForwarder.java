@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,10 +59,11 @@ import java.util.stream.Collectors;
  * characters of the path and query a URI cannot hold are percent-encoded; a header value the JDK
  * client cannot send is the caller's 400.
  * Idempotent requests are tried again as the route's {@link RetryConfig} says; each try has the
- * route's timeout, for the whole answer, body included, and its connect timeout. A refused
- * connection is 502, no whole answer within the route's timeout is 504, a body larger than
- * {@link #MAX_ANSWER_BYTES} is 502 (response too large). The time inside sends, the tries and the
- * circuit's state are noted in the exchange's {@link Observed}.
+ * route's timeout, for the whole answer, body included, and its connect timeout, and all of a
+ * request's tries and waits fit in a {@link #BUDGET} of 30 s. A refused connection is 502, no
+ * whole answer within the route's timeout is 504, a body larger than {@link #MAX_ANSWER_BYTES} is
+ * 502 (response too large). The time inside sends, the tries and the circuit's state are noted in
+ * the exchange's {@link Observed}.
  *
  * <p>An {@code ecs://} backend's tasks come from the {@link BackendResolver}: each try goes to a
  * task this request has not tried while there is one; a task that could not be connected to is
@@ -100,6 +102,13 @@ public final class HttpForwarder {
      * detail, and bounded, so that no backend can fill the function's memory.
      */
     static final long MAX_ANSWER_BYTES = 10L * 1024 * 1024;
+    /**
+     * API Gateway waits at most this long for the function, so a request's tries and the waits between
+     * them all fit in it, from the forwarder's start: each try has the route's timeout or what is left.
+     */
+    static final Duration BUDGET = RouteConfig.MAX_TIMEOUT;
+    /** A retry that could not start with this much of the budget left is not made; the last failure is the answer. */
+    static final Duration MIN_TRY = Duration.ofMillis(100);
 
     /** One client per connect timeout: the JDK sets it per client, and routes share the few values in use. */
     private final ConcurrentHashMap<Duration, HttpClient> clients = new ConcurrentHashMap<>();
@@ -188,13 +197,15 @@ public final class HttpForwarder {
         Set<URI> tried = new HashSet<>(4);
         // Results and later acquires are dated when they happen: a circuit opened by a slow failure stays open its whole openFor.
         long started = exchange.nanoTime();
+        long deadline = started + BUDGET.toNanos();
         Endpoint endpoint = open(address, tried, route, exchange.at(started), false, observed);
-        HttpResponse<byte[]> response = null;
-        for (int retried = 0; response == null; ) {
+        for (int retried = 0; ; ) {
+            Duration timeout = Duration.ofNanos(Math.min(route.timeout().toNanos(), deadline - started));
+            HttpResponse<byte[]> response;
             try {
                 response = send(clients.computeIfAbsent(route.connectTimeout(), HttpForwarder::client),
                         outgoing.copy().uri(target(endpoint.base(), path, request.rawQuery())).build(),
-                        route.timeout(), route.connectTimeout());
+                        timeout, route.connectTimeout());
             } catch (ResponseTooLargeException tooLarge) {
                 // The backend answered: its circuit counts the try a success, and another try would fetch as much again.
                 long ended = exchange.nanoTime();
@@ -210,18 +221,20 @@ public final class HttpForwarder {
                 if (address instanceof EcsService service && notConnected(failure)) {
                     resolver.connectionFailed(service, endpoint.base(), failed);
                     // A connection never made sent nothing, so another task may take the request, whatever its method.
-                    if (failovers > 0) {
+                    if (failovers > 0 && deadline - ended >= MIN_TRY.toNanos()) {
                         failovers--;
                         another = open(address, tried, route, failed, true, observed);
                         started = ended;
                     }
                 }
-                if (another == null && retried == retries) {
-                    throw failure;
-                }
                 if (another == null) {
-                    pause(retry.backoffBound(++retried));
-                    started = exchange.nanoTime();
+                    OptionalLong resumed = retried < retries
+                            ? pause(retry.backoffBound(++retried), exchange, ended, deadline)
+                            : OptionalLong.empty();
+                    if (resumed.isEmpty()) {
+                        throw failure;
+                    }
+                    started = resumed.getAsLong();
                     another = open(address, tried, route, exchange.at(started), false, observed);
                 }
                 endpoint = another;
@@ -235,15 +248,17 @@ public final class HttpForwarder {
             observed.backendTry(ended - started);
             endpoint.record(response.statusCode() < 500, exchange.at(ended), observed);
             if (retried < retries && retry.statuses().contains(response.statusCode())) {
-                response = null;
-                pause(retry.backoffBound(++retried));
-                started = exchange.nanoTime();
-                endpoint = open(address, tried, route, exchange.at(started), false, observed);
+                OptionalLong resumed = pause(retry.backoffBound(++retried), exchange, ended, deadline);
+                if (resumed.isPresent()) {
+                    started = resumed.getAsLong();
+                    endpoint = open(address, tried, route, exchange.at(started), false, observed);
+                    continue;
+                }
             }
+            Headers.Builder returned = returnedHeaders(response.headers()).toBuilder();
+            route.responseHeaders().applyTo(returned);
+            return new GatewayResponse(response.statusCode(), returned.build(), response.body());
         }
-        Headers.Builder returned = returnedHeaders(response.headers()).toBuilder();
-        route.responseHeaders().applyTo(returned);
-        return new GatewayResponse(response.statusCode(), returned.build(), response.body());
     }
 
     /**
@@ -369,15 +384,28 @@ public final class HttpForwarder {
         return backends.get(backends.size() - 1).target();
     }
 
-    /** Full jitter: a random wait up to the bound, so that retrying callers do not arrive together. */
-    private void pause(Duration bound) {
-        long millis = (long) (random.getAsDouble() * bound.toMillis());
+    /**
+     * Waits before a retry, with full jitter: a random wait up to the bound, so that retrying callers do
+     * not arrive together. No wait, and no retry, when the retry could not start with {@link #MIN_TRY}
+     * of the request's budget left.
+     *
+     * @param now      the ticker's reading now
+     * @param deadline the ticker's reading when the request's budget ends
+     * @return the ticker's reading when the retry starts; empty when it is not made
+     */
+    private OptionalLong pause(Duration bound, Exchange exchange, long now, long deadline) {
+        Duration wait = Duration.ofMillis((long) (random.getAsDouble() * bound.toMillis()));
+        if (deadline - now - wait.toNanos() < MIN_TRY.toNanos()) {
+            return OptionalLong.empty();
+        }
         try {
-            sleeper.sleep(Duration.ofMillis(millis));
+            sleeper.sleep(wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BackendUnavailableException("The request to the backend was interrupted.", e);
         }
+        long resumed = exchange.nanoTime();
+        return deadline - resumed < MIN_TRY.toNanos() ? OptionalLong.empty() : OptionalLong.of(resumed);
     }
 
     /** The circuit's state as this request leaves it, and the change it made, if any. */
