@@ -13,8 +13,10 @@ import dev.tollgate.policy.correlation.TraceContext;
 import dev.tollgate.policy.route.RouteConfig;
 import dev.tollgate.problem.BackendTimeoutException;
 import dev.tollgate.problem.BackendUnavailableException;
+import dev.tollgate.problem.BadRequestException;
 import dev.tollgate.problem.CircuitOpenException;
 import dev.tollgate.problem.GatewayException;
+import dev.tollgate.problem.ResponseTooLargeException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -24,7 +26,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,8 +37,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.DoubleSupplier;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -48,18 +55,21 @@ import java.util.stream.Collectors;
  * route's header rules and path rewrite apply, then {@code X-Forwarded-*},
  * {@code x-request-id}, the trace context ({@code traceparent}, {@code tracestate},
  * {@code X-Amzn-Trace-Id}: see {@link TraceContext}) and the caller's identity
- * ({@code x-tollgate-consumer}, {@code -plan}, {@code -subject}, {@code -scopes}) are set.
+ * ({@code x-tollgate-consumer}, {@code -plan}, {@code -subject}, {@code -scopes}) are set. The
+ * characters of the path and query a URI cannot hold are percent-encoded; a header value the JDK
+ * client cannot send is the caller's 400.
  * Idempotent requests are tried again as the route's {@link RetryConfig} says; each try has the
- * route's timeout and connect timeout. A refused connection is 502, no answer within the route's
- * timeout is 504. The time inside sends, the tries and the circuit's state are noted in the
- * exchange's {@link Observed}.
+ * route's timeout, for the whole answer, body included, and its connect timeout, and all of a
+ * request's tries and waits fit in a {@link #BUDGET} of 30 s. A refused connection is 502, no
+ * whole answer within the route's timeout is 504, a body larger than {@link #MAX_ANSWER_BYTES} is
+ * 502 (response too large). The time inside sends, the tries and the circuit's state are noted in
+ * the exchange's {@link Observed}.
  *
  * <p>An {@code ecs://} backend's tasks come from the {@link BackendResolver}: each try goes to a
- * task this request has not tried while there is one, a task that could not be connected to is
- * reported back (the resolver passes it over for a while), and a refused connection moves the
- * request to another task at once, once, whatever its method, since nothing was sent. Circuit
- * breakers are per endpoint, so each task has its own; when a task's circuit is open, another task
- * takes the try.
+ * task this request has not tried while there is one; a task that could not be connected to is
+ * reported back (the resolver passes it over for a while), and the request moves to another task
+ * at once, once, whatever its method, since nothing was sent. Circuit breakers are per endpoint,
+ * so each task has its own; when a task's circuit is open, another task takes the try.
  */
 public final class HttpForwarder {
 
@@ -72,9 +82,33 @@ public final class HttpForwarder {
             "connection", "keep-alive", "proxy-authenticate", "proxy-connection", "te", "trailer",
             "transfer-encoding", "upgrade", "content-length", ":status");
 
+    /** What java.net.URI takes as it is in a path (RFC 3986's pchar and {@code /}), beside ASCII letters and digits. */
+    private static final String PATH_CHARACTERS = "-._~!$&'()*+,;=:@/";
+    /** In a query, {@code ?} too, and the brackets java.net.URI allows there. */
+    private static final String QUERY_CHARACTERS = PATH_CHARACTERS + "?[]";
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
     private static final Logger LOG = Logger.getLogger(HttpForwarder.class.getName());
-    /** Tries a request to an ECS service may move to another task after a refused connection, beside its retries. */
-    static final int REFUSED_TASK_FAILOVERS = 1;
+    /** Tries a request to an ECS service may move to another task after a connection never made, beside its retries. */
+    static final int UNCONNECTED_TASK_FAILOVERS = 1;
+    /**
+     * No try outlasts the longest route timeout: a half-open circuit's probe that has not reported
+     * well after that was lost (an {@link Error} mid-try, say), and its slot is given back.
+     */
+    static final Duration PROBE_DEADLINE = RouteConfig.MAX_TIMEOUT.plusSeconds(5);
+    /**
+     * The most of a backend's body the gateway reads: more than AWS Lambda's 6 MB, so that
+     * {@link dev.tollgate.policy.size.ResponseSizePolicy} answers for what lies between with its own
+     * detail, and bounded, so that no backend can fill the function's memory.
+     */
+    static final long MAX_ANSWER_BYTES = 10L * 1024 * 1024;
+    /**
+     * API Gateway waits at most this long for the function, so a request's tries and the waits between
+     * them all fit in it, from the forwarder's start: each try has the route's timeout or what is left.
+     */
+    static final Duration BUDGET = RouteConfig.MAX_TIMEOUT;
+    /** A retry that could not start with this much of the budget left is not made; the last failure is the answer. */
+    static final Duration MIN_TRY = Duration.ofMillis(100);
 
     /** One client per connect timeout: the JDK sets it per client, and routes share the few values in use. */
     private final ConcurrentHashMap<Duration, HttpClient> clients = new ConcurrentHashMap<>();
@@ -141,63 +175,90 @@ public final class HttpForwarder {
         } catch (BackendTimeoutException | BackendUnavailableException failure) {
             exchange.observed().outcome(Outcome.BACKEND_ERROR);
             throw failure;
+        } catch (ResponseTooLargeException tooLarge) {
+            exchange.observed().outcome(Outcome.BACKEND_ERROR);
+            exchange.observed().outcome(Outcome.RESPONSE_TOO_LARGE);
+            throw tooLarge;
         }
     }
 
     private GatewayResponse tryForward(Exchange exchange, RouteConfig route) {
         GatewayRequest request = exchange.request();
         Observed observed = exchange.observed();
-        Instant now = exchange.now();
         BackendTarget chosen = choose(route.backends());
         BackendAddress address = chosen.resolve(request.stageVariables()).orElseThrow(() -> new BackendUnavailableException(
                 "Stage " + request.stage() + " has no usable backend for " + chosen
                         + "; set the stage variable to an http(s) URL or " + EcsService.FORM + ".", null));
         String path = route.rewrite().apply(request.path(), exchange.route().pathParameters());
-        Headers headers = forwardedHeaders(exchange, route.requestHeaders());
+        HttpRequest.Builder outgoing = outgoing(request, forwardedHeaders(exchange, route.requestHeaders()));
         RetryConfig retry = route.retry();
         int retries = retry.retries(request.method()) ? retry.retries() : 0;
-        int failovers = address instanceof EcsService ? REFUSED_TASK_FAILOVERS : 0;
+        int failovers = address instanceof EcsService ? UNCONNECTED_TASK_FAILOVERS : 0;
         Set<URI> tried = new HashSet<>(4);
-        Endpoint endpoint = open(address, tried, route, now, false, observed);
-        HttpResponse<byte[]> response = null;
-        for (int retried = 0; response == null; ) {
-            long started = exchange.nanoTime();
+        // Results and later acquires are dated when they happen: a circuit opened by a slow failure stays open its whole openFor.
+        long started = exchange.nanoTime();
+        long deadline = started + BUDGET.toNanos();
+        Endpoint endpoint = open(address, tried, route, exchange.at(started), false, observed);
+        for (int retried = 0; ; ) {
+            Duration timeout = Duration.ofNanos(Math.min(route.timeout().toNanos(), deadline - started));
+            HttpResponse<byte[]> response;
             try {
                 response = send(clients.computeIfAbsent(route.connectTimeout(), HttpForwarder::client),
-                        target(endpoint.base(), path, request.rawQuery()), request, headers, route.timeout(), route.connectTimeout());
+                        outgoing.copy().uri(target(endpoint.base(), path, request.rawQuery())).build(),
+                        timeout, route.connectTimeout());
+            } catch (ResponseTooLargeException tooLarge) {
+                // The backend answered: its circuit counts the try a success, and another try would fetch as much again.
+                long ended = exchange.nanoTime();
+                observed.backendTry(ended - started);
+                endpoint.record(true, exchange.at(ended), observed);
+                throw tooLarge;
             } catch (GatewayException failure) {
-                observed.backendTry(exchange.nanoTime() - started);
-                endpoint.record(false, now, observed);
+                long ended = exchange.nanoTime();
+                Instant failed = exchange.at(ended);
+                observed.backendTry(ended - started);
+                endpoint.record(false, failed, observed);
                 Endpoint another = null;
                 if (address instanceof EcsService service && notConnected(failure)) {
-                    resolver.connectionFailed(service, endpoint.base(), now);
-                    // A refused connection sent nothing, so another task may take the request, whatever its method.
-                    if (failovers > 0 && refused(failure)) {
+                    resolver.connectionFailed(service, endpoint.base(), failed);
+                    // A connection never made sent nothing, so another task may take the request, whatever its method.
+                    if (failovers > 0 && deadline - ended >= MIN_TRY.toNanos()) {
                         failovers--;
-                        another = open(address, tried, route, now, true, observed);
+                        another = open(address, tried, route, failed, true, observed);
+                        started = ended;
                     }
                 }
-                if (another == null && retried == retries) {
-                    throw failure;
-                }
                 if (another == null) {
-                    pause(retry.backoffBound(++retried));
-                    another = open(address, tried, route, now, false, observed);
+                    OptionalLong resumed = retried < retries
+                            ? pause(retry.backoffBound(++retried), exchange, ended, deadline)
+                            : OptionalLong.empty();
+                    if (resumed.isEmpty()) {
+                        throw failure;
+                    }
+                    started = resumed.getAsLong();
+                    another = open(address, tried, route, exchange.at(started), false, observed);
                 }
                 endpoint = another;
                 continue;
+            } catch (RuntimeException unexpected) {
+                // A breaker acquired must hear how the try went, or a half-open circuit would keep this probe's slot.
+                endpoint.record(false, exchange.at(exchange.nanoTime()), observed);
+                throw unexpected;
             }
-            observed.backendTry(exchange.nanoTime() - started);
-            endpoint.record(response.statusCode() < 500, now, observed);
+            long ended = exchange.nanoTime();
+            observed.backendTry(ended - started);
+            endpoint.record(response.statusCode() < 500, exchange.at(ended), observed);
             if (retried < retries && retry.statuses().contains(response.statusCode())) {
-                response = null;
-                pause(retry.backoffBound(++retried));
-                endpoint = open(address, tried, route, now, false, observed);
+                OptionalLong resumed = pause(retry.backoffBound(++retried), exchange, ended, deadline);
+                if (resumed.isPresent()) {
+                    started = resumed.getAsLong();
+                    endpoint = open(address, tried, route, exchange.at(started), false, observed);
+                    continue;
+                }
             }
+            Headers.Builder returned = returnedHeaders(response.headers()).toBuilder();
+            route.responseHeaders().applyTo(returned);
+            return new GatewayResponse(response.statusCode(), returned.build(), response.body());
         }
-        Headers.Builder returned = returnedHeaders(response.headers()).toBuilder();
-        route.responseHeaders().applyTo(returned);
-        return new GatewayResponse(response.statusCode(), returned.build(), response.body());
     }
 
     /**
@@ -219,7 +280,8 @@ public final class HttpForwarder {
             }
             CircuitBreaker breaker = route.circuitBreaker().map(settings -> breakers.computeIfAbsent(
                     new BreakerKey(base.getScheme() + "://" + base.getRawAuthority(), settings),
-                    key -> new CircuitBreaker(key.endpoint(), key.settings(), HttpForwarder::logTransition))).orElse(null);
+                    key -> new CircuitBreaker(key.endpoint(), key.settings(), PROBE_DEADLINE, HttpForwarder::logTransition)))
+                    .orElse(null);
             if (breaker == null) {
                 return new Endpoint(base, null);
             }
@@ -238,11 +300,8 @@ public final class HttpForwarder {
 
     /** The connection was never made: refused, no route, or not accepted within the connect timeout. */
     private static boolean notConnected(GatewayException failure) {
-        return refused(failure) || failure.getCause() instanceof HttpConnectTimeoutException;
-    }
-
-    private static boolean refused(GatewayException failure) {
-        return failure.getCause() instanceof ConnectException || failure.getCause() instanceof NoRouteToHostException;
+        return failure.getCause() instanceof ConnectException || failure.getCause() instanceof NoRouteToHostException
+                || failure.getCause() instanceof HttpConnectTimeoutException;
     }
 
     /** Where one try goes, and the circuit breaker it answers to (null when the route has none). */
@@ -254,26 +313,59 @@ public final class HttpForwarder {
         }
     }
 
-    private static HttpResponse<byte[]> send(HttpClient client, URI target, GatewayRequest request, Headers headers,
-                                             Duration timeout, Duration connectTimeout) {
-        HttpRequest.Builder outgoing = HttpRequest.newBuilder(target)
-                .timeout(timeout)
+    /**
+     * The request as the backend gets it, but for its URI. Built before any circuit breaker is
+     * acquired: a header value the JDK client refuses (a control character, a character above
+     * U+00FF) is the caller's 400, and must not cost a half-open circuit its probe.
+     */
+    private static HttpRequest.Builder outgoing(GatewayRequest request, Headers headers) {
+        HttpRequest.Builder outgoing = HttpRequest.newBuilder()
                 .method(request.method(), request.body().length == 0
                         ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(request.body()));
-        headers.forEach((name, values) -> values.forEach(value -> outgoing.header(name, value)));
+        headers.forEach((name, values) -> values.forEach(value -> {
+            try {
+                outgoing.header(name, value);
+            } catch (IllegalArgumentException refused) {
+                throw new BadRequestException("The header " + name + " cannot be forwarded: its value holds a control"
+                        + " character or a character above U+00FF.", null);
+            }
+        }));
+        return outgoing;
+    }
+
+    /**
+     * One try: its answer, body included, within {@code timeout}. The JDK's request timeout stops at the
+     * headers, so the deadline is kept here, and a try past it is cancelled, its connection given up.
+     */
+    private static HttpResponse<byte[]> send(HttpClient client, HttpRequest request, Duration timeout, Duration connectTimeout) {
+        CompletableFuture<HttpResponse<byte[]>> answer = client.sendAsync(request, BoundedBody.upTo(MAX_ANSWER_BYTES));
         try {
-            return client.send(outgoing.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (HttpConnectTimeoutException e) {
-            throw new BackendTimeoutException("The backend did not accept a connection within " + describe(connectTimeout) + ".", e);
-        } catch (HttpTimeoutException e) {
+            return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
             throw new BackendTimeoutException("The backend did not answer within " + describe(timeout) + ".", e);
-        } catch (IOException e) {
-            throw new BackendUnavailableException("The backend could not be reached.", e);
+        } catch (ExecutionException e) {
+            throw failure(e.getCause(), connectTimeout);
         } catch (InterruptedException e) {
+            answer.cancel(true);
             Thread.currentThread().interrupt();
             throw new BackendUnavailableException("The request to the backend was interrupted.", e);
         }
+    }
+
+    private static RuntimeException failure(Throwable cause, Duration connectTimeout) {
+        if (cause instanceof HttpConnectTimeoutException) {
+            return new BackendTimeoutException("The backend did not accept a connection within " + describe(connectTimeout) + ".", cause);
+        }
+        if (cause instanceof BoundedBody.TooLarge) {
+            return new ResponseTooLargeException("The backend's answer is larger than " + MAX_ANSWER_BYTES / (1024 * 1024)
+                    + " MB, more than the gateway reads.");
+        }
+        if (cause instanceof IOException) {
+            return new BackendUnavailableException("The backend could not be reached.", cause);
+        }
+        return cause instanceof RuntimeException unexpected ? unexpected : new IllegalStateException(cause);
     }
 
     /** A backend by weight, drawn anew for every request. */
@@ -292,15 +384,28 @@ public final class HttpForwarder {
         return backends.get(backends.size() - 1).target();
     }
 
-    /** Full jitter: a random wait up to the bound, so that retrying callers do not arrive together. */
-    private void pause(Duration bound) {
-        long millis = (long) (random.getAsDouble() * bound.toMillis());
+    /**
+     * Waits before a retry, with full jitter: a random wait up to the bound, so that retrying callers do
+     * not arrive together. No wait, and no retry, when the retry could not start with {@link #MIN_TRY}
+     * of the request's budget left.
+     *
+     * @param now      the ticker's reading now
+     * @param deadline the ticker's reading when the request's budget ends
+     * @return the ticker's reading when the retry starts; empty when it is not made
+     */
+    private OptionalLong pause(Duration bound, Exchange exchange, long now, long deadline) {
+        Duration wait = Duration.ofMillis((long) (random.getAsDouble() * bound.toMillis()));
+        if (deadline - now - wait.toNanos() < MIN_TRY.toNanos()) {
+            return OptionalLong.empty();
+        }
         try {
-            sleeper.sleep(Duration.ofMillis(millis));
+            sleeper.sleep(wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BackendUnavailableException("The request to the backend was interrupted.", e);
         }
+        long resumed = exchange.nanoTime();
+        return deadline - resumed < MIN_TRY.toNanos() ? OptionalLong.empty() : OptionalLong.of(resumed);
     }
 
     /** The circuit's state as this request leaves it, and the change it made, if any. */
@@ -324,13 +429,42 @@ public final class HttpForwarder {
         void sleep(Duration duration) throws InterruptedException;
     }
 
+    /**
+     * The backend URL for the request's path and raw query. API Gateway passes the query as the caller
+     * sent it, and a path may hold what a URI cannot, such as {@code |}, {@code {}} or a space: those
+     * characters are percent-encoded (UTF-8), the rest passes unchanged.
+     */
     static URI target(URI base, String path, String rawQuery) {
         String basePath = base.getRawPath() == null ? "" : base.getRawPath();
         if (basePath.endsWith("/")) {
             basePath = basePath.substring(0, basePath.length() - 1);
         }
-        String query = rawQuery.isEmpty() ? "" : "?" + rawQuery;
-        return URI.create(base.getScheme() + "://" + base.getRawAuthority() + basePath + path + query);
+        String query = rawQuery.isEmpty() ? "" : "?" + uriSafe(rawQuery, QUERY_CHARACTERS);
+        return URI.create(base.getScheme() + "://" + base.getRawAuthority() + basePath + uriSafe(path, PATH_CHARACTERS) + query);
+    }
+
+    /** Percent-encodes (UTF-8) what a URI refuses, a {@code %} that starts no escape included; escapes stay. */
+    private static String uriSafe(String part, String allowed) {
+        StringBuilder safe = new StringBuilder(part.length() + 16);
+        for (int i = 0; i < part.length(); ) {
+            char c = part.charAt(i);
+            boolean escape = c == '%' && i + 2 < part.length() && hex(part.charAt(i + 1)) && hex(part.charAt(i + 2));
+            if (escape || c < 0x80 && (Character.isLetterOrDigit(c) || allowed.indexOf(c) >= 0)) {
+                safe.append(c);
+                i++;
+                continue;
+            }
+            int end = i + Character.charCount(part.codePointAt(i));
+            for (byte b : part.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
+                safe.append('%').append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
+            }
+            i = end;
+        }
+        return safe.toString();
+    }
+
+    private static boolean hex(char c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
     }
 
     private static Headers forwardedHeaders(Exchange exchange, HeaderRules rules) {

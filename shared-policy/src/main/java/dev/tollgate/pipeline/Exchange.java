@@ -23,6 +23,7 @@ public final class Exchange {
     private final GatewayRequest request;
     private final Instant now;
     private final Ticker ticker;
+    private final long started;
     private final ResponseLimit responseLimit;
     private final Observed observed = new Observed();
     private TraceContext trace;
@@ -44,6 +45,7 @@ public final class Exchange {
         this.request = Objects.requireNonNull(request);
         this.now = Objects.requireNonNull(now);
         this.ticker = Objects.requireNonNull(ticker);
+        this.started = ticker.read();
         this.responseLimit = Objects.requireNonNull(responseLimit);
     }
 
@@ -59,6 +61,19 @@ public final class Exchange {
     /** A reading of the gateway's ticker in nanoseconds, for durations; never the wall clock. */
     public long nanoTime() {
         return ticker.read();
+    }
+
+    /** The ticker's nanoseconds since the request arrived. */
+    public long elapsedNanos() {
+        return ticker.read() - started;
+    }
+
+    /**
+     * The time at a reading of {@link #nanoTime()}: when the request arrived, moved on by the ticker.
+     * What happens later in the request, such as a backend's answer, is dated with this.
+     */
+    public Instant at(long nanoTime) {
+        return now.plusNanos(nanoTime - started);
     }
 
     public ResponseLimit responseLimit() {

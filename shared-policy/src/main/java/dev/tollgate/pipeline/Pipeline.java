@@ -46,10 +46,9 @@ public final class Pipeline {
 
     /** Answers a request whose platform carries answers up to {@code limit} back. */
     public GatewayResponse handle(GatewayRequest request, ResponseLimit limit) {
-        long started = ticker.read();
         Exchange exchange = new Exchange(request, clock.instant(), ticker, limit);
         GatewayResponse response = proceed(exchange, 0);
-        observe(exchange, response, ticker.read() - started);
+        observe(exchange, response, exchange.elapsedNanos());
         return response;
     }
 

@@ -15,6 +15,7 @@ import dev.tollgate.testing.TestBackend;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,8 @@ class CircuitBreakerThroughGatewayTest {
 
     private final TestBackend backend = new TestBackend();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
+    /** Like the clock, the ticker moves only when a test moves it. */
+    private final AtomicLong ticks = new AtomicLong();
 
     @AfterEach
     void tearDown() {
@@ -31,21 +34,7 @@ class CircuitBreakerThroughGatewayTest {
 
     @Test
     void aCircuit_opensAfterFailures_thenRecoversThroughAProbe() {
-        GatewayConfig config = ConfigLoader.parse("""
-                stages:
-                  dev: {variables: {b: "%s"}}
-                plans:
-                  p: {quota: {limit: 100, period: day}}
-                apiKeys:
-                  - {id: k, value: dev-secret-key, consumer: c, stage: dev, plan: p}
-                routes:
-                  - path: /orders
-                    methods: [GET]
-                    backend: ${stageVariables.b}
-                    circuitBreaker: {failureThreshold: 2, openFor: 30s}
-                """.formatted(backend.url()), "breaker.yaml");
-        Gateway gateway = Gateway.builder().config(config).counters(new InMemoryCounterStore())
-                .keys(new ConfigKeyStore(config.apiKeys())).clock(clock).build();
+        Gateway gateway = gateway();
         backend.failFirst(2, 502);
 
         assertThat(gateway.handle(request()).status()).isEqualTo(502);
@@ -61,6 +50,51 @@ class CircuitBreakerThroughGatewayTest {
         assertThat(gateway.handle(request()).status()).isEqualTo(200);
         assertThat(gateway.handle(request()).status()).isEqualTo(200);
         assertThat(backend.received()).hasSize(4);
+    }
+
+    @Test
+    void aProbe_withAQueryAUriCannotHold_isForwardedEncoded_andClosesTheCircuit() {
+        Gateway gateway = gateway();
+        openTheCircuit(gateway);
+
+        GatewayResponse probe = gateway.handle(request(Headers.builder(), "q={a}|b&s=x y&p=100%&e=%41"));
+
+        assertThat(probe.status()).isEqualTo(200);
+        assertThat(backend.received().get(2).pathAndQuery()).isEqualTo("/orders?q=%7Ba%7D%7Cb&s=x%20y&p=100%25&e=%41");
+        assertThat(gateway.handle(request()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aHeaderValueTheClientRefuses_is400_namingTheHeader_andTakesNoProbe() {
+        Gateway gateway = gateway();
+        openTheCircuit(gateway);
+
+        GatewayResponse refused = gateway.handle(request(Headers.builder().set("x-price", "5 €"), ""));
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.bodyAsString()).contains("urn:tollgate:problem:bad-request",
+                "The header x-price cannot be forwarded: its value holds a control character or a character above U+00FF.")
+                .doesNotContain("5 €");
+        assertThat(gateway.handle(request()).status()).as("the probe slot is free").isEqualTo(200);
+        assertThat(backend.received()).hasSize(3);
+    }
+
+    @Test
+    void theOpenPeriod_countsFromTheFailuresEnd_notFromTheRequestsStart() {
+        Gateway gateway = gateway();
+        Instant t0 = clock.instant();
+        backend.failFirst(2, 502).beforeAnswering(() -> ticks.addAndGet(Duration.ofSeconds(25).toNanos())); // each try takes 25 s
+
+        gateway.handle(request());
+        clock.advance(Duration.ofSeconds(25));
+        gateway.handle(request()); // fails at t0 + 50 s: open until t0 + 80 s
+        clock.set(t0.plusSeconds(60));
+        GatewayResponse open = gateway.handle(request());
+
+        assertThat(open.status()).isEqualTo(503);
+        assertThat(open.headers().first("retry-after")).contains("20");
+        clock.set(t0.plusSeconds(80));
+        assertThat(gateway.handle(request()).status()).isEqualTo(200);
     }
 
     @Test
@@ -82,8 +116,39 @@ class CircuitBreakerThroughGatewayTest {
                         "t.yaml:7: routes[0].circuitBreaker.openFor: 500ms (expected: a duration from 1s to 10m, such as 30s)"));
     }
 
+    private Gateway gateway() {
+        GatewayConfig config = ConfigLoader.parse("""
+                stages:
+                  dev: {variables: {b: "%s"}}
+                plans:
+                  p: {quota: {limit: 100, period: day}}
+                apiKeys:
+                  - {id: k, value: dev-secret-key, consumer: c, stage: dev, plan: p}
+                routes:
+                  - path: /orders
+                    methods: [GET]
+                    backend: ${stageVariables.b}
+                    circuitBreaker: {failureThreshold: 2, openFor: 30s}
+                """.formatted(backend.url()), "breaker.yaml");
+        return Gateway.builder().config(config).counters(new InMemoryCounterStore())
+                .keys(new ConfigKeyStore(config.apiKeys())).clock(clock).ticker(ticks::get).build();
+    }
+
+    /** Two failures open it; once {@code openFor} has passed, the next request is its probe. */
+    private void openTheCircuit(Gateway gateway) {
+        backend.failFirst(2, 502);
+        gateway.handle(request());
+        gateway.handle(request());
+        assertThat(gateway.handle(request()).status()).isEqualTo(503);
+        clock.advance(Duration.ofSeconds(31));
+    }
+
     private static GatewayRequest request() {
-        return new GatewayRequest("GET", "/orders", "", Headers.builder().set("x-api-key", "dev-secret-key").build(),
+        return request(Headers.builder(), "");
+    }
+
+    private static GatewayRequest request(Headers.Builder headers, String rawQuery) {
+        return new GatewayRequest("GET", "/orders", rawQuery, headers.set("x-api-key", "dev-secret-key").build(),
                 null, "192.0.2.1", "https", "dev", Map.of());
     }
 }

@@ -13,11 +13,13 @@ import dev.tollgate.problem.NoBackendTaskException;
 import dev.tollgate.testing.InMemoryCounterStore;
 import dev.tollgate.testing.MutableClock;
 import dev.tollgate.testing.TestBackend;
+import dev.tollgate.testing.UnacceptingBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +59,10 @@ class EcsBackendForwardingTest {
                 methods: [GET]
                 backend: ${stageVariables.ordersBackend}
                 retry: {retries: 1, statuses: [503], backoff: 1ms}
+              - path: /connecting
+                methods: [POST]
+                backend: ${stageVariables.ordersBackend}
+                connectTimeout: 300ms
             """;
 
     private final TestBackend taskA = new TestBackend();
@@ -98,6 +104,20 @@ class EcsBackendForwardingTest {
         assertThat(response.status()).isEqualTo(200);
         assertThat(taskA.received()).singleElement().satisfies(r -> assertThat(r.method()).isEqualTo("POST"));
         assertThat(tasks.failed).containsExactly(dead);
+    }
+
+    @Test
+    void aConnectionNotAcceptedInTime_isReported_andMovesEvenAPostToAnotherTask() {
+        try (UnacceptingBackend unaccepting = new UnacceptingBackend()) {
+            URI silent = URI.create(unaccepting.url());
+            RoundRobin tasks = new RoundRobin(silent, URI.create(taskA.url()));
+
+            GatewayResponse response = gateway(tasks).handle(request("POST", "dev", "/connecting", ""));
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(taskA.received()).singleElement().satisfies(r -> assertThat(r.method()).isEqualTo("POST"));
+            assertThat(tasks.failed).containsExactly(silent);
+        }
     }
 
     @Test
@@ -143,6 +163,21 @@ class EcsBackendForwardingTest {
 
         assertThat(taskA.received()).hasSize(1);
         assertThat(taskB.received()).hasSize(2);
+    }
+
+    @Test
+    void aTryThatFailsUnexpectedly_isRecordedAFailure_soAProbeNeverHoldsTheCircuitHalfOpen() {
+        // The JDK client refuses this scheme once the breaker is acquired: a stand-in for any unexpected failure.
+        Gateway gateway = gateway(new RoundRobin(URI.create("ftp://127.0.0.1:1")));
+
+        assertThat(gateway.handle(request("GET", "dev", "/guarded", "")).status()).isEqualTo(500);
+        assertThat(gateway.handle(request("GET", "dev", "/guarded", "")).status()).as("opened").isEqualTo(503);
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(gateway.handle(request("GET", "dev", "/guarded", "")).status()).as("the probe").isEqualTo(500);
+        assertThat(gateway.handle(request("GET", "dev", "/guarded", "")).status()).as("opened again").isEqualTo(503);
+        clock.advance(Duration.ofSeconds(31));
+
+        assertThat(gateway.handle(request("GET", "dev", "/guarded", "")).status()).as("a new probe, not 503").isEqualTo(500);
     }
 
     @Test

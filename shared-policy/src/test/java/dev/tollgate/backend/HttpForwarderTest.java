@@ -6,22 +6,28 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.http.Headers;
+import dev.tollgate.observe.Outcome;
 import dev.tollgate.pipeline.Exchange;
 import dev.tollgate.policy.route.RouteConfig;
 import dev.tollgate.problem.BackendTimeoutException;
 import dev.tollgate.problem.BackendUnavailableException;
+import dev.tollgate.problem.ResponseTooLargeException;
 import dev.tollgate.testing.TestBackend;
+import dev.tollgate.testing.UnacceptingBackend;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class HttpForwarderTest {
@@ -50,34 +56,53 @@ class HttpForwarderTest {
     }
 
     @Test
-    void aBackendThatAcceptsNoConnection_withinTheConnectTimeout_isGatewayTimeout_namingTheConnection() throws Exception {
-        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            // Nobody accepts; once the kernel's queue for the socket is full, connection attempts go unanswered.
-            List<Socket> queued = new ArrayList<>();
-            try {
-                while (queued.size() < 16) {
-                    Socket socket = new Socket();
-                    try {
-                        socket.connect(full.getLocalSocketAddress(), 200);
-                    } catch (SocketTimeoutException queueFull) {
-                        socket.close();
-                        break;
-                    }
-                    queued.add(socket);
-                }
-                RouteConfig route = route("http://127.0.0.1:" + full.getLocalPort(), Duration.ofSeconds(10), Duration.ofMillis(300));
-                long started = System.nanoTime();
+    void aBodyTrickledPastTheTimeout_isGatewayTimeout_whenTheTimeoutEnds() throws Exception {
+        try (TricklingBackend trickling = new TricklingBackend()) {
+            long started = System.nanoTime();
 
-                assertThatThrownBy(() -> forwarder.forward(exchange("GET"), route))
-                        .isInstanceOf(BackendTimeoutException.class)
-                        .hasMessage("The backend did not accept a connection within 300 ms.");
-                // Not a speed check: it tells the connect timeout (300 ms) from the request's (10 s) that would also end it.
-                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
-            } finally {
-                for (Socket socket : queued) {
-                    socket.close();
-                }
-            }
+            assertThatThrownBy(() -> forwarder.forward(exchange("GET"), route(trickling.url(), Duration.ofMillis(300))))
+                    .isInstanceOf(BackendTimeoutException.class)
+                    .hasMessage("The backend did not answer within 300 ms.");
+            // Not a speed check: the body would take 10 s.
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void anAnswerLargerThanTheGatewayReads_is502_responseTooLarge() {
+        try (TestBackend large = new TestBackend().answer(200, "application/octet-stream", new byte[11 * 1024 * 1024])) {
+            Exchange exchange = exchange("GET");
+
+            assertThatThrownBy(() -> forwarder.forward(exchange, route(large.url(), Duration.ofSeconds(10))))
+                    .isInstanceOfSatisfying(ResponseTooLargeException.class, e -> {
+                        assertThat(e.status()).isEqualTo(502);
+                        assertThat(e.type()).isEqualTo("urn:tollgate:problem:response-too-large");
+                    })
+                    .hasMessage("The backend's answer is larger than 10 MB, more than the gateway reads.");
+            assertThat(exchange.observed().outcomes()).containsExactlyInAnyOrder(Outcome.BACKEND_ERROR, Outcome.RESPONSE_TOO_LARGE);
+        }
+    }
+
+    @Test
+    void anAnswerAboveLambdasLimit_butWithinWhatTheGatewayReads_isHandedBack_forTheSizePolicyToJudge() {
+        try (TestBackend large = new TestBackend().answer(200, "application/octet-stream", new byte[7 * 1024 * 1024])) {
+            GatewayResponse response = forwarder.forward(exchange("GET"), route(large.url(), Duration.ofSeconds(10)));
+
+            assertThat(response.body()).hasSize(7 * 1024 * 1024);
+        }
+    }
+
+    @Test
+    void aBackendThatAcceptsNoConnection_withinTheConnectTimeout_isGatewayTimeout_namingTheConnection() {
+        try (UnacceptingBackend full = new UnacceptingBackend()) {
+            RouteConfig route = route(full.url(), Duration.ofSeconds(10), Duration.ofMillis(300));
+            long started = System.nanoTime();
+
+            assertThatThrownBy(() -> forwarder.forward(exchange("GET"), route))
+                    .isInstanceOf(BackendTimeoutException.class)
+                    .hasMessage("The backend did not accept a connection within 300 ms.");
+            // Not a speed check: it tells the connect timeout (300 ms) from the request's (10 s) that would also end it.
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
         }
     }
 
@@ -136,6 +161,62 @@ class HttpForwarderTest {
                 .isEqualTo(URI.create("http://h:1/orders?a=1&b=2"));
         assertThat(HttpForwarder.target(URI.create("https://h/v1/"), request.path(), request.rawQuery()))
                 .isEqualTo(URI.create("https://h/v1/orders?a=1&b=2"));
+    }
+
+    @Test
+    void targets_percentEncodeWhatAUriCannotHold_andKeepTheRestAsSent() {
+        assertThat(HttpForwarder.target(URI.create("http://h:1"), "/a b/€/x?#|", "q={x}|y&e=%zz&ok=%41[]&t=a?b#c&u=é"))
+                .hasToString("http://h:1/a%20b/%E2%82%AC/x%3F%23%7C?q=%7Bx%7D%7Cy&e=%25zz&ok=%41[]&t=a?b%23c&u=%C3%A9");
+        assertThat(HttpForwarder.target(URI.create("http://h:1"), "/orders/7;v=1:@!$&'()*+,=-._~%2F", "a=1&b=/:@!$'()*+,;"))
+                .hasToString("http://h:1/orders/7;v=1:@!$&'()*+,=-._~%2F?a=1&b=/:@!$'()*+,;");
+    }
+
+    /** Answers a request's headers at once, then its body a byte every 100 ms, for 10 s unless closed first. */
+    private static final class TricklingBackend implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+
+        TricklingBackend() throws IOException {
+            Thread thread = new Thread(this::trickle, "trickling-backend");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getLocalPort();
+        }
+
+        private void trickle() {
+            try (Socket socket = server.accept()) {
+                accepted.add(socket);
+                InputStream in = socket.getInputStream();
+                for (int lastFour = 0; lastFour != 0x0d0a0d0a; ) { // to the blank line after the request's head
+                    int read = in.read();
+                    if (read == -1) {
+                        return;
+                    }
+                    lastFour = lastFour << 8 | read;
+                }
+                OutputStream out = socket.getOutputStream();
+                out.write("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                for (int i = 0; i < 100; i++) {
+                    Thread.sleep(100);
+                    out.write('x');
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException closed) {
+                // closed by the test, or by the gateway giving up
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            for (Socket socket : accepted) {
+                socket.close();
+            }
+        }
     }
 
     private static RouteConfig route(String backend, Duration timeout) {

@@ -18,10 +18,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Retries: idempotent methods only, on connection failures, timeouts and chosen statuses; waits recorded, not slept. */
+/**
+ * Retries: idempotent methods only, on connection failures, timeouts and chosen statuses, within the
+ * request's budget; waits recorded, not slept, and the ticker moved by the time a backend takes.
+ */
 class RetryTest {
 
     private static final String CONFIG = """
@@ -40,13 +47,21 @@ class RetryTest {
                 methods: [GET, POST]
                 backend: ${stageVariables.down}
                 retry: {retries: 3}
+              - path: /slow
+                methods: [GET]
+                backend: ${stageVariables.up}
+                timeout: 10s
+                retry: {retries: 1, statuses: [503]}
             """;
 
     private final TestBackend backend = new TestBackend();
     private final List<Duration> waits = new CopyOnWriteArrayList<>();
+    private final AtomicLong ticks = new AtomicLong();
+    private final CountDownLatch hung = new CountDownLatch(1);
 
     @AfterEach
     void tearDown() {
+        hung.countDown();
         backend.close();
     }
 
@@ -94,6 +109,36 @@ class RetryTest {
     }
 
     @Test
+    void aRetry_hasOnlyWhatIsLeftOfTheRequestsBudget_asItsTimeout() throws Exception {
+        AtomicInteger tries = new AtomicInteger();
+        backend.failFirst(1, 503).beforeAnswering(() -> {
+            if (tries.incrementAndGet() == 1) {
+                ticks.addAndGet(Duration.ofMillis(29_750).toNanos()); // the first try takes 29.75 s of the 30
+            } else {
+                await(hung); // the second would take longer than its route's 10 s
+            }
+        });
+
+        GatewayResponse response = gateway().handle(request("GET", "/slow"));
+
+        assertThat(response.status()).isEqualTo(504);
+        assertThat(response.bodyAsString()).contains("The backend did not answer within 250 ms.");
+        assertThat(waits).containsExactly(Duration.ofMillis(25));
+    }
+
+    @Test
+    void aRetryThatCouldNotStart_afterItsWait_withAMinimumOfTheBudgetLeft_isNotMade_andTheLastAnswerStands() throws Exception {
+        // 30 s - 29.88 s leaves 120 ms: the wait (25 ms) would leave less than the 100 ms a try needs at least.
+        backend.failFirst(1, 503).beforeAnswering(() -> ticks.addAndGet(Duration.ofMillis(29_880).toNanos()));
+
+        GatewayResponse response = gateway().handle(request("GET", "/slow"));
+
+        assertThat(response.status()).isEqualTo(503);
+        assertThat(backend.received()).hasSize(1);
+        assertThat(waits).isEmpty();
+    }
+
+    @Test
     void badRetrySettings_areNamed() throws Exception {
         String text = config().replace("retry: {retries: 3}", "retry: {retries: 9, statuses: [404], backoff: 2s, maxBackoff: 1s}");
 
@@ -114,8 +159,15 @@ class RetryTest {
     }
 
     private Gateway gateway() throws Exception {
-        return TestGateways.from(config(),
-                new HttpForwarder(waits::add, () -> 0.5));
+        return TestGateways.builder(config()).forwarder(new HttpForwarder(waits::add, () -> 0.5)).ticker(ticks::get).build();
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static GatewayRequest request(String method, String path) {

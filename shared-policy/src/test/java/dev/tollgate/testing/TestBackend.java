@@ -43,6 +43,7 @@ public final class TestBackend implements AutoCloseable {
     private volatile String contentType = "application/json";
     private volatile byte[] body = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
     private final Map<String, String> answerHeaders = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Runnable beforeAnswering = () -> { };
 
     public TestBackend() {
         try {
@@ -83,6 +84,12 @@ public final class TestBackend implements AutoCloseable {
         return this;
     }
 
+    /** Runs in the backend's thread before each answer: a test moves its ticker here by the time the backend takes. */
+    public TestBackend beforeAnswering(Runnable action) {
+        this.beforeAnswering = action;
+        return this;
+    }
+
     /** Answers nothing until {@link #release()} or close. */
     public TestBackend holdAnswers() {
         hold = new CountDownLatch(1);
@@ -106,6 +113,7 @@ public final class TestBackend implements AutoCloseable {
             if (latch != null) {
                 latch.await(30, TimeUnit.SECONDS);
             }
+            beforeAnswering.run();
             exchange.getResponseHeaders().set("content-type", contentType);
             exchange.getResponseHeaders().set("connection", "keep-alive");
             exchange.getResponseHeaders().set("x-backend", "test");

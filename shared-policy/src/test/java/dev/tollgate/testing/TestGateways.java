@@ -20,7 +20,7 @@ public final class TestGateways {
         return builder(yaml).forwarder(forwarder).build();
     }
 
-    private static Gateway.Builder builder(String yaml) {
+    public static Gateway.Builder builder(String yaml) {
         GatewayConfig config = ConfigLoader.parse(yaml, "test.yaml");
         return Gateway.builder().config(config).counters(new InMemoryCounterStore()).keys(new ConfigKeyStore(config.apiKeys()));
     }

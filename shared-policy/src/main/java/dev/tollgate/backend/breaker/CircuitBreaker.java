@@ -11,7 +11,9 @@ import java.util.function.Consumer;
  * One backend endpoint's circuit breaker, an explicit state machine: one atomic state, one record
  * per state, and one transition method that tells the listener. Closed counts consecutive
  * failures; open refuses every try until {@code openFor} has passed; half open lets a few probes
- * through, and closes on a success or opens again on a failure. Time comes from the caller.
+ * through, and closes on a success or opens again on a failure. A probe that has not reported
+ * within the probe deadline is taken for lost, and its slot goes to the next try, so that no lost
+ * probe can hold the circuit half open for good. Time comes from the caller.
  */
 public final class CircuitBreaker {
 
@@ -41,8 +43,8 @@ public final class CircuitBreaker {
         }
     }
 
-    /** {@code probes} calls are under way to test the backend. */
-    public record HalfOpen(int probes) implements State {
+    /** {@code probes} calls are under way to test the backend, the latest acquired at {@code lastProbe}. */
+    public record HalfOpen(int probes, Instant lastProbe) implements State {
         @Override
         public String label() {
             return "half-open";
@@ -51,12 +53,17 @@ public final class CircuitBreaker {
 
     private final String endpoint;
     private final CircuitBreakerConfig config;
+    private final Duration probeDeadline;
     private final Consumer<Transition> listener;
     private final AtomicReference<State> state = new AtomicReference<>(new Closed(0));
 
-    public CircuitBreaker(String endpoint, CircuitBreakerConfig config, Consumer<Transition> listener) {
+    /**
+     * @param probeDeadline longer than any try may take: a probe that has not reported by then is lost
+     */
+    public CircuitBreaker(String endpoint, CircuitBreakerConfig config, Duration probeDeadline, Consumer<Transition> listener) {
         this.endpoint = endpoint;
         this.config = config;
+        this.probeDeadline = probeDeadline;
         this.listener = listener;
     }
 
@@ -79,13 +86,16 @@ public final class CircuitBreaker {
                 if (now.isBefore(open.until())) {
                     throw refusal(Duration.between(now, open.until()));
                 }
-                next = new HalfOpen(1);
+                next = new HalfOpen(1, now);
             } else {
                 HalfOpen halfOpen = (HalfOpen) current;
-                if (halfOpen.probes() >= config.halfOpenProbes()) {
+                if (halfOpen.probes() < config.halfOpenProbes()) {
+                    next = new HalfOpen(halfOpen.probes() + 1, now);
+                } else if (now.isBefore(halfOpen.lastProbe().plus(probeDeadline))) {
                     throw refusal(Duration.ofSeconds(1));
+                } else {
+                    next = new HalfOpen(1, now); // every probe under way is older than the deadline: lost; this try probes
                 }
-                next = new HalfOpen(halfOpen.probes() + 1);
             }
             if (transition(current, next, now)) {
                 return change(current, next, now);

@@ -19,7 +19,7 @@ import java.util.Set;
  * @param path    the path template, such as {@code /orders/{id}}
  * @param methods the upper-case methods the route accepts
  * @param backends where matching requests go: one backend, or several sharing the requests by weight
- * @param timeout      how long the backend may take to answer, connection included
+ * @param timeout      how long the backend may take to answer, connection and body included
  * @param maxBodyBytes the largest request body the route takes
  * @param ipAccess     the route's own address rules, replacing the file's
  * @param requestHeaders  header changes on the way to the backend

@@ -13,10 +13,11 @@ import org.junit.jupiter.api.Test;
 class CircuitBreakerTest {
 
     private static final Instant T0 = Instant.parse("2026-11-23T12:00:00Z");
+    private static final Duration PROBE_DEADLINE = Duration.ofSeconds(35);
 
     private final List<CircuitBreaker.Transition> transitions = new ArrayList<>();
     private final CircuitBreaker breaker = new CircuitBreaker("http://orders:8080",
-            new CircuitBreakerConfig(3, Duration.ofSeconds(30), 1), transitions::add);
+            new CircuitBreakerConfig(3, Duration.ofSeconds(30), 1), PROBE_DEADLINE, transitions::add);
 
     @Test
     void consecutiveFailures_openIt_andASuccessInBetween_resetsTheCount() {
@@ -51,13 +52,27 @@ class CircuitBreakerTest {
         Instant later = T0.plusSeconds(31);
 
         breaker.acquire(later);
-        assertThat(breaker.state()).isEqualTo(new CircuitBreaker.HalfOpen(1));
+        assertThat(breaker.state()).isEqualTo(new CircuitBreaker.HalfOpen(1, later));
         assertThatThrownBy(() -> breaker.acquire(later)).isInstanceOf(CircuitOpenException.class);
         breaker.record(true, later);
 
         assertThat(breaker.state()).isEqualTo(new CircuitBreaker.Closed(0));
         assertThat(transitions).extracting(t -> t.to().getClass().getSimpleName())
                 .containsExactly("Open", "HalfOpen", "Closed");
+    }
+
+    @Test
+    void aProbeThatNeverReports_givesItsSlotBack_afterTheProbeDeadline() {
+        openIt();
+        Instant later = T0.plusSeconds(31);
+        breaker.acquire(later); // this probe is lost: it never reports
+
+        assertThatThrownBy(() -> breaker.acquire(later.plus(PROBE_DEADLINE).minusMillis(1)))
+                .isInstanceOf(CircuitOpenException.class);
+        breaker.acquire(later.plus(PROBE_DEADLINE));
+        breaker.record(true, later.plus(PROBE_DEADLINE));
+
+        assertThat(breaker.state()).isEqualTo(new CircuitBreaker.Closed(0));
     }
 
     @Test

@@ -1,0 +1,77 @@
+package dev.tollgate.backend;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+
+/**
+ * A backend's body, read into memory up to a maximum: past it, reading stops, the connection is
+ * given up, and the answer fails with {@link TooLarge}. Like the JDK's {@code ofByteArray()}
+ * otherwise, so that the try's deadline covers the body as well as the headers.
+ */
+final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+
+    /** The answer's body is longer than the maximum. */
+    static final class TooLarge extends IOException {
+        TooLarge(long max) {
+            super("the body is longer than " + max + " bytes");
+        }
+    }
+
+    private final long max;
+    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+    private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+    private Flow.Subscription subscription;
+
+    private BoundedBody(long max) {
+        this.max = max;
+    }
+
+    /** Bodies of at most {@code max} bytes. */
+    static HttpResponse.BodyHandler<byte[]> upTo(long max) {
+        return answer -> new BoundedBody(max);
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+        this.subscription = subscription;
+        subscription.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> buffers) {
+        if (body.isDone()) {
+            return; // given up; buffers already under way may still arrive
+        }
+        for (ByteBuffer buffer : buffers) {
+            if (received.size() + (long) buffer.remaining() > max) {
+                subscription.cancel();
+                body.completeExceptionally(new TooLarge(max));
+                return;
+            }
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            received.write(bytes, 0, bytes.length);
+        }
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+        body.completeExceptionally(failure);
+    }
+
+    @Override
+    public void onComplete() {
+        body.complete(received.toByteArray());
+    }
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+        return body;
+    }
+}
