@@ -104,7 +104,7 @@ public final class HttpForwarder {
     static final long MAX_ANSWER_BYTES = 10L * 1024 * 1024;
     /**
      * API Gateway waits at most this long for the function, so a request's tries and the waits between
-     * them all fit in it, from the forwarder's start: each try has the route's timeout or what is left.
+     * them all fit in it, from the request's arrival: each try has the route's timeout or what is left.
      */
     static final Duration BUDGET = RouteConfig.MAX_TIMEOUT;
     /** A retry that could not start with this much of the budget left is not made; the last failure is the answer. */
@@ -197,7 +197,8 @@ public final class HttpForwarder {
         Set<URI> tried = new HashSet<>(4);
         // Results and later acquires are dated when they happen: a circuit opened by a slow failure stays open its whole openFor.
         long started = exchange.nanoTime();
-        long deadline = started + BUDGET.toNanos();
+        // From the request's arrival, as API Gateway counts: time in earlier policies (a JWKS fetch) is spent too.
+        long deadline = exchange.arrivedNanos() + BUDGET.toNanos();
         Endpoint endpoint = open(address, tried, route, exchange.at(started), false, observed);
         for (int retried = 0; ; ) {
             Duration timeout = Duration.ofNanos(Math.min(route.timeout().toNanos(), deadline - started));

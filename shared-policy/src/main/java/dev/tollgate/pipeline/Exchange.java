@@ -63,6 +63,11 @@ public final class Exchange {
         return ticker.read();
     }
 
+    /** The ticker's reading when the request arrived. */
+    public long arrivedNanos() {
+        return started;
+    }
+
     /** The ticker's nanoseconds since the request arrived. */
     public long elapsedNanos() {
         return ticker.read() - started;
