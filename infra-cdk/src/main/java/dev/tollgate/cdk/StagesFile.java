@@ -410,8 +410,8 @@ public final class StagesFile {
 
         /**
          * What no configuration to deploy holds ({@link Deployable}), whichever stages are deployed, at its
-         * place in the configuration; a stage variable's value only for the stages deployed, named where the
-         * fix goes, as a loopback backend's is.
+         * place in the configuration. A stage variable's value (a loopback backend or audience) only for the
+         * stages deployed, and named where the fix goes: in the stages file, saying where the value came from.
          */
         private void deployable(String configText, String configSource, GatewayConfig effective, List<Draft> drafts) {
             YamlDocument configDocument = YamlDocument.parse(configText, configSource);
@@ -458,7 +458,7 @@ public final class StagesFile {
             return false;
         }
 
-        /** The stage with what follows from its backends: ECS clusters and ports, each backend checked for reach. */
+        /** The stage with what follows from its backends: ECS clusters and ports. */
         private Stage complete(Draft draft, GatewayConfig effective, String configSource) {
             Map<String, String> variables = effective.stage(draft.name()).orElseThrow().variables();
             SortedSet<String> clusters = new TreeSet<>(draft.ecsClusters());
@@ -484,9 +484,6 @@ public final class StagesFile {
                     } else if (address.get() instanceof BackendAddress.Url url) {
                         URI base = url.base();
                         ports.add(base.getPort() > 0 ? base.getPort() : "https".equalsIgnoreCase(base.getScheme()) ? 443 : 80);
-                        if (Deployable.loopback(base)) {
-                            loopbackBackend(draft, backend, variables, "routes[" + r + "]", configSource);
-                        }
                     }
                 }
             }
@@ -498,25 +495,6 @@ public final class StagesFile {
             return new Stage(draft.name(), draft.account(), draft.region(), draft.api(), draft.variables(), variables,
                     draft.function(), draft.throttle(), draft.network(), backendVariables, clusters, ports, draft.logRetentionDays(),
                     draft.alarms(), draft.protectData());
-        }
-
-        /**
-         * A loopback backend serves only {@code ./tollgate local}: deployed, it is the function itself. The fix
-         * goes in the stages file, so the problem is named there, with where the value came from.
-         */
-        private void loopbackBackend(Draft draft, WeightedBackend backend, Map<String, String> variables, String route,
-                                     String configSource) {
-            String expected = " (expected: a backend the function reaches from its VPC, such as an internal NLB's URL or "
-                    + EcsService.FORM + "; a loopback address serves only ./tollgate local)";
-            Optional<String> variable = backend.target().variable();
-            if (variable.isEmpty()) {
-                problem("stages." + draft.name(), backend.target() + " of " + route + " in " + configSource + expected);
-            } else if (draft.variables().containsKey(variable.get())) {
-                problem("stages." + draft.name() + ".variables." + variable.get(), variables.get(variable.get()) + expected);
-            } else {
-                problem("stages." + draft.name() + ".variables", variable.get() + ": " + variables.get(variable.get())
-                        + ", from " + configSource + expected);
-            }
         }
 
         // Reading values, each naming its problem and giving way to a default.

@@ -171,6 +171,12 @@ class StagesFileTest {
                 """ + NETWORK)).containsExactly("stages.yaml:5: stages.dev.variables.ordersBackend: http://localhost:8080"
                 + " (expected: a backend the function reaches from its VPC, such as an internal NLB's URL or"
                 + " ecs://CLUSTER/SERVICE[:PORT]; a loopback address serves only ./tollgate local)");
+        // Written into a route, whatever the stage: named there.
+        replaceInConfig("    backend: ${stageVariables.ordersBackend}\n    public: true",
+                "    backend: http://[::1]:9000\n    public: true");
+        assertThat(problems(DEV)).containsExactly("config.yaml:" + lineOf("http://[::1]:9000") + ": routes[3].backend:"
+                + " http://[::1]:9000 (expected: a backend the function reaches from its VPC, such as an internal NLB's URL or"
+                + " ecs://CLUSTER/SERVICE[:PORT]; a loopback address serves only ./tollgate local)");
     }
 
     private static final String DEV = """

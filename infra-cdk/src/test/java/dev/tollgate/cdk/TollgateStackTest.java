@@ -10,6 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.Deployable;
+import dev.tollgate.config.YamlDocument;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -309,6 +312,9 @@ class TollgateStackTest {
             assertThat(tree.path("apiKeys").findValues("value")).isEmpty();
             assertThat(tree.path("jwt").findValues("jwksUri")).extracting(JsonNode::asText)
                     .noneMatch(uri -> uri.contains("127.0.0.1"));
+            String text = Files.readString(bundled);
+            assertThat(Deployable.problems(YamlDocument.parse(text, "tollgate.yaml"), "tollgate.yaml",
+                    ConfigLoader.parse(text, "tollgate.yaml"))).isEmpty();
         }
     }
 

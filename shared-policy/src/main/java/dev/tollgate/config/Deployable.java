@@ -1,12 +1,17 @@
 package dev.tollgate.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.backend.BackendAddress;
+import dev.tollgate.backend.BackendTarget;
+import dev.tollgate.backend.EcsService;
+import dev.tollgate.backend.WeightedBackend;
 import dev.tollgate.policy.auth.jwt.JwtIssuerConfig;
 import dev.tollgate.policy.ip.Cidr;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,8 +24,8 @@ import java.util.regex.Pattern;
  * file: the function bundles the file as written, readable by anyone who can read the function's
  * code, and runs it far from the machine it was written on. So no API key in plain text (a key of
  * the file is given by its SHA-256, or lives in the keys table only), no credential header a route
- * sets in plain text, and no issuer, JWK set, discovery URL or audience on a loopback address, which
- * serves only {@code ./tollgate local}. {@code ./tollgate synth} and {@code ./tollgate validate
+ * sets in plain text, and no backend, issuer, JWK set, discovery URL or audience on a loopback
+ * address, which serves only {@code ./tollgate local}. {@code ./tollgate synth} and {@code ./tollgate validate
  * --deployable} apply these rules; the example configuration, which {@code ./tollgate local} runs,
  * breaks them on purpose.
  */
@@ -61,7 +66,7 @@ public final class Deployable {
      * @param config   the same file loaded, with the variables it will run with
      */
     public static List<ConfigProblem> problems(YamlDocument document, String source, GatewayConfig config) {
-        List<ConfigProblem> problems = new ArrayList<>();
+        Set<ConfigProblem> problems = new LinkedHashSet<>(); // routes sharing a variable share its problem
         Check check = (path, message) -> problems.add(new ConfigProblem(source, document.lineOf(path), path, message));
         JsonNode root = document.root();
         JsonNode keys = root.path("apiKeys");
@@ -101,6 +106,27 @@ public final class Deployable {
             }
         }
         JsonNode routes = root.path("routes");
+        for (int r = 0; r < config.routes().size(); r++) {
+            List<WeightedBackend> backends = config.routes().get(r).backends();
+            for (int b = 0; b < backends.size(); b++) {
+                BackendTarget target = backends.get(b).target();
+                String expected = " (expected: a backend the function reaches from its VPC, such as an internal NLB's URL or "
+                        + EcsService.FORM + "; " + LOCAL_ONLY + ")";
+                if (target.variable().isEmpty()) {
+                    if (target.resolve(Map.of()).filter(Deployable::loopback).isPresent()) {
+                        check.problem("routes[" + r + "]" + (routes.get(r).has("backend") ? ".backend" : ".backends[" + b
+                                + "].url"), target + expected);
+                    }
+                    continue;
+                }
+                for (StageConfig stage : config.stages().values()) {
+                    if (target.resolve(stage.variables()).filter(Deployable::loopback).isPresent()) {
+                        check.problem("stages." + stage.name() + ".variables." + target.variable().get(),
+                                stage.variables().get(target.variable().get()) + expected);
+                    }
+                }
+            }
+        }
         for (int r = 0; r < routes.size(); r++) {
             for (String rule : List.of("set", "add")) {
                 String path = "routes[" + r + "].requestHeaders." + rule;
@@ -115,7 +141,12 @@ public final class Deployable {
                 }
             }
         }
-        return problems;
+        return List.copyOf(problems);
+    }
+
+    /** Whether a backend's address is an http(s) URL on a loopback host; an ECS service never is. */
+    private static boolean loopback(BackendAddress address) {
+        return address instanceof BackendAddress.Url url && loopback(url.base());
     }
 
     /** Whether a URL (or any text that parses as one) names a loopback host; false for anything else. */

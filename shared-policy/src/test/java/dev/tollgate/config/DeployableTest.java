@@ -51,7 +51,10 @@ class DeployableTest {
                         + " SHA-256 as sha256, or the key in the stage's keys table only: ./tollgate keys create --aws)",
                 "tollgate.yaml:" + lineOf(example, "jwksUri: http") + ": jwt.issuers.local-demo.jwksUri: http://127.0.0.1:8080/_local/demo-issuer/jwks.json"
                         + " (expected: your identity provider's JWK set, such as https://auth.example.com/.well-known/jwks.json;"
-                        + " a loopback address serves only ./tollgate local)");
+                        + " a loopback address serves only ./tollgate local)",
+                "tollgate.yaml:" + lineOf(example, "ordersBackend: http://127.0.0.1") + ": stages.prod.variables.ordersBackend:"
+                        + " http://127.0.0.1:9102 (expected: a backend the function reaches from its VPC, such as an internal"
+                        + " NLB's URL or ecs://CLUSTER/SERVICE[:PORT]; a loopback address serves only ./tollgate local)");
         assertThat(problems(Path.of("..", "deploy", "tollgate.yaml"))).isEmpty();
     }
 
