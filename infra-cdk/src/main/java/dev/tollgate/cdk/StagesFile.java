@@ -52,6 +52,8 @@ public final class StagesFile {
     public static final String DEFAULT_PATH = "deploy/stages.yaml";
     /** The configuration meant for deployment; examples/tollgate.yaml, which ./tollgate local runs, is not one. */
     public static final String DEFAULT_CONFIG = "deploy/tollgate.yaml";
+    /** The example, whose demo keys are published: a deployed configuration takes none of them, not even by hash. */
+    static final String EXAMPLE = "examples/tollgate.yaml";
 
     static final int DEFAULT_MEMORY_MB = 1024;
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -415,7 +417,8 @@ public final class StagesFile {
          */
         private void deployable(String configText, String configSource, GatewayConfig effective, List<Draft> drafts) {
             YamlDocument configDocument = YamlDocument.parse(configText, configSource);
-            for (ConfigProblem problem : Deployable.problems(configDocument, configSource, effective)) {
+            Map<String, String> published = Deployable.publishedKeys(root.resolve(EXAMPLE), EXAMPLE);
+            for (ConfigProblem problem : Deployable.problems(configDocument, configSource, effective, published)) {
                 Matcher variable = STAGE_VARIABLE.matcher(problem.path());
                 if (!variable.matches()) {
                     problems.add(problem);

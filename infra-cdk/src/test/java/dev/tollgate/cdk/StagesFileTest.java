@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigProblem;
+import dev.tollgate.policy.auth.apikey.ApiKeyHash;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -214,6 +215,24 @@ class StagesFileTest {
                 + " in plain text (expected: in a configuration to deploy, the key's SHA-256 as sha256, or the key in the"
                 + " stage's keys table only: ./tollgate keys create --aws)")
                 .noneMatch(problem -> problem.contains("demo-prod-key"));
+    }
+
+    @Test
+    void theHashOfAKeyTheExamplePublishes_isRefused_forAnyoneHasTheKey() throws IOException {
+        Files.createDirectories(root.resolve("examples"));
+        Files.copy(Synthesized.ROOT.resolve("examples/tollgate.yaml"), root.resolve("examples/tollgate.yaml"));
+        replaceInConfig("\njwt:", """
+
+                apiKeys:
+                  - id: copied
+                    sha256: %s
+                    consumer: demo
+                    stage: prod
+                    plan: trial
+                jwt:""".formatted(ApiKeyHash.sha256Hex("demo-prod-key")));
+
+        assertThat(problems(DEV)).containsExactly("config.yaml:" + lineOf("    sha256: ") + ": apiKeys[0].sha256: the SHA-256"
+                + " of demo-prod's key in examples/tollgate.yaml (expected: a key of your own: a published key is anyone's)");
     }
 
     @Test

@@ -314,7 +314,8 @@ class TollgateStackTest {
                     .noneMatch(uri -> uri.contains("127.0.0.1"));
             String text = Files.readString(bundled);
             assertThat(Deployable.problems(YamlDocument.parse(text, "tollgate.yaml"), "tollgate.yaml",
-                    ConfigLoader.parse(text, "tollgate.yaml"))).isEmpty();
+                    ConfigLoader.parse(text, "tollgate.yaml"), Deployable.publishedKeys(Synthesized.ROOT.resolve(
+                            "examples/tollgate.yaml"), "examples/tollgate.yaml"))).isEmpty();
         }
     }
 

@@ -5,12 +5,18 @@ import dev.tollgate.backend.BackendAddress;
 import dev.tollgate.backend.BackendTarget;
 import dev.tollgate.backend.EcsService;
 import dev.tollgate.backend.WeightedBackend;
+import dev.tollgate.policy.auth.apikey.ApiKeyConfig;
 import dev.tollgate.policy.auth.jwt.JwtIssuerConfig;
 import dev.tollgate.policy.ip.Cidr;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -23,11 +29,11 @@ import java.util.regex.Pattern;
  * What a configuration to deploy must not hold, beyond what {@link ConfigLoader} checks of every
  * file: the function bundles the file as written, readable by anyone who can read the function's
  * code, and runs it far from the machine it was written on. So no API key in plain text (a key of
- * the file is given by its SHA-256, or lives in the keys table only), no credential header a route
- * sets in plain text, and no backend, issuer, JWK set, discovery URL or audience on a loopback
- * address, which serves only {@code ./tollgate local}. {@code ./tollgate synth} and {@code ./tollgate validate
- * --deployable} apply these rules; the example configuration, which {@code ./tollgate local} runs,
- * breaks them on purpose.
+ * the file is given by its SHA-256, or lives in the keys table only), nor the hash of a key the
+ * example publishes; no credential header a route sets in plain text; and no backend, issuer, JWK
+ * set, discovery URL or audience on a loopback address, which serves only {@code ./tollgate local}.
+ * {@code ./tollgate synth} and {@code ./tollgate validate --deployable} apply these rules; the
+ * example configuration, which {@code ./tollgate local} runs, breaks them on purpose.
  */
 public final class Deployable {
 
@@ -61,11 +67,14 @@ public final class Deployable {
      * {@code stages.STAGE.variables.NAME} with the value {@code config} gives it, so that a caller
      * that sets variables from elsewhere (the stages file) can name it there.
      *
-     * @param document the file as read, for what the loaded configuration keeps no trace of (a key's plain text)
-     * @param source   the file's name, as problems give it
-     * @param config   the same file loaded, with the variables it will run with
+     * @param document  the file as read, for what the loaded configuration keeps no trace of (a key's plain text)
+     * @param source    the file's name, as problems give it
+     * @param config    the same file loaded, with the variables it will run with
+     * @param published keys anyone can read (the example's demo keys, {@link #publishedKeys}): by SHA-256,
+     *                  what to call each
      */
-    public static List<ConfigProblem> problems(YamlDocument document, String source, GatewayConfig config) {
+    public static List<ConfigProblem> problems(YamlDocument document, String source, GatewayConfig config,
+                                               Map<String, String> published) {
         Set<ConfigProblem> problems = new LinkedHashSet<>(); // routes sharing a variable share its problem
         Check check = (path, message) -> problems.add(new ConfigProblem(source, document.lineOf(path), path, message));
         JsonNode root = document.root();
@@ -74,6 +83,9 @@ public final class Deployable {
             if (keys.get(i).has("value")) {
                 check.problem("apiKeys[" + i + "].value", "a key in plain text (expected: in a configuration to deploy,"
                         + " the key's SHA-256 as sha256, or the key in the stage's keys table only: ./tollgate keys create --aws)");
+            } else if (published.containsKey(config.apiKeys().get(i).sha256())) {
+                check.problem("apiKeys[" + i + "].sha256", "the SHA-256 of " + published.get(config.apiKeys().get(i).sha256())
+                        + " (expected: a key of your own: a published key is anyone's)");
             }
         }
         for (JwtIssuerConfig issuer : config.jwt().issuers().values()) {
@@ -142,6 +154,23 @@ public final class Deployable {
             }
         }
         return List.copyOf(problems);
+    }
+
+    /**
+     * The keys of a published configuration (the example's demo keys), by SHA-256, each called by its
+     * id and the file: {@code demo-prod's key in examples/tollgate.yaml}. None when the file is missing
+     * or not valid, since then it publishes nothing a deployment could copy.
+     */
+    public static Map<String, String> publishedKeys(Path file, String source) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        try {
+            for (ApiKeyConfig key : ConfigLoader.parse(Files.readString(file, StandardCharsets.UTF_8), source).apiKeys()) {
+                keys.put(key.sha256(), key.id() + "'s key in " + source);
+            }
+        } catch (IOException | ConfigException e) {
+            return Map.of();
+        }
+        return keys;
     }
 
     /** Whether a backend's address is an http(s) URL on a loopback host; an ECS service never is. */

@@ -2,9 +2,11 @@ package dev.tollgate.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.policy.auth.apikey.ApiKeyHash;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** What a configuration to deploy must not hold, and every spelling of a loopback host that needs no DNS. */
@@ -59,6 +61,29 @@ class DeployableTest {
     }
 
     @Test
+    void theExamplesKeys_arePublished_andTheirHashesRefused() throws Exception {
+        Map<String, String> published = Deployable.publishedKeys(Path.of("..", "examples", "tollgate.yaml"),
+                "examples/tollgate.yaml");
+        assertThat(published).containsExactly(
+                Map.entry(ApiKeyHash.sha256Hex("demo-dev-key"), "demo-dev's key in examples/tollgate.yaml"),
+                Map.entry(ApiKeyHash.sha256Hex("demo-prod-key"), "demo-prod's key in examples/tollgate.yaml"));
+        assertThat(Deployable.publishedKeys(Path.of("no-such-file.yaml"), "no-such-file.yaml")).isEmpty();
+
+        String text = """
+                stages: {dev: {variables: {}}}
+                plans: {p: {quota: {limit: 1, period: day}}}
+                apiKeys:
+                  - {id: mine, sha256: %s, consumer: me, stage: dev, plan: p}
+                  - {id: copied, sha256: %s, consumer: demo, stage: dev, plan: p}
+                routes:
+                  - {path: /a, methods: [GET], backend: "https://orders.internal"}
+                """.formatted(ApiKeyHash.sha256Hex("a key of my own"), ApiKeyHash.sha256Hex("demo-dev-key"));
+        assertThat(Deployable.problems(YamlDocument.parse(text, "t.yaml"), "t.yaml", ConfigLoader.parse(text, "t.yaml"),
+                published).stream().map(ConfigProblem::toString)).containsExactly("t.yaml:5: apiKeys[1].sha256: the SHA-256"
+                + " of demo-dev's key in examples/tollgate.yaml (expected: a key of your own: a published key is anyone's)");
+    }
+
+    @Test
     void aStageVariableAnAudienceReads_isNamedAtTheVariable_withTheIssuerThatReadsIt() {
         String text = """
                 stages:
@@ -77,7 +102,8 @@ class DeployableTest {
                 routes:
                   - {path: /a, methods: [GET], backend: "${stageVariables.backend}", auth: {jwt: [idp]}}
                 """;
-        assertThat(Deployable.problems(YamlDocument.parse(text, "t.yaml"), "t.yaml", ConfigLoader.parse(text, "t.yaml"))
+        assertThat(Deployable.problems(YamlDocument.parse(text, "t.yaml"), "t.yaml", ConfigLoader.parse(text, "t.yaml"),
+                Map.of())
                 .stream().map(ConfigProblem::toString)).containsExactly(
                 "t.yaml:3: stages.dev.variables.audience: http://localhost:3000 (expected: an audience of the tokens meant for"
                         + " the deployed API, since jwt.issuers.idp.audiences[0] reads it; a loopback address serves only"
@@ -99,7 +125,8 @@ class DeployableTest {
     private static List<String> problems(Path file) throws Exception {
         String text = Files.readString(file);
         String source = file.getFileName().toString();
-        return Deployable.problems(YamlDocument.parse(text, source), source, ConfigLoader.parse(text, source)).stream()
+        return Deployable.problems(YamlDocument.parse(text, source), source, ConfigLoader.parse(text, source),
+                Deployable.publishedKeys(Path.of("..", "examples", "tollgate.yaml"), "examples/tollgate.yaml")).stream()
                 .map(ConfigProblem::toString).toList();
     }
 }

@@ -124,8 +124,8 @@ public final class Main {
                 if (deployable) {
                     // The rules ./tollgate synth applies to the file it bundles: no key in plain text, no loopback address.
                     String source = Path.of(file).getFileName().toString();
-                    List<ConfigProblem> problems = Deployable.problems(
-                            YamlDocument.parse(Files.readString(Path.of(file)), source), source, config);
+                    List<ConfigProblem> problems = Deployable.problems(YamlDocument.parse(Files.readString(Path.of(file)),
+                            source), source, config, Deployable.publishedKeys(DEFAULT_CONFIG, "examples/tollgate.yaml"));
                     if (!problems.isEmpty()) {
                         throw new ConfigException(problems);
                     }
