@@ -14,7 +14,6 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -77,17 +76,28 @@ public final class Deployable {
                                                Map<String, String> published) {
         Set<ConfigProblem> problems = new LinkedHashSet<>(); // routes sharing a variable share its problem
         Check check = (path, message) -> problems.add(new ConfigProblem(source, document.lineOf(path), path, message));
-        JsonNode root = document.root();
-        JsonNode keys = root.path("apiKeys");
+        keys(document.root().path("apiKeys"), config, published, check);
+        issuers(config, check);
+        backends(document.root().path("routes"), config, check);
+        credentialHeaders(document.root().path("routes"), check);
+        return List.copyOf(problems);
+    }
+
+    private static void keys(JsonNode keys, GatewayConfig config, Map<String, String> published, Check check) {
         for (int i = 0; i < keys.size(); i++) {
+            String hash = config.apiKeys().get(i).sha256();
             if (keys.get(i).has("value")) {
                 check.problem("apiKeys[" + i + "].value", "a key in plain text (expected: in a configuration to deploy,"
                         + " the key's SHA-256 as sha256, or the key in the stage's keys table only: ./tollgate keys create --aws)");
-            } else if (published.containsKey(config.apiKeys().get(i).sha256())) {
-                check.problem("apiKeys[" + i + "].sha256", "the SHA-256 of " + published.get(config.apiKeys().get(i).sha256())
+            } else if (published.containsKey(hash)) {
+                check.problem("apiKeys[" + i + "].sha256", "the SHA-256 of " + published.get(hash)
                         + " (expected: a key of your own: a published key is anyone's)");
             }
         }
+    }
+
+    /** An issuer's URL (from which its keys are discovered without a jwksUri), its JWK set, its audiences. */
+    private static void issuers(GatewayConfig config, Check check) {
         for (JwtIssuerConfig issuer : config.jwt().issuers().values()) {
             String path = "jwt.issuers." + issuer.name();
             if (loopback(issuer.issuer())) {
@@ -98,17 +108,14 @@ public final class Deployable {
                 check.problem(path + ".jwksUri", issuer.jwksUri().get() + " (expected: your identity provider's JWK set,"
                         + " such as https://auth.example.com/.well-known/jwks.json; " + LOCAL_ONLY + ")");
             }
+            String expected = " (expected: an audience of the tokens meant for the deployed API";
             for (int i = 0; i < issuer.audiences().size(); i++) {
                 String audience = issuer.audiences().get(i);
-                String expected = " (expected: an audience of the tokens meant for the deployed API";
                 Optional<String> variable = StageConfig.variableReference(audience);
-                if (variable.isEmpty()) {
-                    if (loopback(audience)) {
-                        check.problem(path + ".audiences[" + i + "]", audience + expected + "; " + LOCAL_ONLY + ")");
-                    }
-                    continue;
+                if (variable.isEmpty() && loopback(audience)) {
+                    check.problem(path + ".audiences[" + i + "]", audience + expected + "; " + LOCAL_ONLY + ")");
                 }
-                for (StageConfig stage : config.stages().values()) {
+                for (StageConfig stage : variable.isEmpty() ? List.<StageConfig>of() : config.stages().values()) {
                     String value = stage.variables().get(variable.get());
                     if (value != null && loopback(value)) {
                         check.problem("stages." + stage.name() + ".variables." + variable.get(), value + expected
@@ -117,21 +124,20 @@ public final class Deployable {
                 }
             }
         }
-        JsonNode routes = root.path("routes");
+    }
+
+    private static void backends(JsonNode routes, GatewayConfig config, Check check) {
+        String expected = " (expected: a backend the function reaches from its VPC, such as an internal NLB's URL or "
+                + EcsService.FORM + "; " + LOCAL_ONLY + ")";
         for (int r = 0; r < config.routes().size(); r++) {
             List<WeightedBackend> backends = config.routes().get(r).backends();
             for (int b = 0; b < backends.size(); b++) {
                 BackendTarget target = backends.get(b).target();
-                String expected = " (expected: a backend the function reaches from its VPC, such as an internal NLB's URL or "
-                        + EcsService.FORM + "; " + LOCAL_ONLY + ")";
-                if (target.variable().isEmpty()) {
-                    if (target.resolve(Map.of()).filter(Deployable::loopback).isPresent()) {
-                        check.problem("routes[" + r + "]" + (routes.get(r).has("backend") ? ".backend" : ".backends[" + b
-                                + "].url"), target + expected);
-                    }
-                    continue;
+                if (target.variable().isEmpty() && target.resolve(Map.of()).filter(Deployable::loopback).isPresent()) {
+                    check.problem("routes[" + r + "]" + (routes.get(r).has("backend") ? ".backend" : ".backends[" + b
+                            + "].url"), target + expected);
                 }
-                for (StageConfig stage : config.stages().values()) {
+                for (StageConfig stage : target.variable().isEmpty() ? List.<StageConfig>of() : config.stages().values()) {
                     if (target.resolve(stage.variables()).filter(Deployable::loopback).isPresent()) {
                         check.problem("stages." + stage.name() + ".variables." + target.variable().get(),
                                 stage.variables().get(target.variable().get()) + expected);
@@ -139,12 +145,14 @@ public final class Deployable {
                 }
             }
         }
+    }
+
+    private static void credentialHeaders(JsonNode routes, Check check) {
         for (int r = 0; r < routes.size(); r++) {
             for (String rule : List.of("set", "add")) {
                 String path = "routes[" + r + "].requestHeaders." + rule;
-                for (Iterator<Map.Entry<String, JsonNode>> headers = routes.get(r).path("requestHeaders").path(rule).fields();
-                     headers.hasNext(); ) {
-                    String name = headers.next().getKey();
+                for (Iterator<String> names = routes.get(r).path("requestHeaders").path(rule).fieldNames(); names.hasNext(); ) {
+                    String name = names.next();
                     if (CREDENTIAL_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
                         check.problem(path + "." + name, "a credential in plain text (expected: no Authorization or Cookie"
                                 + " header set by a configuration to deploy, whose text anyone who can read the function's"
@@ -153,7 +161,6 @@ public final class Deployable {
                 }
             }
         }
-        return List.copyOf(problems);
     }
 
     /**
