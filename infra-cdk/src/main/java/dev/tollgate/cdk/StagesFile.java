@@ -40,9 +40,8 @@ import java.util.regex.Pattern;
  * gateway configuration it names (the file the function bundles) with the function's own
  * {@link ConfigLoader}, and checks the two together: every stage exists in the configuration, and
  * the configuration stays valid with the stages file's variables in place of its own (as API
- * Gateway's variables win at run time), with no backend on a loopback address, and it is fit to
- * deploy ({@link Deployable}): no key in plain text, no issuer, JWK set or audience on a loopback
- * address, whichever stage is synthesized.
+ * Gateway's variables win at run time), and fit to deploy ({@link Deployable}): no key in plain text,
+ * no backend, issuer, JWK set or audience on a loopback address, whichever stage is synthesized.
  *
  * <p>Every problem is named with its file, line, path, the value and what was expected, all at once:
  * {@code deploy/stages.yaml:12: stages.dev.function.memory: 64 (expected: a whole number of MB from 128 to 10240)}.
