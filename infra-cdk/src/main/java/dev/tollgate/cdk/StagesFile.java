@@ -10,6 +10,7 @@ import dev.tollgate.backend.WeightedBackend;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.ConfigProblem;
+import dev.tollgate.config.Deployable;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.YamlDocument;
 import dev.tollgate.policy.route.RouteConfig;
@@ -25,7 +26,6 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -40,7 +40,8 @@ import java.util.regex.Pattern;
  * gateway configuration it names (the file the function bundles) with the function's own
  * {@link ConfigLoader}, and checks the two together: every stage exists in the configuration, and
  * the configuration stays valid with the stages file's variables in place of its own (as API
- * Gateway's variables win at run time), with no backend on a loopback address.
+ * Gateway's variables win at run time), and fit to deploy ({@link Deployable}): no key in plain text,
+ * no backend, issuer, JWK set or audience on a loopback address, whichever stage is synthesized.
  *
  * <p>Every problem is named with its file, line, path, the value and what was expected, all at once:
  * {@code deploy/stages.yaml:12: stages.dev.function.memory: 64 (expected: a whole number of MB from 128 to 10240)}.
@@ -48,7 +49,10 @@ import java.util.regex.Pattern;
 public final class StagesFile {
 
     public static final String DEFAULT_PATH = "deploy/stages.yaml";
-    public static final String DEFAULT_CONFIG = "examples/tollgate.yaml";
+    /** The configuration meant for deployment; examples/tollgate.yaml, which ./tollgate local runs, is not one. */
+    public static final String DEFAULT_CONFIG = "deploy/tollgate.yaml";
+    /** The example, whose demo keys are published: a deployed configuration takes none of them, not even by hash. */
+    static final String EXAMPLE = "examples/tollgate.yaml";
 
     static final int DEFAULT_MEMORY_MB = 1024;
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -76,6 +80,8 @@ public final class StagesFile {
 
     private static final Pattern STAGE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z0-9_]{1,64}");
+    /** A problem's path at a stage's variable: {@code stages.STAGE.variables.NAME}. */
+    private static final Pattern STAGE_VARIABLE = Pattern.compile("stages\\.([^.]+)\\.variables\\.(.+)");
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
     private static final Pattern AVAILABILITY_ZONE = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d[a-z]");
@@ -212,6 +218,7 @@ public final class StagesFile {
                 throw new ConfigException(problems);
             }
             GatewayConfig effective = withStagesFileVariables(configText, configSource, drafts);
+            deployable(configText, configSource, effective, drafts);
             Map<String, Stage> stages = new LinkedHashMap<>();
             for (Draft draft : drafts) {
                 stages.put(draft.name(), complete(draft, effective, configSource));
@@ -402,6 +409,36 @@ public final class StagesFile {
             }
         }
 
+        /**
+         * What no configuration to deploy holds ({@link Deployable}), whichever stages are deployed, at its
+         * place in the configuration. A stage variable's value (a loopback backend or audience) only for the
+         * stages deployed, and named where the fix goes: in the stages file, saying where the value came from.
+         */
+        private void deployable(String configText, String configSource, GatewayConfig effective, List<Draft> drafts) {
+            YamlDocument configDocument = YamlDocument.parse(configText, configSource);
+            Map<String, String> published = Deployable.publishedKeys(root.resolve(EXAMPLE), EXAMPLE);
+            for (ConfigProblem problem : Deployable.problems(configDocument, configSource, effective, published)) {
+                Matcher variable = STAGE_VARIABLE.matcher(problem.path());
+                if (!variable.matches()) {
+                    problems.add(problem);
+                    continue;
+                }
+                for (Draft draft : drafts) {
+                    String name = variable.group(2);
+                    if (!draft.name().equals(variable.group(1))) {
+                        continue;
+                    }
+                    if (draft.variables().containsKey(name)) {
+                        problem(problem.path(), problem.message());
+                    } else {
+                        String value = effective.stage(draft.name()).orElseThrow().variables().get(name);
+                        problem("stages." + draft.name() + ".variables", name + ": " + value + ", from " + configSource
+                                + problem.message().substring(value.length()));
+                    }
+                }
+            }
+        }
+
         /** "stage dev does not define X" after the stages file's X was refused: named once, where it was written. */
         private static boolean followsFrom(ConfigProblem problem, List<String> refused) {
             for (String path : refused) {
@@ -423,7 +460,7 @@ public final class StagesFile {
             return false;
         }
 
-        /** The stage with what follows from its backends: ECS clusters and ports, each backend checked for reach. */
+        /** The stage with what follows from its backends: ECS clusters and ports. */
         private Stage complete(Draft draft, GatewayConfig effective, String configSource) {
             Map<String, String> variables = effective.stage(draft.name()).orElseThrow().variables();
             SortedSet<String> clusters = new TreeSet<>(draft.ecsClusters());
@@ -449,9 +486,6 @@ public final class StagesFile {
                     } else if (address.get() instanceof BackendAddress.Url url) {
                         URI base = url.base();
                         ports.add(base.getPort() > 0 ? base.getPort() : "https".equalsIgnoreCase(base.getScheme()) ? 443 : 80);
-                        if (loopback(base.getHost())) {
-                            loopbackBackend(draft, backend, variables, "routes[" + r + "]", configSource);
-                        }
                     }
                 }
             }
@@ -463,31 +497,6 @@ public final class StagesFile {
             return new Stage(draft.name(), draft.account(), draft.region(), draft.api(), draft.variables(), variables,
                     draft.function(), draft.throttle(), draft.network(), backendVariables, clusters, ports, draft.logRetentionDays(),
                     draft.alarms(), draft.protectData());
-        }
-
-        /**
-         * A loopback backend serves only {@code ./tollgate local}: deployed, it is the function itself. The fix
-         * goes in the stages file, so the problem is named there, with where the value came from.
-         */
-        private void loopbackBackend(Draft draft, WeightedBackend backend, Map<String, String> variables, String route,
-                                     String configSource) {
-            String expected = " (expected: a backend the function reaches from its VPC, such as an internal NLB's URL or "
-                    + EcsService.FORM + "; a loopback address serves only ./tollgate local)";
-            Optional<String> variable = backend.target().variable();
-            if (variable.isEmpty()) {
-                problem("stages." + draft.name(), backend.target() + " of " + route + " in " + configSource + expected);
-            } else if (draft.variables().containsKey(variable.get())) {
-                problem("stages." + draft.name() + ".variables." + variable.get(), variables.get(variable.get()) + expected);
-            } else {
-                problem("stages." + draft.name() + ".variables", variable.get() + ": " + variables.get(variable.get())
-                        + ", from " + configSource + expected);
-            }
-        }
-
-        private static boolean loopback(String host) {
-            String h = host == null ? "" : host.toLowerCase(Locale.ROOT);
-            return h.equals("localhost") || h.endsWith(".localhost") || h.startsWith("127.") || h.equals("[::1]")
-                    || h.equals("::1") || h.equals("0.0.0.0");
         }
 
         // Reading values, each naming its problem and giving way to a default.

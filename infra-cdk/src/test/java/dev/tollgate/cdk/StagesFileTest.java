@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigProblem;
+import dev.tollgate.policy.auth.apikey.ApiKeyHash;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ class StagesFileTest {
 
     @BeforeEach
     void configuration() throws IOException {
-        Files.copy(Synthesized.ROOT.resolve("examples/tollgate.yaml"), root.resolve("config.yaml"));
+        Files.copy(Synthesized.ROOT.resolve("deploy/tollgate.yaml"), root.resolve("config.yaml"));
     }
 
     @Test
@@ -40,7 +41,7 @@ class StagesFileTest {
         StagesFile file = StagesFile.load(Synthesized.ROOT.resolve("deploy/stages.yaml"), Synthesized.ROOT);
 
         assertThat(file.stages().keySet()).containsExactly("dev", "prod");
-        assertThat(file.config()).isEqualTo(Synthesized.ROOT.resolve("examples/tollgate.yaml"));
+        assertThat(file.config()).isEqualTo(Synthesized.ROOT.resolve("deploy/tollgate.yaml"));
         Stage dev = file.stage("dev").orElseThrow();
         assertThat(dev.ecsClusters()).containsExactly("tollgate-dev");
         assertThat(dev.backendPorts()).containsExactly(8080);
@@ -152,8 +153,9 @@ class StagesFileTest {
     }
 
     @Test
-    void aLoopbackBackend_isNamedWhereTheFixGoes_sayingWhereItCameFrom() {
-        // prod's ordersBackend in the configuration is the local runner's demo service.
+    void aLoopbackBackend_isNamedWhereTheFixGoes_sayingWhereItCameFrom() throws IOException {
+        // prod's ordersBackend in the configuration is the local runner's demo service, as in the example.
+        replaceInConfig("ordersBackend: ecs://tollgate-prod/orders:8080", "ordersBackend: http://127.0.0.1:9102");
         assertThat(problems("""
                 config: config.yaml
                 stages:
@@ -170,6 +172,212 @@ class StagesFileTest {
                 """ + NETWORK)).containsExactly("stages.yaml:5: stages.dev.variables.ordersBackend: http://localhost:8080"
                 + " (expected: a backend the function reaches from its VPC, such as an internal NLB's URL or"
                 + " ecs://CLUSTER/SERVICE[:PORT]; a loopback address serves only ./tollgate local)");
+        // Written into a route, whatever the stage: named there.
+        replaceInConfig("    backend: ${stageVariables.ordersBackend}\n    public: true",
+                "    backend: http://[::1]:9000\n    public: true");
+        assertThat(problems(DEV)).containsExactly("config.yaml:" + lineOf("http://[::1]:9000") + ": routes[3].backend:"
+                + " http://[::1]:9000 (expected: a backend the function reaches from its VPC, such as an internal NLB's URL or"
+                + " ecs://CLUSTER/SERVICE[:PORT]; a loopback address serves only ./tollgate local)");
+    }
+
+    private static final String DEV = """
+            config: config.yaml
+            stages:
+              dev:
+            """ + NETWORK;
+    private static final String LOCAL_ONLY = "; a loopback address serves only ./tollgate local)";
+    private static final String AUDIENCE = " (expected: an audience of the tokens meant for the deployed API";
+    /** Hosts that reach the function itself without asking DNS, each as some resolver or client reads it. */
+    private static final List<String> LOOPBACK_HOSTS = List.of("127.0.0.1", "127.9.8.7", "127.0.0.1.", "127.1", "0x7f.1",
+            "2130706433", "0x7f000001", "0177.0.0.1", "127.000.000.001", "0.0.0.0", "0", "localhost", "LocalHost.",
+            "api.localhost", "localhost.localdomain", "ip6-localhost", "[::1]", "[0:0:0:0:0:0:0:1]", "[::ffff:127.0.0.1]",
+            "[::ffff:7f00:1]", "[::127.0.0.1]", "[::]", "[::1%25lo]");
+
+    @Test
+    void aKeyInPlainText_isRefused_whicheverStageItIsFor_withoutShowingTheKey() throws IOException {
+        replaceInConfig("\njwt:", """
+
+                apiKeys:
+                  - id: partner
+                    sha256: %s
+                    consumer: partner
+                    stage: prod
+                    plan: trial
+                  - id: demo-prod
+                    value: demo-prod-key
+                    consumer: demo-prod
+                    stage: prod
+                    plan: trial
+                jwt:""".formatted("ab".repeat(32)));
+
+        // Only dev is deployed, yet the bundled file would hold prod's key for anyone who reads the function's code.
+        assertThat(problems(DEV)).containsExactly("config.yaml:" + lineOf("value: demo-prod-key") + ": apiKeys[1].value: a key"
+                + " in plain text (expected: in a configuration to deploy, the key's SHA-256 as sha256, or the key in the"
+                + " stage's keys table only: ./tollgate keys create --aws)")
+                .noneMatch(problem -> problem.contains("demo-prod-key"));
+    }
+
+    @Test
+    void theHashOfAKeyTheExamplePublishes_isRefused_forAnyoneHasTheKey() throws IOException {
+        Files.createDirectories(root.resolve("examples"));
+        Files.copy(Synthesized.ROOT.resolve("examples/tollgate.yaml"), root.resolve("examples/tollgate.yaml"));
+        replaceInConfig("\njwt:", """
+
+                apiKeys:
+                  - id: copied
+                    sha256: %s
+                    consumer: demo
+                    stage: prod
+                    plan: trial
+                jwt:""".formatted(ApiKeyHash.sha256Hex("demo-prod-key")));
+
+        assertThat(problems(DEV)).containsExactly("config.yaml:" + lineOf("    sha256: ") + ": apiKeys[0].sha256: the SHA-256"
+                + " of demo-prod's key in examples/tollgate.yaml (expected: a key of your own: a published key is anyone's)");
+    }
+
+    @Test
+    void aCredentialHeaderInPlainText_isRefused() throws IOException {
+        replaceInConfig("    timeout: 10s\n    auth: {apiKey: true, jwt: [idp]}\n  - path: /orders/{id}", """
+                    timeout: 10s
+                    requestHeaders:
+                      set: {Authorization: Basic b3JkZXJzOnNlY3JldA==, X-Tenant: acme}
+                      add: {cookie: session=0123456789}
+                    auth: {apiKey: true, jwt: [idp]}
+                  - path: /orders/{id}""".indent(2).stripTrailing());
+
+        int line = lineOf("set: {Authorization");
+        assertThat(problems(DEV)).containsExactly(
+                "config.yaml:" + line + ": routes[0].requestHeaders.set.Authorization: a credential in plain text (expected:"
+                        + " no Authorization or Cookie header set by a configuration to deploy, whose text anyone who can"
+                        + " read the function's code reads)",
+                "config.yaml:" + (line + 1) + ": routes[0].requestHeaders.add.cookie: a credential in plain text (expected:"
+                        + " no Authorization or Cookie header set by a configuration to deploy, whose text anyone who can"
+                        + " read the function's code reads)");
+    }
+
+    @Test
+    void aLoopbackJwksUri_isRefused_inEverySpellingThatNeedsNoDns() throws IOException {
+        String deployed = Files.readString(root.resolve("config.yaml"));
+        for (String host : LOOPBACK_HOSTS) {
+            String url = "http://" + host + ":8080/jwks.json";
+            Files.writeString(root.resolve("config.yaml"), deployed.replace("issuer: https://auth.example.com/",
+                    "issuer: https://auth.example.com/\n      jwksUri: " + url));
+            String expected = ConfigLoaderParses.host(url)
+                    ? " (expected: your identity provider's JWK set, such as https://auth.example.com/.well-known/jwks.json"
+                    + LOCAL_ONLY
+                    : " (expected: the http(s) URL of the issuer's JWK set)"; // no host Java can connect to: refused already
+
+            assertThat(problems(DEV)).as(url).containsExactly("config.yaml:" + lineOf("jwksUri:")
+                    + ": jwt.issuers.idp.jwksUri: " + url + expected);
+        }
+    }
+
+    @Test
+    void aLoopbackIssuer_isRefused_inEverySpelling_whetherItsKeysAreDiscoveredOrNot() throws IOException {
+        String deployed = Files.readString(root.resolve("config.yaml"));
+        for (String host : LOOPBACK_HOSTS) {
+            String url = "http://" + host + ":9000/realms/demo";
+            // Discovery: the keys are found at ISSUER/.well-known/openid-configuration.
+            Files.writeString(root.resolve("config.yaml"), deployed.replace("issuer: https://auth.example.com/", "issuer: " + url));
+            String expected = ConfigLoaderParses.host(url)
+                    ? " (expected: your identity provider's issuer, such as https://auth.example.com/" + LOCAL_ONLY
+                    : " (expected: an http(s) URL to discover the keys from, since jwksUri is not given)";
+            assertThat(problems(DEV)).as(url).containsExactly("config.yaml:" + lineOf("issuer: http")
+                    + ": jwt.issuers.idp.issuer: " + url + expected);
+
+            // With a JWK set of its own, the issuer is only the tokens' iss: a local one is still no deployed issuer.
+            Files.writeString(root.resolve("config.yaml"), deployed.replace("issuer: https://auth.example.com/",
+                    "issuer: " + url + "\n      jwksUri: https://auth.example.com/keys"));
+            assertThat(problems(DEV)).as(url).containsExactly("config.yaml:" + lineOf("issuer: http")
+                    + ": jwt.issuers.idp.issuer: " + url + " (expected: your identity provider's issuer, such as"
+                    + " https://auth.example.com/" + LOCAL_ONLY);
+        }
+    }
+
+    @Test
+    void theExamplesDemoIssuer_isRefused_atItsJwksUri() throws IOException {
+        Files.copy(Synthesized.ROOT.resolve("examples/tollgate.yaml"), root.resolve("config.yaml"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThat(problems("""
+                config: config.yaml
+                stages:
+                  prod:
+                    variables:
+                      ordersBackend: http://internal-orders.example.com:8080
+                """ + NETWORK)).containsExactly(
+                "config.yaml:" + lineOf("value: demo-dev-key") + ": apiKeys[0].value: a key in plain text (expected: in a"
+                        + " configuration to deploy, the key's SHA-256 as sha256, or the key in the stage's keys table only:"
+                        + " ./tollgate keys create --aws)",
+                "config.yaml:" + lineOf("value: demo-prod-key") + ": apiKeys[1].value: a key in plain text (expected: in a"
+                        + " configuration to deploy, the key's SHA-256 as sha256, or the key in the stage's keys table only:"
+                        + " ./tollgate keys create --aws)",
+                "config.yaml:" + lineOf("jwksUri:") + ": jwt.issuers.local-demo.jwksUri: http://127.0.0.1:8080/_local/demo-issuer/"
+                        + "jwks.json (expected: your identity provider's JWK set, such as"
+                        + " https://auth.example.com/.well-known/jwks.json" + LOCAL_ONLY);
+    }
+
+    @Test
+    void aLoopbackAudience_isRefused_whereverItIsWritten() throws IOException {
+        // Through a stage variable the stages file sets: named there.
+        assertThat(problems("""
+                config: config.yaml
+                stages:
+                  dev:
+                    variables:
+                      tokenAudience: http://localhost.:3000
+                """ + NETWORK)).containsExactly("stages.yaml:5: stages.dev.variables.tokenAudience: http://localhost.:3000"
+                + AUDIENCE + ", since jwt.issuers.idp.audiences[0] reads it" + LOCAL_ONLY);
+        // Through the configuration's own value of the variable: named in the stages file, where the fix goes.
+        replaceInConfig("tokenAudience: tollgate-prod", "tokenAudience: http://127.1:8080");
+        assertThat(problems("""
+                config: config.yaml
+                stages:
+                  prod:
+                """ + NETWORK)).containsExactly("stages.yaml:3: stages.prod.variables: tokenAudience: http://127.1:8080, from"
+                + " config.yaml" + AUDIENCE + ", since jwt.issuers.idp.audiences[0] reads it" + LOCAL_ONLY);
+        // Written into the configuration.
+        replaceInConfig("- ${stageVariables.tokenAudience}", "- ${stageVariables.tokenAudience}\n        - http://[::1]/api");
+        assertThat(problems(DEV)).containsExactly("config.yaml:" + lineOf("http://[::1]/api")
+                + ": jwt.issuers.idp.audiences[1]: http://[::1]/api" + AUDIENCE + LOCAL_ONLY);
+        // A JWK set cannot come from a stage variable at all.
+        replaceInConfig("issuer: https://auth.example.com/", "issuer: https://auth.example.com/\n      jwksUri: ${stageVariables.jwks}");
+        assertThat(problems(DEV)).contains("config.yaml:" + lineOf("jwksUri:") + ": jwt.issuers.idp.jwksUri:"
+                + " ${stageVariables.jwks} (expected: the http(s) URL of the issuer's JWK set)");
+    }
+
+    @Test
+    void addressesThatOnlyLookLocal_areAccepted() throws IOException {
+        String deployed = Files.readString(root.resolve("config.yaml"));
+        for (String host : List.of("127.example.com", "localhost.example.com", "mylocalhost", "10.0.0.1", "128.0.0.1",
+                "[::2]", "[fe80::1]")) {
+            Files.writeString(root.resolve("config.yaml"), deployed.replace("issuer: https://auth.example.com/",
+                    "issuer: https://" + host + "/\n      jwksUri: https://" + host + "/keys"));
+            assertThat(load(DEV).stages()).as(host).containsKey("dev");
+        }
+    }
+
+    /** Whether Java's URI finds a host in the URL, which the loader requires of a JWK set or discovery URL. */
+    private static final class ConfigLoaderParses {
+        static boolean host(String url) {
+            return dev.tollgate.config.ConfigLoader.httpUrl(url).isPresent();
+        }
+    }
+
+    private void replaceInConfig(String written, String replacement) throws IOException {
+        String text = Files.readString(root.resolve("config.yaml"));
+        assertThat(text).contains(written);
+        Files.writeString(root.resolve("config.yaml"), text.replace(written, replacement));
+    }
+
+    /** The line of the configuration where a text first appears. */
+    private int lineOf(String text) throws IOException {
+        List<String> lines = Files.readAllLines(root.resolve("config.yaml"));
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError(text + " is not in config.yaml");
     }
 
     @Test

@@ -7,6 +7,12 @@ import static dev.tollgate.cdk.Templates.onlyId;
 import static dev.tollgate.cdk.Templates.ref;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.Deployable;
+import dev.tollgate.config.YamlDocument;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -286,19 +292,39 @@ class TollgateStackTest {
 
     @Test
     void theFunctionsCode_isTheLambdaArtifactUnchanged_besideTheBundledConfiguration() throws IOException {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> code = (Map<String, Object>) ((Map<String, Object>) dev.findResources("AWS::Lambda::Function")
-                .values().iterator().next().get("Properties")).get("Code");
-        String hash = code.get("S3Key").toString().replace(".zip", "");
-        Path asset = app.directory().resolve("asset." + hash);
+        Path asset = functionAsset(dev);
         assertThat(Files.mismatch(asset.resolve("lib/tollgate-lambda.jar"),
                 Synthesized.ROOT.resolve("functions-aws/target/tollgate-lambda.jar"))).isEqualTo(-1L);
-        assertThat(Files.mismatch(asset.resolve("tollgate.yaml"), Synthesized.ROOT.resolve("examples/tollgate.yaml")))
+        assertThat(Files.mismatch(asset.resolve("tollgate.yaml"), Synthesized.ROOT.resolve("deploy/tollgate.yaml")))
                 .isEqualTo(-1L);
         try (var files = Files.walk(asset)) {
             assertThat(files.filter(Files::isRegularFile).map(path -> asset.relativize(path).toString()))
                     .containsExactlyInAnyOrder("lib/tollgate-lambda.jar", "tollgate.yaml");
         }
+    }
+
+    @Test
+    void theBundledConfiguration_holdsNoKeyInPlainText_norLoopbackAddress() throws IOException {
+        for (Template template : List.of(dev, prod)) {
+            Path bundled = functionAsset(template).resolve("tollgate.yaml");
+            JsonNode tree = new ObjectMapper(new YAMLFactory()).readTree(bundled.toFile());
+
+            assertThat(tree.path("apiKeys").findValues("value")).isEmpty();
+            assertThat(tree.path("jwt").findValues("jwksUri")).extracting(JsonNode::asText)
+                    .noneMatch(uri -> uri.contains("127.0.0.1"));
+            String text = Files.readString(bundled);
+            assertThat(Deployable.problems(YamlDocument.parse(text, "tollgate.yaml"), "tollgate.yaml",
+                    ConfigLoader.parse(text, "tollgate.yaml"), Deployable.publishedKeys(Synthesized.ROOT.resolve(
+                            "examples/tollgate.yaml"), "examples/tollgate.yaml"))).isEmpty();
+        }
+    }
+
+    /** The directory of the function's code, as the template's asset names it. */
+    private static Path functionAsset(Template template) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> code = (Map<String, Object>) ((Map<String, Object>) template.findResources("AWS::Lambda::Function")
+                .values().iterator().next().get("Properties")).get("Code");
+        return app.directory().resolve("asset." + code.get("S3Key").toString().replace(".zip", ""));
     }
 
     @Test

@@ -222,15 +222,17 @@ class ConfigSchemaTest {
     }
 
     @Test
-    void theShippedExample_pointsEditorsAtTheSchema_andIsValidAgainstIt() throws IOException {
-        String text = Files.readString(EXAMPLE);
-        String firstLine = text.lines().findFirst().orElseThrow();
+    void theShippedExample_andTheDeploymentFile_pointEditorsAtTheSchema_andAreValidAgainstIt() throws IOException {
+        for (Path file : List.of(EXAMPLE, Path.of("..", "deploy", "tollgate.yaml"))) {
+            String text = Files.readString(file);
+            String firstLine = text.lines().findFirst().orElseThrow();
 
-        assertThat(firstLine).isEqualTo("# yaml-language-server: $schema=../schema/tollgate.schema.json");
-        assertThat(EXAMPLE.resolveSibling(firstLine.substring(firstLine.indexOf('=') + 1)).normalize())
-                .isEqualTo(SCHEMA_FILE.normalize());
-        assertThat(schemaErrors(text)).isEmpty();
-        assertThat(loaderProblems(text)).isEmpty();
+            assertThat(firstLine).as(file.toString()).isEqualTo("# yaml-language-server: $schema=../schema/tollgate.schema.json");
+            assertThat(file.resolveSibling(firstLine.substring(firstLine.indexOf('=') + 1)).normalize())
+                    .isEqualTo(SCHEMA_FILE.normalize());
+            assertThat(schemaErrors(text)).as(file.toString()).isEmpty();
+            assertThat(loaderProblems(text)).as(file.toString()).isEmpty();
+        }
     }
 
     static Stream<Arguments> acceptedByBoth() {

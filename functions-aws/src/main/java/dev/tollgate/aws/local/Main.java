@@ -4,8 +4,10 @@ import dev.tollgate.aws.EmfRequestLog;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.ConfigProblem;
+import dev.tollgate.config.Deployable;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.StageConfig;
+import dev.tollgate.config.YamlDocument;
 import dev.tollgate.observe.RequestObserver;
 import dev.tollgate.policy.auth.jwt.JwtIssuerConfig;
 import java.io.PrintStream;
@@ -37,8 +39,11 @@ public final class Main {
                   ecs:// service). Defaults: --port 8080, --dynamodb-port 8000,
                   --config examples/tollgate.yaml, --log text (a line per request; json: the lines
                   the Lambda function writes, access log and EMF metrics).
-              tollgate validate FILE...
+              tollgate validate [--deployable] FILE...
                   Checks configuration files; exits 0 when all are valid, 1 naming every problem.
+                  --deployable also applies what ./tollgate synth requires of the file it bundles:
+                  no API key in plain text, no backend, issuer, JWK set or audience on a loopback
+                  address (examples/tollgate.yaml, for ./tollgate local, is not; deploy/tollgate.yaml is).
               tollgate token --stage STAGE [--sub SUBJECT] [--scope SCOPE]... [--claim NAME=VALUE]...
                              [--ttl DURATION] [--config FILE]
                   Prints a JWT of the local demo issuer for the stage's audience, to try JWT routes
@@ -106,15 +111,26 @@ public final class Main {
         };
     }
 
-    static int validate(List<String> files, PrintStream out, PrintStream err) {
+    static int validate(List<String> args, PrintStream out, PrintStream err) throws java.io.IOException {
+        boolean deployable = args.contains("--deployable");
+        List<String> files = args.stream().filter(arg -> !arg.equals("--deployable")).toList();
         if (files.isEmpty()) {
             return usage(err, "validate needs at least one FILE");
         }
         int invalid = 0;
         for (String file : files) {
             try {
-                ConfigLoader.load(Path.of(file));
-                out.println(file + ": valid");
+                GatewayConfig config = ConfigLoader.load(Path.of(file));
+                if (deployable) {
+                    // The rules ./tollgate synth applies to the file it bundles: no key in plain text, no loopback address.
+                    String source = Path.of(file).getFileName().toString();
+                    List<ConfigProblem> problems = Deployable.problems(YamlDocument.parse(Files.readString(Path.of(file)),
+                            source), source, config, Deployable.publishedKeys(DEFAULT_CONFIG, "examples/tollgate.yaml"));
+                    if (!problems.isEmpty()) {
+                        throw new ConfigException(problems);
+                    }
+                }
+                out.println(file + (deployable ? ": valid, and fit to deploy" : ": valid"));
             } catch (ConfigException e) {
                 invalid++;
                 for (ConfigProblem problem : e.problems()) {

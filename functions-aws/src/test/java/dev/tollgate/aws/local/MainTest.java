@@ -49,6 +49,29 @@ class MainTest {
     }
 
     @Test
+    void validateDeployable_refusesTheExample_namingItsDemoKeysAndLoopbackAddresses_andAcceptsTheDeploymentFile()
+            throws Exception {
+        String deployment = Path.of("..", "deploy", "tollgate.yaml").toString();
+
+        assertThat(run("validate", "--deployable", deployment)).isZero();
+        assertThat(text(out)).isEqualTo(deployment + ": valid, and fit to deploy\n");
+        assertThat(run("validate", "--deployable", EXAMPLE)).isEqualTo(1);
+        assertThat(text(err).lines().map(line -> line.replaceFirst(":\\d+: ", ":N: "))).containsExactly(
+                "tollgate.yaml:N: apiKeys[0].value: a key in plain text (expected: in a configuration to deploy, the key's"
+                        + " SHA-256 as sha256, or the key in the stage's keys table only: ./tollgate keys create --aws)",
+                "tollgate.yaml:N: apiKeys[1].value: a key in plain text (expected: in a configuration to deploy, the key's"
+                        + " SHA-256 as sha256, or the key in the stage's keys table only: ./tollgate keys create --aws)",
+                "tollgate.yaml:N: jwt.issuers.local-demo.jwksUri: http://127.0.0.1:8080/_local/demo-issuer/jwks.json"
+                        + " (expected: your identity provider's JWK set, such as https://auth.example.com/.well-known/jwks.json;"
+                        + " a loopback address serves only ./tollgate local)",
+                "tollgate.yaml:N: stages.prod.variables.ordersBackend: http://127.0.0.1:9102 (expected: a backend the"
+                        + " function reaches from its VPC, such as an internal NLB's URL or ecs://CLUSTER/SERVICE[:PORT];"
+                        + " a loopback address serves only ./tollgate local)",
+                EXAMPLE + ": 4 problems");
+        assertThat(text(err)).doesNotContain("demo-dev-key", "demo-prod-key");
+    }
+
+    @Test
     void validate_namesEveryProblem_andExitsNonZero() throws Exception {
         Path file = dir.resolve("bad.yaml");
         Files.writeString(file, """
