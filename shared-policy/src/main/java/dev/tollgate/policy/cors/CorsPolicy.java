@@ -12,6 +12,7 @@ import dev.tollgate.problem.AccessDeniedException;
 import dev.tollgate.problem.GatewayException;
 import dev.tollgate.problem.Problems;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -57,18 +58,18 @@ public final class CorsPolicy implements Policy {
         if (preflight && !config.allows(origin.get())) {
             response = render(exchange, new AccessDeniedException("Origin " + origin.get() + " may not call this API."));
         } else if (preflight) {
-            response = new GatewayResponse(204, corsHeaders(config, origin.get())
+            Headers.Builder headers = corsHeaders(config, origin.get())
                     .set("access-control-allow-methods", allowMethods)
-                    .set("access-control-allow-headers", String.join(", ", config.allowHeaders()))
-                    .set("access-control-max-age", Long.toString(config.maxAgeSeconds()))
-                    .build(), null);
+                    .set("access-control-max-age", Long.toString(config.maxAgeSeconds()));
+            setList(headers, "access-control-allow-headers", config.allowHeaders());
+            response = new GatewayResponse(204, headers.build(), null);
         } else {
             response = proceedRenderingProblems(exchange, next);
             if (any || origin.isPresent() && config.allows(origin.get())) {
-                Headers headers = corsHeaders(config, origin.orElse(CorsConfig.ANY_ORIGIN))
-                        .set("access-control-expose-headers", String.join(", ", config.exposeHeaders()))
-                        .build();
-                response = response.withHeaders(h -> h.setAll(headers));
+                Headers.Builder headers = corsHeaders(config, origin.orElse(CorsConfig.ANY_ORIGIN));
+                setList(headers, "access-control-expose-headers", config.exposeHeaders());
+                Headers cors = headers.build();
+                response = response.withHeaders(h -> h.setAll(cors));
             }
         }
         return any ? response : varyOnOrigin(response);
@@ -96,6 +97,13 @@ public final class CorsPolicy implements Policy {
             headers.set("access-control-allow-credentials", "true");
         }
         return headers;
+    }
+
+    /** A list-valued header, left out when the list is empty rather than sent empty. */
+    private static void setList(Headers.Builder headers, String name, List<String> values) {
+        if (!values.isEmpty()) {
+            headers.set(name, String.join(", ", values));
+        }
     }
 
     /** Adds {@code origin} to the answer's {@code Vary}, keeping what the backend listed there. */

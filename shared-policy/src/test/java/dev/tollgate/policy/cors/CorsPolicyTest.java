@@ -121,6 +121,20 @@ class CorsPolicyTest {
     }
 
     @Test
+    void emptyLists_leaveTheirHeadersOut_ratherThanSendThemEmpty() {
+        Gateway gateway = gateway("cors: {allowOrigins: [\"https://app.example.com\"], allowHeaders: [], exposeHeaders: []}");
+
+        GatewayResponse preflight = gateway.handle(request("OPTIONS", null, "https://app.example.com",
+                Headers.builder().set("access-control-request-method", "GET")));
+        GatewayResponse answer = gateway.handle(request("GET", "dev-secret-key", "https://app.example.com", Headers.builder()));
+
+        assertThat(preflight.status()).isEqualTo(204);
+        assertThat(preflight.headers().contains("access-control-allow-headers")).isFalse();
+        assertThat(answer.headers().first("access-control-allow-origin")).contains("https://app.example.com");
+        assertThat(answer.headers().contains("access-control-expose-headers")).isFalse();
+    }
+
+    @Test
     void anyOrigin_getsTheSameHeaders_withOrWithoutAnOrigin_soNothingVaries() {
         GatewayResponse noOrigin = gateway("cors: {allowOrigins: [\"*\"]}").handle(request("GET", "dev-secret-key", null, Headers.builder()));
 
