@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -542,7 +543,7 @@ public final class HttpForwarder {
      * rules set, now or later. Nor one the gateway manages (the identity headers, {@code Forwarded},
      * whose addresses the gateway does not vouch for), nor a hop-by-hop one.
      */
-    static boolean passesOn(String name, Set<String> nominated) {
+    private static boolean passesOn(String name, Set<String> nominated) {
         String lower = name.toLowerCase(Locale.ROOT);
         return name.indexOf('_') < 0 && !NOT_FORWARDED.contains(lower) && !nominated.contains(lower)
                 && !lower.startsWith(HeaderNames.IDENTITY_PREFIX);
@@ -553,8 +554,8 @@ public final class HttpForwarder {
      * from, unless API Gateway has already appended it (a second copy would mislead the backend): no
      * element is empty, and with no element at all there is no header.
      */
-    static Optional<String> forwardedFor(List<String> callers, String source) {
-        List<String> elements = new java.util.ArrayList<>();
+    private static Optional<String> forwardedFor(List<String> callers, String source) {
+        List<String> elements = new ArrayList<>();
         for (String line : callers) {
             for (String element : line.split(",")) {
                 if (!element.isBlank()) {
