@@ -1,7 +1,9 @@
 package dev.tollgate.backend;
 
+import dev.tollgate.http.HeaderNames;
 import dev.tollgate.http.Headers;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,9 +23,18 @@ public record HeaderRules(Map<String, String> set, Map<String, String> add, List
     public static final Set<String> MANAGED = Set.of(
             "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
             "trailer", "transfer-encoding", "upgrade", "host", "content-length", "expect", "x-api-key",
-            "x-request-id", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host",
+            "x-request-id", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", HeaderNames.FORWARDED,
             "traceparent", "tracestate", "x-amzn-trace-id",
             "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "retry-after");
+
+    /**
+     * Whether a header name is one the gateway manages, in any case and with {@code _} for {@code -}:
+     * CGI, WSGI, PHP and Rack backends read {@code x_forwarded_for} as {@code X-Forwarded-For}.
+     */
+    public static boolean managed(String name) {
+        String read = name.replace('_', '-').toLowerCase(Locale.ROOT);
+        return MANAGED.contains(read) || read.startsWith(HeaderNames.IDENTITY_PREFIX);
+    }
 
     public HeaderRules {
         set = Map.copyOf(set);

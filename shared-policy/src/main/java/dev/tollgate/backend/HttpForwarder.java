@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -51,13 +52,14 @@ import java.util.stream.Collectors;
 /**
  * Sends a request on to the route's backend with the JDK's HTTP client and hands back its answer.
  * Hop-by-hop headers stay behind both ways, those a {@code Connection} header names included; the
- * API key is not passed on, and neither is any {@code x-tollgate-*} header of the caller's; the
- * route's header rules and path rewrite apply, then {@code X-Forwarded-*},
- * {@code x-request-id}, the trace context ({@code traceparent}, {@code tracestate},
- * {@code X-Amzn-Trace-Id}: see {@link TraceContext}) and the caller's identity
- * ({@code x-tollgate-consumer}, {@code -plan}, {@code -subject}, {@code -scopes}) are set. The
- * characters of the path and query a URI cannot hold are percent-encoded; a header value the JDK
- * client cannot send is the caller's 400.
+ * API key is not passed on, and neither is any {@code x-tollgate-*} or {@code Forwarded} header of the
+ * caller's, nor any header whose name holds {@code _} (see {@link #passesOn}); the route's header
+ * rules and path rewrite apply, then {@code X-Forwarded-*}, {@code x-request-id}, the trace context
+ * ({@code traceparent}, {@code tracestate}, {@code X-Amzn-Trace-Id}: see {@link TraceContext}) and
+ * the caller's identity ({@code x-tollgate-consumer}, {@code -plan}, {@code -subject},
+ * {@code -scopes}) are set. The characters of the path and query a URI cannot hold are
+ * percent-encoded. Header values pass byte for byte or not at all: one holding anything but visible
+ * ASCII, spaces and tabs is the caller's 400, or, from the backend, a 502 (see {@link #plain}).
  * Idempotent requests are tried again as the route's {@link RetryConfig} says; each try has the
  * route's timeout, for the whole answer, body included, and its connect timeout, and all of a
  * request's tries and waits fit in a {@link #BUDGET} of 30 s. A refused connection is 502, no
@@ -77,7 +79,7 @@ public final class HttpForwarder {
     private static final Set<String> NOT_FORWARDED = Set.of(
             "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
             "trailer", "transfer-encoding", "upgrade", "host", "content-length", "expect", "date", "from", "via",
-            "warning", "http2-settings", HeaderNames.API_KEY);
+            "warning", "http2-settings", HeaderNames.API_KEY, HeaderNames.FORWARDED);
     private static final Set<String> NOT_RETURNED = Set.of(
             "connection", "keep-alive", "proxy-authenticate", "proxy-connection", "te", "trailer",
             "transfer-encoding", "upgrade", "content-length", ":status");
@@ -87,6 +89,10 @@ public final class HttpForwarder {
     /** In a query, {@code ?} too, and the brackets java.net.URI allows there. */
     private static final String QUERY_CHARACTERS = PATH_CHARACTERS + "?[]";
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    /** Why a header value is refused, after "its value holds". */
+    private static final String NOT_PLAIN = "more than visible ASCII, spaces and tabs (a control character, or a"
+            + " character or byte from 0x80), which the gateway does not pass on changed.";
 
     private static final Logger LOG = Logger.getLogger(HttpForwarder.class.getName());
     /** Tries a request to an ECS service may move to another task after a connection never made, beside its retries. */
@@ -316,8 +322,8 @@ public final class HttpForwarder {
 
     /**
      * The request as the backend gets it, but for its URI. Built before any circuit breaker is
-     * acquired: a header value the JDK client refuses (a control character, a character above
-     * U+00FF) is the caller's 400, and must not cost a half-open circuit its probe.
+     * acquired: a header value that cannot pass unchanged (see {@link #plain}) is the caller's 400,
+     * and must not cost a half-open circuit its probe.
      */
     private static HttpRequest.Builder outgoing(GatewayRequest request, Headers headers) {
         HttpRequest.Builder outgoing = HttpRequest.newBuilder()
@@ -325,14 +331,29 @@ public final class HttpForwarder {
                         ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(request.body()));
         headers.forEach((name, values) -> values.forEach(value -> {
-            try {
-                outgoing.header(name, value);
-            } catch (IllegalArgumentException refused) {
-                throw new BadRequestException("The header " + name + " cannot be forwarded: its value holds a control"
-                        + " character or a character above U+00FF.", null);
+            if (!plain(value)) {
+                throw new BadRequestException("The header " + name.toLowerCase(Locale.ROOT) + " cannot be forwarded: its"
+                        + " value holds " + NOT_PLAIN, null);
             }
+            outgoing.header(name, value);
         }));
         return outgoing;
+    }
+
+    /**
+     * Whether a header value is visible ASCII, spaces and tabs: all that passes between caller and
+     * backend unchanged. The JDK client writes a character from U+0080 as {@code ?}, and neither it
+     * nor API Gateway's Lambda proxy, whose header values are JSON text, can tell which bytes a
+     * character from 0x80 stood for, so such values are refused rather than passed on changed.
+     */
+    static boolean plain(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 || c > 0x7e) && c != '\t') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -468,22 +489,22 @@ public final class HttpForwarder {
         return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
     }
 
+    /** The headers the backend gets: the caller's that pass on, the route's rules applied, then the gateway's own. */
     private static Headers forwardedHeaders(Exchange exchange, HeaderRules rules) {
         GatewayRequest request = exchange.request();
         Headers.Builder headers = Headers.builder();
         Set<String> nominated = nominated(request.headers().all("connection"));
         request.headers().forEach((name, values) -> {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (!NOT_FORWARDED.contains(lower) && !nominated.contains(lower) && !lower.startsWith(HeaderNames.IDENTITY_PREFIX)) {
+            if (passesOn(name, nominated)) {
                 values.forEach(value -> headers.add(name, value));
             }
         });
         rules.applyTo(headers);
-        String forwardedFor = request.headers().first(HeaderNames.X_FORWARDED_FOR)
-                .map(earlier -> endsWithAddress(earlier, request.sourceIp()) ? earlier : earlier + ", " + request.sourceIp())
-                .orElse(request.sourceIp());
-        headers.set(HeaderNames.X_FORWARDED_FOR, forwardedFor);
+        headers.remove(HeaderNames.X_FORWARDED_FOR);
+        forwardedFor(request.headers().all(HeaderNames.X_FORWARDED_FOR), request.sourceIp())
+                .ifPresent(forwardedFor -> headers.set(HeaderNames.X_FORWARDED_FOR, forwardedFor));
         headers.set(HeaderNames.X_FORWARDED_PROTO, request.scheme());
+        headers.remove(HeaderNames.X_FORWARDED_HOST);
         request.headers().first(HeaderNames.HOST).ifPresent(host -> headers.set(HeaderNames.X_FORWARDED_HOST, host));
         headers.set(HeaderNames.REQUEST_ID, exchange.requestId());
         TraceContext trace = exchange.trace();
@@ -514,10 +535,39 @@ public final class HttpForwarder {
         return value;
     }
 
-    /** API Gateway has already appended the caller's address; a second copy would mislead the backend. */
-    private static boolean endsWithAddress(String forwardedFor, String address) {
-        int comma = forwardedFor.lastIndexOf(',');
-        return forwardedFor.substring(comma + 1).strip().equals(address);
+    /**
+     * Whether a caller's header goes on to the backend. Not one whose name holds {@code _}, as nginx
+     * ({@code underscores_in_headers off}) and Apache httpd do: CGI, WSGI, PHP-FPM and Rack backends read
+     * {@code x_tollgate_consumer} as the gateway's {@code x-tollgate-consumer}, and {@code x_forwarded_for}
+     * as {@code X-Forwarded-For}, so such a name could stand in for any header the gateway sets or a route's
+     * rules set, now or later. Nor one the gateway manages (the identity headers, {@code Forwarded},
+     * whose addresses the gateway does not vouch for), nor a hop-by-hop one.
+     */
+    private static boolean passesOn(String name, Set<String> nominated) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return name.indexOf('_') < 0 && !NOT_FORWARDED.contains(lower) && !nominated.contains(lower)
+                && !lower.startsWith(HeaderNames.IDENTITY_PREFIX);
+    }
+
+    /**
+     * The caller's {@code X-Forwarded-For} elements, from every line, then the address the request came
+     * from, unless API Gateway has already appended it (a second copy would mislead the backend): no
+     * element is empty, and with no element at all there is no header.
+     */
+    private static Optional<String> forwardedFor(List<String> callers, String source) {
+        List<String> elements = new ArrayList<>();
+        for (String line : callers) {
+            for (String element : line.split(",")) {
+                if (!element.isBlank()) {
+                    elements.add(element.strip());
+                }
+            }
+        }
+        String address = source.strip();
+        if (!address.isEmpty() && (elements.isEmpty() || !elements.get(elements.size() - 1).equals(address))) {
+            elements.add(address);
+        }
+        return elements.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", elements));
     }
 
     /** The headers a {@code Connection} header names are hop-by-hop too (RFC 9110 7.6.1). */
@@ -535,6 +585,9 @@ public final class HttpForwarder {
         received.map().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
             if (!NOT_RETURNED.contains(lower) && !nominated.contains(lower)) {
+                if (!values.stream().allMatch(HttpForwarder::plain)) {
+                    throw new BackendUnavailableException("The backend's header " + lower + " holds " + NOT_PLAIN, null);
+                }
                 kept.put(name, values);
             }
         });

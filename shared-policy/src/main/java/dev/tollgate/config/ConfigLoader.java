@@ -834,7 +834,8 @@ public final class ConfigLoader {
                     problem(place, "not a header name (expected: letters, digits and !#$%&'*+.^_`|~-)");
                 } else if (!ruleHeaderName(name)) {
                     problem(place, "a header the gateway manages itself (expected: none of "
-                            + String.join(", ", sorted(HeaderRules.MANAGED)) + ", nor " + HeaderNames.IDENTITY_PREFIX + "*)");
+                            + String.join(", ", sorted(HeaderRules.MANAGED)) + ", nor " + HeaderNames.IDENTITY_PREFIX
+                            + "*, in any case, with _ or -)");
                 } else if (!value.isValueNode() || value.isNull() || !HEADER_VALUE.matcher(value.asText()).matches()) {
                     problem(place, describe(value) + " (expected: a header value of visible characters and spaces)");
                 } else {
@@ -845,9 +846,7 @@ public final class ConfigLoader {
         }
 
         private boolean ruleHeaderName(String name) {
-            String lower = name.toLowerCase(Locale.ROOT);
-            return HEADER_NAME.matcher(name).matches() && !HeaderRules.MANAGED.contains(lower)
-                    && !lower.startsWith(HeaderNames.IDENTITY_PREFIX);
+            return HEADER_NAME.matcher(name).matches() && !HeaderRules.managed(name);
         }
 
         private PathRewrite rewrite(JsonNode route, String path, PathTemplate template) {

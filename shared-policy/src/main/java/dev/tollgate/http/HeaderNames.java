@@ -35,6 +35,8 @@ public final class HeaderNames {
     public static final String X_FORWARDED_FOR = "x-forwarded-for";
     public static final String X_FORWARDED_PROTO = "x-forwarded-proto";
     public static final String X_FORWARDED_HOST = "x-forwarded-host";
+    /** RFC 7239's: the gateway sets the {@code X-Forwarded-*} headers instead, and removes the caller's. */
+    public static final String FORWARDED = "forwarded";
 
     /** W3C Trace Context; the gateway passes a caller's valid one on, or makes one. */
     public static final String TRACEPARENT = "traceparent";

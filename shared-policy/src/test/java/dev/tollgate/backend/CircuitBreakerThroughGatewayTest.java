@@ -73,7 +73,8 @@ class CircuitBreakerThroughGatewayTest {
 
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.bodyAsString()).contains("urn:tollgate:problem:bad-request",
-                "The header x-price cannot be forwarded: its value holds a control character or a character above U+00FF.")
+                "The header x-price cannot be forwarded: its value holds more than visible ASCII, spaces and tabs"
+                        + " (a control character, or a character or byte from 0x80), which the gateway does not pass on changed.")
                 .doesNotContain("5 €");
         assertThat(gateway.handle(request()).status()).as("the probe slot is free").isEqualTo(200);
         assertThat(backend.received()).hasSize(3);

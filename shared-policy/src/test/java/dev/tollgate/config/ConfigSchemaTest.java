@@ -718,9 +718,16 @@ class ConfigSchemaTest {
         assertThat(schemaPlaces).as("%s: the schema's errors", name).isNotEmpty().allMatch(place -> within(place, schemaAt));
     }
 
-    /** Every header the gateway manages, in upper case, for {@link #everyManagedHeader_isRefusedByBoth}. */
+    /**
+     * Every header the gateway manages, in upper case and with {@code _} for {@code -} (as CGI-style backends
+     * read it), and the identity headers so spelled, for {@link #everyManagedHeader_isRefusedByBoth}.
+     */
     static Stream<String> managedHeaders() {
-        return dev.tollgate.backend.HeaderRules.MANAGED.stream().sorted().map(name -> name.toUpperCase(java.util.Locale.ROOT));
+        return Stream.concat(dev.tollgate.backend.HeaderRules.MANAGED.stream().sorted(),
+                        Stream.of("x-tollgate-consumer", "x-tollgate-anything"))
+                .flatMap(name -> Stream.of(name.toUpperCase(java.util.Locale.ROOT), name.replace('-', '_'),
+                        name.replaceFirst("-", "_").toUpperCase(java.util.Locale.ROOT)))
+                .distinct();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -3,6 +3,7 @@ package dev.tollgate.policy.correlation;
 import dev.tollgate.http.HeaderNames;
 import dev.tollgate.http.Headers;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -84,8 +85,17 @@ public record TraceContext(String traceparent, Optional<String> tracestate, Opti
         return traceId.equals(ZERO_TRACE_ID) ? Optional.empty() : Optional.of(traceId);
     }
 
+    /** The list members of every line, in order, without the empty ones the specification lets a sender leave. */
     private static Optional<String> joined(List<String> values) {
-        String joined = String.join(",", values).strip();
+        List<String> members = new ArrayList<>();
+        for (String value : values) {
+            for (String member : value.split(",")) {
+                if (!member.isBlank()) {
+                    members.add(member.strip());
+                }
+            }
+        }
+        String joined = String.join(",", members);
         return SANE.matcher(joined).matches() ? Optional.of(joined) : Optional.empty();
     }
 

@@ -16,8 +16,12 @@ public record CorsConfig(List<String> allowOrigins, List<String> allowHeaders, L
 
     public static final String ANY_ORIGIN = "*";
     public static final List<String> DEFAULT_ALLOW_HEADERS = List.of("authorization", "content-type", "x-api-key", "x-request-id");
-    public static final List<String> DEFAULT_EXPOSE_HEADERS = List.of(
-            "x-request-id", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "retry-after");
+    /**
+     * Every header the gateway itself puts on an answer for a script to act on: the request id, the
+     * challenges of a 401, the methods of a 405, when to come back after a 429 or 503, and the limits.
+     */
+    public static final List<String> DEFAULT_EXPOSE_HEADERS = List.of("x-request-id", "www-authenticate", "allow",
+            "retry-after", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset");
     public static final long DEFAULT_MAX_AGE_SECONDS = 600;
     public static final long MAX_MAX_AGE_SECONDS = 86_400;
 

@@ -11,6 +11,8 @@ import dev.tollgate.policy.route.RouteConfig;
 import dev.tollgate.problem.AccessDeniedException;
 import dev.tollgate.problem.GatewayException;
 import dev.tollgate.problem.Problems;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -18,10 +20,16 @@ import java.util.TreeSet;
 /**
  * CORS: the gateway answers preflight requests itself (204, or 403 for an origin it does not
  * allow), and puts the CORS headers on every answer to an allowed origin, the problems the
- * gateway makes included, so that a browser can read why it was refused. Without a {@code cors}
- * section, nothing is added and {@code OPTIONS} is routed like any other method.
+ * gateway makes included, so that a browser can read why it was refused. With {@code *} the
+ * headers go on every answer, Origin or not, so nothing varies; with listed origins every answer,
+ * refusals included, says {@code Vary: Origin}, beside any {@code Vary} of the backend's, so that a
+ * cache never hands one origin's answer to another. Without a {@code cors} section, nothing is
+ * added and {@code OPTIONS} is routed like any other method.
  */
 public final class CorsPolicy implements Policy {
+
+    private static final String VARY = "vary";
+    private static final String ORIGIN = "origin";
 
     private final Optional<CorsConfig> cors;
     private final String allowMethods;
@@ -37,31 +45,34 @@ public final class CorsPolicy implements Policy {
 
     @Override
     public GatewayResponse apply(Exchange exchange, PolicyChain next) {
-        GatewayRequest request = exchange.request();
-        Optional<String> origin = request.headers().first("origin");
-        if (cors.isEmpty() || origin.isEmpty()) {
+        if (cors.isEmpty()) {
             return next.proceed(exchange);
         }
         CorsConfig config = cors.get();
-        boolean preflight = request.method().equals("OPTIONS") && request.headers().contains("access-control-request-method");
-        if (preflight) {
-            if (!config.allows(origin.get())) {
-                throw new AccessDeniedException("Origin " + origin.get() + " may not call this API.");
-            }
-            return new GatewayResponse(204, corsHeaders(config, origin.get())
+        GatewayRequest request = exchange.request();
+        Optional<String> origin = request.headers().first(ORIGIN);
+        boolean any = config.allowOrigins().contains(CorsConfig.ANY_ORIGIN);
+        boolean preflight = origin.isPresent() && request.method().equals("OPTIONS")
+                && request.headers().contains("access-control-request-method");
+        GatewayResponse response;
+        if (preflight && !config.allows(origin.get())) {
+            response = render(exchange, new AccessDeniedException("Origin " + origin.get() + " may not call this API."));
+        } else if (preflight) {
+            Headers.Builder headers = corsHeaders(config, origin.get())
                     .set("access-control-allow-methods", allowMethods)
-                    .set("access-control-allow-headers", String.join(", ", config.allowHeaders()))
-                    .set("access-control-max-age", Long.toString(config.maxAgeSeconds()))
-                    .build(), null);
+                    .set("access-control-max-age", Long.toString(config.maxAgeSeconds()));
+            setList(headers, "access-control-allow-headers", config.allowHeaders());
+            response = new GatewayResponse(204, headers.build(), null);
+        } else {
+            response = proceedRenderingProblems(exchange, next);
+            if (any || origin.isPresent() && config.allows(origin.get())) {
+                Headers.Builder headers = corsHeaders(config, origin.orElse(CorsConfig.ANY_ORIGIN));
+                setList(headers, "access-control-expose-headers", config.exposeHeaders());
+                Headers cors = headers.build();
+                response = response.withHeaders(h -> h.setAll(cors));
+            }
         }
-        GatewayResponse response = proceedRenderingProblems(exchange, next);
-        if (!config.allows(origin.get())) {
-            return response.withHeaders(h -> h.add("vary", "origin"));
-        }
-        Headers headers = corsHeaders(config, origin.get())
-                .set("access-control-expose-headers", String.join(", ", config.exposeHeaders()))
-                .build();
-        return response.withHeaders(h -> h.setAll(headers));
+        return any ? response : varyOnOrigin(response);
     }
 
     /** A problem made further on is rendered here, so that it carries the CORS headers too. */
@@ -69,21 +80,38 @@ public final class CorsPolicy implements Policy {
         try {
             return next.proceed(exchange);
         } catch (GatewayException failure) {
-            exchange.observed().problem(failure.type());
-            return Problems.render(failure, exchange.requestId(), exchange.request().path());
+            return render(exchange, failure);
         }
+    }
+
+    private static GatewayResponse render(Exchange exchange, GatewayException failure) {
+        exchange.observed().problem(failure.type());
+        return Problems.render(failure, exchange.requestId(), exchange.request().path());
     }
 
     private static Headers.Builder corsHeaders(CorsConfig config, String origin) {
         boolean any = config.allowOrigins().contains(CorsConfig.ANY_ORIGIN);
         Headers.Builder headers = Headers.builder()
                 .set("access-control-allow-origin", any ? CorsConfig.ANY_ORIGIN : origin);
-        if (!any) {
-            headers.set("vary", "origin");
-        }
         if (config.allowCredentials()) {
             headers.set("access-control-allow-credentials", "true");
         }
         return headers;
+    }
+
+    /** A list-valued header, left out when the list is empty rather than sent empty. */
+    private static void setList(Headers.Builder headers, String name, List<String> values) {
+        if (!values.isEmpty()) {
+            headers.set(name, String.join(", ", values));
+        }
+    }
+
+    /** Adds {@code origin} to the answer's {@code Vary}, keeping what the backend listed there. */
+    private static GatewayResponse varyOnOrigin(GatewayResponse response) {
+        boolean listed = response.headers().all(VARY).stream()
+                .flatMap(value -> Arrays.stream(value.split(",")))
+                .map(String::strip)
+                .anyMatch(token -> token.equalsIgnoreCase(ORIGIN) || token.equals("*"));
+        return listed ? response : response.withHeaders(h -> h.add(VARY, ORIGIN));
     }
 }

@@ -201,10 +201,10 @@ class AuthConfigTest {
                         "t.yaml:31: routes[3].auth.jwt[0]: okta (expected: an issuer defined under jwt.issuers: idp)",
                         "t.yaml:31: routes[3].auth.scopes[0]: bad\"scope (expected: a scope such as orders:read)",
                         "t.yaml:37: routes[4].requestHeaders.set.x-tollgate-consumer: a header the gateway manages itself"
-                                + " (expected: none of connection, content-length, expect, host, keep-alive, proxy-authenticate,"
+                                + " (expected: none of connection, content-length, expect, forwarded, host, keep-alive, proxy-authenticate,"
                                 + " proxy-authorization, proxy-connection, ratelimit-limit, ratelimit-remaining, ratelimit-reset,"
                                 + " retry-after, te, traceparent, tracestate, trailer, transfer-encoding, upgrade, x-amzn-trace-id, x-api-key, x-forwarded-for,"
-                                + " x-forwarded-host, x-forwarded-proto, x-request-id, nor x-tollgate-*)",
+                                + " x-forwarded-host, x-forwarded-proto, x-request-id, nor x-tollgate-*, in any case, with _ or -)",
                         "t.yaml:36: routes[4].connectTimeout: 2s (expected: at most the route's timeout, 1s)"));
     }
 

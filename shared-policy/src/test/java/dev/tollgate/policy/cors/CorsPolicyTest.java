@@ -64,6 +64,35 @@ class CorsPolicyTest {
         assertThat(response.status()).isEqualTo(403);
         assertThat(response.bodyAsString()).contains("Origin https://evil.example.net may not call this API.");
         assertThat(response.headers().contains("access-control-allow-origin")).isFalse();
+        assertThat(response.headers().all("vary")).as("a cache must not hand this refusal to an allowed origin").contains("origin");
+    }
+
+    @Test
+    void everyAnswer_varyingWithTheOrigin_saysSo_besideTheBackendsVary() {
+        backend.answerHeader("vary", "accept-encoding");
+        Gateway gateway = gateway("cors: {allowOrigins: [\"https://app.example.com\"]}");
+
+        GatewayResponse allowed = gateway.handle(request("GET", "dev-secret-key", "https://app.example.com", Headers.builder()));
+        GatewayResponse other = gateway.handle(request("GET", "dev-secret-key", "https://evil.example.net", Headers.builder()));
+        GatewayResponse none = gateway.handle(request("GET", "dev-secret-key", null, Headers.builder()));
+        GatewayResponse problem = gateway.handle(request("GET", null, null, Headers.builder()));
+
+        assertThat(allowed.headers().all("vary")).containsExactlyInAnyOrder("accept-encoding", "origin");
+        assertThat(other.headers().all("vary")).containsExactlyInAnyOrder("accept-encoding", "origin");
+        assertThat(none.headers().all("vary")).as("without an Origin the answer lacks the CORS headers it would have with one")
+                .containsExactlyInAnyOrder("accept-encoding", "origin");
+        assertThat(problem.status()).isEqualTo(401);
+        assertThat(problem.headers().all("vary")).containsExactly("origin");
+    }
+
+    @Test
+    void theDefaultExposedHeaders_letAScriptReadWhyItWasRefused_andWhenToComeBack() {
+        Gateway gateway = gateway("cors: {allowOrigins: [\"https://app.example.com\"]}");
+
+        GatewayResponse response = gateway.handle(request("GET", null, "https://app.example.com", Headers.builder()));
+
+        assertThat(response.headers().first("access-control-expose-headers")).contains(
+                "x-request-id, www-authenticate, allow, retry-after, ratelimit-limit, ratelimit-remaining, ratelimit-reset");
     }
 
     @Test
@@ -75,8 +104,8 @@ class CorsPolicyTest {
         assertThat(unauthorized.status()).isEqualTo(401);
         assertThat(unauthorized.headers().first("access-control-allow-origin")).contains("https://app.example.com");
         assertThat(unauthorized.headers().first("access-control-allow-credentials")).contains("true");
-        assertThat(unauthorized.headers().first("access-control-expose-headers"))
-                .contains("x-request-id, ratelimit-limit, ratelimit-remaining, ratelimit-reset, retry-after");
+        assertThat(unauthorized.headers().first("access-control-expose-headers")).hasValueSatisfying(
+                exposed -> assertThat(exposed.split(", ")).contains("www-authenticate", "x-request-id"));
         assertThat(unauthorized.headers().first("content-type")).contains("application/problem+json");
     }
 
@@ -92,12 +121,34 @@ class CorsPolicyTest {
     }
 
     @Test
-    void withoutACorsSection_orWithoutAnOrigin_nothingIsAdded() {
-        GatewayResponse noSection = gateway("").handle(request("GET", "dev-secret-key", "https://app.example.com", Headers.builder()));
+    void emptyLists_leaveTheirHeadersOut_ratherThanSendThemEmpty() {
+        Gateway gateway = gateway("cors: {allowOrigins: [\"https://app.example.com\"], allowHeaders: [], exposeHeaders: []}");
+
+        GatewayResponse preflight = gateway.handle(request("OPTIONS", null, "https://app.example.com",
+                Headers.builder().set("access-control-request-method", "GET")));
+        GatewayResponse answer = gateway.handle(request("GET", "dev-secret-key", "https://app.example.com", Headers.builder()));
+
+        assertThat(preflight.status()).isEqualTo(204);
+        assertThat(preflight.headers().contains("access-control-allow-headers")).isFalse();
+        assertThat(answer.headers().first("access-control-allow-origin")).contains("https://app.example.com");
+        assertThat(answer.headers().contains("access-control-expose-headers")).isFalse();
+    }
+
+    @Test
+    void anyOrigin_getsTheSameHeaders_withOrWithoutAnOrigin_soNothingVaries() {
         GatewayResponse noOrigin = gateway("cors: {allowOrigins: [\"*\"]}").handle(request("GET", "dev-secret-key", null, Headers.builder()));
 
+        assertThat(noOrigin.headers().first("access-control-allow-origin")).contains("*");
+        assertThat(noOrigin.headers().first("access-control-expose-headers")).isPresent();
+        assertThat(noOrigin.headers().contains("vary")).isFalse();
+    }
+
+    @Test
+    void withoutACorsSection_nothingIsAdded() {
+        GatewayResponse noSection = gateway("").handle(request("GET", "dev-secret-key", "https://app.example.com", Headers.builder()));
+
         assertThat(noSection.headers().contains("access-control-allow-origin")).isFalse();
-        assertThat(noOrigin.headers().contains("access-control-allow-origin")).isFalse();
+        assertThat(noSection.headers().contains("vary")).isFalse();
     }
 
     @Test
