@@ -4,6 +4,7 @@ import dev.tollgate.config.PlanConfig;
 import dev.tollgate.observe.Outcome;
 import dev.tollgate.pipeline.Exchange;
 import dev.tollgate.problem.CounterStoreException;
+import dev.tollgate.problem.CounterStoreRejectedException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -13,6 +14,9 @@ import java.util.logging.Logger;
  * alike: the failure is logged with the request id and counted either way, then the request is
  * refused with 503 (fail closed, the default, and always without a plan) or served uncounted.
  * A request served uncounted is not counted against its later limits either: the store is failing.
+ * A store that refused the count as invalid ({@link CounterStoreRejectedException}) is not
+ * unavailable: that request is refused whatever the plan, since failing open there would let
+ * whatever made the count invalid pass every limit.
  */
 public final class CounterStoreFailures {
 
@@ -28,13 +32,18 @@ public final class CounterStoreFailures {
     public void handle(Exchange exchange, PlanConfig plan, String whose, CounterStoreException failure) {
         requests.incrementAndGet();
         exchange.observed().outcome(Outcome.COUNTER_STORE_ERROR);
-        boolean open = plan != null && plan.failOpen();
+        boolean open = failsOpen(plan, failure);
         LOG.log(Level.WARNING, "counter store failed for request " + exchange.requestId() + " (" + whose + "); "
                 + (open ? "served uncounted (failOpen)" : "refused with 503 (fail closed)"), failure);
         if (!open) {
             throw failure;
         }
         exchange.uncounted(true);
+    }
+
+    /** Whether {@link #handle} serves the request uncounted rather than refuse it. */
+    public static boolean failsOpen(PlanConfig plan, CounterStoreException failure) {
+        return plan != null && plan.failOpen() && !(failure instanceof CounterStoreRejectedException);
     }
 
     /** Requests of this instance that met a failing counter store, served or refused. */

@@ -56,7 +56,7 @@ public final class QuotaPolicy implements Policy {
             try {
                 acquisition = counters.tryAcquire(counter, quota.limit(), window.expiresAt());
             } catch (CounterStoreException failure) {
-                if (!plan.failOpen()) {
+                if (!CounterStoreFailures.failsOpen(plan, failure)) {
                     giveBack(taken, exchange);
                 }
                 failures.handle(exchange, plan, "plan " + plan.name() + ", consumer " + identity.consumer(), failure);
