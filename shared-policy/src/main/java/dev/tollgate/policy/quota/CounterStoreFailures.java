@@ -1,6 +1,7 @@
 package dev.tollgate.policy.quota;
 
 import dev.tollgate.config.PlanConfig;
+import dev.tollgate.observe.LogText;
 import dev.tollgate.observe.Outcome;
 import dev.tollgate.pipeline.Exchange;
 import dev.tollgate.problem.CounterStoreException;
@@ -11,7 +12,7 @@ import java.util.logging.Logger;
 
 /**
  * What a plan's {@code failOpen} makes of a failing counter store, for quotas and rate limits
- * alike: the failure is logged with the request id and counted either way, then the request is
+ * alike: the failure is logged, one line with the request id, and counted either way, then the request is
  * refused with 503 (fail closed, the default, and always without a plan) or served uncounted.
  * A request served uncounted is not counted against its later limits either: the store is failing.
  * A store that refused the count as invalid ({@link CounterStoreRejectedException}) is not
@@ -33,8 +34,15 @@ public final class CounterStoreFailures {
         requests.incrementAndGet();
         exchange.observed().outcome(Outcome.COUNTER_STORE_ERROR);
         boolean open = failsOpen(plan, failure);
-        LOG.log(Level.WARNING, "counter store failed for request " + exchange.requestId() + " (" + whose + "); "
-                + (open ? "served uncounted (failOpen)" : "refused with 503 (fail closed)"), failure);
+        boolean rejected = failure instanceof CounterStoreRejectedException;
+        String line = "counter store failed for request " + exchange.requestId() + " (" + LogText.escape(whose) + "); "
+                + (open ? "served uncounted (failOpen)" : rejected ? "refused with " + failure.status()
+                        + " (the store refused the count as invalid, never served uncounted)"
+                        : "refused with " + failure.status() + " (fail closed)")
+                + ": " + LogText.failure(failure);
+        // The store being unavailable is expected, and each request that meets it logs this one line;
+        // a count it refused as invalid is not, and keeps its stack trace.
+        LOG.log(Level.WARNING, line, rejected ? failure : null);
         if (!open) {
             throw failure;
         }
