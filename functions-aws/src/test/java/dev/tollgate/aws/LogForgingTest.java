@@ -190,6 +190,23 @@ class LogForgingTest {
         assertOneLineEach(formatted(records), 2);
     }
 
+    @Test
+    void anIssuerWhoseKeysCannotBeFetched_logsAtMostOneLinePerRequest_andNoStackTrace() {
+        InMemoryJwksSource failing = new InMemoryJwksSource().serve("idp", IDP);
+        failing.failing(true);
+        HttpApiHandler handler = new HttpApiHandler(Gateway.builder().config(config).counters(new InMemoryCounterStore())
+                .keys(new ConfigKeyStore(config.apiKeys())).jwks(failing).clock(new MutableClock(NOW))
+                .observer(new EmfRequestLog(lines::add)).build());
+
+        for (int i = 0; i < 2; i++) {
+            handler.handleRequest(event("/dev/orders/7", IDP.sign(IDP.claims("user" + FORGED, "api", NOW).build())), null);
+        }
+
+        assertThat(lines).hasSize(2).allSatisfy(line -> assertThat(line).contains("\"status\":503"));
+        assertThat(records).isNotEmpty().hasSizeLessThanOrEqualTo(2).allSatisfy(record -> assertThat(record.getThrown()).isNull());
+        assertOneLineEach(formatted(records), records.size());
+    }
+
     private Gateway gateway(dev.tollgate.policy.quota.CounterStore counters, RequestObserver log) {
         return Gateway.builder().config(config).counters(counters).keys(new ConfigKeyStore(config.apiKeys()))
                 .jwks(new InMemoryJwksSource().serve("idp", IDP)).clock(new MutableClock(NOW)).observer(log).build();
