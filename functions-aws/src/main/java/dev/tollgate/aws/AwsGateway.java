@@ -5,7 +5,7 @@ import dev.tollgate.backend.BackendResolver;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.policy.auth.apikey.CachingKeyStore;
-import dev.tollgate.observe.LogText;
+import dev.tollgate.observe.OneLineLogFormatter;
 import dev.tollgate.observe.RequestObserver;
 import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
 import java.net.URI;
@@ -170,7 +170,7 @@ public final class AwsGateway {
 
         /** Lambda makes each line on standard error a log event of its own: one line per record. */
         private static Gateway build() {
-            LogText.oneLineRecords();
+            OneLineLogFormatter.install();
             return fromEnvironment(System.getenv());
         }
     }

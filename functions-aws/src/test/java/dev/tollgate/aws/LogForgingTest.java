@@ -10,6 +10,7 @@ import dev.tollgate.aws.local.LocalRequestLog;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.observe.LogText;
+import dev.tollgate.observe.OneLineLogFormatter;
 import dev.tollgate.observe.RequestObserver;
 import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
 import dev.tollgate.testing.InMemoryCounterStore;
@@ -27,7 +28,6 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -222,8 +222,7 @@ class LogForgingTest {
 
     /** Each record as the one-line format writes it. */
     private static List<String> formatted(List<LogRecord> records) {
-        LogText.oneLineRecords();
-        SimpleFormatter formatter = new SimpleFormatter();
+        OneLineLogFormatter formatter = new OneLineLogFormatter();
         List<String> out = new ArrayList<>();
         for (LogRecord record : records) {
             String text = formatter.format(record);

@@ -22,13 +22,6 @@ public final class LogText {
     /** For Jackson's {@code JsonGenerator.setCharacterEscapes}: JSON's own escapes, and every character above. */
     public static final CharacterEscapes JSON_ESCAPES = new JsonEscapes();
 
-    /**
-     * A one-line format for {@code java.util.logging}'s {@code SimpleFormatter} (level, logger, message;
-     * a stack trace only when a record carries one): its default takes two lines per record.
-     */
-    public static final String ONE_LINE_FORMAT = "%4$s %3$s: %5$s%6$s%n";
-    private static final String FORMAT_PROPERTY = "java.util.logging.SimpleFormatter.format";
-
     private LogText() {
     }
 
@@ -72,16 +65,6 @@ public final class LogText {
         Throwable cause = failure.getCause();
         return escape(failure.getMessage()
                 + (cause == null ? "" : " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")"));
-    }
-
-    /**
-     * Makes {@code java.util.logging} write one line per record ({@link #ONE_LINE_FORMAT}), unless the
-     * format is set already; call it before the first record is logged.
-     */
-    public static void oneLineRecords() {
-        if (System.getProperty(FORMAT_PROPERTY) == null) {
-            System.setProperty(FORMAT_PROPERTY, ONE_LINE_FORMAT);
-        }
     }
 
     static boolean escaped(char c) {

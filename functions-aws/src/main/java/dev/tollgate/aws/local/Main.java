@@ -6,7 +6,7 @@ import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.ConfigProblem;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.StageConfig;
-import dev.tollgate.observe.LogText;
+import dev.tollgate.observe.OneLineLogFormatter;
 import dev.tollgate.observe.RequestObserver;
 import dev.tollgate.policy.auth.jwt.JwtIssuerConfig;
 import java.io.PrintStream;
@@ -80,7 +80,7 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        LogText.oneLineRecords();
+        OneLineLogFormatter.install();
         int status = run(args, System.out, System.err);
         if (status != 0) {
             System.exit(status);
