@@ -5,6 +5,7 @@ import dev.tollgate.backend.BackendResolver;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.policy.auth.apikey.CachingKeyStore;
+import dev.tollgate.observe.OneLineLogFormatter;
 import dev.tollgate.observe.RequestObserver;
 import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
 import java.net.URI;
@@ -165,6 +166,12 @@ public final class AwsGateway {
 
     /** Holds the instance; initialised in the function's init phase, when the handler class loads. */
     private static final class Instance {
-        static final Gateway GATEWAY = fromEnvironment(System.getenv());
+        static final Gateway GATEWAY = build();
+
+        /** Lambda makes each line on standard error a log event of its own: one line per record. */
+        private static Gateway build() {
+            OneLineLogFormatter.install();
+            return fromEnvironment(System.getenv());
+        }
     }
 }

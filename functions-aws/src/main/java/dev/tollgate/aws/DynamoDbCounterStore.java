@@ -2,8 +2,10 @@ package dev.tollgate.aws;
 
 import dev.tollgate.policy.quota.CounterStore;
 import dev.tollgate.problem.CounterStoreException;
+import dev.tollgate.problem.CounterStoreRejectedException;
 import java.time.Instant;
 import java.util.Map;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -29,7 +31,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * that {@code ALL_OLD} returns on a failed condition says which case holds, so no read precedes a
  * write. Two callers racing over a past TAT make one of them try again, a bounded number of times.
  *
- * <p>Items carry their expiry in {@value #EXPIRES_AT}, the table's TTL attribute.
+ * <p>Items carry their expiry in {@value #EXPIRES_AT}, the table's TTL attribute. A write DynamoDB
+ * refuses as invalid ({@code ValidationException}) is a {@link CounterStoreRejectedException}, never
+ * failed open; every other failure is the store being unavailable.
  */
 public final class DynamoDbCounterStore implements CounterStore {
 
@@ -56,6 +60,7 @@ public final class DynamoDbCounterStore implements CounterStore {
      * advance decides; more tries than this happen only when clocks disagree wildly.
      */
     static final int MAX_TRIES = 5;
+    private static final String VALIDATION = "ValidationException";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -90,7 +95,7 @@ public final class DynamoDbCounterStore implements CounterStore {
             AttributeValue used = refused.hasItem() ? refused.item().get(USED) : null;
             return new Acquisition(false, used == null ? limit : Long.parseLong(used.n()));
         } catch (SdkException e) {
-            throw new CounterStoreException("The quota counter could not be updated.", e);
+            throw failure("The quota counter could not be updated.", e);
         }
     }
 
@@ -107,7 +112,7 @@ public final class DynamoDbCounterStore implements CounterStore {
         } catch (ConditionalCheckFailedException nothingToGiveBack) {
             // The counter is at 0 or gone (its window ended): nothing is counted that could be given back.
         } catch (SdkException e) {
-            throw new CounterStoreException("The quota counter could not give a use back.", e);
+            throw failure("The quota counter could not give a use back.", e);
         }
     }
 
@@ -118,7 +123,7 @@ public final class DynamoDbCounterStore implements CounterStore {
             AttributeValue used = response.hasItem() ? response.item().get(USED) : null;
             return used == null ? 0 : Long.parseLong(used.n());
         } catch (SdkException e) {
-            throw new CounterStoreException("The quota counter could not be read.", e);
+            throw failure("The quota counter could not be read.", e);
         }
     }
 
@@ -172,7 +177,7 @@ public final class DynamoDbCounterStore implements CounterStore {
                 }
             }
         } catch (SdkException e) {
-            throw new CounterStoreException("The rate limit bucket could not be updated.", e);
+            throw failure("The rate limit bucket could not be updated.", e);
         }
         throw new CounterStoreException("The rate limit bucket could not be updated.",
                 new IllegalStateException("bucket " + bucket + " changed under " + MAX_TRIES + " tries in a row"));
@@ -185,8 +190,20 @@ public final class DynamoDbCounterStore implements CounterStore {
             AttributeValue tat = response.hasItem() ? response.item().get(TAT) : null;
             return tat == null ? 0 : Long.parseLong(tat.n());
         } catch (SdkException e) {
-            throw new CounterStoreException("The rate limit bucket could not be read.", e);
+            throw failure("The rate limit bucket could not be read.", e);
         }
+    }
+
+    /**
+     * A {@code ValidationException} is DynamoDB refusing this write as invalid (a key too long, a
+     * table of another shape), not DynamoDB being unavailable: it is never failed open.
+     */
+    private static CounterStoreException failure(String detail, SdkException e) {
+        if (e instanceof AwsServiceException service && service.awsErrorDetails() != null
+                && VALIDATION.equals(service.awsErrorDetails().errorCode())) {
+            return new CounterStoreRejectedException(detail + " DynamoDB refused it as invalid.", e);
+        }
+        return new CounterStoreException(detail, e);
     }
 
     /** The TAT of the item as it was when a condition failed; null when there was none. */

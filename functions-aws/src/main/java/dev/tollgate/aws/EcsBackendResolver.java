@@ -2,6 +2,7 @@ package dev.tollgate.aws;
 
 import dev.tollgate.backend.BackendResolver;
 import dev.tollgate.backend.EcsService;
+import dev.tollgate.observe.LogText;
 import dev.tollgate.problem.NoBackendTaskException;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -239,7 +240,7 @@ public final class EcsBackendResolver implements BackendResolver {
                 failures.incrementAndGet();
                 retryAt = clock.instant().plus(RETRY_AFTER_FAILURE);
                 TaskList held = list;
-                LOG.warning("the tasks of " + service + " could not be listed: " + e.getMessage()
+                LOG.warning("the tasks of " + service + " could not be listed: " + LogText.escape(e.getMessage())
                         + (held == null ? "" : "; the " + held.endpoints().size() + " tasks listed at " + held.fetchedAt()
                         + " stay in use"));
                 return false;

@@ -2,6 +2,7 @@ package dev.tollgate.aws;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.tollgate.observe.LogText;
 import dev.tollgate.observe.Outcome;
 import dev.tollgate.observe.RequestObservation;
 import dev.tollgate.observe.RequestObserver;
@@ -32,6 +33,9 @@ import java.util.stream.Collectors;
  * query, whose values may be credentials), caller address, credential kind and id (an API key's id,
  * never the key), consumer, status, latencies, retries, outcome, problem type, circuit state and
  * the W3C trace id. The observation holds no header, key, token or key hash, so none can be logged.
+ * Control characters, line separators and bidirectional controls in any value (a token's subject, a
+ * path) are written as JSON escapes ({@link LogText#JSON_ESCAPES}): a line stays one line and one
+ * document, whatever a caller sends, and reads back as sent.
  */
 public final class EmfRequestLog implements RequestObserver {
 
@@ -64,6 +68,7 @@ public final class EmfRequestLog implements RequestObserver {
         List<Metric> metrics = metrics(o);
         StringWriter text = new StringWriter(1024);
         try (JsonGenerator json = JSON.createGenerator(text)) {
+            json.setCharacterEscapes(LogText.JSON_ESCAPES);
             json.writeStartObject();
             json.writeObjectFieldStart("_aws");
             json.writeNumberField("Timestamp", o.time().toEpochMilli());

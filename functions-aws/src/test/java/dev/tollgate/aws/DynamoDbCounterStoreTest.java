@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tollgate.policy.quota.CounterStore;
 import dev.tollgate.policy.quota.CounterStore.Acquisition;
 import dev.tollgate.problem.CounterStoreException;
+import dev.tollgate.problem.CounterStoreRejectedException;
 import dev.tollgate.testing.CounterStoreContract;
 import java.time.Duration;
 import java.time.Instant;
@@ -141,5 +142,21 @@ class DynamoDbCounterStoreTest extends CounterStoreContract {
         assertThatThrownBy(() -> missingTable.theoreticalArrival("b"))
                 .isInstanceOf(CounterStoreException.class)
                 .hasMessage("The rate limit bucket could not be read.");
+        assertThatThrownBy(() -> missingTable.tryAcquire("c", 1, EXPIRES)).isNotInstanceOf(CounterStoreRejectedException.class);
+    }
+
+    @Test
+    void aWriteDynamoDbRefusesAsInvalid_isARejection_notAnOutage() {
+        String tooLong = "k".repeat(2_049);
+
+        assertThatThrownBy(() -> store.tryAcquire(tooLong, 1, EXPIRES))
+                .isInstanceOf(CounterStoreRejectedException.class)
+                .hasMessage("The quota counter could not be updated. DynamoDB refused it as invalid.");
+        assertThatThrownBy(() -> store.tryAdmit(tooLong, 1, 1, 0, EXPIRES))
+                .isInstanceOf(CounterStoreRejectedException.class)
+                .hasMessage("The rate limit bucket could not be updated. DynamoDB refused it as invalid.");
+        assertThatThrownBy(() -> store.used(tooLong)).isInstanceOf(CounterStoreRejectedException.class);
+        assertThatThrownBy(() -> store.release(tooLong)).isInstanceOf(CounterStoreRejectedException.class);
+        assertThatThrownBy(() -> store.theoreticalArrival(tooLong)).isInstanceOf(CounterStoreRejectedException.class);
     }
 }

@@ -6,6 +6,7 @@ import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.http.HeaderNames;
 import dev.tollgate.http.Headers;
+import dev.tollgate.observe.LogText;
 import dev.tollgate.observe.Observed;
 import dev.tollgate.observe.Outcome;
 import dev.tollgate.pipeline.Exchange;
@@ -437,7 +438,7 @@ public final class HttpForwarder {
     }
 
     private static void logTransition(CircuitBreaker.Transition transition) {
-        LOG.warning("circuit to " + transition.endpoint() + ": " + transition.from().label()
+        LOG.warning("circuit to " + LogText.escape(transition.endpoint()) + ": " + transition.from().label()
                 + " -> " + transition.to().label() + " at " + transition.at());
     }
 

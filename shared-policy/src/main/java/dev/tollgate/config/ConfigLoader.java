@@ -425,7 +425,7 @@ public final class ConfigLoader {
                 return Optional.empty();
             }
             unknownFields(node, path, Set.of("issuer", "jwksUri", "audiences", "algorithms", "clockSkew",
-                    "jwksRefreshInterval", "jwksMaxAge", "consumerClaim", "plan", "planClaim"));
+                    "jwksRefreshInterval", "jwksMaxAge", "consumerClaim", "plan", "planClaim", "maxTokenLifetime"));
             JsonNode iss = node.path("issuer");
             boolean issText = iss.isTextual() && !iss.asText().isBlank() && iss.asText().length() <= 2048;
             if (!issText) {
@@ -472,6 +472,8 @@ public final class ConfigLoader {
             String consumerClaim = node.has("consumerClaim")
                     ? claimName(node.path("consumerClaim"), path + ".consumerClaim").orElse(JwtIssuerConfig.DEFAULT_CONSUMER_CLAIM)
                     : JwtIssuerConfig.DEFAULT_CONSUMER_CLAIM;
+            Duration maxTokenLifetime = durationIn(node, "maxTokenLifetime", path, Duration.ofMinutes(1),
+                    JwtIssuerConfig.MAX_MAX_TOKEN_LIFETIME, JwtIssuerConfig.DEFAULT_MAX_TOKEN_LIFETIME);
             Optional<String> plan = reference(node.path("plan"), path + ".plan", plans, "a plan");
             Optional<String> planClaim = node.has("planClaim") ? claimName(node.path("planClaim"), path + ".planClaim")
                     : Optional.empty();
@@ -479,7 +481,7 @@ public final class ConfigLoader {
                 return Optional.empty();
             }
             return Optional.of(new JwtIssuerConfig(name, iss.asText(), jwksUri, audiences, algorithms, clockSkew,
-                    refreshInterval, maxAge, consumerClaim, plan.get(), planClaim));
+                    refreshInterval, maxAge, consumerClaim, plan.get(), planClaim, maxTokenLifetime));
         }
 
         private Optional<String> claimName(JsonNode node, String path) {
@@ -1162,7 +1164,7 @@ public final class ConfigLoader {
     }
 
     /** A duration as configuration writes it: {@code 1h}, {@code 5m}, {@code 30s}, {@code 250ms}. */
-    static String show(Duration duration) {
+    public static String show(Duration duration) {
         long millis = duration.toMillis();
         if (millis == 0) {
             return "0s";

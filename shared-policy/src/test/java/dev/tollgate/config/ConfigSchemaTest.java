@@ -116,6 +116,7 @@ class ConfigSchemaTest {
                   clockSkew: 300000ms
                   jwksRefreshInterval: 3600s
                   jwksMaxAge: 1440m
+                  maxTokenLifetime: 2592000s
                   consumerClaim: client_id
                   plan: developer
                   planClaim: "https://example.com/plan"
@@ -186,6 +187,7 @@ class ConfigSchemaTest {
                   clockSkew: 60s
                   jwksRefreshInterval: 1m
                   jwksMaxAge: 1h
+                  maxTokenLifetime: 24h
                   consumerClaim: sub
                   plan: developer
                   planClaim: tollgate_plan
@@ -264,11 +266,15 @@ class ConfigSchemaTest {
                         withBackends("[{url: 'ecs://prod/orders-canary:8080', weight: 1}, {url: 'http://a:1', weight: 9}]")),
                 // JWT issuers
                 accepted("a jwt section with every field", BASE + JWT),
-                accepted("jwt bounds: cache 1000000, skew 0s..5m, refresh 1s..1h, max age 1m..24h", BASE + JWT
+                accepted("jwt bounds: cache 1000000, skew 0s..5m, refresh 1s..1h, max age 1m..24h, lifetime 1m..720h", BASE + JWT
                         .replace("tokenCacheSize: 10000", "tokenCacheSize: 1000000").replace("clockSkew: 60s", "clockSkew: 5m")
                         .replace("jwksRefreshInterval: 1m", "jwksRefreshInterval: 1h").replace("jwksMaxAge: 1h", "jwksMaxAge: 24h")
+                        .replace("maxTokenLifetime: 24h", "maxTokenLifetime: 720h")
                         .replace("      plan: trial\n", "      plan: trial\n      clockSkew: 0h\n      jwksRefreshInterval: 1000ms\n"
-                                + "      jwksMaxAge: 60s\n")),
+                                + "      jwksMaxAge: 60s\n      maxTokenLifetime: 60000ms\n")),
+                accepted("a maxTokenLifetime of 43200m and of 999999999ms", BASE + JWT
+                        .replace("maxTokenLifetime: 24h", "maxTokenLifetime: 43200m")
+                        .replace("      plan: trial\n", "      plan: trial\n      maxTokenLifetime: 999999999ms\n")),
                 accepted("a discovered issuer with a port and no path", jwt("https://login.example.com/", "http://idp.internal:8443")),
                 accepted("an issuer's jwksUri on an IPv6 address", jwt("http://127.0.0.1:8080", "http://[::1]:8080")),
                 accepted("an algorithm, an issuer and a scope twice", jwt("[RS256, ES256]", "[ES256, ES256]")
@@ -641,6 +647,18 @@ class ConfigSchemaTest {
                 rejected("jwksMaxAge 59s", jwt("jwksMaxAge: 1h", "jwksMaxAge: 59s"), "jwt.issuers.local-demo.jwksMaxAge"),
                 rejected("jwksMaxAge 1441m", jwt("jwksMaxAge: 1h", "jwksMaxAge: 1441m"), "jwt.issuers.local-demo.jwksMaxAge"),
                 rejected("jwksMaxAge 25h", jwt("jwksMaxAge: 1h", "jwksMaxAge: 25h"), "jwt.issuers.local-demo.jwksMaxAge"),
+                rejected("maxTokenLifetime 721h", jwt("maxTokenLifetime: 24h", "maxTokenLifetime: 721h"),
+                        "jwt.issuers.local-demo.maxTokenLifetime"),
+                rejected("maxTokenLifetime 43201m", jwt("maxTokenLifetime: 24h", "maxTokenLifetime: 43201m"),
+                        "jwt.issuers.local-demo.maxTokenLifetime"),
+                rejected("maxTokenLifetime 2592001s", jwt("maxTokenLifetime: 24h", "maxTokenLifetime: 2592001s"),
+                        "jwt.issuers.local-demo.maxTokenLifetime"),
+                rejected("maxTokenLifetime 59999ms", jwt("maxTokenLifetime: 24h", "maxTokenLifetime: 59999ms"),
+                        "jwt.issuers.local-demo.maxTokenLifetime"),
+                rejected("maxTokenLifetime 0m", jwt("maxTokenLifetime: 24h", "maxTokenLifetime: 0m"),
+                        "jwt.issuers.local-demo.maxTokenLifetime"),
+                rejected("maxTokenLifetime in days", jwt("maxTokenLifetime: 24h", "maxTokenLifetime: 30d"),
+                        "jwt.issuers.local-demo.maxTokenLifetime"),
                 rejected("a consumerClaim with a space", jwt("consumerClaim: sub", "consumerClaim: 'user id'"),
                         "jwt.issuers.local-demo.consumerClaim"),
                 rejected("a consumerClaim written empty", jwt("consumerClaim: sub", "consumerClaim:"),

@@ -2,13 +2,21 @@ package dev.tollgate.testing;
 
 import dev.tollgate.policy.quota.CounterStore;
 import dev.tollgate.problem.CounterStoreException;
+import dev.tollgate.problem.CounterStoreRejectedException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A counter store in memory, atomic per counter and per bucket (compare-and-set); it can be told to fail. */
+/**
+ * A counter store in memory, atomic per counter and per bucket (compare-and-set); it can be told to
+ * fail. Like DynamoDB, it refuses keys over 2,048 UTF-8 bytes as invalid.
+ */
 public final class InMemoryCounterStore implements CounterStore {
+
+    /** DynamoDB's limit on a partition key. */
+    private static final int MAX_KEY_BYTES = 2048;
 
     private final ConcurrentHashMap<String, AtomicLong> counters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicLong> buckets = new ConcurrentHashMap<>();
@@ -16,7 +24,7 @@ public final class InMemoryCounterStore implements CounterStore {
 
     @Override
     public Acquisition tryAcquire(String counter, long limit, Instant expiresAt) {
-        failIfTold();
+        failIfTold(counter);
         AtomicLong count = counters.computeIfAbsent(counter, c -> new AtomicLong());
         while (true) {
             long current = count.get();
@@ -31,7 +39,7 @@ public final class InMemoryCounterStore implements CounterStore {
 
     @Override
     public void release(String counter) {
-        failIfTold();
+        failIfTold(counter);
         AtomicLong count = counters.get(counter);
         if (count != null) {
             count.getAndUpdate(n -> Math.max(0, n - 1));
@@ -40,14 +48,14 @@ public final class InMemoryCounterStore implements CounterStore {
 
     @Override
     public long used(String counter) {
-        failIfTold();
+        failIfTold(counter);
         AtomicLong count = counters.get(counter);
         return count == null ? 0 : count.get();
     }
 
     @Override
     public Admission tryAdmit(String bucket, long nowMicros, long intervalMicros, long toleranceMicros, Instant expiresAt) {
-        failIfTold();
+        failIfTold(bucket);
         AtomicLong tat = buckets.computeIfAbsent(bucket, b -> new AtomicLong(Long.MIN_VALUE));
         while (true) {
             long current = tat.get();
@@ -63,7 +71,7 @@ public final class InMemoryCounterStore implements CounterStore {
 
     @Override
     public long theoreticalArrival(String bucket) {
-        failIfTold();
+        failIfTold(bucket);
         AtomicLong tat = buckets.get(bucket);
         return tat == null || tat.get() == Long.MIN_VALUE ? 0 : tat.get();
     }
@@ -72,7 +80,11 @@ public final class InMemoryCounterStore implements CounterStore {
         failing.set(fail);
     }
 
-    private void failIfTold() {
+    private void failIfTold(String key) {
+        if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+            throw new CounterStoreRejectedException("The quota counter could not be updated.",
+                    new IllegalArgumentException("a key of more than " + MAX_KEY_BYTES + " bytes"));
+        }
         if (failing.get()) {
             throw new CounterStoreException("The quota counter could not be updated.", new IllegalStateException("told to fail"));
         }

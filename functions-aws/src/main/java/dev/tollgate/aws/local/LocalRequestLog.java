@@ -1,5 +1,7 @@
 package dev.tollgate.aws.local;
 
+import static dev.tollgate.observe.LogText.escape;
+
 import dev.tollgate.observe.Outcome;
 import dev.tollgate.observe.RequestObservation;
 import dev.tollgate.observe.RequestObserver;
@@ -16,6 +18,8 @@ import java.util.stream.Collectors;
  * <pre>
  * 12:10:00.123Z 200 GET /dev/orders/7  12.3 ms (backend 8.1 ms)  route GET /orders/{id}  demo-dev by api-key demo-dev  id 3f2a…
  * </pre>
+ * What a caller sent (a path, a token's subject) is escaped ({@link dev.tollgate.observe.LogText}),
+ * so a line stays one line: {@code \n} shows as {@code \\n}.
  */
 public final class LocalRequestLog implements RequestObserver {
 
@@ -35,23 +39,23 @@ public final class LocalRequestLog implements RequestObserver {
     static String line(RequestObservation o) {
         StringBuilder line = new StringBuilder(160)
                 .append(TIME.format(o.time())).append(' ').append(o.status()).append(' ')
-                .append(o.method()).append(" /").append(o.stage()).append(o.path())
+                .append(escape(o.method())).append(" /").append(escape(o.stage())).append(escape(o.path()))
                 .append("  ").append(millis(o.latency()));
         o.backendLatency().ifPresent(backend -> line.append(" (backend ").append(millis(backend))
                 .append(o.retries() == 0 ? "" : ", " + o.retries() + (o.retries() == 1 ? " retry" : " retries")).append(')'));
-        o.route().ifPresent(route -> line.append("  route ").append(route));
+        o.route().ifPresent(route -> line.append("  route ").append(escape(route)));
         if (o.consumer().isPresent()) {
-            line.append("  ").append(o.consumer().get()).append(" by ").append(o.credential().label())
-                    .append(' ').append(o.credentialId().orElse(""));
+            line.append("  ").append(escape(o.consumer().get())).append(" by ").append(o.credential().label())
+                    .append(' ').append(escape(o.credentialId().orElse("")));
         } else if (o.credential() != dev.tollgate.observe.CredentialKind.NONE) {
             line.append("  ").append(o.credential().label()).append(" not accepted");
         }
         if (!o.outcomes().isEmpty()) {
             line.append("  ").append(o.outcomes().stream().map(Outcome::label).collect(Collectors.joining(", ")));
         }
-        o.circuit().ifPresent(circuit -> line.append("  circuit ").append(circuit));
-        o.circuitChanges().forEach(change -> line.append(" (").append(change).append(')'));
-        return line.append("  id ").append(o.requestId()).toString();
+        o.circuit().ifPresent(circuit -> line.append("  circuit ").append(escape(circuit)));
+        o.circuitChanges().forEach(change -> line.append(" (").append(escape(change)).append(')'));
+        return line.append("  id ").append(escape(o.requestId())).toString();
     }
 
     private static String millis(Duration duration) {

@@ -12,6 +12,7 @@ import dev.tollgate.backend.EcsService;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.StageConfig;
+import dev.tollgate.observe.LogText;
 import dev.tollgate.observe.RequestObserver;
 import dev.tollgate.policy.auth.jwt.JwtConfig;
 import dev.tollgate.policy.auth.jwt.JwtIssuerConfig;
@@ -337,7 +338,8 @@ public final class LocalRunner implements AutoCloseable {
             try {
                 started.get(i).close();
             } catch (Exception e) {
-                System.err.println("tollgate: stopping " + started.get(i).getClass().getSimpleName() + " failed: " + e);
+                System.err.println("tollgate: stopping " + started.get(i).getClass().getSimpleName() + " failed: "
+                        + LogText.escape(e.toString()));
             }
         }
         started.clear();

@@ -8,6 +8,7 @@ import dev.tollgate.config.Deployable;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.StageConfig;
 import dev.tollgate.config.YamlDocument;
+import dev.tollgate.observe.OneLineLogFormatter;
 import dev.tollgate.observe.RequestObserver;
 import dev.tollgate.policy.auth.jwt.JwtIssuerConfig;
 import java.io.PrintStream;
@@ -84,6 +85,7 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
+        OneLineLogFormatter.install();
         int status = run(args, System.out, System.err);
         if (status != 0) {
             System.exit(status);

@@ -5,6 +5,7 @@ import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.http.HeaderNames;
 import dev.tollgate.http.Headers;
 import dev.tollgate.observe.CredentialKind;
+import dev.tollgate.observe.LogText;
 import dev.tollgate.observe.Outcome;
 import dev.tollgate.pipeline.Exchange;
 import dev.tollgate.pipeline.Policy;
@@ -21,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -89,7 +89,8 @@ public final class AuthenticationPolicy implements Policy {
             return apiKeys.authenticate(key, exchange.request().stage(), exchange.now());
         } catch (KeyStoreException failure) {
             keyStoreFailures.incrementAndGet();
-            LOG.log(Level.WARNING, "key store failed for request " + exchange.requestId() + "; refused with 503", failure);
+            LOG.warning("key store failed for request " + exchange.requestId() + "; refused with 503: "
+                    + LogText.failure(failure));
             throw failure;
         }
     }

@@ -3,6 +3,7 @@ package dev.tollgate.policy.quota;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.PlanConfig;
 import dev.tollgate.http.GatewayResponse;
+import dev.tollgate.observe.LogText;
 import dev.tollgate.observe.Outcome;
 import dev.tollgate.pipeline.Exchange;
 import dev.tollgate.pipeline.Policy;
@@ -12,7 +13,6 @@ import dev.tollgate.problem.CounterStoreException;
 import dev.tollgate.problem.QuotaExceededException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -56,7 +56,7 @@ public final class QuotaPolicy implements Policy {
             try {
                 acquisition = counters.tryAcquire(counter, quota.limit(), window.expiresAt());
             } catch (CounterStoreException failure) {
-                if (!plan.failOpen()) {
+                if (!CounterStoreFailures.failsOpen(plan, failure)) {
                     giveBack(taken, exchange);
                 }
                 failures.handle(exchange, plan, "plan " + plan.name() + ", consumer " + identity.consumer(), failure);
@@ -90,8 +90,8 @@ public final class QuotaPolicy implements Policy {
             try {
                 counters.release(counter);
             } catch (CounterStoreException failure) {
-                LOG.log(Level.WARNING, "counter " + counter + " could not give back the use of refused request "
-                        + exchange.requestId(), failure);
+                LOG.warning("counter " + LogText.escape(counter) + " could not give back the use of refused request "
+                        + exchange.requestId() + ": " + LogText.failure(failure));
             }
         }
     }

@@ -19,8 +19,13 @@ public record QuotaWindow(QuotaConfig quota, Instant start, Instant end) {
         return new QuotaWindow(quota, quota.period().windowStart(now), quota.period().windowEnd(now));
     }
 
+    /**
+     * {@code quota#STAGE#CONSUMER#PERIOD#WINDOW_START}, the window's start in epoch seconds; a
+     * consumer (or stage) too long to read is hashed ({@link CounterKeys}).
+     */
     public String counter(String stage, String consumer) {
-        return "quota#" + stage + "#" + consumer + "#" + quota.period().configName() + "#" + start.getEpochSecond();
+        return "quota#" + CounterKeys.part(stage) + "#" + CounterKeys.part(consumer) + "#" + quota.period().configName()
+                + "#" + start.getEpochSecond();
     }
 
     public Instant expiresAt() {

@@ -8,6 +8,7 @@ import dev.tollgate.pipeline.Exchange;
 import dev.tollgate.pipeline.Policy;
 import dev.tollgate.pipeline.PolicyChain;
 import dev.tollgate.policy.auth.Identity;
+import dev.tollgate.policy.quota.CounterKeys;
 import dev.tollgate.policy.quota.CounterStore;
 import dev.tollgate.policy.quota.CounterStoreFailures;
 import dev.tollgate.policy.quota.LimitStatus;
@@ -58,7 +59,7 @@ public final class RateLimitPolicy implements Policy {
                         + " names plan " + identity.plan() + ", which the configuration does not define"));
         String stage = exchange.request().stage();
         // Named by kind, so that no consumer name (a JWT subject may be anything) meets a caller address.
-        String caller = identity != null ? consumer(identity.consumer()) : "address#" + exchange.request().sourceIp();
+        String caller = identity != null ? consumer(identity.consumer()) : address(exchange.request().sourceIp());
         String who = identity != null ? "consumer " + identity.consumer() : "caller " + exchange.request().sourceIp();
         boolean limited = false;
         if (plan != null && plan.rateLimit().isPresent()) {
@@ -71,7 +72,8 @@ public final class RateLimitPolicy implements Policy {
         if (routeLimit.isPresent()) {
             limited = true;
             String whose = "route " + label(route);
-            admit(exchange, plan, routeLimit.get(), bucket(stage, caller) + "#" + whose, whose, whose + ", " + who);
+            admit(exchange, plan, routeLimit.get(), bucket(stage, caller) + "#" + CounterKeys.part(whose), whose,
+                    whose + ", " + who);
         }
         GatewayResponse response = next.proceed(exchange);
         return limited ? LimitStatus.withTightest(exchange, response) : response;
@@ -114,9 +116,12 @@ public final class RateLimitPolicy implements Policy {
         return new LimitStatus(limit.burst(), remaining, Math.max(0, ceilSeconds(tatMicros - nowMicros)));
     }
 
-    /** The plan's bucket of a caller on a stage; a route's bucket adds the route. */
+    /**
+     * The plan's bucket of a caller on a stage, {@code rate#STAGE#CALLER}; a route's bucket adds
+     * {@code #route METHODS PATH}. Every part is bounded ({@link CounterKeys}).
+     */
     public static String bucket(String stage, String caller) {
-        return "rate#" + stage + "#" + caller;
+        return "rate#" + CounterKeys.part(stage) + "#" + caller;
     }
 
     /**
@@ -124,7 +129,12 @@ public final class RateLimitPolicy implements Policy {
      * included, so it is escaped: {@code alice#route GET /orders} must not name alice's route bucket.
      */
     public static String consumer(String consumer) {
-        return "consumer#" + consumer.replace("%", "%25").replace("#", "%23");
+        return "consumer#" + CounterKeys.part(consumer).replace("%", "%25").replace("#", "%23");
+    }
+
+    /** A caller without credentials, by address, as a caller in {@link #bucket}. */
+    public static String address(String sourceIp) {
+        return "address#" + CounterKeys.part(sourceIp);
     }
 
     public static long micros(Instant instant) {

@@ -55,6 +55,7 @@ class AuthConfigTest {
         assertThat(idp.jwksMaxAge()).isEqualTo(Duration.ofHours(1));
         assertThat(idp.consumerClaim()).isEqualTo("sub");
         assertThat(idp.planClaim()).isEmpty();
+        assertThat(idp.maxTokenLifetime()).isEqualTo(Duration.ofHours(24));
         assertThat(config.jwt().tokenCacheSize()).isEqualTo(10_000);
 
         List<RouteConfig> routes = config.routes();
@@ -87,6 +88,7 @@ class AuthConfigTest {
                       jwksRefreshInterval: 10s
                       jwksMaxAge: 2h
                       consumerClaim: client_id
+                      maxTokenLifetime: 720h
                       plan: free
                       planClaim: https://example.com/plan
                 routes:
@@ -101,6 +103,7 @@ class AuthConfigTest {
         assertThat(idp.jwksMaxAge()).isEqualTo(Duration.ofHours(2));
         assertThat(idp.consumerClaim()).isEqualTo("client_id");
         assertThat(idp.planClaim()).isEqualTo(Optional.of("https://example.com/plan"));
+        assertThat(idp.maxTokenLifetime()).isEqualTo(Duration.ofDays(30));
         assertThat(config.jwt().tokenCacheSize()).isZero();
     }
 
@@ -131,7 +134,8 @@ class AuthConfigTest {
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(messages(e)).containsExactly(
                         "t.yaml:7: jwt.tokenCacheSize: -1 (expected: a whole number from 0 to 1000000)",
                         "t.yaml:16: jwt.issuers.idp.colour: unknown field (expected one of: algorithms, audiences, clockSkew,"
-                                + " consumerClaim, issuer, jwksMaxAge, jwksRefreshInterval, jwksUri, plan, planClaim)",
+                                + " consumerClaim, issuer, jwksMaxAge, jwksRefreshInterval, jwksUri, maxTokenLifetime, plan,"
+                                + " planClaim)",
                         "t.yaml:10: jwt.issuers.idp.issuer: login-service (expected: an http(s) URL to discover the keys from,"
                                 + " since jwksUri is not given)",
                         "t.yaml:11: jwt.issuers.idp.audiences[0]: ${stageVariables.aud} (expected: a variable every stage"
@@ -143,6 +147,19 @@ class AuthConfigTest {
                         "t.yaml:13: jwt.issuers.idp.clockSkew: 10m (expected: a duration from 0s to 5m, such as 1m)",
                         "t.yaml:14: jwt.issuers.idp.jwksRefreshInterval: 2h (expected: a duration from 1s to 1h, such as 1m)",
                         "t.yaml:15: jwt.issuers.idp.plan: gold (expected: a plan defined in this file: free)"));
+    }
+
+    @Test
+    void aMaxTokenLifetime_outsideOneMinuteTo720Hours_isNamed() {
+        for (String lifetime : List.of("721h", "59s", "0s", "forever", "43201m")) {
+            String text = BASE.replace("      plan: free\n", "      plan: free\n      maxTokenLifetime: " + lifetime + "\n")
+                    + "  - {path: /a, methods: [GET], backend: \"http://a.internal\"}\n";
+
+            assertThatThrownBy(() -> ConfigLoader.parse(text, "t.yaml"))
+                    .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(messages(e)).containsExactly(
+                            "t.yaml:14: jwt.issuers.idp.maxTokenLifetime: " + lifetime
+                                    + " (expected: a duration from 1m to 720h, such as 24h)"));
+        }
     }
 
     @Test

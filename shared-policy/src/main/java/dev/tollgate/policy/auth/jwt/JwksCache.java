@@ -1,6 +1,7 @@
 package dev.tollgate.policy.auth.jwt;
 
 import com.nimbusds.jose.jwk.JWKSet;
+import dev.tollgate.observe.LogText;
 import dev.tollgate.problem.JwksUnavailableException;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -85,7 +86,7 @@ final class JwksCache {
             keys = fetched;
         } catch (JwksFetchException | RuntimeException e) {
             failures.incrementAndGet();
-            LOG.warning("JWKS of issuer " + issuer.name() + " not refreshed (" + e.getMessage() + "); "
+            LOG.warning("JWKS of issuer " + issuer.name() + " not refreshed (" + LogText.escape(e.getMessage()) + "); "
                     + (keys == null ? "no keys held, its tokens are refused with 503" : "the keys fetched at " + fetchedAt + " stay in use"));
         } finally {
             synchronized (this) {

@@ -14,6 +14,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
+import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.StageConfig;
 import dev.tollgate.policy.auth.CredentialRejectedException;
@@ -37,7 +38,9 @@ import java.util.regex.Pattern;
 /**
  * Authenticates a bearer token: a JWS signed by a trusted issuer's key (RSA or EC, with an allowed
  * algorithm; never {@code none}, never HMAC), from an issuer the route accepts, for this stage's
- * audience, within its {@code nbf}/{@code exp} give or take the issuer's clock skew. Verified
+ * audience, within its {@code nbf}/{@code exp} give or take the issuer's clock skew, issued no later
+ * than now (its {@code iat}, give or take the skew) and valid for no longer than the issuer's
+ * {@code maxTokenLifetime}. Verified
  * signatures are cached per token until it expires, so a warm function verifies a token once.
  */
 public final class JwtAuthenticator {
@@ -189,12 +192,31 @@ public final class JwtAuthenticator {
         if (notBefore != null && now.isBefore(notBefore.toInstant().minus(issuer.clockSkew()))) {
             throw CredentialRejectedException.badToken("The token is not valid before " + notBefore.toInstant() + ".");
         }
+        checkLifetime(claims.getIssueTime(), expiry.toInstant(), issuer, now);
         Set<String> expected = audiences(issuer, stageVariables);
         List<String> audience = claims.getAudience();
         if (audience.stream().noneMatch(expected::contains)) {
             throw CredentialRejectedException.badToken("The token is not meant for this stage (its aud: "
                     + (audience.isEmpty() ? "none" : String.join(", ", audience)) + "; expected: "
                     + String.join(", ", expected) + ").");
+        }
+    }
+
+    /**
+     * A token issued in the future was not issued by a clock in step with ours; one valid for longer
+     * than the issuer's {@code maxTokenLifetime} (until the year 33658, say) would outlive any key
+     * rotation or revocation. Without an {@code iat}, its lifetime is counted from now.
+     */
+    private static void checkLifetime(Date issuedAt, Instant expiry, JwtIssuerConfig issuer, Instant now)
+            throws CredentialRejectedException {
+        if (issuedAt != null && issuedAt.toInstant().isAfter(now.plus(issuer.clockSkew()))) {
+            throw CredentialRejectedException.badToken("The token is issued in the future (iat " + issuedAt.toInstant() + ").");
+        }
+        Instant from = issuedAt != null ? issuedAt.toInstant() : now.plus(issuer.clockSkew());
+        if (expiry.isAfter(from.plus(issuer.maxTokenLifetime()))) {
+            throw CredentialRejectedException.badToken("The token is valid for longer than the "
+                    + ConfigLoader.show(issuer.maxTokenLifetime()) + " issuer " + issuer.name() + " allows ("
+                    + (issuedAt != null ? "iat " + issuedAt.toInstant() : "no iat") + ", exp " + expiry + ").");
         }
     }
 

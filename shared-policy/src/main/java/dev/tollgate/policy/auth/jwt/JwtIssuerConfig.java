@@ -14,16 +14,19 @@ import java.util.Set;
  * @param jwksUri             where its keys are; empty: found by OpenID Connect discovery from {@code issuer}
  * @param audiences           accepted {@code aud} values: literal, or {@code ${stageVariables.NAME}} resolved per stage
  * @param algorithms          the JWS algorithms accepted, never {@code none} or an HMAC one
- * @param clockSkew           how far {@code exp} and {@code nbf} may be off
+ * @param clockSkew           how far {@code exp}, {@code nbf} and {@code iat} may be off
  * @param jwksRefreshInterval an unknown {@code kid}, or a failed fetch, refetches the keys at most this often
  * @param jwksMaxAge          keys older than this are refetched when next used, and kept if that fails
  * @param consumerClaim       the claim that names the consumer
  * @param plan                the plan of this issuer's callers
  * @param planClaim           a claim that names the caller's plan instead, if any
+ * @param maxTokenLifetime    the longest a token may be valid: from {@code iat} to {@code exp}, or from
+ *                            now (give or take the skew) when it has no {@code iat}
  */
 public record JwtIssuerConfig(String name, String issuer, Optional<URI> jwksUri, List<String> audiences,
                               Set<String> algorithms, Duration clockSkew, Duration jwksRefreshInterval,
-                              Duration jwksMaxAge, String consumerClaim, String plan, Optional<String> planClaim) {
+                              Duration jwksMaxAge, String consumerClaim, String plan, Optional<String> planClaim,
+                              Duration maxTokenLifetime) {
 
     public static final Set<String> SUPPORTED_ALGORITHMS = Set.of(
             "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
@@ -33,6 +36,14 @@ public record JwtIssuerConfig(String name, String issuer, Optional<URI> jwksUri,
     public static final Duration DEFAULT_JWKS_REFRESH_INTERVAL = Duration.ofMinutes(1);
     public static final Duration DEFAULT_JWKS_MAX_AGE = Duration.ofHours(1);
     public static final String DEFAULT_CONSUMER_CLAIM = "sub";
+    /**
+     * A day, the longest the big identity providers issue access tokens by default (Auth0's default;
+     * Entra ID, Cognito and Google issue an hour): a longer-lived token is more likely a leaked or
+     * mis-minted one than a needed one.
+     */
+    public static final Duration DEFAULT_MAX_TOKEN_LIFETIME = Duration.ofHours(24);
+    /** Thirty days, the longest Auth0 lets an access token live. */
+    public static final Duration MAX_MAX_TOKEN_LIFETIME = Duration.ofHours(720);
     /** Where OpenID Connect discovery looks, below the issuer (OpenID Connect Discovery 1.0, section 4). */
     public static final String DISCOVERY_PATH = "/.well-known/openid-configuration";
 
@@ -44,6 +55,6 @@ public record JwtIssuerConfig(String name, String issuer, Optional<URI> jwksUri,
     /** The same issuer with its keys elsewhere, as the local runner serves its demo issuer's. */
     public JwtIssuerConfig withJwksUri(URI uri) {
         return new JwtIssuerConfig(name, issuer, Optional.of(uri), audiences, algorithms, clockSkew, jwksRefreshInterval,
-                jwksMaxAge, consumerClaim, plan, planClaim);
+                jwksMaxAge, consumerClaim, plan, planClaim, maxTokenLifetime);
     }
 }

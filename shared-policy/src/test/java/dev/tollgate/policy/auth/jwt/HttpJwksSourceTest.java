@@ -161,7 +161,8 @@ class HttpJwksSourceTest {
 
     private static JwtIssuerConfig issuer(String iss, String jwksUri) {
         return new JwtIssuerConfig("idp", iss, Optional.ofNullable(jwksUri).map(URI::create), List.of("api"), Set.of("RS256"),
-                Duration.ofSeconds(60), Duration.ofMinutes(1), Duration.ofHours(1), "sub", "free", Optional.empty());
+                Duration.ofSeconds(60), Duration.ofMinutes(1), Duration.ofHours(1), "sub", "free", Optional.empty(),
+                JwtIssuerConfig.DEFAULT_MAX_TOKEN_LIFETIME);
     }
 
     private static String discovery(String issuer, String jwksUri) {

@@ -29,7 +29,8 @@ class JwksCacheTest {
     private static final JWKSet ROTATED = TestIssuer.rsa("urn:idp", "k2").publicKeys();
     private static final JwtIssuerConfig ISSUER = new JwtIssuerConfig("idp", "urn:idp",
             Optional.of(URI.create("https://idp.example.com/keys")), List.of("api"), Set.of("RS256"),
-            Duration.ofSeconds(60), Duration.ofMinutes(1), MAX_AGE, "sub", "free", Optional.empty());
+            Duration.ofSeconds(60), Duration.ofMinutes(1), MAX_AGE, "sub", "free", Optional.empty(),
+            JwtIssuerConfig.DEFAULT_MAX_TOKEN_LIFETIME);
 
     private final ExecutorService requests = Executors.newCachedThreadPool();
     private final CountDownLatch fetchStarted = new CountDownLatch(1);

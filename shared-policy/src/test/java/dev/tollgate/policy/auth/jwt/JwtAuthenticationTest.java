@@ -79,6 +79,7 @@ class JwtAuthenticationTest {
                       audiences: [partner-api]
                       algorithms: [ES256]
                       consumerClaim: client_id
+                      maxTokenLifetime: 2h
                       plan: gold
                 routes:
                   - path: /either
@@ -198,6 +199,59 @@ class JwtAuthenticationTest {
         assertThat(gateway.handle(bearer("/either", "dev", soonValid)).status()).isEqualTo(200);
         clock.advance(Duration.ofSeconds(2));
         assertThat(gateway.handle(bearer("/either", "dev", justExpired)).status()).isEqualTo(401);
+    }
+
+    @Test
+    void aToken_issuedInTheFuture_orValidForLongerThanItsIssuerAllows_isRefused_with401() throws Exception {
+        JWTClaimsSet good = IDP.claims("user-7", "api-dev", NOW).build();
+        Map<String, String> rejected = new java.util.LinkedHashMap<>();
+        rejected.put(IDP.sign(new JWTClaimsSet.Builder(good).issueTime(Date.from(NOW.plusSeconds(61))).build()),
+                "The token is issued in the future (iat 2026-11-23T12:11:01Z).");
+        rejected.put(IDP.sign(new JWTClaimsSet.Builder(good).expirationTime(Date.from(Instant.parse("+33658-09-27T01:46:40Z")))
+                        .build()),
+                "The token is valid for longer than the 24h issuer idp allows (iat 2026-11-23T12:10:00Z,"
+                        + " exp +33658-09-27T01:46:40Z).");
+        rejected.put(IDP.sign(new JWTClaimsSet.Builder(good).issueTime(Date.from(NOW.minus(Duration.ofDays(400)))).build()),
+                "The token is valid for longer than the 24h issuer idp allows (iat 2025-10-19T12:10:00Z,"
+                        + " exp 2026-11-23T13:10:00Z).");
+        rejected.put(IDP.sign(new JWTClaimsSet.Builder(good).issueTime(null)
+                        .expirationTime(Date.from(NOW.plus(Duration.ofHours(24)).plusSeconds(61))).build()),
+                "The token is valid for longer than the 24h issuer idp allows (no iat, exp 2026-11-24T12:11:01Z).");
+        rejected.put(IDP.sign(new JWTClaimsSet.Builder(good).notBeforeTime(Date.from(Instant.parse("+33658-09-27T01:46:40Z")))
+                        .build()),
+                "The token is not valid before +33658-09-27T01:46:40Z.");
+
+        for (Map.Entry<String, String> token : rejected.entrySet()) {
+            GatewayResponse response = gateway.handle(bearer("/either", "dev", token.getKey()));
+            assertProblem(response, 401, token.getValue());
+            assertThat(response.headers().all("www-authenticate")).startsWith(
+                    "Bearer realm=\"tollgate\", error=\"invalid_token\", error_description=\"" + token.getValue() + "\"");
+        }
+        assertThat(backend.received()).isEmpty();
+    }
+
+    @Test
+    void theIssuedAt_allowsTheClockSkew_andALifetimeOfExactlyTheMaximum_passes_perIssuer() throws Exception {
+        String slightlyAhead = IDP.sign(new JWTClaimsSet.Builder(IDP.claims("u", "api-dev", NOW).build())
+                .issueTime(Date.from(NOW.plusSeconds(60))).build());
+        String aDay = IDP.sign(new JWTClaimsSet.Builder(IDP.claims("u", "api-dev", NOW).build())
+                .expirationTime(Date.from(NOW.plus(Duration.ofHours(24)))).build());
+        String aDayWithoutIat = IDP.sign(new JWTClaimsSet.Builder(IDP.claims("u", "api-dev", NOW).build())
+                .issueTime(null).expirationTime(Date.from(NOW.plus(Duration.ofHours(24)).plusSeconds(60))).build());
+        JWTClaimsSet partner = new JWTClaimsSet.Builder(PARTNER.claims("svc", "partner-api", NOW).build())
+                .claim("client_id", "acme-sync").build();
+        String twoHours = PARTNER.sign(new JWTClaimsSet.Builder(partner)
+                .expirationTime(Date.from(NOW.plus(Duration.ofHours(2)))).build());
+        String threeHours = PARTNER.sign(new JWTClaimsSet.Builder(partner)
+                .expirationTime(Date.from(NOW.plus(Duration.ofHours(3)))).build());
+
+        assertThat(gateway.handle(bearer("/either", "dev", slightlyAhead)).status()).isEqualTo(200);
+        assertThat(gateway.handle(bearer("/either", "dev", aDay)).status()).isEqualTo(200);
+        assertThat(gateway.handle(bearer("/either", "dev", aDayWithoutIat)).status()).isEqualTo(200);
+        assertThat(gateway.handle(bearer("/either", "dev", twoHours)).status()).isEqualTo(200);
+        assertProblem(gateway.handle(bearer("/either", "dev", threeHours)), 401,
+                "The token is valid for longer than the 2h issuer partner allows (iat 2026-11-23T12:10:00Z,"
+                        + " exp 2026-11-23T15:10:00Z).");
     }
 
     @Test
