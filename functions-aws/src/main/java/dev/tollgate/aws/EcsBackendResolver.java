@@ -13,12 +13,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,8 +57,11 @@ import software.amazon.awssdk.services.ecs.model.TransportProtocol;
  * <p>Each service's list is held for {@link #TASK_LIST_TTL} per warm function instance. The first
  * request waits for it; a request that finds it stale starts one refresh in the background and
  * uses the stale list meanwhile, unless the list is older than {@link #TASK_LIST_MAX_AGE} (the
- * instance sat idle or frozen): then the request waits for the refresh, as long as the client's
- * call timeout at most. A failed lookup is logged and counted, the list held stays in use, and the
+ * instance sat idle or frozen): then the request waits for the refresh. A request waits for a
+ * lookup as long as its budget allows ({@code within}) and the client's call timeout at most: the
+ * lookup runs on a thread of its own, which requests arriving meanwhile wait for too, and which goes
+ * on for the requests after one that could wait no longer. A request that gives up on a first lookup
+ * is a 503 problem; on a refresh, the old list serves. A failed lookup is logged and counted, the list held stays in use, and the
  * next try waits {@link #RETRY_AFTER_FAILURE}; with no list held yet, the request is a 503 problem,
  * whose detail names nothing of the service (the log line does).
  * A list is as old as the end of its lookup, on the clock. Requests go to the tasks in turn; a task
@@ -81,6 +89,15 @@ public final class EcsBackendResolver implements BackendResolver {
     public static final int DEFAULT_PORT = 80;
 
     private static final Logger LOG = Logger.getLogger(EcsBackendResolver.class.getName());
+    /**
+     * Runs the lookups requests wait for, a thread for each service looked up at once, ended after a
+     * minute idle: a request waits only as long as its budget allows, and the lookup ends all the same.
+     */
+    private static final ExecutorService WAITED_LOOKUPS = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "tollgate-ecs-lookup");
+        thread.setDaemon(true);
+        return thread;
+    });
     private static final String ENI = "ElasticNetworkInterface";
     private static final String ENI_ADDRESS = "privateIPv4Address";
     private static final String RUNNING = "RUNNING";
@@ -113,9 +130,9 @@ public final class EcsBackendResolver implements BackendResolver {
     }
 
     @Override
-    public URI endpoint(EcsService service, Set<URI> avoid, Instant now) {
+    public URI endpoint(EcsService service, Set<URI> avoid, Instant now, Duration within) {
         ServiceTasks tasks = services.computeIfAbsent(service, ServiceTasks::new);
-        TaskList list = tasks.current(now);
+        TaskList list = tasks.current(now, within);
         if (list.endpoints().isEmpty()) {
             LOG.warning("a request to " + service + " is 503: none of its tasks listed at " + list.fetchedAt()
                     + " is running and healthy");
@@ -165,6 +182,8 @@ public final class EcsBackendResolver implements BackendResolver {
         private volatile TaskList list;
         private volatile Instant retryAt = Instant.MIN;
         private volatile boolean warnedUnreachable;
+        /** The lookup requests wait for, while one is under way; guarded by this. */
+        private CompletableFuture<Boolean> waited;
 
         /** Made on the first request to the service; its turn starts at a random task, so that cold starts spread out. */
         ServiceTasks(EcsService service) {
@@ -173,16 +192,16 @@ public final class EcsBackendResolver implements BackendResolver {
         }
 
         /**
-         * The list to use now: waited for the first time and when older than the maximum age,
-         * refreshed in the background when stale.
+         * The list to use now: waited for the first time and when older than the maximum age, for
+         * {@code within} at most, refreshed in the background when stale.
          */
-        TaskList current(Instant now) {
+        TaskList current(Instant now, Duration within) {
             TaskList held = list;
             if (held == null) {
-                return firstList(now);
+                return firstList(now, within);
             }
             if (!now.isBefore(held.fetchedAt().plus(TASK_LIST_MAX_AGE))) {
-                return tooOldList(now);
+                return tooOldList(now, within);
             }
             if (!now.isBefore(held.fetchedAt().plus(TASK_LIST_TTL)) && !now.isBefore(retryAt)
                     && refreshing.compareAndSet(false, true)) {
@@ -201,29 +220,78 @@ public final class EcsBackendResolver implements BackendResolver {
             return held;
         }
 
-        private synchronized TaskList firstList(Instant now) {
-            if (list != null) {
-                return list;
+        private TaskList firstList(Instant now, Duration within) {
+            TaskList found = list;
+            if (found != null) {
+                return found;
             }
-            if (now.isBefore(retryAt) || !lookUp()) {
+            boolean answered = now.isBefore(retryAt) || lookedUpWithin(within);
+            found = list;
+            if (found != null) {
+                return found;
+            }
+            if (!answered) {
+                LOG.warning("a request to " + service + " is 503: its tasks were not listed within the " + within.toMillis()
+                        + " ms left of its budget; the lookup goes on for the requests after it");
+            } else {
                 LOG.warning("a request to " + service + " is 503: its tasks could not be listed (the ECS API failed), and"
                         + " none are known yet; the next lookup may start at " + retryAt);
-                throw new NoBackendTaskException(retryAfterSeconds());
             }
-            return list;
+            throw new NoBackendTaskException(retryAfterSeconds());
         }
 
         /**
          * A list too old to serve untried: looked up while the request waits, unless another request
          * has just done so or a lookup failed within {@link #RETRY_AFTER_FAILURE}; the old list
-         * serves when the lookup fails.
+         * serves when the lookup fails or outlasts {@code within}.
          */
-        private synchronized TaskList tooOldList(Instant now) {
-            if (now.isBefore(list.fetchedAt().plus(TASK_LIST_MAX_AGE)) || now.isBefore(retryAt)) {
-                return list;
+        private TaskList tooOldList(Instant now, Duration within) {
+            TaskList held = list;
+            if (now.isBefore(held.fetchedAt().plus(TASK_LIST_MAX_AGE)) || now.isBefore(retryAt)) {
+                return held;
             }
-            lookUp();
+            lookedUpWithin(within);
             return list;
+        }
+
+        /**
+         * Waits for a lookup, the one under way or one started now, for {@code within} at most.
+         *
+         * @return whether it ended in time, found or failed
+         */
+        private boolean lookedUpWithin(Duration within) {
+            CompletableFuture<Boolean> lookup;
+            synchronized (this) {
+                if (waited == null) {
+                    CompletableFuture<Boolean> started = new CompletableFuture<>();
+                    waited = started;
+                    try {
+                        WAITED_LOOKUPS.execute(() -> {
+                            try {
+                                lookUp();
+                            } finally {
+                                synchronized (this) {
+                                    waited = null;
+                                }
+                                started.complete(true);
+                            }
+                        });
+                    } catch (RejectedExecutionException e) {
+                        waited = null;
+                        return false;
+                    }
+                }
+                lookup = waited;
+            }
+            try {
+                lookup.get(within.toNanos(), TimeUnit.NANOSECONDS);
+                return true;
+            } catch (TimeoutException | ExecutionException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
 
         /**

@@ -45,6 +45,8 @@ class EcsBackendResolverTest {
     private static final Logger LOG = Logger.getLogger(EcsBackendResolver.class.getName());
     /** The client's call timeout, with room for a busy machine; the SDK's defaults take minutes. */
     private static final Duration UNANSWERED_CALL_BOUND = AwsGateway.ECS_CALL_TIMEOUT.plusSeconds(5);
+    /** What a request can wait for a lookup with nearly all of its budget left. */
+    private static final Duration AMPLE = Duration.ofSeconds(29);
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
     private final Queue<Runnable> background = new ArrayDeque<>();
@@ -171,7 +173,7 @@ class EcsBackendResolverTest {
 
         Set<URI> firstTasks = new HashSet<>();
         for (int instance = 0; instance < 40; instance++) {
-            firstTasks.add(new EcsBackendResolver(ecs, clock, refresher).endpoint(ORDERS, Set.of(), clock.instant()));
+            firstTasks.add(new EcsBackendResolver(ecs, clock, refresher).endpoint(ORDERS, Set.of(), clock.instant(), AMPLE));
         }
 
         assertThat(firstTasks).as("40 cold starts miss one of 3 tasks less than once in 3 million runs").hasSize(3);
@@ -184,9 +186,9 @@ class EcsBackendResolverTest {
         URI second = URI.create("http://10.0.0.2:8080");
 
         for (int i = 0; i < 4; i++) {
-            assertThat(resolver.endpoint(ORDERS, Set.of(first), clock.instant())).isEqualTo(second);
+            assertThat(resolver.endpoint(ORDERS, Set.of(first), clock.instant(), AMPLE)).isEqualTo(second);
         }
-        assertThat(resolver.endpoint(ORDERS, Set.of(first, second), clock.instant())).isIn(first, second);
+        assertThat(resolver.endpoint(ORDERS, Set.of(first, second), clock.instant(), AMPLE)).isIn(first, second);
     }
 
     @Test
@@ -340,6 +342,48 @@ class EcsBackendResolverTest {
     }
 
     @Test
+    void aFirstLookup_isWaitedForOnlyAsLongAsTheRequestCan_andGoesOnForTheRequestsAfterIt() {
+        api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1")));
+        api.stopAnswering();
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> resolver.endpoint(ORDERS, Set.of(), clock.instant(), Duration.ofMillis(200)))
+                .isInstanceOfSatisfying(NoBackendTaskException.class, e -> assertThat(e.headers().first("retry-after")).contains("1"));
+        Duration waited = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(waited).as("the 200 ms the request could wait, not the client's call timeout")
+                .isBetween(Duration.ofMillis(200), AwsGateway.ECS_CALL_TIMEOUT.minusSeconds(1));
+        assertThat(warnings).containsExactly("a request to ecs://prod/orders:8080 is 503: its tasks were not listed within"
+                + " the 200 ms left of its budget; the lookup goes on for the requests after it");
+        assertThat(resolver.discoveryFailures()).isZero();
+
+        // The held call is dropped; the client tries it again, and the same lookup serves the next request.
+        api.answerAgain();
+        assertThat(endpoint(ORDERS)).isEqualTo(URI.create("http://10.0.0.1:8080"));
+        assertThat(api.calls("ListTasks")).isEqualTo(1);
+        assertThat(resolver.discoveryFailures()).isZero();
+    }
+
+    @Test
+    void aTooOldListsRefresh_isWaitedForOnlyAsLongAsTheRequestCan_thenTheOldListServes() {
+        api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1")));
+        endpoint(ORDERS);
+        api.putService("prod", "orders", List.of(Task.running(id(2), "10.0.0.2")));
+        clock.advance(EcsBackendResolver.TASK_LIST_MAX_AGE);
+        api.stopAnswering();
+
+        long start = System.nanoTime();
+        URI served = resolver.endpoint(ORDERS, Set.of(), clock.instant(), Duration.ofMillis(200));
+        Duration waited = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(served).isEqualTo(URI.create("http://10.0.0.1:8080"));
+        assertThat(waited).isBetween(Duration.ofMillis(200), AwsGateway.ECS_CALL_TIMEOUT.minusSeconds(1));
+        api.answerAgain();
+        assertThat(endpoint(ORDERS)).isEqualTo(URI.create("http://10.0.0.2:8080"));
+        assertThat(background).isEmpty();
+    }
+
+    @Test
     void aServiceWithNoTaskToTakeRequests_is503_namingItInTheLog_notToTheCaller() {
         api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1").withHealth("UNHEALTHY")));
 
@@ -380,7 +424,7 @@ class EcsBackendResolverTest {
     }
 
     private URI endpoint(EcsService service) {
-        return resolver.endpoint(service, Set.of(), clock.instant());
+        return resolver.endpoint(service, Set.of(), clock.instant(), AMPLE);
     }
 
     private List<URI> endpoints(EcsService service, int count) {

@@ -9,6 +9,7 @@ import dev.tollgate.backend.EcsService;
 import dev.tollgate.backend.WeightedBackend;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.ConfigNumbers;
 import dev.tollgate.config.ConfigProblem;
 import dev.tollgate.config.Deployable;
 import dev.tollgate.config.GatewayConfig;
@@ -16,6 +17,7 @@ import dev.tollgate.config.YamlDocument;
 import dev.tollgate.policy.route.RouteConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +30,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -170,11 +174,13 @@ public final class StagesFile {
         private final String source;
         private final Path root;
         private final List<ConfigProblem> problems = new ArrayList<>();
+        private final ConfigNumbers numbers;
 
         Reader(YamlDocument document, String source, Path root) {
             this.document = document;
             this.source = source;
             this.root = root;
+            this.numbers = new ConfigNumbers(document, this::problem);
         }
 
         StagesFile read() {
@@ -546,20 +552,14 @@ public final class StagesFile {
         }
 
         private Optional<Integer> integer(JsonNode node, String path, int min, int max) {
-            if (!node.isIntegralNumber() || node.asLong() < min || node.asLong() > max) {
-                problem(path, ConfigLoader.describe(node) + " (expected: a whole number from " + min + " to " + max + ")");
-                return Optional.empty();
-            }
-            return Optional.of(node.asInt());
+            OptionalLong value = numbers.whole(node, path, min, max);
+            return value.isPresent() ? Optional.of((int) value.getAsLong()) : Optional.empty();
         }
 
         private Optional<Double> number(JsonNode node, String path, double min, double max) {
-            if (!node.isNumber() || node.asDouble() < min || node.asDouble() > max) {
-                problem(path, ConfigLoader.describe(node) + " (expected: a number from " + Stage.plain(min) + " to " + Stage.plain(max)
-                        + ")");
-                return Optional.empty();
-            }
-            return Optional.of(node.asDouble());
+            OptionalDouble value = numbers.decimal(node, path, BigDecimal.valueOf(min), BigDecimal.valueOf(max),
+                    "a number from " + Stage.plain(min) + " to " + Stage.plain(max));
+            return value.isPresent() ? Optional.of(value.getAsDouble()) : Optional.empty();
         }
 
         private Optional<Boolean> bool(JsonNode node, String path) {

@@ -5,17 +5,23 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigProblem;
+import dev.tollgate.config.NumberCases;
 import dev.tollgate.policy.auth.apikey.ApiKeyHash;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The stages file: read and checked together with the configuration it bundles, every problem named with its place. */
 class StagesFileTest {
@@ -399,7 +405,7 @@ class StagesFileTest {
                 config: config.yaml
                 stages:
                   dev:
-                """ + NETWORK)).containsExactly("config.yaml:28: plans.developer.quota.limit: 0 (expected: a whole number > 0)");
+                """ + NETWORK)).containsExactly("config.yaml:28: plans.developer.quota.limit: 0 (expected: a whole number from 1 to 9223372036854775807)");
     }
 
     @Test
@@ -414,6 +420,92 @@ class StagesFileTest {
                         + root.resolve("nowhere.yaml") + " does not exist)",
                 "stages.yaml:3: stages.dev.network: missing (expected: the VPC the function runs in: vpcId,"
                         + " availabilityZones, privateSubnetIds and vpcCidr)");
+    }
+
+    /** A number of the stages file: where it is, the file with {@code NUMBER} in its place, and what it takes. */
+    record NumberField(String path, String text, BigDecimal min, BigDecimal max, long valid, boolean whole) {
+        String with(String number) {
+            return text.replace("NUMBER", number);
+        }
+
+        int line() {
+            return text.substring(0, text.indexOf("NUMBER")).split("\n", -1).length;
+        }
+
+        List<NumberCases.Case> refusals() {
+            return whole ? NumberCases.refusedWhole(min.longValueExact(), max.longValueExact(), valid,
+                    "a whole number from " + min + " to " + max)
+                    : NumberCases.refusedDecimal(min, max, valid, "a number from " + min + " to " + max);
+        }
+
+        @Override
+        public String toString() {
+            return path;
+        }
+    }
+
+    private static NumberField whole(String path, String setting, long min, long max, long valid) {
+        return new NumberField(path, stage(setting), BigDecimal.valueOf(min), BigDecimal.valueOf(max), valid, true);
+    }
+
+    private static NumberField decimal(String path, String setting, String min, String max, long valid) {
+        return new NumberField(path, stage(setting), new BigDecimal(min), new BigDecimal(max), valid, false);
+    }
+
+    private static String stage(String setting) {
+        return "config: config.yaml\nstages:\n  dev:\n" + setting.indent(4) + NETWORK;
+    }
+
+    /** Every number the stages file holds. */
+    static final List<NumberField> NUMBER_FIELDS = List.of(
+            whole("stages.dev.function.memory", "function: {memory: NUMBER}", 128, 10240, 1024),
+            whole("stages.dev.function.reservedConcurrency", "function:\n  reservedConcurrency: NUMBER", 1, 100_000, 200),
+            decimal("stages.dev.throttle.rate", "throttle: {rate: NUMBER}", "1", "1000000", 50),
+            whole("stages.dev.throttle.burst", "throttle: {burst: NUMBER}", 1, 1_000_000, 100),
+            whole("stages.dev.logRetentionDays", "logRetentionDays: NUMBER", 1, 3653, 30),
+            decimal("stages.dev.alarms.serverErrorRatePercent", "alarms: {serverErrorRatePercent: NUMBER}", "0.01", "100", 10),
+            decimal("stages.dev.alarms.latencyP99Ms", "alarms: {latencyP99Ms: NUMBER}", "1", "900000", 5000),
+            whole("stages.dev.alarms.throttles", "alarms: {throttles: NUMBER}", 1, 1_000_000, 1),
+            whole("stages.dev.alarms.counterStoreErrors", "alarms:\n  counterStoreErrors: NUMBER", 1, 1_000_000, 5),
+            whole("stages.dev.alarms.authFailures", "alarms: {authFailures: NUMBER}", 1, 10_000_000, 500));
+
+    static Stream<Arguments> numberRefusals() {
+        return NUMBER_FIELDS.stream().flatMap(field -> field.refusals().stream().map(refused -> Arguments.of(field, refused)));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("numberRefusals")
+    void aNumberOutsideItsBounds_orWrittenOtherwise_isRefused_namingItAsWritten(NumberField field, NumberCases.Case refused) {
+        assertThat(problems(field.with(refused.written())))
+                .containsExactly("stages.yaml:" + field.line() + ": " + field.path() + ": " + refused.message());
+    }
+
+    static Stream<Arguments> numberBounds() {
+        return NUMBER_FIELDS.stream().flatMap(field -> Stream.of(field.min().toPlainString(), field.max().toPlainString(),
+                Long.toString(field.valid())).map(value -> Arguments.of(field, value)));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("numberBounds")
+    void aNumberWithinItsBounds_isTaken(NumberField field, String value) {
+        assertThat(load(field.with(value)).stage("dev")).isPresent();
+    }
+
+    @Test
+    void aWrappingValue_isNotTakenForTheValueItWrapsTo() {
+        // 2^64 + 1024 read as a long is 1024; 2^64 + 30 is 30, a retention CloudWatch Logs offers.
+        assertThat(problems(stage("function: {memory: 18446744073709552640}"))).containsExactly(
+                "stages.yaml:4: stages.dev.function.memory: 18446744073709552640 (expected: a whole number from 128 to 10240)");
+        assertThat(problems(stage("logRetentionDays: 18446744073709551646"))).containsExactly(
+                "stages.yaml:4: stages.dev.logRetentionDays: 18446744073709551646 (expected: a whole number from 1 to 3653)");
+    }
+
+    @Test
+    void aHugeFunctionTimeout_isRefused_notWrapped() {
+        for (String value : List.of("99999999999999999s", "4294967297s", "18446744073709551617m")) {
+            assertThat(problems(stage("function: {timeout: " + value + "}"))).containsExactly("stages.yaml:4:"
+                    + " stages.dev.function.timeout: " + value + " (expected: a duration from 1s to 15m, such as 30s)");
+        }
     }
 
     private StagesFile load(String text) {

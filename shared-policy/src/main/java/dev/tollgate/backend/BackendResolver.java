@@ -2,6 +2,7 @@ package dev.tollgate.backend;
 
 import dev.tollgate.problem.BackendUnavailableException;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -14,15 +15,21 @@ import java.util.logging.Logger;
 public interface BackendResolver {
 
     /**
-     * The base URL of the task for the next try, such as {@code http://10.0.1.7:8080}.
+     * The base URL of the task for the next try, such as {@code http://10.0.1.7:8080}. The time this
+     * takes is spent from the request's budget, not counted as the backend's.
      *
      * @param service the service
      * @param avoid   tasks this request has tried already: another is chosen while there is one,
      *                and one of these only when there is none
      * @param now     the request's time
-     * @throws dev.tollgate.problem.NoBackendTaskException when the service has no task to send it to
+     * @param within  the longest the request can wait here, for a lookup of the service's tasks: what
+     *                is left of its budget, less what a try needs at least; possibly zero. A resolver
+     *                that would wait longer answers {@code NoBackendTaskException} instead, and may let
+     *                the lookup go on for the requests after this one
+     * @throws dev.tollgate.problem.NoBackendTaskException when the service has no task to send it to,
+     *         or none is known within {@code within}
      */
-    URI endpoint(EcsService service, Set<URI> avoid, Instant now);
+    URI endpoint(EcsService service, Set<URI> avoid, Instant now, Duration within);
 
     /** A try could not connect to the task at {@code endpoint}: the resolver passes it over for a while. */
     void connectionFailed(EcsService service, URI endpoint, Instant now);
@@ -36,7 +43,7 @@ public interface BackendResolver {
      */
     BackendResolver NONE = new BackendResolver() {
         @Override
-        public URI endpoint(EcsService service, Set<URI> avoid, Instant now) {
+        public URI endpoint(EcsService service, Set<URI> avoid, Instant now, Duration within) {
             Logger.getLogger(BackendResolver.class.getName()).warning("a request to " + service + " is 502: it is an ECS"
                     + " service, and this gateway has no ECS discovery; use an http(s) URL");
             throw new BackendUnavailableException("The backend could not be reached.", null);

@@ -17,6 +17,7 @@ import dev.tollgate.problem.BackendUnavailableException;
 import dev.tollgate.problem.BadRequestException;
 import dev.tollgate.problem.CircuitOpenException;
 import dev.tollgate.problem.GatewayException;
+import dev.tollgate.problem.NoBackendTaskException;
 import dev.tollgate.problem.ResponseTooLargeException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -68,8 +69,11 @@ import java.util.stream.Collectors;
  * 502 (response too large). The time inside sends, the tries and the circuit's state are noted in
  * the exchange's {@link Observed}.
  *
- * <p>An {@code ecs://} backend's tasks come from the {@link BackendResolver}: each try goes to a
- * task this request has not tried while there is one; a task that could not be connected to is
+ * <p>An {@code ecs://} backend's tasks come from the {@link BackendResolver}: finding one spends
+ * from the same budget (a first lookup of the service's tasks waits no longer than leaves
+ * {@link #MIN_TRY} for the try, or the request is 503 no-backend-task), and is not the backend's
+ * time: the try that follows starts, and is timed, once its task is known, with what is left. Each
+ * try goes to a task this request has not tried while there is one; a task that could not be connected to is
  * reported back (the resolver passes it over for a while), and the request moves to another task
  * at once, once, whatever its method, since nothing was sent. Circuit breakers are per endpoint,
  * so each task has its own; when a task's circuit is open, another task takes the try.
@@ -116,6 +120,8 @@ public final class HttpForwarder {
     static final Duration BUDGET = RouteConfig.MAX_TIMEOUT;
     /** A retry that could not start with this much of the budget left is not made; the last failure is the answer. */
     static final Duration MIN_TRY = Duration.ofMillis(100);
+    /** A task found with less than {@link #MIN_TRY} left is 503: the next request finds it at once. */
+    static final long FOUND_TOO_LATE_RETRY_AFTER_SECONDS = 1;
 
     /** One client per connect timeout: the JDK sets it per client, and routes share the few values in use. */
     private final ConcurrentHashMap<Duration, HttpClient> clients = new ConcurrentHashMap<>();
@@ -202,13 +208,14 @@ public final class HttpForwarder {
         int retries = retry.retries(request.method()) ? retry.retries() : 0;
         int failovers = address instanceof EcsService ? UNCONNECTED_TASK_FAILOVERS : 0;
         Set<URI> tried = new HashSet<>(4);
-        // Results and later acquires are dated when they happen: a circuit opened by a slow failure stays open its whole openFor.
-        long started = exchange.nanoTime();
         // From the request's arrival, as API Gateway counts: time in earlier policies (a JWKS fetch) is spent too.
         long deadline = exchange.arrivedNanos() + BUDGET.toNanos();
-        Endpoint endpoint = open(address, tried, route, exchange.at(started), false, observed);
+        // Results and later acquires are dated when they happen: a circuit opened by a slow failure stays open its whole openFor.
+        Endpoint endpoint = open(address, tried, route, exchange, exchange.nanoTime(), deadline, false, observed);
+        // Each try starts when its endpoint is known: looking up an ECS service's tasks spends the budget, but is no backend time.
+        long started = endpoint.readyAt();
         for (int retried = 0; ; ) {
-            Duration timeout = Duration.ofNanos(Math.min(route.timeout().toNanos(), deadline - started));
+            Duration timeout = Duration.ofNanos(Math.max(0, Math.min(route.timeout().toNanos(), deadline - started)));
             HttpResponse<byte[]> response;
             try {
                 response = send(clients.computeIfAbsent(route.connectTimeout(), HttpForwarder::client),
@@ -231,8 +238,7 @@ public final class HttpForwarder {
                     // A connection never made sent nothing, so another task may take the request, whatever its method.
                     if (failovers > 0 && deadline - ended >= MIN_TRY.toNanos()) {
                         failovers--;
-                        another = open(address, tried, route, failed, true, observed);
-                        started = ended;
+                        another = open(address, tried, route, exchange, ended, deadline, true, observed);
                     }
                 }
                 if (another == null) {
@@ -242,10 +248,10 @@ public final class HttpForwarder {
                     if (resumed.isEmpty()) {
                         throw failure;
                     }
-                    started = resumed.getAsLong();
-                    another = open(address, tried, route, exchange.at(started), false, observed);
+                    another = open(address, tried, route, exchange, resumed.getAsLong(), deadline, false, observed);
                 }
                 endpoint = another;
+                started = endpoint.readyAt();
                 continue;
             } catch (RuntimeException unexpected) {
                 // A breaker acquired must hear how the try went, or a half-open circuit would keep this probe's slot.
@@ -258,8 +264,8 @@ public final class HttpForwarder {
             if (retried < retries && retry.statuses().contains(response.statusCode())) {
                 OptionalLong resumed = pause(retry.backoffBound(++retried), exchange, ended, deadline);
                 if (resumed.isPresent()) {
-                    started = resumed.getAsLong();
-                    endpoint = open(address, tried, route, exchange.at(started), false, observed);
+                    endpoint = open(address, tried, route, exchange, resumed.getAsLong(), deadline, false, observed);
+                    started = endpoint.readyAt();
                     continue;
                 }
             }
@@ -272,16 +278,31 @@ public final class HttpForwarder {
     /**
      * The endpoint of the next try, its circuit breaker acquired. A fixed URL is its own endpoint;
      * an ECS service's is the task the resolver picks, another than those tried while there is one,
-     * and another again when that task's circuit is open.
+     * and another again when that task's circuit is open. The resolver may wait for a lookup of the
+     * service's tasks as long as the budget leaves {@link #MIN_TRY} for the try, no longer.
      *
-     * @param onlyNew whether to answer null rather than an endpoint this request has tried
+     * @param at       the ticker's reading now
+     * @param deadline the ticker's reading when the request's budget ends
+     * @param onlyNew  whether to answer null rather than an endpoint this request has tried
      */
-    private Endpoint open(BackendAddress address, Set<URI> tried, RouteConfig route, Instant now, boolean onlyNew,
-                          Observed observed) {
+    private Endpoint open(BackendAddress address, Set<URI> tried, RouteConfig route, Exchange exchange, long at, long deadline,
+                          boolean onlyNew, Observed observed) {
         while (true) {
-            URI base = address instanceof EcsService service
-                    ? resolver.endpoint(service, tried, now)
-                    : ((BackendAddress.Url) address).base();
+            URI base;
+            if (address instanceof EcsService service) {
+                Duration within = Duration.ofNanos(Math.max(0, deadline - at - MIN_TRY.toNanos()));
+                base = resolver.endpoint(service, tried, exchange.at(at), within);
+                at = exchange.nanoTime();
+                if (deadline - at < MIN_TRY.toNanos()) {
+                    // Its task was found too late for a try: no backend task could take the request in time.
+                    LOG.warning("a request to " + service + " is 503: finding its task left less than " + MIN_TRY.toMillis()
+                            + " ms of the request's " + BUDGET.toSeconds() + " s");
+                    throw new NoBackendTaskException(FOUND_TOO_LATE_RETRY_AFTER_SECONDS);
+                }
+            } else {
+                base = ((BackendAddress.Url) address).base();
+            }
+            Instant now = exchange.at(at);
             boolean untried = tried.add(base);
             if (onlyNew && !untried) {
                 return null;
@@ -291,11 +312,11 @@ public final class HttpForwarder {
                     key -> new CircuitBreaker(key.endpoint(), key.settings(), PROBE_DEADLINE, HttpForwarder::logTransition)))
                     .orElse(null);
             if (breaker == null) {
-                return new Endpoint(base, null);
+                return new Endpoint(base, null, at);
             }
             try {
                 note(observed, breaker, breaker.acquire(now));
-                return new Endpoint(base, breaker);
+                return new Endpoint(base, breaker, at);
             } catch (CircuitOpenException open) {
                 note(observed, breaker, Optional.empty());
                 if (!(address instanceof EcsService) || !untried) {
@@ -312,8 +333,11 @@ public final class HttpForwarder {
                 || failure.getCause() instanceof HttpConnectTimeoutException;
     }
 
-    /** Where one try goes, and the circuit breaker it answers to (null when the route has none). */
-    private record Endpoint(URI base, CircuitBreaker breaker) {
+    /**
+     * Where one try goes, the circuit breaker it answers to (null when the route has none), and the
+     * ticker's reading when it was known, which is when the try starts.
+     */
+    private record Endpoint(URI base, CircuitBreaker breaker, long readyAt) {
         void record(boolean success, Instant now, Observed observed) {
             if (breaker != null) {
                 note(observed, breaker, breaker.record(success, now));

@@ -24,7 +24,6 @@ import dev.tollgate.policy.route.PathTemplate;
 import dev.tollgate.policy.route.RouteConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,6 +39,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -118,10 +118,12 @@ public final class ConfigLoader {
         private final YamlDocument document;
         private final String source;
         private final List<ConfigProblem> problems = new ArrayList<>();
+        private final ConfigNumbers numbers;
 
         Reader(YamlDocument document, String source) {
             this.document = document;
             this.source = source;
+            this.numbers = new ConfigNumbers(document, this::problem);
         }
 
         GatewayConfig read() {
@@ -269,12 +271,12 @@ public final class ConfigLoader {
                 return Optional.empty();
             }
             unknownFields(node, path, Set.of("limit", "period"));
-            Optional<Long> limit = positiveLong(node.path("limit"), path + ".limit");
+            OptionalLong limit = numbers.whole(node.path("limit"), path + ".limit", 1, Long.MAX_VALUE);
             Optional<QuotaPeriod> period = oneOf(node.path("period"), path + ".period", QuotaPeriod.class);
             if (limit.isEmpty() || period.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new QuotaConfig(limit.get(), period.get()));
+            return Optional.of(new QuotaConfig(limit.getAsLong(), period.get()));
         }
 
         /** A plan's or a route's rate limit, if it has one: {@code {requests, per, burst}}. */
@@ -287,28 +289,14 @@ public final class ConfigLoader {
                 return Optional.empty();
             }
             unknownFields(node, path, Set.of("requests", "per", "burst"));
-            JsonNode requestsNode = node.path("requests");
-            long requests = -1;
-            if (!requestsNode.isIntegralNumber() || !requestsNode.canConvertToLong() || requestsNode.longValue() < 1
-                    || requestsNode.longValue() > RateLimitConfig.MAX_REQUESTS) {
-                problem(path + ".requests", describe(requestsNode) + " (expected: a whole number from 1 to "
-                        + RateLimitConfig.MAX_REQUESTS + ")");
-            } else {
-                requests = requestsNode.longValue();
-            }
+            long requests = numbers.whole(node.path("requests"), path + ".requests", 1, RateLimitConfig.MAX_REQUESTS).orElse(-1);
             Optional<RateLimitConfig.Per> per = oneOf(node.path("per"), path + ".per", RateLimitConfig.Per.class);
             long burst = requests;
-            JsonNode burstNode = node.path("burst");
-            if (!burstNode.isMissingNode()) {
-                burst = -1;
-                if (!burstNode.isIntegralNumber() || !burstNode.canConvertToLong() || burstNode.longValue() > RateLimitConfig.MAX_BURST
-                        || (burstNode.longValue() < 1 && requests < 1)) {
-                    problem(path + ".burst", describe(burstNode) + " (expected: a whole number from 1 to "
-                            + RateLimitConfig.MAX_BURST + ")");
-                } else if (burstNode.longValue() < requests) {
-                    problem(path + ".burst", burstNode.asText() + " (expected: at least requests, " + requests + ")");
-                } else {
-                    burst = burstNode.longValue();
+            if (node.has("burst")) {
+                burst = numbers.whole(node.path("burst"), path + ".burst", 1, RateLimitConfig.MAX_BURST).orElse(-1);
+                if (burst >= 1 && burst < requests) {
+                    problem(path + ".burst", burst + " (expected: at least requests, " + requests + ")");
+                    burst = -1;
                 }
             }
             if (requests < 1 || per.isEmpty() || burst < 1) {
@@ -698,13 +686,8 @@ public final class ConfigLoader {
             long maxAge = CorsConfig.DEFAULT_MAX_AGE_SECONDS;
             JsonNode maxAgeNode = node.path("maxAge");
             if (!maxAgeNode.isMissingNode()) {
-                if (!maxAgeNode.isIntegralNumber() || maxAgeNode.longValue() < 0
-                        || maxAgeNode.longValue() > CorsConfig.MAX_MAX_AGE_SECONDS) {
-                    problem("cors.maxAge", describe(maxAgeNode) + " (expected: whole seconds from 0 to "
-                            + CorsConfig.MAX_MAX_AGE_SECONDS + ")");
-                } else {
-                    maxAge = maxAgeNode.longValue();
-                }
+                maxAge = numbers.whole(maxAgeNode, "cors.maxAge", 0, CorsConfig.MAX_MAX_AGE_SECONDS,
+                        "whole seconds from 0 to " + CorsConfig.MAX_MAX_AGE_SECONDS).orElse(maxAge);
             }
             if (problems.size() > before) {
                 return Optional.empty();
@@ -721,26 +704,21 @@ public final class ConfigLoader {
                 return RetryConfig.NONE;
             }
             unknownFields(node, path, Set.of("retries", "statuses", "backoff", "maxBackoff"));
-            int retries = 0;
-            JsonNode retriesNode = node.path("retries");
-            if (!retriesNode.isIntegralNumber() || retriesNode.intValue() < 0 || retriesNode.intValue() > RetryConfig.MAX_RETRIES) {
-                problem(path + ".retries", describe(retriesNode) + " (expected: a whole number from 0 to " + RetryConfig.MAX_RETRIES + ")");
-            } else {
-                retries = retriesNode.intValue();
-            }
+            int retries = (int) numbers.whole(node.path("retries"), path + ".retries", 0, RetryConfig.MAX_RETRIES).orElse(0);
             Set<Integer> statuses = new java.util.TreeSet<>();
             JsonNode statusesNode = node.path("statuses");
             if (!statusesNode.isMissingNode()) {
                 if (!statusesNode.isArray()) {
                     problem(path + ".statuses", describe(statusesNode) + " (expected: a list of statuses such as [502, 503])");
                 } else {
+                    String expected = "408, 429 or a 5xx status";
                     for (int i = 0; i < statusesNode.size(); i++) {
-                        JsonNode status = statusesNode.get(i);
-                        int code = status.isIntegralNumber() ? status.intValue() : -1;
-                        if (code != 408 && code != 429 && (code < 500 || code > 599)) {
-                            problem(path + ".statuses[" + i + "]", describe(status) + " (expected: 408, 429 or a 5xx status)");
+                        String place = path + ".statuses[" + i + "]";
+                        OptionalLong code = numbers.whole(statusesNode.get(i), place, 408, 599, expected);
+                        if (code.isPresent() && code.getAsLong() != 408 && code.getAsLong() != 429 && code.getAsLong() < 500) {
+                            problem(place, code.getAsLong() + " (expected: " + expected + ")");
                         } else {
-                            statuses.add(code);
+                            code.ifPresent(c -> statuses.add((int) c));
                         }
                     }
                 }
@@ -785,11 +763,7 @@ public final class ConfigLoader {
             if (node.isMissingNode()) {
                 return fallback;
             }
-            if (!node.isIntegralNumber() || node.intValue() < min || node.intValue() > max) {
-                problem(path + "." + field, describe(node) + " (expected: a whole number from " + min + " to " + max + ")");
-                return fallback;
-            }
-            return node.intValue();
+            return (int) numbers.whole(node, path + "." + field, min, max).orElse(fallback);
         }
 
         private Optional<Duration> backoffDuration(JsonNode node, String path) {
@@ -1069,15 +1043,6 @@ public final class ConfigLoader {
                 return Optional.empty();
             }
             return Optional.of(bytes);
-        }
-
-        private Optional<Long> positiveLong(JsonNode node, String path) {
-            if (!node.isIntegralNumber() || node.bigIntegerValue().signum() <= 0
-                    || node.bigIntegerValue().compareTo(BigInteger.valueOf(Long.MAX_VALUE)) > 0) {
-                problem(path, describe(node) + " (expected: a whole number > 0)");
-                return Optional.empty();
-            }
-            return Optional.of(node.longValue());
         }
 
         private <E extends Enum<E>> Optional<E> oneOf(JsonNode node, String path, Class<E> type) {

@@ -8,6 +8,9 @@ import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.http.Headers;
+import dev.tollgate.observe.RequestObservation;
+import dev.tollgate.observe.RequestObserver;
+import dev.tollgate.observe.Ticker;
 import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
 import dev.tollgate.problem.NoBackendTaskException;
 import dev.tollgate.testing.InMemoryCounterStore;
@@ -26,15 +29,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code ecs://} backends through the gateway: each try goes where the {@link BackendResolver}
  * says, a task that cannot be connected to is reported back, a refused connection moves the
- * request to another task, and each task has its own circuit. The resolver here is an in-memory
- * fake over real HTTP backends; the ECS one is tested in functions-aws.
+ * request to another task, and each task has its own circuit; finding the task spends from the
+ * request's budget, not the backend's time. The resolver here is an in-memory fake over real HTTP
+ * backends; the ECS one is tested in functions-aws.
  */
 class EcsBackendForwardingTest {
 
@@ -69,6 +76,8 @@ class EcsBackendForwardingTest {
     private final TestBackend taskB = new TestBackend();
     private final TestBackend nlb = new TestBackend();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
+    /** The budget's time: it moves only when a test moves it. */
+    private final AtomicLong ticks = new AtomicLong();
 
     @AfterEach
     void tearDown() {
@@ -126,9 +135,9 @@ class EcsBackendForwardingTest {
         // This resolver's turn always starts at A; the retry avoids it, since the request tried it.
         BackendResolver alwaysFirst = new RoundRobin(URI.create(taskA.url()), URI.create(taskB.url())) {
             @Override
-            public URI endpoint(EcsService service, Set<URI> avoid, Instant now) {
+            public URI endpoint(EcsService service, Set<URI> avoid, Instant now, Duration within) {
                 next.set(0);
-                return super.endpoint(service, avoid, now);
+                return super.endpoint(service, avoid, now, within);
             }
         };
 
@@ -184,7 +193,7 @@ class EcsBackendForwardingTest {
     void aServiceWithoutTasks_isTheResolversProblem_503() {
         BackendResolver none = new RoundRobin() {
             @Override
-            public URI endpoint(EcsService service, Set<URI> avoid, Instant now) {
+            public URI endpoint(EcsService service, Set<URI> avoid, Instant now, Duration within) {
                 throw new NoBackendTaskException(1);
             }
         };
@@ -208,6 +217,97 @@ class EcsBackendForwardingTest {
         assertThat(dev.status()).isEqualTo(502);
         assertThat(dev.bodyAsString()).contains("\"detail\":\"The backend could not be reached.\"").doesNotContain("ecs:", "8080");
         assertThat(gateway.handle(request("GET", "prod", "/orders", "")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void findingTheTask_spendsTheRequestsBudget_soTheFirstTryHasOnlyWhatIsLeft() {
+        CountDownLatch hung = new CountDownLatch(1);
+        taskA.beforeAnswering(() -> await(hung)); // the try would outlast the 250 ms left, and the route's 29 s
+        try {
+            GatewayResponse response = budgeted(lookingUpFor(Duration.ofMillis(29_750), URI.create(taskA.url())), ticks::get,
+                    observation -> { }).handle(request("GET", "dev", "/orders", ""));
+
+            assertThat(response.status()).isEqualTo(504);
+            assertThat(response.bodyAsString()).contains("The backend did not answer within 250 ms.");
+        } finally {
+            hung.countDown();
+        }
+    }
+
+    @Test
+    void aTaskFoundWithLessThanATryLeft_is503NoBackendTask_notATryOfNothing() {
+        GatewayResponse response = budgeted(lookingUpFor(Duration.ofMillis(29_950), URI.create(taskA.url())), ticks::get,
+                observation -> { }).handle(request("GET", "dev", "/orders", ""));
+
+        assertThat(response.status()).isEqualTo(503);
+        assertThat(response.bodyAsString()).contains("urn:tollgate:problem:no-backend-task");
+        assertThat(response.headers().first("retry-after")).contains("1");
+        assertThat(taskA.received()).isEmpty();
+    }
+
+    @Test
+    void theTimeFindingTheTask_isNotTheBackendsLatency() {
+        List<RequestObservation> observations = new CopyOnWriteArrayList<>();
+        // The ticker moves by the lookup's 2 s, and by 30 ms while the backend answers.
+        taskA.beforeAnswering(() -> ticks.addAndGet(Duration.ofMillis(30).toNanos()));
+
+        GatewayResponse response = budgeted(lookingUpFor(Duration.ofSeconds(2), URI.create(taskA.url())), ticks::get,
+                observations::add).handle(request("GET", "dev", "/orders", ""));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(observations).singleElement().satisfies(observation -> {
+            assertThat(observation.backendLatency()).contains(Duration.ofMillis(30));
+            assertThat(observation.latency()).isEqualTo(Duration.ofMillis(2030));
+        });
+    }
+
+    @Test
+    void theResolver_mayWaitOnlyForWhatIsLeftOfTheBudget_lessTheLeastATryNeeds() {
+        List<Duration> allowed = new CopyOnWriteArrayList<>();
+        RoundRobin tasks = new RoundRobin(URI.create(taskA.url())) {
+            @Override
+            public URI endpoint(EcsService service, Set<URI> avoid, Instant now, Duration within) {
+                allowed.add(within);
+                return super.endpoint(service, avoid, now, within);
+            }
+        };
+        GatewayConfig config = ConfigLoader.parse(CONFIG.formatted(nlb.url()), "ecs.yaml");
+        ConfigKeyStore keys = new ConfigKeyStore(config.apiKeys());
+        // Earlier policies, here a slow key lookup, spent 29.5 s of the request's 30.
+        Gateway gateway = Gateway.builder().config(config).counters(new InMemoryCounterStore()).clock(clock).ticker(ticks::get)
+                .keys(sha256 -> {
+                    ticks.addAndGet(Duration.ofMillis(29_500).toNanos());
+                    return keys.findBySha256(sha256);
+                })
+                .backends(tasks).build();
+
+        assertThat(gateway.handle(request("GET", "dev", "/orders", "")).status()).isEqualTo(200);
+        assertThat(allowed).containsExactly(Duration.ofMillis(400));
+    }
+
+    /** A resolver whose lookup takes {@code lookup} on the ticker, then answers these tasks in turn. */
+    private RoundRobin lookingUpFor(Duration lookup, URI... tasks) {
+        return new RoundRobin(tasks) {
+            @Override
+            public URI endpoint(EcsService service, Set<URI> avoid, Instant now, Duration within) {
+                ticks.addAndGet(lookup.toNanos());
+                return super.endpoint(service, avoid, now, within);
+            }
+        };
+    }
+
+    private Gateway budgeted(BackendResolver resolver, Ticker ticker, RequestObserver observer) {
+        GatewayConfig config = ConfigLoader.parse(CONFIG.formatted(nlb.url()), "ecs.yaml");
+        return Gateway.builder().config(config).counters(new InMemoryCounterStore())
+                .keys(new ConfigKeyStore(config.apiKeys())).clock(clock).ticker(ticker).observer(observer).backends(resolver).build();
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Gateway gateway(BackendResolver resolver) {
@@ -242,7 +342,7 @@ class EcsBackendForwardingTest {
         }
 
         @Override
-        public URI endpoint(EcsService service, Set<URI> avoid, Instant now) {
+        public URI endpoint(EcsService service, Set<URI> avoid, Instant now, Duration within) {
             asked.add(service);
             int start = next.getAndIncrement();
             for (int i = 0; i < tasks.size(); i++) {

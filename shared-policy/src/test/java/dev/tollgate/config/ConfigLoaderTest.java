@@ -94,7 +94,7 @@ class ConfigLoaderTest {
 
         assertThatThrownBy(() -> ConfigLoader.parse(text, "t.yaml"))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(messages(e)).containsExactly(
-                        "t.yaml:10: plans.developer.quota.limit: -5 (expected: a whole number > 0)",
+                        "t.yaml:10: plans.developer.quota.limit: -5 (expected: a whole number from 1 to 9223372036854775807)",
                         "t.yaml:10: plans.developer.quota.period: fortnight (expected: one of hour, day, week, month)",
                         "t.yaml:20: apiKeys[1].stage: staging (expected: a stage defined in this file: dev, prod)",
                         "t.yaml:7: stages.prod.variables.ordersBackend: ftp://orders (expected: an http(s) base URL or"

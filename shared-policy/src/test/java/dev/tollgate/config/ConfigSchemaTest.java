@@ -720,6 +720,23 @@ class ConfigSchemaTest {
                         "cors.allowCredentials"),
                 rejected("maxAge 86401", BASE + "cors: {allowOrigins: ['*'], maxAge: 86401}\n", "cors.maxAge"),
                 rejected("maxAge -1", BASE + "cors: {allowOrigins: ['*'], maxAge: -1}\n", "cors.maxAge"),
+                // Numbers past an int or a long, which would wrap into the bounds
+                rejected("maxAge 2^64 + 86400", BASE + "cors: {allowOrigins: ['*'], maxAge: 18446744073709638400}\n", "cors.maxAge"),
+                rejected("failureThreshold 2^32 + 1", routeField("circuitBreaker: {failureThreshold: 4294967297}"),
+                        "routes[1].circuitBreaker.failureThreshold"),
+                rejected("halfOpenProbes 2^64 + 1", routeField("circuitBreaker: {halfOpenProbes: 18446744073709551617}"),
+                        "routes[1].circuitBreaker.halfOpenProbes"),
+                rejected("retries 2^32 + 1", routeField("retry: {retries: 4294967297}"), "routes[1].retry.retries"),
+                rejected("a status 2^32 + 503", routeField("retry: {retries: 1, statuses: [4294967799]}"),
+                        "routes[1].retry.statuses[0]"),
+                rejected("a weight 2^32 + 1", withBackends("[{url: http://a:1, weight: 4294967297}]"), "routes[1].backends[0].weight"),
+                rejected("tokenCacheSize 2^64 + 10", BASE + JWT.replace("tokenCacheSize: 10000", "tokenCacheSize: 18446744073709551626"),
+                        "jwt.tokenCacheSize"),
+                rejected("rate limit requests 2^64 + 5", routeField("rateLimit: {requests: 18446744073709551621, per: second}"),
+                        "routes[1].rateLimit.requests"),
+                rejected("a burst 2^32 + 5", routeField("rateLimit: {requests: 5, per: second, burst: 4294967301}"),
+                        "routes[1].rateLimit.burst"),
+                rejected("quota limit 2^64 + 100", replace("limit: 100,", "limit: 18446744073709551716,"), "plans.trial.quota.limit"),
                 rejected("an allowHeaders name with a space", BASE + "cors: {allowOrigins: ['*'], allowHeaders: ['a b']}\n",
                         "cors.allowHeaders[0]"),
                 rejected("an unknown cors field", BASE + "cors: {allowOrigins: ['*'], allowMethods: [GET]}\n", "cors.allowMethods"));
@@ -814,7 +831,17 @@ class ConfigSchemaTest {
                 loaderOnly("(8) a burst written with a fraction", routeField("rateLimit: {requests: 10, per: second, burst: 20.0}"),
                         "routes[1].rateLimit.burst"),
                 loaderOnly("(8) a listed quota's limit written with a fraction", replace("quota: {limit: 100, period: hour}",
-                        "quota: [{limit: 100.0, period: hour}]"), "plans.trial.quota[0].limit"));
+                        "quota: [{limit: 100.0, period: hour}]"), "plans.trial.quota[0].limit"),
+                loaderOnly("(8) a whole number with an exponent", routeField("circuitBreaker: {failureThreshold: 1e2}"),
+                        "routes[1].circuitBreaker.failureThreshold"),
+                loaderOnly("(8) a whole number in octal, as YAML 1.1 reads 017", BASE + "cors: {allowOrigins: ['*'], maxAge: 017}\n",
+                        "cors.maxAge"),
+                loaderOnly("(8) a whole number in hexadecimal", routeField("retry: {retries: 0x2}"), "routes[1].retry.retries"),
+                loaderOnly("(8) a whole number in binary", withBackends("[{url: http://a:1, weight: 0b11}]"), "routes[1].backends[0].weight"),
+                loaderOnly("(8) a whole number in digit groups", replace("limit: 100,", "limit: 1_000,"), "plans.trial.quota.limit"),
+                loaderOnly("(8) a whole number with a + sign", routeField("rateLimit: {requests: +5, per: second}"),
+                        "routes[1].rateLimit.requests"),
+                loaderOnly("(8) a negative zero", routeField("retry: {retries: -0}"), "routes[1].retry.retries"));
     }
 
     @ParameterizedTest(name = "{0}")

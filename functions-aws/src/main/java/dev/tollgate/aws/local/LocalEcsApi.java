@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  * lag the status described), 100 a page with
  * {@code nextToken}; {@code DescribeTasks} for up to 100 tasks, with an ENI attachment and container
  * network bindings; ECS's errors for an unknown cluster or service and for bad parameters; and, on
- * demand, no answer at all, as an API that hangs. There is
+ * demand, no answer at all, as an API that hangs, or an action before each answer, as a slow one. There is
  * no ECS emulator to run without containers (shared/toolbox.md), so this is the stand-in the real
  * SDK client talks to.
  */
@@ -112,6 +112,7 @@ public final class LocalEcsApi implements AutoCloseable {
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     /** Set while requests go unanswered; counted down when they may be answered again. */
     private volatile CountDownLatch silence;
+    private volatile Runnable beforeAnswering = () -> { };
 
     private LocalEcsApi(HttpServer server, ExecutorService executor) {
         this.server = server;
@@ -180,6 +181,14 @@ public final class LocalEcsApi implements AutoCloseable {
         silence = new CountDownLatch(1);
     }
 
+    /**
+     * Runs {@code action} before each call is answered: a test moves its ticker there, as time an API
+     * answering slowly would take, without waiting for it.
+     */
+    public void beforeAnswering(Runnable action) {
+        beforeAnswering = action;
+    }
+
     public void answerAgain() {
         CountDownLatch held = silence;
         silence = null;
@@ -211,6 +220,7 @@ public final class LocalEcsApi implements AutoCloseable {
             JsonNode request = JSON.readTree(exchange.getRequestBody().readAllBytes());
             String action = target.substring(TARGET_PREFIX.length());
             calls.computeIfAbsent(action, a -> new AtomicInteger()).incrementAndGet();
+            beforeAnswering.run();
             switch (action) {
                 case "ListTasks" -> listTasks(exchange, request);
                 case "DescribeTasks" -> describeTasks(exchange, request);

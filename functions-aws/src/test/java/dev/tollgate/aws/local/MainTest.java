@@ -89,7 +89,7 @@ class MainTest {
 
         assertThat(status).isEqualTo(1);
         assertThat(text(err).lines()).containsExactly(
-                "bad.yaml:4: plans.p.quota.limit: 0 (expected: a whole number > 0)",
+                "bad.yaml:4: plans.p.quota.limit: 0 (expected: a whole number from 1 to 9223372036854775807)",
                 "bad.yaml:8: routes[0].backend: ${stageVariables.paymentsBackend} (expected: a variable every stage"
                         + " defines; stage dev does not define paymentsBackend)",
                 file + ": 2 problems");
