@@ -1,6 +1,7 @@
 package dev.tollgate.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import static dev.tollgate.aws.ProxyEvents.header;
 import static dev.tollgate.aws.ProxyEvents.invoke;
@@ -15,6 +16,7 @@ import dev.tollgate.testing.TestGateways;
 import dev.tollgate.testing.TestBackend;
 import java.io.ByteArrayOutputStream;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -44,8 +46,41 @@ class HttpApiHandlerTest {
     @Test
     void theDefaultStage_hasNoPrefix() {
         assertThat(HttpApiHandler.stagePath("/orders", "$default")).isEqualTo("/orders");
+        assertThat(HttpApiHandler.stagePath("/$default/orders", "$default")).isEqualTo("/$default/orders");
         assertThat(HttpApiHandler.stagePath("/dev", "dev")).isEqualTo("/");
         assertThat(HttpApiHandler.stagePath("/devices", "dev")).isEqualTo("/devices");
+    }
+
+    @Test
+    void aPublishedDefaultStageEvent_reachesTheFunctionsStage_withItsRawPathUnchanged() {
+        ObjectNode event = ProxyEvents.sample("v2--go-apigw-v2-request-no-authorizer.json").put("rawPath", "/orders");
+
+        GatewayRequest request = new HttpApiHandler(gateway(), Optional.of("dev")).toRequest(ProxyEvents.read(event));
+
+        assertThat(request.stage()).isEqualTo("dev");
+        assertThat(request.path()).isEqualTo("/orders");
+        assertThat(request.refusal()).isNull();
+    }
+
+    @Test
+    void theDefaultStage_withoutAFunctionStage_isA404ThatSaysHowToMapIt() {
+        JsonNode response = invoke(handler(), ProxyEvents.sample("v2--javalibs-apigw_http_event.json"));
+
+        assertThat(response.path("statusCode").asInt()).isEqualTo(404);
+        assertThat(header(response, "content-type")).containsExactly("application/problem+json");
+        assertThat(header(response, "x-request-id")).hasSize(1);
+        assertThat(response.path("body").asText()).contains("\"detail\":\"The API Gateway stage $default maps to no configuration stage:"
+                + " set the function's environment variable TOLLGATE_STAGE to the stage it serves (one of dev).\"");
+    }
+
+    @Test
+    void tollgateStage_isCheckedAtColdStart_againstTheConfigurationsStages() {
+        assertThat(AwsGateway.stage(Map.of(), gateway().config())).isEmpty();
+        assertThat(AwsGateway.stage(Map.of("TOLLGATE_STAGE", "dev"), gateway().config())).contains("dev");
+        assertThatThrownBy(() -> AwsGateway.stage(Map.of("TOLLGATE_STAGE", "prod"),
+                        gateway().config()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("TOLLGATE_STAGE: prod (expected: a stage of the configuration: dev)");
     }
 
     @Test

@@ -32,6 +32,19 @@ class RestApiHandlerTest {
     }
 
     @Test
+    void anHttpApisPayload10EventOfTheDefaultStage_reachesTheFunctionsStage() {
+        ObjectNode event = ProxyEvents.sample("v1--javalibs-apigw_rest_event.json").put("path", "/orders");
+
+        GatewayRequest request = new RestApiHandler(HttpApiHandlerTest.gateway(), Optional.of("dev")).toRequest(ProxyEvents.read(event));
+
+        assertThat(request.stage()).isEqualTo("dev");
+        assertThat(request.path()).isEqualTo("/orders");
+        assertThat(request.headers().all("header2")).containsExactly("value1", "value2");
+        assertThat(request.rawQuery()).isEqualTo("parameter1=value1&parameter2=value1&parameter2=value2");
+        assertThat(request.refusal()).isNull();
+    }
+
+    @Test
     void aRequest_goesThroughTheGateway_andComesBackWithMultiValueHeaders() {
         try (TestBackend backend = new TestBackend()) {
             JsonNode response = invoke(handler(), withKey(backend));
