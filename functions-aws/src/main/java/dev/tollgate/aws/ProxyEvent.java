@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -52,11 +53,6 @@ final class ProxyEvent {
             return new ProxyEvent(MissingNode.getInstance(), unreadable("it is not a JSON object", null));
         }
         return new ProxyEvent(root, null);
-    }
-
-    static ProxyEvent of(JsonNode root) {
-        return root != null && root.isObject() ? new ProxyEvent(root, null)
-                : new ProxyEvent(MissingNode.getInstance(), unreadable("it is not a JSON object", null));
     }
 
     /** The writer of response events, sharing the reader's configuration. */
@@ -195,7 +191,7 @@ final class ProxyEvent {
         return values;
     }
 
-    private void forEachField(String pointer, java.util.function.BiConsumer<String, JsonNode> action) {
+    private void forEachField(String pointer, BiConsumer<String, JsonNode> action) {
         JsonNode node = root.at(pointer);
         if (node.isMissingNode() || node.isNull()) {
             return;

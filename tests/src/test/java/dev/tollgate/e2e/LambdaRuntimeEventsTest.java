@@ -221,6 +221,7 @@ class LambdaRuntimeEventsTest {
             JsonNode line = parse(answer.logLines().get(0));
             assertThat(line.path("requestId").asText()).isEqualTo(requestId);
             assertThat(line.path("status").asInt()).isEqualTo(answer.status());
+            assertThat(line.path("_aws").path("CloudWatchMetrics").isArray()).as("event %d's metrics", i).isTrue();
         }
     }
 
