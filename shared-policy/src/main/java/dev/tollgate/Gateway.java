@@ -23,6 +23,7 @@ import dev.tollgate.policy.quota.CounterStoreFailures;
 import dev.tollgate.policy.quota.QuotaPolicy;
 import dev.tollgate.policy.ip.IpAccessPolicy;
 import dev.tollgate.policy.ratelimit.RateLimitPolicy;
+import dev.tollgate.policy.refusal.RefusalPolicy;
 import dev.tollgate.policy.route.RoutePolicy;
 import dev.tollgate.policy.size.RequestSizePolicy;
 import dev.tollgate.policy.size.ResponseLimit;
@@ -65,6 +66,7 @@ public final class Gateway {
         this.pipeline = new Pipeline(List.of(
                 new CorrelationIdPolicy(builder.requestIds),
                 new CorsPolicy(config),
+                new RefusalPolicy(),
                 new ResponseSizePolicy(),
                 new RoutePolicy(config, route -> exchange -> forwarder.forward(exchange, route),
                         new UsageEndpoint(config, counters)),
@@ -131,7 +133,7 @@ public final class Gateway {
         Map<String, String> variables = new HashMap<>(stage.variables());
         variables.putAll(request.stageVariables());
         return new GatewayRequest(request.method(), request.path(), request.rawQuery(), request.headers(),
-                request.body(), request.sourceIp(), request.scheme(), request.stage(), variables);
+                request.body(), request.sourceIp(), request.scheme(), request.stage(), variables, request.refusal());
     }
 
     /** Assembles a {@link Gateway}; config, counters and keys are required. */

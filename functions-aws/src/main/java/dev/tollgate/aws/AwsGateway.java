@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
@@ -34,7 +35,9 @@ import software.amazon.awssdk.services.ecs.EcsClientBuilder;
  *       after the file's {@code apiKeys}, through a cache of {@link CachingKeyStore#DEFAULT_TTL};</li>
  *   <li>{@code AWS_REGION} and the credentials Lambda puts in the environment;</li>
  *   <li>{@value #DYNAMODB_ENDPOINT}: another DynamoDB endpoint, for testing;</li>
- *   <li>{@value #ECS_ENDPOINT}: another ECS endpoint, for testing.</li>
+ *   <li>{@value #ECS_ENDPOINT}: another ECS endpoint, for testing;</li>
+ *   <li>{@value #STAGE}: the configuration stage of the function, which events of API Gateway's
+ *       {@code $default} stage reach (the CDK stacks set it, one function per stage).</li>
  * </ul>
  * Every request is logged, with its metrics, as one line on standard output ({@link EmfRequestLog}).
  * A bad configuration fails here, at cold start, never on a request.
@@ -46,6 +49,7 @@ public final class AwsGateway {
     public static final String KEYS_TABLE = "TOLLGATE_KEYS_TABLE";
     public static final String DYNAMODB_ENDPOINT = "TOLLGATE_DYNAMODB_ENDPOINT";
     public static final String ECS_ENDPOINT = "TOLLGATE_ECS_ENDPOINT";
+    public static final String STAGE = "TOLLGATE_STAGE";
     public static final String BUNDLED_CONFIG = "tollgate.yaml";
     public static final String DEFAULT_COUNTERS_TABLE = "tollgate-counters";
     public static final String DEFAULT_KEYS_TABLE = "tollgate-keys";
@@ -65,6 +69,27 @@ public final class AwsGateway {
     /** The gateway of this function instance, built on first use from the process environment. */
     public static Gateway instance() {
         return Instance.GATEWAY;
+    }
+
+    /** The configuration stage of this function instance ({@value #STAGE}), checked against its configuration. */
+    public static Optional<String> instanceStage() {
+        return Instance.STAGE;
+    }
+
+    /**
+     * The stage {@value #STAGE} names, if any; a bad one fails here, at cold start, naming the stages
+     * the configuration has.
+     */
+    public static Optional<String> stage(Map<String, String> env, GatewayConfig config) {
+        String stage = env.get(STAGE);
+        if (stage == null || stage.isEmpty()) {
+            return Optional.empty();
+        }
+        if (config.stage(stage).isEmpty()) {
+            throw new IllegalStateException(STAGE + ": " + stage + " (expected: a stage of the configuration: "
+                    + String.join(", ", config.stages().keySet()) + ")");
+        }
+        return Optional.of(stage);
     }
 
     public static Gateway fromEnvironment(Map<String, String> env) {
@@ -167,6 +192,7 @@ public final class AwsGateway {
     /** Holds the instance; initialised in the function's init phase, when the handler class loads. */
     private static final class Instance {
         static final Gateway GATEWAY = build();
+        static final Optional<String> STAGE = stage(System.getenv(), GATEWAY.config());
 
         /** Lambda makes each line on standard error a log event of its own: one line per record. */
         private static Gateway build() {

@@ -1,73 +1,88 @@
 package dev.tollgate.aws;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tollgate.Gateway;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.http.HeaderNames;
 import dev.tollgate.http.Headers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * The Lambda handler behind an API Gateway HTTP API (payload format 2.0):
- * {@code dev.tollgate.aws.HttpApiHandler::handleRequest}. Translates the event, runs the gateway,
- * translates the answer back; nothing else. Holds no state of its own, so one instance serves
- * concurrent calls (the local runner makes them). An answer larger than Lambda carries back is a
- * 502 problem ({@link LambdaResponseLimit}).
+ * {@code dev.tollgate.aws.HttpApiHandler::handleRequest}. Reads the event's JSON itself
+ * ({@link ProxyEvent}), runs the gateway, writes the response event; nothing else. An event it cannot
+ * read is a 400 problem, and the stage {@value ProxyEvent#DEFAULT_STAGE} is the function's own
+ * ({@value AwsGateway#STAGE}). Holds no state of its own, so one instance serves concurrent calls (the
+ * local runner makes them). An answer larger than Lambda carries back is a 502 problem
+ * ({@link LambdaResponseLimit}).
  */
-public final class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class HttpApiHandler implements RequestStreamHandler {
 
     private final Gateway gateway;
+    private final Optional<String> functionStage;
 
-    /** The constructor Lambda calls: the gateway comes from the function's environment. */
+    /** The constructor Lambda calls: the gateway and its stage come from the function's environment. */
     public HttpApiHandler() {
-        this(AwsGateway.instance());
+        this(AwsGateway.instance(), AwsGateway.instanceStage());
     }
 
-    public HttpApiHandler(Gateway gateway) {
+    /**
+     * @param functionStage the configuration stage that events of the stage {@value ProxyEvent#DEFAULT_STAGE} reach
+     */
+    public HttpApiHandler(Gateway gateway, Optional<String> functionStage) {
         this.gateway = gateway;
+        this.functionStage = functionStage;
     }
 
     @Override
-    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return EventErrors.guard(() -> toResponse(gateway.handle(toRequest(event), LambdaResponseLimit.INSTANCE)),
-                APIGatewayV2HTTPResponse.class,
-                HttpApiHandler::toResponse);
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        GatewayResponse response = gateway.handle(toRequest(ProxyEvent.read(input)), LambdaResponseLimit.INSTANCE);
+        writeResponse(response, output);
     }
 
-    static GatewayRequest toRequest(APIGatewayV2HTTPEvent event) {
-        APIGatewayV2HTTPEvent.RequestContext context = event.getRequestContext();
-        String stage = context.getStage();
+    GatewayRequest toRequest(ProxyEvent event) {
+        String method = event.required("/requestContext/http/method");
+        String eventStage = event.required("/requestContext/stage");
         Headers.Builder headers = Headers.builder();
-        if (event.getHeaders() != null) {
-            event.getHeaders().forEach(headers::add);
-        }
-        if (event.getCookies() != null && !event.getCookies().isEmpty()) {
-            headers.set("cookie", String.join("; ", event.getCookies()));
+        event.strings("/headers").forEach(headers::add);
+        List<String> cookies = event.list("/cookies");
+        if (!cookies.isEmpty()) {
+            headers.set("cookie", String.join("; ", cookies));
         }
         LambdaTraceHeader.current().ifPresent(trace -> headers.set(HeaderNames.X_AMZN_TRACE_ID, trace));
         Headers built = headers.build();
+        String path = stagePath(event.path("/rawPath"), eventStage);
+        String rawQuery = event.text("/rawQueryString");
+        String sourceIp = event.text("/requestContext/http/sourceIp");
+        byte[] body = event.body();
+        String stage = event.stage(eventStage, functionStage, gateway.config());
         return new GatewayRequest(
-                context.getHttp().getMethod(),
-                stagePath(event.getRawPath(), stage),
-                event.getRawQueryString(),
+                method == null ? "" : method,
+                path,
+                rawQuery,
                 built,
-                LambdaBodies.decode(event.getBody(), event.getIsBase64Encoded()),
-                context.getHttp().getSourceIp(),
+                body,
+                sourceIp,
                 built.first(HeaderNames.X_FORWARDED_PROTO).orElse("https"),
                 stage,
-                event.getStageVariables());
+                event.strings("/stageVariables"),
+                event.refusal());
     }
 
-    /** An HTTP API's raw path starts with the stage's name, unless the stage is {@code $default}. */
+    /** An HTTP API's raw path starts with the stage's name, unless the stage is {@value ProxyEvent#DEFAULT_STAGE}. */
     static String stagePath(String rawPath, String stage) {
         String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
+        if (stage == null || stage.equals(ProxyEvent.DEFAULT_STAGE)) {
+            return path;
+        }
         String prefix = "/" + stage;
         if (path.equals(prefix)) {
             return "/";
@@ -75,23 +90,33 @@ public final class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPEven
         return path.startsWith(prefix + "/") ? path.substring(prefix.length()) : path;
     }
 
-    static APIGatewayV2HTTPResponse toResponse(GatewayResponse response) {
-        Map<String, String> headers = new HashMap<>();
+    /** The payload-2.0 response event: {@code Set-Cookie} values go in {@code cookies}, other headers joined. */
+    static void writeResponse(GatewayResponse response, OutputStream output) throws IOException {
         List<String> cookies = new ArrayList<>();
-        response.headers().forEach((name, values) -> {
-            if (name.equalsIgnoreCase("set-cookie")) {
-                cookies.addAll(values);
-            } else {
-                headers.put(name, String.join(", ", values));
+        try (JsonGenerator json = ProxyEvent.json().getFactory().createGenerator(output)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+            json.writeStartObject();
+            json.writeNumberField("statusCode", response.status());
+            json.writeObjectFieldStart("headers");
+            for (String name : response.headers().names()) {
+                if (name.equalsIgnoreCase("set-cookie")) {
+                    cookies.addAll(response.headers().all(name));
+                } else {
+                    json.writeStringField(name, String.join(", ", response.headers().all(name)));
+                }
             }
-        });
-        boolean text = LambdaBodies.isText(response);
-        return APIGatewayV2HTTPResponse.builder()
-                .withStatusCode(response.status())
-                .withHeaders(headers)
-                .withCookies(cookies.isEmpty() ? null : cookies)
-                .withBody(LambdaBodies.encode(response))
-                .withIsBase64Encoded(!text)
-                .build();
+            json.writeEndObject();
+            if (!cookies.isEmpty()) {
+                json.writeArrayFieldStart("cookies");
+                for (String cookie : cookies) {
+                    json.writeString(cookie);
+                }
+                json.writeEndArray();
+            }
+            json.writeStringField("body", LambdaBodies.encode(response));
+            json.writeBooleanField("isBase64Encoded", !LambdaBodies.isText(response));
+            json.writeEndObject();
+        }
+        output.flush();
     }
 }

@@ -1,98 +1,123 @@
 package dev.tollgate.aws;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tollgate.Gateway;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.http.HeaderNames;
 import dev.tollgate.http.Headers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
 
 /**
  * The Lambda handler behind an API Gateway REST API (proxy integration, payload format 1.0):
- * {@code dev.tollgate.aws.RestApiHandler::handleRequest}. Multi-value headers and query strings
- * are kept; the event's path already has the stage removed. Holds no state of its own, so one
- * instance serves concurrent calls. An answer larger than Lambda carries back is a 502 problem
+ * {@code dev.tollgate.aws.RestApiHandler::handleRequest}. Reads the event's JSON itself
+ * ({@link ProxyEvent}), so it needs nothing of the runtime's event serializer. Multi-value headers and
+ * query strings are kept; the event's path already has the stage removed. An event it cannot read is a
+ * 400 problem; an HTTP API's payload-1.0 events of the stage {@value ProxyEvent#DEFAULT_STAGE} reach
+ * the function's own stage ({@value AwsGateway#STAGE}). Holds no state of its own, so one instance
+ * serves concurrent calls. An answer larger than Lambda carries back is a 502 problem
  * ({@link LambdaResponseLimit}).
  */
-public final class RestApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public final class RestApiHandler implements RequestStreamHandler {
 
     private final Gateway gateway;
+    private final Optional<String> functionStage;
 
-    /** The constructor Lambda calls: the gateway comes from the function's environment. */
+    /** The constructor Lambda calls: the gateway and its stage come from the function's environment. */
     public RestApiHandler() {
-        this(AwsGateway.instance());
+        this(AwsGateway.instance(), AwsGateway.instanceStage());
     }
 
-    public RestApiHandler(Gateway gateway) {
+    /**
+     * @param functionStage the configuration stage that events of the stage {@value ProxyEvent#DEFAULT_STAGE} reach
+     */
+    public RestApiHandler(Gateway gateway, Optional<String> functionStage) {
         this.gateway = gateway;
+        this.functionStage = functionStage;
     }
 
     @Override
-    public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        return EventErrors.guard(() -> toResponse(gateway.handle(toRequest(event), LambdaResponseLimit.INSTANCE)),
-                APIGatewayProxyResponseEvent.class,
-                RestApiHandler::toResponse);
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        GatewayResponse response = gateway.handle(toRequest(ProxyEvent.read(input)), LambdaResponseLimit.INSTANCE);
+        writeResponse(response, output);
     }
 
-    static GatewayRequest toRequest(APIGatewayProxyRequestEvent event) {
+    GatewayRequest toRequest(ProxyEvent event) {
+        String method = event.required("/httpMethod");
+        String eventStage = event.required("/requestContext/stage");
         Headers.Builder headers = Headers.builder();
-        if (event.getMultiValueHeaders() != null) {
-            headers.addAll(event.getMultiValueHeaders());
-        } else if (event.getHeaders() != null) {
-            event.getHeaders().forEach(headers::add);
+        if (event.present("/multiValueHeaders")) {
+            headers.addAll(event.lists("/multiValueHeaders"));
+        } else {
+            event.strings("/headers").forEach(headers::add);
         }
         LambdaTraceHeader.current().ifPresent(trace -> headers.set(HeaderNames.X_AMZN_TRACE_ID, trace));
         Headers built = headers.build();
-        APIGatewayProxyRequestEvent.ProxyRequestContext context = event.getRequestContext();
-        String sourceIp = context != null && context.getIdentity() != null ? context.getIdentity().getSourceIp() : null;
-        String stage = context != null && context.getStage() != null ? context.getStage() : "";
+        String path = event.path("/path");
+        String rawQuery = rawQuery(event);
+        String sourceIp = event.text("/requestContext/identity/sourceIp");
+        byte[] body = event.body();
+        String stage = event.stage(eventStage, functionStage, gateway.config());
         return new GatewayRequest(
-                event.getHttpMethod(),
-                event.getPath() == null || event.getPath().isEmpty() ? "/" : event.getPath(),
-                rawQuery(event),
+                method == null ? "" : method,
+                path,
+                rawQuery,
                 built,
-                LambdaBodies.decode(event.getBody(), Boolean.TRUE.equals(event.getIsBase64Encoded())),
+                body,
                 sourceIp,
                 built.first(HeaderNames.X_FORWARDED_PROTO).orElse("https"),
                 stage,
-                event.getStageVariables());
+                event.strings("/stageVariables"),
+                event.refusal());
     }
 
     /** REST API events carry the query decoded; the backend gets it encoded again. */
-    static String rawQuery(APIGatewayProxyRequestEvent event) {
-        Map<String, List<String>> multi = event.getMultiValueQueryStringParameters();
-        if (multi == null && event.getQueryStringParameters() != null) {
-            multi = new HashMap<>();
-            for (Map.Entry<String, String> e : event.getQueryStringParameters().entrySet()) {
-                multi.put(e.getKey(), List.of(e.getValue()));
-            }
-        }
-        if (multi == null) {
-            return "";
-        }
+    static String rawQuery(ProxyEvent event) {
+        Map<String, List<String>> multi = event.present("/multiValueQueryStringParameters")
+                ? event.lists("/multiValueQueryStringParameters")
+                : single(event.strings("/queryStringParameters"));
         StringJoiner query = new StringJoiner("&");
         multi.forEach((name, values) -> values.forEach(value ->
                 query.add(URLEncoder.encode(name, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8))));
         return query.toString();
     }
 
-    static APIGatewayProxyResponseEvent toResponse(GatewayResponse response) {
-        Map<String, List<String>> headers = new HashMap<>();
-        response.headers().forEach(headers::put);
-        boolean text = LambdaBodies.isText(response);
-        return new APIGatewayProxyResponseEvent()
-                .withStatusCode(response.status())
-                .withMultiValueHeaders(headers)
-                .withBody(LambdaBodies.encode(response))
-                .withIsBase64Encoded(!text);
+    private static Map<String, List<String>> single(Map<String, String> values) {
+        Map<String, List<String>> multi = new LinkedHashMap<>();
+        values.forEach((name, value) -> multi.put(name, List.of(value)));
+        return multi;
+    }
+
+    /** The payload-1.0 response event, every header with all its values. */
+    static void writeResponse(GatewayResponse response, OutputStream output) throws IOException {
+        try (JsonGenerator json = ProxyEvent.json().getFactory().createGenerator(output)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+            json.writeStartObject();
+            json.writeNumberField("statusCode", response.status());
+            json.writeObjectFieldStart("multiValueHeaders");
+            for (String name : response.headers().names()) {
+                json.writeArrayFieldStart(name);
+                for (String value : response.headers().all(name)) {
+                    json.writeString(value);
+                }
+                json.writeEndArray();
+            }
+            json.writeEndObject();
+            json.writeStringField("body", LambdaBodies.encode(response));
+            json.writeBooleanField("isBase64Encoded", !LambdaBodies.isText(response));
+            json.writeEndObject();
+        }
+        output.flush();
     }
 }

@@ -2,14 +2,12 @@ package dev.tollgate.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.http.Headers;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The size of an answer as Lambda carries it: counted as Jackson writes the response event. */
@@ -30,12 +28,10 @@ class LambdaResponseLimitTest {
         GatewayResponse response = new GatewayResponse(200, Headers.builder().set("content-type", "application/json")
                 .add("set-cookie", "a=\"1\"").add("set-cookie", "b=2").set("x-request-id", "r-1").build(),
                 "{\"name\":\"Zoë\",\"note\":\"line\nbreak\"}".getBytes(StandardCharsets.UTF_8));
-        Map<String, List<String>> headers = new HashMap<>();
-        response.headers().forEach(headers::put);
-        APIGatewayProxyResponseEvent event = new APIGatewayProxyResponseEvent().withStatusCode(200)
-                .withMultiValueHeaders(headers).withBody(LambdaBodies.encode(response)).withIsBase64Encoded(false);
+        ByteArrayOutputStream event = new ByteArrayOutputStream();
+        RestApiHandler.writeResponse(response, event);
 
-        long serialized = JSON.writeValueAsBytes(event).length;
+        long serialized = event.size();
         long counted = LambdaResponseLimit.payloadBytes(response);
 
         assertThat(counted).isLessThanOrEqualTo(serialized).isGreaterThan(serialized - 200);

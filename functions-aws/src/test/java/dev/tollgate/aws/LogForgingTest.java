@@ -2,9 +2,9 @@ package dev.tollgate.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.Gateway;
 import dev.tollgate.aws.local.LocalRequestLog;
 import dev.tollgate.config.ConfigLoader;
@@ -22,7 +22,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -126,10 +126,10 @@ class LogForgingTest {
 
     @Test
     void aForgedSubjectAndPath_stayOneEmfLine_thatReadsBackAsSent() {
-        HttpApiHandler handler = new HttpApiHandler(gateway(new InMemoryCounterStore(), new EmfRequestLog(lines::add)));
+        HttpApiHandler handler = new HttpApiHandler(gateway(new InMemoryCounterStore(), new EmfRequestLog(lines::add)), Optional.empty());
 
-        handler.handleRequest(event("/dev/orders/7", IDP.sign(IDP.claims("user" + FORGED, "api", NOW).build())), null);
-        handler.handleRequest(event("/dev/orders/" + FORGED, null), null);
+        ProxyEvents.invoke(handler, event("/dev/orders/7", IDP.sign(IDP.claims("user" + FORGED, "api", NOW).build())));
+        ProxyEvents.invoke(handler, event("/dev/orders/" + FORGED, null));
 
         assertThat(backend.received()).hasSize(1);
         assertOneLineEach(lines, 2);
@@ -142,10 +142,10 @@ class LogForgingTest {
 
     @Test
     void aForgedSubjectAndPath_stayOneLocalLogLine_escaped() {
-        HttpApiHandler handler = new HttpApiHandler(gateway(new InMemoryCounterStore(), new LocalRequestLog(lines::add)));
+        HttpApiHandler handler = new HttpApiHandler(gateway(new InMemoryCounterStore(), new LocalRequestLog(lines::add)), Optional.empty());
 
-        handler.handleRequest(event("/dev/orders/7", IDP.sign(IDP.claims("user" + FORGED, "api", NOW).build())), null);
-        handler.handleRequest(event("/dev/orders/" + FORGED, null), null);
+        ProxyEvents.invoke(handler, event("/dev/orders/7", IDP.sign(IDP.claims("user" + FORGED, "api", NOW).build())));
+        ProxyEvents.invoke(handler, event("/dev/orders/" + FORGED, null));
 
         assertOneLineEach(lines, 2);
         assertThat(lines.get(0)).contains("idp:user" + LogText.escape(FORGED) + " by jwt jwt:idp");
@@ -157,10 +157,10 @@ class LogForgingTest {
     @Test
     void aFailingCounterStore_logsOneLinePerRequest_withItsRequestId_andNoStackTrace() {
         HttpApiHandler handler = new HttpApiHandler(gateway(new DynamoDbCounterStore(dynamo, "no-such-table"),
-                new EmfRequestLog(lines::add)));
+                new EmfRequestLog(lines::add)), Optional.empty());
 
         for (int i = 0; i < 3; i++) {
-            handler.handleRequest(event("/dev/orders/7", IDP.sign(IDP.claims("user" + FORGED, "api", NOW).build())), null);
+            ProxyEvents.invoke(handler, event("/dev/orders/7", IDP.sign(IDP.claims("user" + FORGED, "api", NOW).build())));
         }
 
         assertThat(lines).hasSize(3).allSatisfy(line -> assertThat(line).contains("\"status\":503"));
@@ -178,12 +178,10 @@ class LogForgingTest {
                 .keys(new ConfigKeyStore(config.apiKeys()).orElse(new DynamoDbKeyStore(dynamo, "no-such-table")))
                 .jwks(new InMemoryJwksSource().serve("idp", IDP)).clock(new MutableClock(NOW)).observer(new EmfRequestLog(lines::add))
                 .build();
-        HttpApiHandler handler = new HttpApiHandler(gateway);
+        HttpApiHandler handler = new HttpApiHandler(gateway, Optional.empty());
 
-        handler.handleRequest(HttpApiHandlerTest.event("GET", "/dev/orders/7", "dev")
-                .withHeaders(Map.of("x-api-key", "unknown" + FORGED)).build(), null);
-        handler.handleRequest(HttpApiHandlerTest.event("GET", "/dev/orders/7", "dev")
-                .withHeaders(Map.of("x-api-key", "another-unknown-key")).build(), null);
+        ProxyEvents.invoke(handler, withApiKey("unknown" + FORGED));
+        ProxyEvents.invoke(handler, withApiKey("another-unknown-key"));
 
         assertThat(lines).hasSize(2).allSatisfy(line -> assertThat(line).contains("\"status\":503"));
         assertThat(records).hasSize(2).allSatisfy(record -> assertThat(record.getThrown()).isNull());
@@ -196,10 +194,10 @@ class LogForgingTest {
         failing.failing(true);
         HttpApiHandler handler = new HttpApiHandler(Gateway.builder().config(config).counters(new InMemoryCounterStore())
                 .keys(new ConfigKeyStore(config.apiKeys())).jwks(failing).clock(new MutableClock(NOW))
-                .observer(new EmfRequestLog(lines::add)).build());
+                .observer(new EmfRequestLog(lines::add)).build(), Optional.empty());
 
         for (int i = 0; i < 2; i++) {
-            handler.handleRequest(event("/dev/orders/7", IDP.sign(IDP.claims("user" + FORGED, "api", NOW).build())), null);
+            ProxyEvents.invoke(handler, event("/dev/orders/7", IDP.sign(IDP.claims("user" + FORGED, "api", NOW).build())));
         }
 
         assertThat(lines).hasSize(2).allSatisfy(line -> assertThat(line).contains("\"status\":503"));
@@ -239,8 +237,17 @@ class LogForgingTest {
         });
     }
 
-    private static APIGatewayV2HTTPEvent event(String rawPath, String token) {
-        return HttpApiHandlerTest.event("GET", rawPath, "dev")
-                .withHeaders(token == null ? Map.of() : Map.of("authorization", "Bearer " + token)).build();
+    private static ObjectNode event(String rawPath, String token) {
+        ObjectNode event = ProxyEvents.httpApi("GET", rawPath, "dev");
+        if (token != null) {
+            ((ObjectNode) event.path("headers")).put("authorization", "Bearer " + token);
+        }
+        return event;
+    }
+
+    private static ObjectNode withApiKey(String key) {
+        ObjectNode event = ProxyEvents.httpApi("GET", "/dev/orders/7", "dev");
+        ((ObjectNode) event.path("headers")).put("x-api-key", key);
+        return event;
     }
 }

@@ -1,14 +1,14 @@
 package dev.tollgate.aws;
 
+import static dev.tollgate.aws.ProxyEvents.header;
+import static dev.tollgate.aws.ProxyEvents.invoke;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.testing.TestBackend;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The REST API (payload 1.0) adapter: multi-value headers and query strings survive. */
@@ -16,71 +16,79 @@ class RestApiHandlerTest {
 
     @Test
     void multiValueHeadersAndQueries_areKept() {
-        Map<String, List<String>> query = new LinkedHashMap<>();
-        query.put("tag", List.of("a b", "c&d"));
-        APIGatewayProxyRequestEvent event = event("GET", "/orders")
-                .withMultiValueHeaders(Map.of("Accept", List.of("text/plain", "application/json")))
-                .withMultiValueQueryStringParameters(query);
+        ObjectNode event = event("GET", "/orders");
+        event.putObject("multiValueHeaders").putArray("Accept").add("text/plain").add("application/json");
+        ObjectNode query = event.putObject("multiValueQueryStringParameters");
+        query.putArray("tag").add("a b").add("c&d");
 
-        GatewayRequest request = RestApiHandler.toRequest(event);
+        GatewayRequest request = handler().toRequest(ProxyEvents.read(event));
 
         assertThat(request.path()).isEqualTo("/orders");
         assertThat(request.stage()).isEqualTo("dev");
         assertThat(request.headers().all("accept")).containsExactly("text/plain", "application/json");
         assertThat(request.rawQuery()).isEqualTo("tag=a+b&tag=c%26d");
         assertThat(request.sourceIp()).isEqualTo("198.51.100.9");
+        assertThat(request.refusal()).isNull();
+    }
+
+    @Test
+    void anHttpApisPayload10EventOfTheDefaultStage_reachesTheFunctionsStage() {
+        ObjectNode event = ProxyEvents.sample("v1--javalibs-apigw_rest_event.json").put("path", "/orders");
+
+        GatewayRequest request = new RestApiHandler(HttpApiHandlerTest.gateway(), Optional.of("dev")).toRequest(ProxyEvents.read(event));
+
+        assertThat(request.stage()).isEqualTo("dev");
+        assertThat(request.path()).isEqualTo("/orders");
+        assertThat(request.headers().all("header2")).containsExactly("value1", "value2");
+        assertThat(request.rawQuery()).isEqualTo("parameter1=value1&parameter2=value1&parameter2=value2");
+        assertThat(request.refusal()).isNull();
     }
 
     @Test
     void aRequest_goesThroughTheGateway_andComesBackWithMultiValueHeaders() {
         try (TestBackend backend = new TestBackend()) {
-            APIGatewayProxyRequestEvent event = event("GET", "/orders")
-                    .withMultiValueHeaders(Map.of("x-api-key", List.of("dev-secret-key")))
-                    .withStageVariables(Map.of("ordersBackend", backend.url()));
+            JsonNode response = invoke(handler(), withKey(backend));
 
-            APIGatewayProxyResponseEvent response = new RestApiHandler(HttpApiHandlerTest.gateway()).handleRequest(event, null);
-
-            assertThat(response.getStatusCode()).isEqualTo(200);
-            assertThat(response.getMultiValueHeaders().get("ratelimit-limit")).containsExactly("10");
-            assertThat(response.getIsBase64Encoded()).isFalse();
+            assertThat(response.path("statusCode").asInt()).isEqualTo(200);
+            assertThat(response.path("multiValueHeaders").path("ratelimit-limit")).extracting(JsonNode::asText).containsExactly("10");
+            assertThat(response.path("isBase64Encoded").asBoolean()).isFalse();
             assertThat(backend.received()).hasSize(1);
         }
     }
 
     @Test
     void noKey_isA401Problem() {
-        APIGatewayProxyResponseEvent response = new RestApiHandler(HttpApiHandlerTest.gateway())
-                .handleRequest(event("GET", "/orders"), null);
+        JsonNode response = invoke(handler(), event("GET", "/orders"));
 
-        assertThat(response.getStatusCode()).isEqualTo(401);
-        assertThat(response.getMultiValueHeaders().get("content-type")).containsExactly("application/problem+json");
+        assertThat(response.path("statusCode").asInt()).isEqualTo(401);
+        assertThat(header(response, "content-type")).containsExactly("application/problem+json");
     }
 
     @Test
     void aBackendAnswerTooLargeForLambda_isA502Problem_notACrash() {
         try (TestBackend backend = new TestBackend().answer(200, "application/json",
                 HttpApiHandlerTest.jsonOfSize(7 * HttpApiHandlerTest.MB))) {
-            APIGatewayProxyRequestEvent event = event("GET", "/orders")
-                    .withMultiValueHeaders(Map.of("x-api-key", List.of("dev-secret-key")))
-                    .withStageVariables(Map.of("ordersBackend", backend.url()));
+            JsonNode response = invoke(handler(), withKey(backend));
 
-            APIGatewayProxyResponseEvent response = new RestApiHandler(HttpApiHandlerTest.gateway()).handleRequest(event, null);
-
-            assertThat(response.getStatusCode()).isEqualTo(502);
-            assertThat(response.getMultiValueHeaders().get("content-type")).containsExactly("application/problem+json");
-            assertThat(response.getBody()).contains("\"type\":\"urn:tollgate:problem:response-too-large\"");
+            assertThat(response.path("statusCode").asInt()).isEqualTo(502);
+            assertThat(header(response, "content-type")).containsExactly("application/problem+json");
+            assertThat(response.path("body").asText()).contains("\"type\":\"urn:tollgate:problem:response-too-large\"");
             assertThat(backend.received()).hasSize(1);
         }
     }
 
-    private static APIGatewayProxyRequestEvent event(String method, String path) {
-        APIGatewayProxyRequestEvent.ProxyRequestContext context = new APIGatewayProxyRequestEvent.ProxyRequestContext()
-                .withStage("dev")
-                .withPath("/dev" + path)
-                .withIdentity(new APIGatewayProxyRequestEvent.RequestIdentity().withSourceIp("198.51.100.9"));
-        return new APIGatewayProxyRequestEvent()
-                .withHttpMethod(method)
-                .withPath(path)
-                .withRequestContext(context);
+    static RestApiHandler handler() {
+        return new RestApiHandler(HttpApiHandlerTest.gateway(), Optional.empty());
+    }
+
+    static ObjectNode withKey(TestBackend backend) {
+        ObjectNode event = event("GET", "/orders");
+        event.putObject("multiValueHeaders").putArray("x-api-key").add("dev-secret-key");
+        ((ObjectNode) event.path("stageVariables")).put("ordersBackend", backend.url());
+        return event;
+    }
+
+    static ObjectNode event(String method, String path) {
+        return ProxyEvents.restApi(method, path, "dev");
     }
 }

@@ -178,6 +178,8 @@ public final class TollgateStack extends Stack {
 
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put(AwsGateway.CONFIG, FunctionBundle.configPath());
+        // The configuration stage events of API Gateway's $default stage reach; a stack is one stage.
+        environment.put(AwsGateway.STAGE, stage.name());
         environment.put(AwsGateway.COUNTERS_TABLE, counters.getTableName());
         environment.put(AwsGateway.KEYS_TABLE, keys.getTableName());
         environment.put("JAVA_TOOL_OPTIONS", stage.function().javaToolOptions());

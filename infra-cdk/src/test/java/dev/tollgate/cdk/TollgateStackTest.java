@@ -98,14 +98,17 @@ class TollgateStackTest {
     }
 
     @Test
-    void function_knowsItsConfigurationAndTables_andStartsWithC1() {
+    void function_knowsItsConfigurationStageAndTables_andStartsWithC1() {
         String counters = id(dev, "AWS::DynamoDB::Table", Map.of("TableName", "tollgate-dev-counters"));
         String keys = id(dev, "AWS::DynamoDB::Table", Map.of("TableName", "tollgate-dev-keys"));
         dev.hasResourceProperties("AWS::Lambda::Function", Map.of("Environment", Map.of("Variables", Match.objectEquals(Map.of(
                 "TOLLGATE_CONFIG", "/var/task/tollgate.yaml",
+                "TOLLGATE_STAGE", "dev",
                 "TOLLGATE_COUNTERS_TABLE", ref(counters),
                 "TOLLGATE_KEYS_TABLE", ref(keys),
                 "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1")))));
+        prod.hasResourceProperties("AWS::Lambda::Function", Map.of("Environment", Map.of("Variables",
+                Match.objectLike(Map.of("TOLLGATE_STAGE", "prod")))));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.tollgate.http;
 
+import dev.tollgate.problem.GatewayException;
 import java.util.Map;
 import java.util.Objects;
 
@@ -15,6 +16,10 @@ import java.util.Objects;
  * @param scheme         {@code https} behind API Gateway, {@code http} locally
  * @param stage          the stage that received the request ({@code dev}, {@code prod})
  * @param stageVariables the stage's variables, as the platform handed them in
+ * @param refusal        the answer the platform's adapter already decided, or null: an event it could
+ *                       not read (a missing field, a body marked base64 that is not), a stage it cannot
+ *                       map. The pipeline gives it after the request id and CORS, and logs and counts it
+ *                       like every other answer ({@link dev.tollgate.policy.refusal.RefusalPolicy})
  */
 public record GatewayRequest(
         String method,
@@ -25,7 +30,14 @@ public record GatewayRequest(
         String sourceIp,
         String scheme,
         String stage,
-        Map<String, String> stageVariables) {
+        Map<String, String> stageVariables,
+        GatewayException refusal) {
+
+    /** A request the platform delivered whole. */
+    public GatewayRequest(String method, String path, String rawQuery, Headers headers, byte[] body, String sourceIp,
+                          String scheme, String stage, Map<String, String> stageVariables) {
+        this(method, path, rawQuery, headers, body, sourceIp, scheme, stage, stageVariables, null);
+    }
 
     public GatewayRequest {
         Objects.requireNonNull(method, "method");

@@ -1,7 +1,8 @@
 package dev.tollgate.bench;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.aws.AwsGateway;
 import dev.tollgate.aws.EmfRequestLog;
 import dev.tollgate.aws.EcsBackendResolver;
@@ -12,12 +13,16 @@ import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.observe.RequestObserver;
 import dev.tollgate.policy.auth.jwt.JwtConfig;
 import dev.tollgate.policy.auth.jwt.JwtIssuerConfig;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -63,7 +68,7 @@ public final class ColdStart {
         };
     }
 
-    public static void main(String[] args) throws ReflectiveOperationException {
+    public static void main(String[] args) throws ReflectiveOperationException, IOException {
         SdkHttpClient http = switch (args[0]) {
             case "url-connection" -> UrlConnectionHttpClient.create();
             case "apache5" -> Apache5HttpClient.create();
@@ -95,21 +100,19 @@ public final class ColdStart {
         String requestLog = System.getProperty(REQUEST_LOG);
         HttpApiHandler handler = new HttpApiHandler(AwsGateway.create(config, dynamo, AwsGateway.DEFAULT_COUNTERS_TABLE,
                 AwsGateway.DEFAULT_KEYS_TABLE, Clock.systemUTC(),
-                requestLog == null ? EmfRequestLog.toStandardOutput() : requestLog(requestLog), backends));
-        APIGatewayV2HTTPResponse response = handler.handleRequest(APIGatewayV2HTTPEvent.builder()
-                .withRawPath("/dev/orders")
-                .withRawQueryString("")
-                .withHeaders(jwt ? Map.of("authorization", "Bearer " + args[5]) : Map.of("x-api-key", "demo-dev-key"))
-                .withStageVariables(Map.of("ordersBackend", args[3]))
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withStage("dev")
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                                .withMethod("GET").withPath("/dev/orders").withSourceIp("127.0.0.1").build())
-                        .build())
-                .build(), null);
+                requestLog == null ? EmfRequestLog.toStandardOutput() : requestLog(requestLog), backends), Optional.empty());
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode event = json.createObjectNode().put("version", "2.0").put("rawPath", "/dev/orders").put("rawQueryString", "");
+        event.putObject("headers").put(jwt ? "authorization" : "x-api-key", jwt ? "Bearer " + args[5] : "demo-dev-key");
+        event.putObject("stageVariables").put("ordersBackend", args[3]);
+        event.putObject("requestContext").put("stage", "dev")
+                .putObject("http").put("method", "GET").put("path", "/dev/orders").put("sourceIp", "127.0.0.1");
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(json.writeValueAsBytes(event)), output, null);
+        JsonNode response = json.readTree(output.toByteArray());
         long millis = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-        if (response.getStatusCode() != 200) {
-            System.err.println("cold start: status " + response.getStatusCode() + ": " + response.getBody());
+        if (response.path("statusCode").asInt() != 200) {
+            System.err.println("cold start: " + response);
             System.exit(1);
         }
         System.out.println(millis);

@@ -1,10 +1,13 @@
 package dev.tollgate.aws.local;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -29,7 +32,8 @@ import java.util.logging.Logger;
 /**
  * An API Gateway HTTP API on 127.0.0.1: each stage under its own path prefix, as the invoke URL
  * has it ({@code /dev/orders}). Every request becomes a payload-2.0 event with that stage's
- * variables and goes to the Lambda handler, called concurrently as warm instances would be. Beside
+ * variables and goes to the Lambda handler as the JSON Lambda hands it, called concurrently as warm
+ * instances would be. Beside
  * the stages it serves the demo issuer's keys at {@value DemoIssuer#JWKS_PATH}, when there is one.
  */
 final class ApiGatewayEmulator implements AutoCloseable {
@@ -39,15 +43,16 @@ final class ApiGatewayEmulator implements AutoCloseable {
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final int THREADS = 64;
     private static final int BACKLOG = 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
     private final ExecutorService executor;
     private final Map<String, Map<String, String>> stageVariables;
-    private final RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler;
+    private final RequestStreamHandler handler;
     private final byte[] demoJwks;
 
     private ApiGatewayEmulator(HttpServer server, ExecutorService executor, Map<String, Map<String, String>> stageVariables,
-                               RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler, byte[] demoJwks) {
+                               RequestStreamHandler handler, byte[] demoJwks) {
         this.server = server;
         this.executor = executor;
         this.stageVariables = stageVariables;
@@ -62,7 +67,7 @@ final class ApiGatewayEmulator implements AutoCloseable {
      * @param demoJwks       the demo issuer's key set to serve, or null
      */
     static ApiGatewayEmulator start(int port, Map<String, Map<String, String>> stageVariables,
-                                    IntFunction<RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> handler,
+                                    IntFunction<RequestStreamHandler> handler,
                                     String demoJwks) throws IOException {
         HttpServer server;
         try {
@@ -109,11 +114,18 @@ final class ApiGatewayEmulator implements AutoCloseable {
                 send(exchange, 404, ownHeaders(), List.of(), "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            APIGatewayV2HTTPResponse response = handler.handleRequest(event(exchange, stage), new LocalContext());
-            byte[] body = response.getBody() == null ? new byte[0]
-                    : response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody())
-                    : response.getBody().getBytes(StandardCharsets.UTF_8);
-            send(exchange, response.getStatusCode(), response.getHeaders(), response.getCookies(), body);
+            ByteArrayOutputStream output = new ByteArrayOutputStream();
+            handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event(exchange, stage))), output,
+                    new LocalContext());
+            JsonNode response = JSON.readTree(output.toByteArray());
+            String text = response.path("body").asText("");
+            byte[] body = response.path("isBase64Encoded").asBoolean() ? Base64.getDecoder().decode(text)
+                    : text.getBytes(StandardCharsets.UTF_8);
+            Map<String, String> headers = new HashMap<>();
+            response.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
+            List<String> cookies = new ArrayList<>();
+            response.path("cookies").forEach(cookie -> cookies.add(cookie.asText()));
+            send(exchange, response.path("statusCode").asInt(), headers, cookies, body);
         } catch (RuntimeException e) {
             // What API Gateway answers when the function itself fails.
             LOG.log(Level.SEVERE, "the handler failed", e);
@@ -144,7 +156,8 @@ final class ApiGatewayEmulator implements AutoCloseable {
         return stageVariables.containsKey(first) ? first : null;
     }
 
-    private APIGatewayV2HTTPEvent event(HttpExchange exchange, String stage) throws IOException {
+    /** The payload-2.0 event API Gateway would send for the exchange. */
+    private ObjectNode event(HttpExchange exchange, String stage) throws IOException {
         Map<String, String> headers = new HashMap<>();
         List<String> cookies = new ArrayList<>();
         exchange.getRequestHeaders().forEach((name, values) -> {
@@ -169,37 +182,40 @@ final class ApiGatewayEmulator implements AutoCloseable {
         byte[] bytes = exchange.getRequestBody().readAllBytes();
         boolean text = isText(headers.getOrDefault("content-type", ""));
         Instant now = Instant.now();
-        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-        return APIGatewayV2HTTPEvent.builder()
-                .withVersion("2.0")
-                .withRouteKey("$default")
-                .withRawPath(exchange.getRequestURI().getRawPath())
-                .withRawQueryString(exchange.getRequestURI().getRawQuery() == null ? "" : exchange.getRequestURI().getRawQuery())
-                .withHeaders(headers)
-                .withCookies(cookies.isEmpty() ? null : cookies)
-                .withStageVariables(stageVariables.get(stage))
-                .withBody(bytes.length == 0 ? null
-                        : text ? new String(bytes, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(bytes))
-                .withIsBase64Encoded(bytes.length > 0 && !text)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withStage(stage)
-                        .withRouteKey("$default")
-                        .withRequestId(UUID.randomUUID().toString())
-                        .withAccountId("000000000000")
-                        .withApiId("local")
-                        .withDomainName(headers.getOrDefault("host", "127.0.0.1:" + port()))
-                        .withDomainPrefix("local")
-                        .withTime(REQUEST_TIME.format(now))
-                        .withTimeEpoch(now.toEpochMilli())
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                                .withMethod(method)
-                                .withPath(exchange.getRequestURI().getRawPath())
-                                .withProtocol(exchange.getProtocol())
-                                .withSourceIp(sourceIp)
-                                .withUserAgent(headers.getOrDefault("user-agent", ""))
-                                .build())
-                        .build())
-                .build();
+        String rawPath = exchange.getRequestURI().getRawPath();
+        ObjectNode event = JSON.createObjectNode()
+                .put("version", "2.0")
+                .put("routeKey", "$default")
+                .put("rawPath", rawPath)
+                .put("rawQueryString", exchange.getRequestURI().getRawQuery() == null ? "" : exchange.getRequestURI().getRawQuery());
+        if (!cookies.isEmpty()) {
+            cookies.forEach(event.putArray("cookies")::add);
+        }
+        ObjectNode eventHeaders = event.putObject("headers");
+        headers.forEach(eventHeaders::put);
+        ObjectNode variables = event.putObject("stageVariables");
+        stageVariables.get(stage).forEach(variables::put);
+        ObjectNode context = event.putObject("requestContext")
+                .put("accountId", "000000000000")
+                .put("apiId", "local")
+                .put("domainName", headers.getOrDefault("host", "127.0.0.1:" + port()))
+                .put("domainPrefix", "local")
+                .put("requestId", UUID.randomUUID().toString())
+                .put("routeKey", "$default")
+                .put("stage", stage)
+                .put("time", REQUEST_TIME.format(now))
+                .put("timeEpoch", now.toEpochMilli());
+        context.putObject("http")
+                .put("method", exchange.getRequestMethod().toUpperCase(Locale.ROOT))
+                .put("path", rawPath)
+                .put("protocol", exchange.getProtocol())
+                .put("sourceIp", sourceIp)
+                .put("userAgent", headers.getOrDefault("user-agent", ""));
+        if (bytes.length > 0) {
+            event.put("body", text ? new String(bytes, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(bytes));
+        }
+        event.put("isBase64Encoded", bytes.length > 0 && !text);
+        return event;
     }
 
     private static boolean isText(String contentType) {

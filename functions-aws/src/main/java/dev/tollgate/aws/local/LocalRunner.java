@@ -30,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -161,7 +162,7 @@ public final class LocalRunner implements AutoCloseable {
         DemoIssuer demoIssuer = DemoIssuer.trustedBy(config).isEmpty() ? null : DemoIssuer.at(Main.HOME);
         apiGateway = ApiGatewayEmulator.start(options.port(), stageVariables, port -> new HttpApiHandler(AwsGateway.create(
                 withDemoIssuerOn(config, port), dynamoClient, options.countersTable(), AwsGateway.DEFAULT_KEYS_TABLE,
-                options.clock(), options.requestLog(), new EcsBackendResolver(ecsClient, options.clock()))),
+                options.clock(), options.requestLog(), new EcsBackendResolver(ecsClient, options.clock())), Optional.empty()),
                 demoIssuer == null ? null : demoIssuer.jwks());
         started.add(apiGateway);
         demoJwks = demoIssuer == null ? null : "http://127.0.0.1:" + apiGateway.port() + DemoIssuer.JWKS_PATH;
