@@ -25,7 +25,6 @@ import java.util.UUID;
 import java.util.function.IntFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -120,7 +119,6 @@ final class ApiGatewayEmulator implements AutoCloseable {
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(PARSER_HEADER_BYTES);
         http.setUriCompliance(RAW_URIS);
-        http.setHttpCompliance(HttpCompliance.RFC7230);
         ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(port);
@@ -160,19 +158,18 @@ final class ApiGatewayEmulator implements AutoCloseable {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
             String rawPath = request.getHttpURI().getPath();
-            if (demoJwks != null && DemoIssuer.JWKS_PATH.equals(rawPath)) {
-                send(request, response, callback, 200,
-                        Map.of("content-type", "application/jwk-set+json", "cache-control", "max-age=300"), List.of(), demoJwks);
-                return true;
-            }
             String stage = stageOf(rawPath);
-            if (stage == null) {
-                // What API Gateway answers for a stage that does not exist.
-                sendOwn(request, response, callback, HttpStatus.NOT_FOUND_404);
-            } else if (headerBytes(request) > MAX_HEADER_BYTES) {
-                sendOwn(request, response, callback, HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE_431);
+            if (headerBytes(request) > MAX_HEADER_BYTES) {
+                sendOwn(response, callback, HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE_431);
             } else if (request.getLength() > MAX_BODY_BYTES) {
-                sendOwn(request, response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413);
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                sendOwn(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413);
+            } else if (demoJwks != null && DemoIssuer.JWKS_PATH.equals(rawPath)) {
+                send(response, callback, 200, Map.of("content-type", "application/jwk-set+json", "cache-control", "max-age=300"),
+                        List.of(), demoJwks);
+            } else if (stage == null) {
+                // What API Gateway answers for a stage that does not exist.
+                sendOwn(response, callback, HttpStatus.NOT_FOUND_404);
             } else {
                 readBody(request, response, callback, stage, new ByteArrayOutputStream());
             }
@@ -191,14 +188,14 @@ final class ApiGatewayEmulator implements AutoCloseable {
                     int status = chunk.getFailure() instanceof java.util.concurrent.TimeoutException
                             ? HttpStatus.REQUEST_TIMEOUT_408 : HttpStatus.BAD_REQUEST_400;
                     response.getHeaders().put(HttpHeader.CONNECTION, "close");
-                    sendOwn(request, response, callback, status);
+                    sendOwn(response, callback, status);
                     return;
                 }
                 ByteBuffer bytes = chunk.getByteBuffer();
                 if (body.size() + bytes.remaining() > MAX_BODY_BYTES) {
                     chunk.release();
                     response.getHeaders().put(HttpHeader.CONNECTION, "close");
-                    sendOwn(request, response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413);
+                    sendOwn(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413);
                     return;
                 }
                 byte[] copy = new byte[bytes.remaining()];
@@ -221,13 +218,13 @@ final class ApiGatewayEmulator implements AutoCloseable {
         } catch (RuntimeException e) {
             // What API Gateway answers when the function itself fails.
             LOG.log(Level.SEVERE, "the handler failed", e);
-            sendOwn(request, response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500);
+            sendOwn(response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500);
             return;
         }
         byte[] bytes = answer.getBody() == null ? new byte[0]
                 : answer.getIsBase64Encoded() ? Base64.getDecoder().decode(answer.getBody())
                 : answer.getBody().getBytes(StandardCharsets.UTF_8);
-        send(request, response, callback, answer.getStatusCode(), answer.getHeaders(), answer.getCookies(), bytes);
+        send(response, callback, answer.getStatusCode(), answer.getHeaders(), answer.getCookies(), bytes);
     }
 
     private String stageOf(String rawPath) {
@@ -359,8 +356,8 @@ final class ApiGatewayEmulator implements AutoCloseable {
     }
 
     /** One of API Gateway's own answers: its JSON message and a request id, as Tollgate's answers carry theirs. */
-    private static void sendOwn(Request request, Response response, Callback callback, int status) {
-        send(request, response, callback, status, ownHeaders(), List.of(), ownBody(status));
+    private static void sendOwn(Response response, Callback callback, int status) {
+        send(response, callback, status, ownHeaders(), List.of(), ownBody(status));
     }
 
     private static Map<String, String> ownHeaders() {
@@ -372,7 +369,7 @@ final class ApiGatewayEmulator implements AutoCloseable {
         return ("{\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void send(Request request, Response response, Callback callback, int status, Map<String, String> headers,
+    private static void send(Response response, Callback callback, int status, Map<String, String> headers,
                              List<String> cookies, byte[] body) {
         try {
             response.setStatus(status);
@@ -409,7 +406,7 @@ final class ApiGatewayEmulator implements AutoCloseable {
                 status = code;
             }
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
-            sendOwn(request, response, callback, status);
+            sendOwn(response, callback, status);
             return true;
         }
 
