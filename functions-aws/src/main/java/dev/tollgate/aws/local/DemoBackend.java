@@ -9,13 +9,17 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
  * A demo container service on 127.0.0.1, standing in for a service behind an internal NLB or for
  * one task of an ECS service. It answers JSON that says which service, stage and task served the
- * request and what the gateway sent: forwarding headers, the caller's identity and the trace context.
+ * request and what the gateway sent: forwarding headers, the caller's identity, the trace context and
+ * the body it received (its length and SHA-256 too).
  */
 final class DemoBackend implements AutoCloseable {
 
@@ -93,6 +97,9 @@ final class DemoBackend implements AutoCloseable {
             }
             if (received.length > 0) {
                 body.put("received", new String(received, StandardCharsets.UTF_8));
+                // What arrived, byte for byte, whatever it was: a body that is no UTF-8 text shows only here.
+                body.put("receivedBytes", received.length)
+                        .put("receivedSha256", sha256(received));
             }
             byte[] bytes = JSON.writeValueAsBytes(body);
             exchange.getResponseHeaders().set("content-type", "application/json");
@@ -101,6 +108,14 @@ final class DemoBackend implements AutoCloseable {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             }
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 

@@ -15,6 +15,8 @@ import software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler
 /**
  * DynamoDB Local, in memory, in this JVM, listening on 127.0.0.1 only. DynamoDB Local's own
  * launcher binds every interface, so its request handler is mounted on a Jetty connector of ours.
+ * It runs as {@code -sharedDb}: one database whatever the caller's access key and region, so that
+ * the AWS CLI with any dummy credentials sees the runner's tables.
  */
 final class LocalDynamoDb implements AutoCloseable {
 
@@ -28,10 +30,18 @@ final class LocalDynamoDb implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts on {@code port} (0 for any free port). */
+    /** Starts on {@code port} (0 for any free port), one database for every access key and region. */
     static LocalDynamoDb start(int port) throws Exception {
+        return start(port, true);
+    }
+
+    /**
+     * The same; without {@code sharedDb}, a database per access key and region, as AWS keeps accounts
+     * and regions apart (what a test of region and credential choice needs).
+     */
+    static LocalDynamoDb start(int port, boolean sharedDb) throws Exception {
         LocalDynamoDBServerHandler handler = new LocalDynamoDBServerHandler(
-                new LocalDynamoDBRequestHandler(0, true, null, false, false), null);
+                new LocalDynamoDBRequestHandler(0, true, null, sharedDb, false), null);
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");

@@ -1,5 +1,6 @@
 package dev.tollgate.aws.local;
 
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -17,6 +18,8 @@ import dev.tollgate.observe.RequestObserver;
 import dev.tollgate.policy.auth.jwt.JwtConfig;
 import dev.tollgate.policy.auth.jwt.JwtIssuerConfig;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,6 +35,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -63,6 +67,8 @@ public final class LocalRunner implements AutoCloseable {
     private String firstPlan;
     private LocalEcsApi ecsApi;
     private final List<DemoTask> demoTasks = new ArrayList<>();
+    /** Ports that were busy, by what wanted them ("API Gateway", "DynamoDB Local", "STAGE.VARIABLE"). */
+    private final Map<String, Integer> busyPorts = new LinkedHashMap<>();
 
     /**
      * How to run.
@@ -75,15 +81,24 @@ public final class LocalRunner implements AutoCloseable {
      * @param countersTable  the counters table to create in DynamoDB Local
      * @param clock          the gateway's clock; tests fix it so that a quota window cannot end mid-test
      * @param requestLog     told about every request the handler answers: {@code ./tollgate local} prints a line
+     * @param portsMayMove   whether {@code port} and {@code dynamoDbPort}, when busy, give way to free ports (the
+     *                       defaults do, a port the user named does not); a demo service's port always may
      */
     public record Options(Path config, int port, int dynamoDbPort, Map<String, Map<String, String>> overrides,
-                          boolean demoBackends, String countersTable, Clock clock, RequestObserver requestLog) {
+                          boolean demoBackends, String countersTable, Clock clock, RequestObserver requestLog,
+                          boolean portsMayMove) {
 
         public static final int DEFAULT_PORT = 8080;
         public static final int DEFAULT_DYNAMODB_PORT = 8000;
 
         public Options {
             overrides = Map.copyOf(overrides);
+        }
+
+        /** On exactly the ports given. */
+        public Options(Path config, int port, int dynamoDbPort, Map<String, Map<String, String>> overrides,
+                       boolean demoBackends, String countersTable, Clock clock, RequestObserver requestLog) {
+            this(config, port, dynamoDbPort, overrides, demoBackends, countersTable, clock, requestLog, false);
         }
 
         /** Without a request log, as tests run it. */
@@ -153,19 +168,58 @@ public final class LocalRunner implements AutoCloseable {
         startDemoTasks(config, options.demoBackends());
         EcsClient ecsClient = ecsApi.client();
         started.add(ecsClient);
-        dynamoDb = LocalDynamoDb.start(options.dynamoDbPort());
+        dynamoDb = startDynamoDb();
         started.add(dynamoDb);
         dynamoClient = dynamoDb.client();
         started.add(dynamoClient);
         dynamoClient.createTable(DynamoDbCounterStore.tableDefinition(options.countersTable()));
+        // As the deployed counters table has it (TollgateStack): old windows and buckets expire.
+        dynamoClient.updateTimeToLive(ttl -> ttl.tableName(options.countersTable())
+                .timeToLiveSpecification(spec -> spec.enabled(true).attributeName(DynamoDbCounterStore.EXPIRES_AT)));
         dynamoClient.createTable(DynamoDbKeyStore.tableDefinition(AwsGateway.DEFAULT_KEYS_TABLE));
         DemoIssuer demoIssuer = DemoIssuer.trustedBy(config).isEmpty() ? null : DemoIssuer.at(Main.HOME);
-        apiGateway = ApiGatewayEmulator.start(options.port(), stageVariables, port -> new HttpApiHandler(AwsGateway.create(
+        apiGateway = startApiGateway(port -> new HttpApiHandler(AwsGateway.create(
                 withDemoIssuerOn(config, port), dynamoClient, options.countersTable(), AwsGateway.DEFAULT_KEYS_TABLE,
                 options.clock(), options.requestLog(), new EcsBackendResolver(ecsClient, options.clock())), Optional.empty()),
                 demoIssuer == null ? null : demoIssuer.jwks());
         started.add(apiGateway);
         demoJwks = demoIssuer == null ? null : "http://127.0.0.1:" + apiGateway.port() + DemoIssuer.JWKS_PATH;
+    }
+
+    private LocalDynamoDb startDynamoDb() throws Exception {
+        try {
+            return LocalDynamoDb.start(options.dynamoDbPort());
+        } catch (IllegalStateException e) {
+            if (!options.portsMayMove() || options.dynamoDbPort() == 0 || !isBusy(options.dynamoDbPort())) {
+                throw e;
+            }
+            busyPorts.put("DynamoDB Local", options.dynamoDbPort());
+            return LocalDynamoDb.start(0);
+        }
+    }
+
+    private ApiGatewayEmulator startApiGateway(
+            IntFunction<RequestStreamHandler> handler, String jwks)
+            throws IOException {
+        try {
+            return ApiGatewayEmulator.start(options.port(), stageVariables, handler, jwks);
+        } catch (IOException e) {
+            if (!options.portsMayMove() || options.port() == 0 || !isBusy(options.port())) {
+                throw e;
+            }
+            busyPorts.put("API Gateway", options.port());
+            return ApiGatewayEmulator.start(0, stageVariables, handler, jwks);
+        }
+    }
+
+    /** Whether something else listens on 127.0.0.1:{@code port}, rather than it failing for another reason. */
+    private static boolean isBusy(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress("127.0.0.1", port));
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     /** The demo issuer's keys are where this runner serves them, whatever port the file names. */
@@ -190,10 +244,24 @@ public final class LocalRunner implements AutoCloseable {
                 if (uri == null || !"http".equals(uri.getScheme()) || !isLoopback(uri.getHost())) {
                     continue;
                 }
-                DemoBackend backend = DemoBackend.start(Math.max(uri.getPort(), 0), serviceName(variable), stage.getKey());
+                DemoBackend backend = startDemoBackend(Math.max(uri.getPort(), 0), serviceName(variable), stage.getKey(),
+                        stage.getKey() + "." + variable);
                 started.add(backend);
                 stage.getValue().put(variable, "http://127.0.0.1:" + backend.port());
             }
+        }
+    }
+
+    /** On the port the file names, or on a free one when that is busy (another runner's, say): nothing else needs it. */
+    private DemoBackend startDemoBackend(int port, String service, String stage, String variable) throws IOException {
+        try {
+            return DemoBackend.start(port, service, stage);
+        } catch (IOException e) {
+            if (port == 0 || !isBusy(port)) {
+                throw e;
+            }
+            busyPorts.put(variable, port);
+            return DemoBackend.start(0, service, stage);
         }
     }
 
@@ -291,14 +359,15 @@ public final class LocalRunner implements AutoCloseable {
         StringBuilder text = new StringBuilder();
         String base = "http://127.0.0.1:" + port();
         text.append("Tollgate is running locally (").append(options.config()).append(")\n\n");
-        text.append("  API Gateway (HTTP API)  ").append(base).append("/{stage}/...\n");
+        text.append("  API Gateway (HTTP API)  ").append(base).append("/{stage}/...").append(busy("API Gateway")).append('\n');
         stageVariables.forEach((stage, variables) -> {
             text.append("    stage ").append(stage).append("  ").append(base).append('/').append(stage).append('\n');
-            variables.forEach((name, value) -> text.append("      ").append(name).append(" = ").append(value).append('\n'));
+            variables.forEach((name, value) -> text.append("      ").append(name).append(" = ").append(value)
+                    .append(busy(stage + "." + name)).append('\n'));
         });
         text.append("  DynamoDB Local          ").append(dynamoDb.endpoint())
                 .append("  (tables ").append(options.countersTable()).append(", ").append(AwsGateway.DEFAULT_KEYS_TABLE)
-                .append(")\n");
+                .append("; any credentials and region)").append(busy("DynamoDB Local")).append('\n');
         text.append("  ECS API (JSON 1.1)      ").append(ecsApi.endpoint()).append("  (ListTasks, DescribeTasks)\n");
         for (DemoTask task : demoTasks) {
             text.append("    ").append(task.service()).append("  task ").append(task.id())
@@ -331,6 +400,16 @@ public final class LocalRunner implements AutoCloseable {
                 .append('\n');
         text.append("\nPress Ctrl-C to stop.\n");
         return text.toString();
+    }
+
+    /** Ports that were busy, so that a free one was taken instead, by what wanted them. */
+    public Map<String, Integer> busyPorts() {
+        return Map.copyOf(busyPorts);
+    }
+
+    private String busy(String what) {
+        Integer port = busyPorts.get(what);
+        return port == null ? "" : "  (" + port + " was busy: took a free port)";
     }
 
     @Override

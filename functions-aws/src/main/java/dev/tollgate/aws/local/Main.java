@@ -39,7 +39,9 @@ public final class Main {
                   DynamoDB Local, a local ECS API and demo services (two demo tasks for each
                   ecs:// service). Defaults: --port 8080, --dynamodb-port 8000,
                   --config examples/tollgate.yaml, --log text (a line per request; json: the lines
-                  the Lambda function writes, access log and EMF metrics).
+                  the Lambda function writes, access log and EMF metrics). When no port is named
+                  and 8080 or 8000 is busy (a second runner), a free port is taken instead, as for
+                  a demo service whose port is busy; the banner says so. A named port must be free.
               tollgate validate [--deployable] FILE...
                   Checks configuration files; exits 0 when all are valid, 1 naming every problem.
                   --deployable also applies what ./tollgate synth requires of the file it bundles:
@@ -73,6 +75,7 @@ public final class Main {
                   The CDK CLI pinned in infra-cdk (bootstrap, deploy -c stage=dev, diff, destroy).
               tollgate test
                   Runs the test suite.
+            Every command takes -h or --help, which prints this.
             """;
     /** The checkout the {@code tollgate} script runs in. */
     static final Path HOME = Path.of(System.getProperty("tollgate.home", "."));
@@ -104,6 +107,11 @@ public final class Main {
             return args.length == 0 ? 2 : 0;
         }
         List<String> rest = List.of(args).subList(1, args.length);
+        if (rest.contains("-h") || rest.contains("--help")) {
+            // Every command's usage is part of the one text.
+            out.print(USAGE);
+            return 0;
+        }
         return switch (args[0]) {
             case "validate" -> validate(rest, out, err);
             case "local" -> local(rest, out, err);
@@ -147,6 +155,7 @@ public final class Main {
     private static int local(List<String> args, PrintStream out, PrintStream err) throws Exception {
         int port = LocalRunner.Options.DEFAULT_PORT;
         int dynamoDbPort = LocalRunner.Options.DEFAULT_DYNAMODB_PORT;
+        boolean portsNamed = false;
         Path config = DEFAULT_CONFIG;
         boolean demoBackends = true;
         RequestObserver requestLog = new LocalRequestLog(out::println);
@@ -161,8 +170,14 @@ public final class Main {
                     String value = args.get(++i);
                     try {
                         switch (arg) {
-                            case "--port" -> port = port(value);
-                            case "--dynamodb-port" -> dynamoDbPort = port(value);
+                            case "--port" -> {
+                                port = port(value);
+                                portsNamed = true;
+                            }
+                            case "--dynamodb-port" -> {
+                                dynamoDbPort = port(value);
+                                portsNamed = true;
+                            }
                             case "--config" -> config = Path.of(value);
                             case "--log" -> requestLog = requestLog(value, out);
                             default -> stageVariable(value, overrides);
@@ -183,7 +198,7 @@ public final class Main {
         LocalRunner runner;
         try {
             runner = LocalRunner.start(new LocalRunner.Options(config, port, dynamoDbPort, overrides, demoBackends,
-                    dev.tollgate.aws.AwsGateway.DEFAULT_COUNTERS_TABLE, java.time.Clock.systemUTC(), requestLog));
+                    dev.tollgate.aws.AwsGateway.DEFAULT_COUNTERS_TABLE, java.time.Clock.systemUTC(), requestLog, !portsNamed));
         } catch (ConfigException e) {
             e.problems().forEach(err::println);
             err.println("tollgate: the configuration is not valid; nothing was started");

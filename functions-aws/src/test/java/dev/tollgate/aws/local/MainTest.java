@@ -208,6 +208,27 @@ class MainTest {
     }
 
     @Test
+    void everyCommand_takesHelp_printingTheUsage_andExitingZero() throws Exception {
+        List<List<String>> commands = List.of(List.of("local"), List.of("local", "--port", "9000"), List.of("validate"),
+                List.of("token"), List.of("token", "--stage", "dev"), List.of("keys"), List.of("keys", "create"),
+                List.of("keys", "rotate", "key_1"));
+
+        for (List<String> command : commands) {
+            for (String help : List.of("--help", "-h")) {
+                List<String> args = new ArrayList<>(command);
+                args.add(help);
+
+                int status = runAt(NOON, args.toArray(String[]::new));
+
+                assertThat(status).as(args.toString()).isZero();
+                assertThat(text(out)).as(args.toString()).startsWith("usage:").contains("tollgate local [--port N]")
+                        .contains("Every command takes -h or --help");
+                assertThat(text(err)).as(args.toString()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void keys_help_printsTheUsage() throws Exception {
         assertThat(run("keys", "--help")).isZero();
         assertThat(text(out)).contains("tollgate keys rotate KEY_ID [--grace DURATION]");
@@ -284,12 +305,12 @@ class MainTest {
 
     @Test
     void keys_withAws_takeCredentialsAndRegionFromTheUsualSettings_orRegionFromTheFlag() throws Exception {
-        LocalDynamoDb dynamoDb = LocalDynamoDb.start(0);
+        LocalDynamoDb dynamoDb = LocalDynamoDb.start(0, false);
         // The default credentials chain reads these system properties, as it reads AWS_ACCESS_KEY_ID.
         Map<String, String> settings = Map.of("aws.accessKeyId", "fromSettings", "aws.secretAccessKey", "secret",
                 "aws.region", "eu-west-1");
         settings.forEach(System::setProperty);
-        // DynamoDB Local keeps apart the tables of each access key and region, as AWS keeps accounts and regions.
+        // Without -sharedDb, DynamoDB Local keeps apart the tables of each access key and region, as AWS keeps accounts and regions.
         try (DynamoDbClient account = DynamoDbClient.builder()
                 .httpClient(UrlConnectionHttpClient.create())
                 .endpointOverride(dynamoDb.endpoint())
