@@ -55,6 +55,21 @@ class BusyPortsEndToEndTest {
     }
 
     @Test
+    void aLoopbackUrlInAnySpelling_getsItsDemoService_asTheDeployRulesReadLoopback() throws Exception {
+        for (String spelling : List.of("http://localhost:0", "http://[::1]:0", "http://127.1:0")) {
+            try (LocalTollgate tollgate = LocalTollgate.start(LocalTollgate.EXAMPLE,
+                    Map.of("prod", Map.of("ordersBackend", spelling)), true)) {
+                String prodBackend = tollgate.runner().stageVariables().get("prod").get("ordersBackend");
+
+                assertThat(prodBackend).as(spelling).startsWith("http://127.0.0.1:").isNotEqualTo("http://127.0.0.1:0");
+                HttpResponse<String> response = tollgate.get("/prod/orders", "x-api-key", "demo-prod-key");
+                assertThat(response.statusCode()).as(spelling).isEqualTo(200);
+                assertThat(LocalTollgate.json(response).path("service").asText()).isEqualTo("orders");
+            }
+        }
+    }
+
+    @Test
     void busyDefaultPorts_giveWayWhenNoPortWasNamed_butANamedPortMustBeFree() throws Exception {
         hold(LocalRunner.Options.DEFAULT_PORT);
         hold(LocalRunner.Options.DEFAULT_DYNAMODB_PORT);

@@ -11,6 +11,7 @@ import dev.tollgate.aws.EcsBackendResolver;
 import dev.tollgate.aws.HttpApiHandler;
 import dev.tollgate.backend.EcsService;
 import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.Deployable;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.StageConfig;
 import dev.tollgate.observe.LogText;
@@ -241,7 +242,7 @@ public final class LocalRunner implements AutoCloseable {
             for (Map.Entry<String, Map<String, String>> stage : stageVariables.entrySet()) {
                 String value = stage.getValue().get(variable);
                 URI uri = value == null ? null : URI.create(value);
-                if (uri == null || !"http".equals(uri.getScheme()) || !isLoopback(uri.getHost())) {
+                if (uri == null || !"http".equals(uri.getScheme()) || !Deployable.loopback(uri)) {
                     continue;
                 }
                 DemoBackend backend = startDemoBackend(Math.max(uri.getPort(), 0), serviceName(variable), stage.getKey(),
@@ -303,10 +304,6 @@ public final class LocalRunner implements AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
-    }
-
-    private static boolean isLoopback(String host) {
-        return "127.0.0.1".equals(host) || "localhost".equals(host);
     }
 
     /** {@code ordersBackend} → {@code orders}. */
