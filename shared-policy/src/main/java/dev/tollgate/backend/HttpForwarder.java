@@ -2,6 +2,7 @@ package dev.tollgate.backend;
 
 import dev.tollgate.backend.breaker.CircuitBreaker;
 import dev.tollgate.backend.breaker.CircuitBreakerConfig;
+import dev.tollgate.http.BoundedSend;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.http.HeaderNames;
@@ -42,10 +43,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.DoubleSupplier;
 import java.util.logging.Logger;
@@ -386,16 +385,13 @@ public final class HttpForwarder {
      * headers, so the deadline is kept here, and a try past it is cancelled, its connection given up.
      */
     private static HttpResponse<byte[]> send(HttpClient client, HttpRequest request, Duration timeout, Duration connectTimeout) {
-        CompletableFuture<HttpResponse<byte[]>> answer = client.sendAsync(request, BoundedBody.upTo(MAX_ANSWER_BYTES));
         try {
-            return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return BoundedSend.send(client, request, timeout, MAX_ANSWER_BYTES);
         } catch (TimeoutException e) {
-            answer.cancel(true);
             throw new BackendTimeoutException("The backend did not answer within " + describe(timeout) + ".", e);
         } catch (ExecutionException e) {
             throw failure(e.getCause(), connectTimeout);
         } catch (InterruptedException e) {
-            answer.cancel(true);
             Thread.currentThread().interrupt();
             throw new BackendUnavailableException("The request to the backend was interrupted.", e);
         }
@@ -405,7 +401,7 @@ public final class HttpForwarder {
         if (cause instanceof HttpConnectTimeoutException) {
             return new BackendTimeoutException("The backend did not accept a connection within " + describe(connectTimeout) + ".", cause);
         }
-        if (cause instanceof BoundedBody.TooLarge) {
+        if (cause instanceof BoundedSend.TooLarge) {
             return new ResponseTooLargeException("The backend's answer is larger than " + MAX_ANSWER_BYTES / (1024 * 1024)
                     + " MB, more than the gateway reads.");
         }

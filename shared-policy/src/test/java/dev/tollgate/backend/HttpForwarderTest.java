@@ -13,21 +13,15 @@ import dev.tollgate.problem.BackendTimeoutException;
 import dev.tollgate.problem.BackendUnavailableException;
 import dev.tollgate.problem.ResponseTooLargeException;
 import dev.tollgate.testing.TestBackend;
+import dev.tollgate.testing.TricklingBackend;
 import dev.tollgate.testing.UnacceptingBackend;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class HttpForwarderTest {
@@ -169,54 +163,6 @@ class HttpForwarderTest {
                 .hasToString("http://h:1/a%20b/%E2%82%AC/x%3F%23%7C?q=%7Bx%7D%7Cy&e=%25zz&ok=%41[]&t=a?b%23c&u=%C3%A9");
         assertThat(HttpForwarder.target(URI.create("http://h:1"), "/orders/7;v=1:@!$&'()*+,=-._~%2F", "a=1&b=/:@!$'()*+,;"))
                 .hasToString("http://h:1/orders/7;v=1:@!$&'()*+,=-._~%2F?a=1&b=/:@!$'()*+,;");
-    }
-
-    /** Answers a request's headers at once, then its body a byte every 100 ms, for 10 s unless closed first. */
-    private static final class TricklingBackend implements AutoCloseable {
-        private final ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        private final List<Socket> accepted = new CopyOnWriteArrayList<>();
-
-        TricklingBackend() throws IOException {
-            Thread thread = new Thread(this::trickle, "trickling-backend");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + server.getLocalPort();
-        }
-
-        private void trickle() {
-            try (Socket socket = server.accept()) {
-                accepted.add(socket);
-                InputStream in = socket.getInputStream();
-                for (int lastFour = 0; lastFour != 0x0d0a0d0a; ) { // to the blank line after the request's head
-                    int read = in.read();
-                    if (read == -1) {
-                        return;
-                    }
-                    lastFour = lastFour << 8 | read;
-                }
-                OutputStream out = socket.getOutputStream();
-                out.write("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                for (int i = 0; i < 100; i++) {
-                    Thread.sleep(100);
-                    out.write('x');
-                    out.flush();
-                }
-            } catch (IOException | InterruptedException closed) {
-                // closed by the test, or by the gateway giving up
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-            for (Socket socket : accepted) {
-                socket.close();
-            }
-        }
     }
 
     private static RouteConfig route(String backend, Duration timeout) {
