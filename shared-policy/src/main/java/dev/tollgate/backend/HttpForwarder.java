@@ -5,17 +5,14 @@ import dev.tollgate.backend.breaker.CircuitBreakerConfig;
 import dev.tollgate.http.BoundedSend;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
-import dev.tollgate.http.HeaderNames;
 import dev.tollgate.http.Headers;
 import dev.tollgate.observe.LogText;
 import dev.tollgate.observe.Observed;
 import dev.tollgate.observe.Outcome;
 import dev.tollgate.pipeline.Exchange;
-import dev.tollgate.policy.correlation.TraceContext;
 import dev.tollgate.policy.route.RouteConfig;
 import dev.tollgate.problem.BackendTimeoutException;
 import dev.tollgate.problem.BackendUnavailableException;
-import dev.tollgate.problem.BadRequestException;
 import dev.tollgate.problem.CircuitOpenException;
 import dev.tollgate.problem.GatewayException;
 import dev.tollgate.problem.NoBackendTaskException;
@@ -26,20 +23,14 @@ import java.net.NoRouteToHostException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -48,19 +39,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.DoubleSupplier;
 import java.util.logging.Logger;
-import java.util.stream.Collectors;
 
 /**
  * Sends a request on to the route's backend with the JDK's HTTP client and hands back its answer.
- * Hop-by-hop headers stay behind both ways, those a {@code Connection} header names included; the
- * API key is not passed on, and neither is any {@code x-tollgate-*} or {@code Forwarded} header of the
- * caller's, nor any header whose name holds {@code _} (see {@link #passesOn}); the route's header
- * rules and path rewrite apply, then {@code X-Forwarded-*}, {@code x-request-id}, the trace context
- * ({@code traceparent}, {@code tracestate}, {@code X-Amzn-Trace-Id}: see {@link TraceContext}) and
- * the caller's identity ({@code x-tollgate-consumer}, {@code -plan}, {@code -subject},
- * {@code -scopes}) are set. The characters of the path and query a URI cannot hold are
- * percent-encoded. Header values pass byte for byte or not at all: one holding anything but visible
- * ASCII, spaces and tabs is the caller's 400, or, from the backend, a 502 (see {@link #plain}).
+ * Which headers pass each way is for {@link ForwardedHeaders} to say; the route's path rewrite applies, and
+ * the characters of the path and query a URI cannot hold are percent-encoded.
  * Idempotent requests are tried again as the route's {@link RetryConfig} says; each try has the
  * route's timeout, for the whole answer, body included, and its connect timeout, and all of a
  * request's tries and waits fit in a {@link #BUDGET} of 30 s. A refused connection is 502, no
@@ -79,24 +62,11 @@ import java.util.stream.Collectors;
  */
 public final class HttpForwarder {
 
-    /** Connection-level headers (RFC 9110 7.6.1), and those the JDK client sets itself. */
-    private static final Set<String> NOT_FORWARDED = Set.of(
-            "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
-            "trailer", "transfer-encoding", "upgrade", "host", "content-length", "expect", "date", "from", "via",
-            "warning", "http2-settings", HeaderNames.API_KEY, HeaderNames.FORWARDED);
-    private static final Set<String> NOT_RETURNED = Set.of(
-            "connection", "keep-alive", "proxy-authenticate", "proxy-connection", "te", "trailer",
-            "transfer-encoding", "upgrade", "content-length", ":status");
-
     /** What java.net.URI takes as it is in a path (RFC 3986's pchar and {@code /}), beside ASCII letters and digits. */
     private static final String PATH_CHARACTERS = "-._~!$&'()*+,;=:@/";
     /** In a query, {@code ?} too, and the brackets java.net.URI allows there. */
     private static final String QUERY_CHARACTERS = PATH_CHARACTERS + "?[]";
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
-
-    /** Why a header value is refused, after "its value holds". */
-    private static final String NOT_PLAIN = "more than visible ASCII, spaces and tabs (a control character, or a"
-            + " character or byte from 0x80), which the gateway does not pass on changed.";
 
     private static final Logger LOG = Logger.getLogger(HttpForwarder.class.getName());
     /** Tries a request to an ECS service may move to another task after a connection never made, beside its retries. */
@@ -202,7 +172,7 @@ public final class HttpForwarder {
                 "Stage " + request.stage() + " has no usable backend for " + chosen
                         + "; set the stage variable to an http(s) URL or " + EcsService.FORM + ".", null));
         String path = route.rewrite().apply(request.path(), exchange.route().pathParameters());
-        HttpRequest.Builder outgoing = outgoing(request, forwardedHeaders(exchange, route.requestHeaders()));
+        HttpRequest.Builder outgoing = outgoing(request, ForwardedHeaders.toBackend(exchange, route.requestHeaders()));
         RetryConfig retry = route.retry();
         int retries = retry.retries(request.method()) ? retry.retries() : 0;
         int failovers = address instanceof EcsService ? UNCONNECTED_TASK_FAILOVERS : 0;
@@ -268,7 +238,7 @@ public final class HttpForwarder {
                     continue;
                 }
             }
-            Headers.Builder returned = returnedHeaders(response.headers()).toBuilder();
+            Headers.Builder returned = ForwardedHeaders.fromBackend(response.headers()).toBuilder();
             route.responseHeaders().applyTo(returned);
             return new GatewayResponse(response.statusCode(), returned.build(), response.body());
         }
@@ -346,7 +316,7 @@ public final class HttpForwarder {
 
     /**
      * The request as the backend gets it, but for its URI. Built before any circuit breaker is
-     * acquired: a header value that cannot pass unchanged (see {@link #plain}) is the caller's 400,
+     * acquired: a header value that cannot pass unchanged (see {@link ForwardedHeaders#plain}) is the caller's 400,
      * and must not cost a half-open circuit its probe.
      */
     private static HttpRequest.Builder outgoing(GatewayRequest request, Headers headers) {
@@ -354,30 +324,8 @@ public final class HttpForwarder {
                 .method(request.method(), request.body().length == 0
                         ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(request.body()));
-        headers.forEach((name, values) -> values.forEach(value -> {
-            if (!plain(value)) {
-                throw new BadRequestException("The header " + name.toLowerCase(Locale.ROOT) + " cannot be forwarded: its"
-                        + " value holds " + NOT_PLAIN, null);
-            }
-            outgoing.header(name, value);
-        }));
+        headers.forEach((name, values) -> values.forEach(value -> outgoing.header(name, ForwardedHeaders.passable(name, value))));
         return outgoing;
-    }
-
-    /**
-     * Whether a header value is visible ASCII, spaces and tabs: all that passes between caller and
-     * backend unchanged. The JDK client writes a character from U+0080 as {@code ?}, and neither it
-     * nor API Gateway's Lambda proxy, whose header values are JSON text, can tell which bytes a
-     * character from 0x80 stood for, so such values are refused rather than passed on changed.
-     */
-    static boolean plain(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if ((c < 0x20 || c > 0x7e) && c != '\t') {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -508,111 +456,6 @@ public final class HttpForwarder {
 
     private static boolean hex(char c) {
         return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
-    }
-
-    /** The headers the backend gets: the caller's that pass on, the route's rules applied, then the gateway's own. */
-    private static Headers forwardedHeaders(Exchange exchange, HeaderRules rules) {
-        GatewayRequest request = exchange.request();
-        Headers.Builder headers = Headers.builder();
-        Set<String> nominated = nominated(request.headers().all("connection"));
-        request.headers().forEach((name, values) -> {
-            if (passesOn(name, nominated)) {
-                values.forEach(value -> headers.add(name, value));
-            }
-        });
-        rules.applyTo(headers);
-        headers.remove(HeaderNames.X_FORWARDED_FOR);
-        forwardedFor(request.headers().all(HeaderNames.X_FORWARDED_FOR), request.sourceIp())
-                .ifPresent(forwardedFor -> headers.set(HeaderNames.X_FORWARDED_FOR, forwardedFor));
-        headers.set(HeaderNames.X_FORWARDED_PROTO, request.scheme());
-        headers.remove(HeaderNames.X_FORWARDED_HOST);
-        request.headers().first(HeaderNames.HOST).ifPresent(host -> headers.set(HeaderNames.X_FORWARDED_HOST, host));
-        headers.set(HeaderNames.REQUEST_ID, exchange.requestId());
-        TraceContext trace = exchange.trace();
-        headers.set(HeaderNames.TRACEPARENT, trace.traceparent());
-        headers.remove(HeaderNames.TRACESTATE);
-        trace.tracestate().ifPresent(state -> headers.set(HeaderNames.TRACESTATE, state));
-        headers.remove(HeaderNames.X_AMZN_TRACE_ID);
-        trace.amazonTrace().ifPresent(amazon -> headers.set(HeaderNames.X_AMZN_TRACE_ID, amazon));
-        exchange.identity().ifPresent(identity -> {
-            headers.set(HeaderNames.IDENTITY_CONSUMER, headerSafe(identity.consumer()));
-            headers.set(HeaderNames.IDENTITY_PLAN, identity.plan());
-            identity.subject().ifPresent(subject -> headers.set(HeaderNames.IDENTITY_SUBJECT, headerSafe(subject)));
-            if (!identity.scopes().isEmpty()) {
-                headers.set(HeaderNames.IDENTITY_SCOPES, headerSafe(String.join(" ", identity.scopes())));
-            }
-        });
-        return headers.build();
-    }
-
-    /** A token's claims may hold any text; a header value only visible ASCII, so anything else is percent-encoded. */
-    static String headerSafe(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c > 0x7e || c == '%') {
-                return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
-            }
-        }
-        return value;
-    }
-
-    /**
-     * Whether a caller's header goes on to the backend. Not one whose name holds {@code _}, as nginx
-     * ({@code underscores_in_headers off}) and Apache httpd do: CGI, WSGI, PHP-FPM and Rack backends read
-     * {@code x_tollgate_consumer} as the gateway's {@code x-tollgate-consumer}, and {@code x_forwarded_for}
-     * as {@code X-Forwarded-For}, so such a name could stand in for any header the gateway sets or a route's
-     * rules set, now or later. Nor one the gateway manages (the identity headers, {@code Forwarded},
-     * whose addresses the gateway does not vouch for), nor a hop-by-hop one.
-     */
-    private static boolean passesOn(String name, Set<String> nominated) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        return name.indexOf('_') < 0 && !NOT_FORWARDED.contains(lower) && !nominated.contains(lower)
-                && !lower.startsWith(HeaderNames.IDENTITY_PREFIX);
-    }
-
-    /**
-     * The caller's {@code X-Forwarded-For} elements, from every line, then the address the request came
-     * from, unless API Gateway has already appended it (a second copy would mislead the backend): no
-     * element is empty, and with no element at all there is no header.
-     */
-    private static Optional<String> forwardedFor(List<String> callers, String source) {
-        List<String> elements = new ArrayList<>();
-        for (String line : callers) {
-            for (String element : line.split(",")) {
-                if (!element.isBlank()) {
-                    elements.add(element.strip());
-                }
-            }
-        }
-        String address = source.strip();
-        if (!address.isEmpty() && (elements.isEmpty() || !elements.get(elements.size() - 1).equals(address))) {
-            elements.add(address);
-        }
-        return elements.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", elements));
-    }
-
-    /** The headers a {@code Connection} header names are hop-by-hop too (RFC 9110 7.6.1). */
-    private static Set<String> nominated(List<String> connection) {
-        return connection.stream()
-                .flatMap(value -> Arrays.stream(value.split(",")))
-                .map(token -> token.strip().toLowerCase(Locale.ROOT))
-                .filter(token -> !token.isEmpty())
-                .collect(Collectors.toSet());
-    }
-
-    private static Headers returnedHeaders(HttpHeaders received) {
-        Map<String, List<String>> kept = new HashMap<>();
-        Set<String> nominated = nominated(received.allValues("connection"));
-        received.map().forEach((name, values) -> {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (!NOT_RETURNED.contains(lower) && !nominated.contains(lower)) {
-                if (!values.stream().allMatch(HttpForwarder::plain)) {
-                    throw new BackendUnavailableException("The backend's header " + lower + " holds " + NOT_PLAIN, null);
-                }
-                kept.put(name, values);
-            }
-        });
-        return Headers.builder().addAll(kept).build();
     }
 
     private static String describe(Duration timeout) {
