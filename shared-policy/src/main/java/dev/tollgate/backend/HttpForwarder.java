@@ -1,12 +1,11 @@
 package dev.tollgate.backend;
 
 import dev.tollgate.backend.breaker.CircuitBreaker;
-import dev.tollgate.backend.breaker.CircuitBreakerConfig;
+import dev.tollgate.backend.breaker.CircuitBreakers;
 import dev.tollgate.http.BoundedSend;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.http.Headers;
-import dev.tollgate.observe.LogText;
 import dev.tollgate.observe.Observed;
 import dev.tollgate.observe.Outcome;
 import dev.tollgate.pipeline.Exchange;
@@ -46,19 +45,19 @@ import java.util.logging.Logger;
  * the characters of the path and query a URI cannot hold are percent-encoded.
  * Idempotent requests are tried again as the route's {@link RetryConfig} says; each try has the
  * route's timeout, for the whole answer, body included, and its connect timeout, and all of a
- * request's tries and waits fit in a {@link #BUDGET} of 30 s. A refused connection is 502, no
+ * request's tries and waits fit in its {@link RetryBudget}. A refused connection is 502, no
  * whole answer within the route's timeout is 504, a body larger than {@link #MAX_ANSWER_BYTES} is
  * 502 (response too large). The time inside sends, the tries and the circuit's state are noted in
  * the exchange's {@link Observed}.
  *
  * <p>An {@code ecs://} backend's tasks come from the {@link BackendResolver}: finding one spends
  * from the same budget (a first lookup of the service's tasks waits no longer than leaves
- * {@link #MIN_TRY} for the try, or the request is 503 no-backend-task), and is not the backend's
+ * {@link RetryBudget#MIN_TRY} for the try, or the request is 503 no-backend-task), and is not the backend's
  * time: the try that follows starts, and is timed, once its task is known, with what is left. Each
  * try goes to a task this request has not tried while there is one; a task that could not be connected to is
  * reported back (the resolver passes it over for a while), and the request moves to another task
- * at once, once, whatever its method, since nothing was sent. Circuit breakers are per endpoint,
- * so each task has its own; when a task's circuit is open, another task takes the try.
+ * at once, once, whatever its method, since nothing was sent. Circuit breakers ({@link CircuitBreakers}) are per
+ * endpoint, so each task has its own; when a task's circuit is open, another task takes the try.
  */
 public final class HttpForwarder {
 
@@ -72,31 +71,19 @@ public final class HttpForwarder {
     /** Tries a request to an ECS service may move to another task after a connection never made, beside its retries. */
     static final int UNCONNECTED_TASK_FAILOVERS = 1;
     /**
-     * No try outlasts the longest route timeout: a half-open circuit's probe that has not reported
-     * well after that was lost (an {@link Error} mid-try, say), and its slot is given back.
-     */
-    static final Duration PROBE_DEADLINE = RouteConfig.MAX_TIMEOUT.plusSeconds(5);
-    /**
      * The most of a backend's body the gateway reads: more than AWS Lambda's 6 MB, so that
      * {@link dev.tollgate.policy.size.ResponseSizePolicy} answers for what lies between with its own
      * detail, and bounded, so that no backend can fill the function's memory.
      */
     static final long MAX_ANSWER_BYTES = 10L * 1024 * 1024;
-    /**
-     * API Gateway waits at most this long for the function, so a request's tries and the waits between
-     * them all fit in it, from the request's arrival: each try has the route's timeout or what is left.
-     */
-    static final Duration BUDGET = RouteConfig.MAX_TIMEOUT;
-    /** A retry that could not start with this much of the budget left is not made; the last failure is the answer. */
-    static final Duration MIN_TRY = Duration.ofMillis(100);
-    /** A task found with less than {@link #MIN_TRY} left is 503: the next request finds it at once. */
+    /** A task found with less than {@link RetryBudget#MIN_TRY} left is 503: the next request finds it at once. */
     static final long FOUND_TOO_LATE_RETRY_AFTER_SECONDS = 1;
 
     /** One client per connect timeout: the JDK sets it per client, and routes share the few values in use. */
     private final ConcurrentHashMap<Duration, HttpClient> clients = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<BreakerKey, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+    private final CircuitBreakers breakers = new CircuitBreakers(RouteConfig.MAX_TIMEOUT);
     private final BackendResolver resolver;
-    private final Sleeper sleeper;
+    private final RetryBudget budget;
     private final DoubleSupplier random;
 
     /** A forwarder without ECS discovery: {@code ecs://} backends are a 502 problem. */
@@ -119,7 +106,7 @@ public final class HttpForwarder {
      * @param sleeper waits between tries
      * @param random  numbers in [0, 1): they scale each wait and draw weighted backends
      */
-    public HttpForwarder(Sleeper sleeper, DoubleSupplier random) {
+    public HttpForwarder(RetryBudget.Sleeper sleeper, DoubleSupplier random) {
         this(BackendResolver.NONE, sleeper, random);
     }
 
@@ -128,9 +115,9 @@ public final class HttpForwarder {
      * @param sleeper  waits between tries
      * @param random   numbers in [0, 1): they scale each wait and draw weighted backends
      */
-    public HttpForwarder(BackendResolver resolver, Sleeper sleeper, DoubleSupplier random) {
+    public HttpForwarder(BackendResolver resolver, RetryBudget.Sleeper sleeper, DoubleSupplier random) {
         this.resolver = resolver;
-        this.sleeper = sleeper;
+        this.budget = new RetryBudget(RouteConfig.MAX_TIMEOUT, sleeper, random);
         this.random = random;
     }
 
@@ -178,13 +165,13 @@ public final class HttpForwarder {
         int failovers = address instanceof EcsService ? UNCONNECTED_TASK_FAILOVERS : 0;
         Set<URI> tried = new HashSet<>(4);
         // From the request's arrival, as API Gateway counts: time in earlier policies (a JWKS fetch) is spent too.
-        long deadline = exchange.arrivedNanos() + BUDGET.toNanos();
+        long deadline = budget.deadline(exchange.arrivedNanos());
         // Results and later acquires are dated when they happen: a circuit opened by a slow failure stays open its whole openFor.
         Endpoint endpoint = open(address, tried, route, exchange, exchange.nanoTime(), deadline, false, observed);
         // Each try starts when its endpoint is known: looking up an ECS service's tasks spends the budget, but is no backend time.
         long started = endpoint.readyAt();
         for (int retried = 0; ; ) {
-            Duration timeout = Duration.ofNanos(Math.max(0, Math.min(route.timeout().toNanos(), deadline - started)));
+            Duration timeout = RetryBudget.tryTimeout(route.timeout(), started, deadline);
             HttpResponse<byte[]> response;
             try {
                 response = send(clients.computeIfAbsent(route.connectTimeout(), HttpForwarder::client),
@@ -205,7 +192,7 @@ public final class HttpForwarder {
                 if (address instanceof EcsService service && notConnected(failure)) {
                     resolver.connectionFailed(service, endpoint.base(), failed);
                     // A connection never made sent nothing, so another task may take the request, whatever its method.
-                    if (failovers > 0 && deadline - ended >= MIN_TRY.toNanos()) {
+                    if (failovers > 0 && RetryBudget.leavesATry(ended, deadline)) {
                         failovers--;
                         another = open(address, tried, route, exchange, ended, deadline, true, observed);
                     }
@@ -248,7 +235,7 @@ public final class HttpForwarder {
      * The endpoint of the next try, its circuit breaker acquired. A fixed URL is its own endpoint;
      * an ECS service's is the task the resolver picks, another than those tried while there is one,
      * and another again when that task's circuit is open. The resolver may wait for a lookup of the
-     * service's tasks as long as the budget leaves {@link #MIN_TRY} for the try, no longer.
+     * service's tasks as long as the budget leaves {@link RetryBudget#MIN_TRY} for the try, no longer.
      *
      * @param at       the ticker's reading now
      * @param deadline the ticker's reading when the request's budget ends
@@ -259,13 +246,13 @@ public final class HttpForwarder {
         while (true) {
             URI base;
             if (address instanceof EcsService service) {
-                Duration within = Duration.ofNanos(Math.max(0, deadline - at - MIN_TRY.toNanos()));
+                Duration within = RetryBudget.lookupWithin(at, deadline);
                 base = resolver.endpoint(service, tried, exchange.at(at), within);
                 at = exchange.nanoTime();
-                if (deadline - at < MIN_TRY.toNanos()) {
+                if (!RetryBudget.leavesATry(at, deadline)) {
                     // Its task was found too late for a try: no backend task could take the request in time.
-                    LOG.warning("a request to " + service + " is 503: finding its task left less than " + MIN_TRY.toMillis()
-                            + " ms of the request's " + BUDGET.toSeconds() + " s");
+                    LOG.warning("a request to " + service + " is 503: finding its task left less than " + RetryBudget.MIN_TRY.toMillis()
+                            + " ms of the request's " + budget.budget().toSeconds() + " s");
                     throw new NoBackendTaskException(FOUND_TOO_LATE_RETRY_AFTER_SECONDS);
                 }
             } else {
@@ -276,10 +263,7 @@ public final class HttpForwarder {
             if (onlyNew && !untried) {
                 return null;
             }
-            CircuitBreaker breaker = route.circuitBreaker().map(settings -> breakers.computeIfAbsent(
-                    new BreakerKey(base.getScheme() + "://" + base.getRawAuthority(), settings),
-                    key -> new CircuitBreaker(key.endpoint(), key.settings(), PROBE_DEADLINE, HttpForwarder::logTransition)))
-                    .orElse(null);
+            CircuitBreaker breaker = route.circuitBreaker().map(settings -> breakers.of(base, settings)).orElse(null);
             if (breaker == null) {
                 return new Endpoint(base, null, at);
             }
@@ -375,49 +359,20 @@ public final class HttpForwarder {
         return backends.get(backends.size() - 1).target();
     }
 
-    /**
-     * Waits before a retry, with full jitter: a random wait up to the bound, so that retrying callers do
-     * not arrive together. No wait, and no retry, when the retry could not start with {@link #MIN_TRY}
-     * of the request's budget left.
-     *
-     * @param now      the ticker's reading now
-     * @param deadline the ticker's reading when the request's budget ends
-     * @return the ticker's reading when the retry starts; empty when it is not made
-     */
+    /** Waits before a retry as the budget allows (see {@link RetryBudget#pause}). */
     private OptionalLong pause(Duration bound, Exchange exchange, long now, long deadline) {
-        Duration wait = Duration.ofMillis((long) (random.getAsDouble() * bound.toMillis()));
-        if (deadline - now - wait.toNanos() < MIN_TRY.toNanos()) {
-            return OptionalLong.empty();
-        }
         try {
-            sleeper.sleep(wait);
+            return budget.pause(bound, exchange::nanoTime, now, deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BackendUnavailableException("The request to the backend was interrupted.", e);
         }
-        long resumed = exchange.nanoTime();
-        return deadline - resumed < MIN_TRY.toNanos() ? OptionalLong.empty() : OptionalLong.of(resumed);
     }
 
     /** The circuit's state as this request leaves it, and the change it made, if any. */
     private static void note(Observed observed, CircuitBreaker breaker, Optional<CircuitBreaker.Transition> change) {
         change.ifPresent(made -> observed.circuitChange(made.from().label(), made.to().label()));
         observed.circuit(breaker.state().label());
-    }
-
-    private static void logTransition(CircuitBreaker.Transition transition) {
-        LOG.warning("circuit to " + LogText.escape(transition.endpoint()) + ": " + transition.from().label()
-                + " -> " + transition.to().label() + " at " + transition.at());
-    }
-
-    /** Breakers are per endpoint and settings: routes that agree share one. */
-    private record BreakerKey(String endpoint, CircuitBreakerConfig settings) {
-    }
-
-    /** Waits between tries; tests pass one that records instead of sleeping. */
-    @FunctionalInterface
-    public interface Sleeper {
-        void sleep(Duration duration) throws InterruptedException;
     }
 
     /**
