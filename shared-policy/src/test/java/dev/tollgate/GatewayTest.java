@@ -78,6 +78,17 @@ class GatewayTest {
     }
 
     @Test
+    void thePlatformsLimits_goToTheForwarderGiven_notBesideIt() {
+        Gateway.Builder both = dev.tollgate.testing.TestGateways.builder("stages:\n  dev:\n    variables: {}\nplans:\n  free:\n    quota: {limit: 10, period: day}\nroutes:\n  - {path: /orders, methods: [GET], backend: \"http://127.0.0.1:9\"}\n")
+                .forwarder(new dev.tollgate.backend.HttpForwarder())
+                .platform(dev.tollgate.config.PlatformLimits.DEFAULT);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(both::build)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("give the platform's limits to the forwarder, not beside it");
+    }
+
+    @Test
     void aKnownKey_reachesTheBackend_withForwardingHeaders_andWithoutTheKey() {
         GatewayResponse response = gateway.handle(request("GET", "/orders/7", "dev-secret-key")
                 .build("dev", "q=1", Headers.builder().set("host", "api.example.com").set("x-forwarded-for", "10.1.1.1")));

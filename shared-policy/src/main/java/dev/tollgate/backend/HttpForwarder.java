@@ -2,6 +2,7 @@ package dev.tollgate.backend;
 
 import dev.tollgate.backend.breaker.CircuitBreaker;
 import dev.tollgate.backend.breaker.CircuitBreakers;
+import dev.tollgate.config.PlatformLimits;
 import dev.tollgate.http.BoundedSend;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
@@ -81,7 +82,7 @@ public final class HttpForwarder {
 
     /** One client per connect timeout: the JDK sets it per client, and routes share the few values in use. */
     private final ConcurrentHashMap<Duration, HttpClient> clients = new ConcurrentHashMap<>();
-    private final CircuitBreakers breakers = new CircuitBreakers(RouteConfig.MAX_TIMEOUT);
+    private final CircuitBreakers breakers;
     private final BackendResolver resolver;
     private final RetryBudget budget;
     private final DoubleSupplier random;
@@ -91,15 +92,21 @@ public final class HttpForwarder {
         this(BackendResolver.NONE);
     }
 
+    /** A forwarder for a platform of {@link PlatformLimits#DEFAULT}. */
+    public HttpForwarder(BackendResolver resolver) {
+        this(resolver, PlatformLimits.DEFAULT);
+    }
+
     /**
      * Waits and draws come from SecureRandom, whose every draw mixes in fresh bytes of the platform:
      * environments restored from one SnapStart snapshot would otherwise share a seed, and their
      * retries would jitter in step.
      *
      * @param resolver finds the tasks of {@code ecs://} backends
+     * @param platform no try outlasts its longest wait, and a request's tries and waits all fit in it
      */
-    public HttpForwarder(BackendResolver resolver) {
-        this(resolver, duration -> Thread.sleep(duration.toMillis()), new SecureRandom()::nextDouble);
+    public HttpForwarder(BackendResolver resolver, PlatformLimits platform) {
+        this(resolver, platform, duration -> Thread.sleep(duration.toMillis()), new SecureRandom()::nextDouble);
     }
 
     /**
@@ -116,8 +123,19 @@ public final class HttpForwarder {
      * @param random   numbers in [0, 1): they scale each wait and draw weighted backends
      */
     public HttpForwarder(BackendResolver resolver, RetryBudget.Sleeper sleeper, DoubleSupplier random) {
+        this(resolver, PlatformLimits.DEFAULT, sleeper, random);
+    }
+
+    /**
+     * @param resolver finds the tasks of {@code ecs://} backends
+     * @param platform no try outlasts its longest wait, and a request's tries and waits all fit in it
+     * @param sleeper  waits between tries
+     * @param random   numbers in [0, 1): they scale each wait and draw weighted backends
+     */
+    public HttpForwarder(BackendResolver resolver, PlatformLimits platform, RetryBudget.Sleeper sleeper, DoubleSupplier random) {
         this.resolver = resolver;
-        this.budget = new RetryBudget(RouteConfig.MAX_TIMEOUT, sleeper, random);
+        this.breakers = new CircuitBreakers(platform.maxTimeout());
+        this.budget = new RetryBudget(platform.maxTimeout(), sleeper, random);
         this.random = random;
     }
 

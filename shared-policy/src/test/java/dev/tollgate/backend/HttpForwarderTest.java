@@ -3,11 +3,13 @@ package dev.tollgate.backend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tollgate.config.PlatformLimits;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.http.Headers;
 import dev.tollgate.observe.Outcome;
 import dev.tollgate.pipeline.Exchange;
+import dev.tollgate.policy.size.ResponseLimit;
 import dev.tollgate.policy.route.RouteConfig;
 import dev.tollgate.problem.BackendTimeoutException;
 import dev.tollgate.problem.BackendUnavailableException;
@@ -46,6 +48,21 @@ class HttpForwarderTest {
             assertThatThrownBy(() -> forwarder.forward(exchange("GET"), route(slow.url(), Duration.ofMillis(200))))
                     .isInstanceOf(BackendTimeoutException.class)
                     .hasMessage("The backend did not answer within 200 ms.");
+        }
+    }
+
+    @Test
+    void aTry_lastsNoLongerThanThePlatformsLongestWait_whateverTheRoutesTimeout() {
+        HttpForwarder forwarder = new HttpForwarder(BackendResolver.NONE, new PlatformLimits(Duration.ofSeconds(1), 1024 * 1024));
+        try (TestBackend slow = new TestBackend().holdAnswers()) {
+            // A ticker that stands still: the whole platform's wait is left when the try starts.
+            Exchange exchange = new Exchange(exchange("GET").request(), Instant.EPOCH, () -> 0L, ResponseLimit.NONE);
+            exchange.requestId("r-1");
+            exchange.route(new dev.tollgate.policy.route.RouteMatch("GET /orders", null, Map.of(), null, true));
+
+            assertThatThrownBy(() -> forwarder.forward(exchange, route(slow.url(), Duration.ofSeconds(10))))
+                    .isInstanceOf(BackendTimeoutException.class)
+                    .hasMessage("The backend did not answer within 1 s.");
         }
     }
 
