@@ -105,15 +105,6 @@ public final class AwsGateway {
     }
 
     /**
-     * The gateway over a configuration and a DynamoDB client, with the default keys table, logging each
-     * request on standard output, without ECS discovery (ecs:// backends are 502).
-     */
-    public static Gateway create(GatewayConfig config, DynamoDbClient dynamo, String countersTable, Clock clock) {
-        return create(config, dynamo, countersTable, DEFAULT_KEYS_TABLE, clock, EmfRequestLog.toStandardOutput(),
-                BackendResolver.NONE);
-    }
-
-    /**
      * The gateway over a configuration and a DynamoDB client; the local runner builds it this way too.
      * API keys: the file's first, then the table's, whose lookups a warm instance remembers for
      * {@link CachingKeyStore#DEFAULT_TTL} on {@code clock}: so long may a revoked key keep working.
