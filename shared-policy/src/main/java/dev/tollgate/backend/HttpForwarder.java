@@ -25,7 +25,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +42,7 @@ import java.util.logging.Logger;
 /**
  * Sends a request on to the route's backend with the JDK's HTTP client and hands back its answer.
  * Which headers pass each way is for {@link ForwardedHeaders} to say; the route's path rewrite applies, and
- * the characters of the path and query a URI cannot hold are percent-encoded.
+ * the characters of the path and query a URI cannot hold are percent-encoded ({@link TargetUri}).
  * Idempotent requests are tried again as the route's {@link RetryConfig} says; each try has the
  * route's timeout, for the whole answer, body included, and its connect timeout, and all of a
  * request's tries and waits fit in its {@link RetryBudget}. A refused connection is 502, no
@@ -61,12 +60,6 @@ import java.util.logging.Logger;
  * endpoint, so each task has its own; when a task's circuit is open, another task takes the try.
  */
 public final class HttpForwarder {
-
-    /** What java.net.URI takes as it is in a path (RFC 3986's pchar and {@code /}), beside ASCII letters and digits. */
-    private static final String PATH_CHARACTERS = "-._~!$&'()*+,;=:@/";
-    /** In a query, {@code ?} too, and the brackets java.net.URI allows there. */
-    private static final String QUERY_CHARACTERS = PATH_CHARACTERS + "?[]";
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private static final Logger LOG = Logger.getLogger(HttpForwarder.class.getName());
     /** Tries a request to an ECS service may move to another task after a connection never made, beside its retries. */
@@ -193,7 +186,7 @@ public final class HttpForwarder {
             HttpResponse<byte[]> response;
             try {
                 response = send(clients.computeIfAbsent(route.connectTimeout(), HttpForwarder::client),
-                        outgoing.copy().uri(target(endpoint.base(), path, request.rawQuery())).build(),
+                        outgoing.copy().uri(TargetUri.of(endpoint.base(), path, request.rawQuery())).build(),
                         timeout, route.connectTimeout());
             } catch (ResponseTooLargeException tooLarge) {
                 // The backend answered: its circuit counts the try a success, and another try would fetch as much again.
@@ -391,44 +384,6 @@ public final class HttpForwarder {
     private static void note(Observed observed, CircuitBreaker breaker, Optional<CircuitBreaker.Transition> change) {
         change.ifPresent(made -> observed.circuitChange(made.from().label(), made.to().label()));
         observed.circuit(breaker.state().label());
-    }
-
-    /**
-     * The backend URL for the request's path and raw query. API Gateway passes the query as the caller
-     * sent it, and a path may hold what a URI cannot, such as {@code |}, {@code {}} or a space: those
-     * characters are percent-encoded (UTF-8), the rest passes unchanged.
-     */
-    static URI target(URI base, String path, String rawQuery) {
-        String basePath = base.getRawPath() == null ? "" : base.getRawPath();
-        if (basePath.endsWith("/")) {
-            basePath = basePath.substring(0, basePath.length() - 1);
-        }
-        String query = rawQuery.isEmpty() ? "" : "?" + uriSafe(rawQuery, QUERY_CHARACTERS);
-        return URI.create(base.getScheme() + "://" + base.getRawAuthority() + basePath + uriSafe(path, PATH_CHARACTERS) + query);
-    }
-
-    /** Percent-encodes (UTF-8) what a URI refuses, a {@code %} that starts no escape included; escapes stay. */
-    private static String uriSafe(String part, String allowed) {
-        StringBuilder safe = new StringBuilder(part.length() + 16);
-        for (int i = 0; i < part.length(); ) {
-            char c = part.charAt(i);
-            boolean escape = c == '%' && i + 2 < part.length() && hex(part.charAt(i + 1)) && hex(part.charAt(i + 2));
-            if (escape || c < 0x80 && (Character.isLetterOrDigit(c) || allowed.indexOf(c) >= 0)) {
-                safe.append(c);
-                i++;
-                continue;
-            }
-            int end = i + Character.charCount(part.codePointAt(i));
-            for (byte b : part.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
-                safe.append('%').append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
-            }
-            i = end;
-        }
-        return safe.toString();
-    }
-
-    private static boolean hex(char c) {
-        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
     }
 
     private static String describe(Duration timeout) {

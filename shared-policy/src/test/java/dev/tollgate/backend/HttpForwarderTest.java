@@ -18,7 +18,6 @@ import dev.tollgate.testing.TestBackend;
 import dev.tollgate.testing.TricklingBackend;
 import dev.tollgate.testing.UnacceptingBackend;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -163,23 +162,6 @@ class HttpForwarderTest {
         assertThatThrownBy(() -> forwarder.forward(exchange("GET"), route))
                 .isInstanceOf(BackendUnavailableException.class)
                 .hasMessage("Stage dev has no usable backend for ${stageVariables.nowhere}; set the stage variable to an http(s) URL or ecs://CLUSTER/SERVICE[:PORT].");
-    }
-
-    @Test
-    void targets_joinTheBasePathAndTheRequestPath() {
-        GatewayRequest request = exchange("GET").request();
-        assertThat(HttpForwarder.target(URI.create("http://h:1"), request.path(), request.rawQuery()))
-                .isEqualTo(URI.create("http://h:1/orders?a=1&b=2"));
-        assertThat(HttpForwarder.target(URI.create("https://h/v1/"), request.path(), request.rawQuery()))
-                .isEqualTo(URI.create("https://h/v1/orders?a=1&b=2"));
-    }
-
-    @Test
-    void targets_percentEncodeWhatAUriCannotHold_andKeepTheRestAsSent() {
-        assertThat(HttpForwarder.target(URI.create("http://h:1"), "/a b/€/x?#|", "q={x}|y&e=%zz&ok=%41[]&t=a?b#c&u=é"))
-                .hasToString("http://h:1/a%20b/%E2%82%AC/x%3F%23%7C?q=%7Bx%7D%7Cy&e=%25zz&ok=%41[]&t=a?b%23c&u=%C3%A9");
-        assertThat(HttpForwarder.target(URI.create("http://h:1"), "/orders/7;v=1:@!$&'()*+,=-._~%2F", "a=1&b=/:@!$'()*+,;"))
-                .hasToString("http://h:1/orders/7;v=1:@!$&'()*+,=-._~%2F?a=1&b=/:@!$'()*+,;");
     }
 
     private static RouteConfig route(String backend, Duration timeout) {
