@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigProblem;
+import dev.tollgate.testing.TestGateways;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,20 +23,7 @@ class ApiGatewayLimitsTest {
 
     @Test
     void aRouteBeyondThem_failsTheFunctionsColdStart_namingThem(@TempDir Path dir) throws Exception {
-        Path config = Files.writeString(dir.resolve("tollgate.yaml"), """
-                stages:
-                  dev:
-                    variables: {}
-                plans:
-                  free:
-                    quota: {limit: 10, period: day}
-                routes:
-                  - path: /orders
-                    methods: [GET]
-                    backend: http://127.0.0.1:9101
-                    timeout: 31s
-                    maxBodySize: 11MB
-                """);
+        Path config = Files.writeString(dir.resolve("tollgate.yaml"), TestGateways.oneRoute("timeout: 31s", "maxBodySize: 11MB"));
 
         assertThatThrownBy(() -> AwsGateway.fromEnvironment(Map.of(AwsGateway.CONFIG, config.toString())))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).map(ConfigProblem::toString)

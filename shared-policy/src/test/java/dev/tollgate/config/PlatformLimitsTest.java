@@ -3,49 +3,35 @@ package dev.tollgate.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tollgate.testing.TestGateways;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class PlatformLimitsTest {
 
-    private static final String ROUTE = """
-            routes:
-              - path: /orders
-                methods: [GET]
-                backend: http://127.0.0.1:9101
-                timeout: %s
-                maxBodySize: %s
-            stages:
-              dev:
-                variables: {}
-            plans:
-              free:
-                quota: {limit: 10, period: day}
-            """;
-
     private static final PlatformLimits SMALL = new PlatformLimits(Duration.ofSeconds(10), 2 * 1024 * 1024);
 
     @Test
     void routesAreCheckedAgainstTheLimitsHandedIn_withTheMessagesOfTheDefault() {
-        assertThatThrownBy(() -> ConfigLoader.parse(ROUTE.formatted("11s", "3MB"), "t.yaml", SMALL))
+        assertThatThrownBy(() -> ConfigLoader.parse(TestGateways.oneRoute("timeout: 11s", "maxBodySize: 3MB"), "t.yaml", SMALL))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).map(ConfigProblem::toString)
                         .containsExactly(
-                                "t.yaml:5: routes[0].timeout: 11s (expected: a duration from 1ms to 10s, such as 500ms or 10s)",
-                                "t.yaml:6: routes[0].maxBodySize: 3MB (expected: a size from 1B to 2MB, such as 256KB or 1MB)"));
-        assertThat(ConfigLoader.parse(ROUTE.formatted("10s", "2MB"), "t.yaml", SMALL).routes().get(0).timeout())
-                .isEqualTo(Duration.ofSeconds(10));
+                                "t.yaml:11: routes[0].timeout: 11s (expected: a duration from 1ms to 10s, such as 500ms or 10s)",
+                                "t.yaml:12: routes[0].maxBodySize: 3MB (expected: a size from 1B to 2MB, such as 256KB or 1MB)"));
+        GatewayConfig atTheLimits = ConfigLoader.parse(TestGateways.oneRoute("timeout: 10s", "maxBodySize: 2MB"), "t.yaml", SMALL);
+        assertThat(atTheLimits.routes().get(0).timeout()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
     void withoutLimitsHandedIn_theDefaultsHold_thirtySecondsAndTenMegabytes() {
-        assertThat(ConfigLoader.parse(ROUTE.formatted("30s", "10MB"), "t.yaml").routes().get(0).maxBodyBytes())
-                .isEqualTo(PlatformLimits.DEFAULT.maxBodyBytes());
+        GatewayConfig atTheDefaults = ConfigLoader.parse(TestGateways.oneRoute("timeout: 30s", "maxBodySize: 10MB"), "t.yaml");
+        assertThat(atTheDefaults.routes().get(0).maxBodyBytes()).isEqualTo(PlatformLimits.DEFAULT.maxBodyBytes());
         assertThat(PlatformLimits.DEFAULT).isEqualTo(new PlatformLimits(Duration.ofSeconds(30), 10L * 1024 * 1024));
-        assertThatThrownBy(() -> ConfigLoader.parse(ROUTE.formatted("31s", "11MB"), "t.yaml"))
+        assertThatThrownBy(() -> ConfigLoader.parse(TestGateways.oneRoute("timeout: 31s", "maxBodySize: 11MB"), "t.yaml"))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).map(ConfigProblem::toString)
                         .containsExactly(
-                                "t.yaml:5: routes[0].timeout: 31s (expected: a duration from 1ms to 30s, such as 500ms or 10s)",
-                                "t.yaml:6: routes[0].maxBodySize: 11MB (expected: a size from 1B to 10MB, such as 256KB or 1MB)"));
+                                "t.yaml:11: routes[0].timeout: 31s (expected: a duration from 1ms to 30s, such as 500ms or 10s)",
+                                "t.yaml:12: routes[0].maxBodySize: 11MB (expected: a size from 1B to 10MB, such as 256KB or 1MB)"));
     }
 
     @Test
