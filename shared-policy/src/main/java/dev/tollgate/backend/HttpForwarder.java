@@ -175,7 +175,7 @@ public final class HttpForwarder {
         int retries = retry.retries(request.method()) ? retry.retries() : 0;
         int failovers = address instanceof EcsService ? UNCONNECTED_TASK_FAILOVERS : 0;
         Set<URI> tried = new HashSet<>(4);
-        // From the request's arrival, as API Gateway counts: time in earlier policies (a JWKS fetch) is spent too.
+        // From the request's arrival, as the platform counts: time in earlier policies (a JWKS fetch) is spent too.
         long deadline = budget.deadline(exchange.arrivedNanos());
         // Results and later acquires are dated when they happen: a circuit opened by a slow failure stays open its whole openFor.
         Endpoint endpoint = open(address, tried, route, exchange, exchange.nanoTime(), deadline, false, observed);
