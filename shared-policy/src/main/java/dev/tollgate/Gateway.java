@@ -3,6 +3,7 @@ package dev.tollgate;
 import dev.tollgate.backend.BackendResolver;
 import dev.tollgate.backend.HttpForwarder;
 import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.config.PlatformLimits;
 import dev.tollgate.config.StageConfig;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
@@ -57,8 +58,12 @@ public final class Gateway {
         if (builder.forwarder != null && builder.backends != null) {
             throw new IllegalStateException("give the backend resolver to the forwarder, not beside it");
         }
+        if (builder.forwarder != null && builder.platform != null) {
+            throw new IllegalStateException("give the platform's limits to the forwarder, not beside it");
+        }
         HttpForwarder forwarder = builder.forwarder != null ? builder.forwarder
-                : new HttpForwarder(builder.backends != null ? builder.backends : BackendResolver.NONE);
+                : new HttpForwarder(builder.backends != null ? builder.backends : BackendResolver.NONE,
+                        builder.platform != null ? builder.platform : PlatformLimits.DEFAULT);
         this.backends = forwarder.resolver();
         this.tokens = new JwtAuthenticator(config, builder.jwks != null ? builder.jwks : new HttpJwksSource());
         this.authentication = new AuthenticationPolicy(config, new ApiKeyAuthenticator(keys), tokens);
@@ -143,6 +148,7 @@ public final class Gateway {
         private KeyStore keys;
         private HttpForwarder forwarder;
         private BackendResolver backends;
+        private PlatformLimits platform;
         private JwksSource jwks;
         private Clock clock = Clock.systemUTC();
         private Ticker ticker = Ticker.SYSTEM;
@@ -172,6 +178,15 @@ public final class Gateway {
         /** Finds the tasks of ecs:// backends; without it, such a backend is a 502 problem. */
         public Builder backends(BackendResolver backends) {
             this.backends = backends;
+            return this;
+        }
+
+        /**
+         * What the platform allows, from its adapter: a request's tries fit in its longest wait.
+         * {@link PlatformLimits#DEFAULT} unless given; a {@link #forwarder} given brings its own.
+         */
+        public Builder platform(PlatformLimits platform) {
+            this.platform = Objects.requireNonNull(platform, "platform");
             return this;
         }
 

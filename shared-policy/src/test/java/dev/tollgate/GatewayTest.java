@@ -1,11 +1,14 @@
 package dev.tollgate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.backend.HttpForwarder;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.config.PlatformLimits;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.http.Headers;
@@ -13,6 +16,7 @@ import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
 import dev.tollgate.testing.InMemoryCounterStore;
 import dev.tollgate.testing.MutableClock;
 import dev.tollgate.testing.TestBackend;
+import dev.tollgate.testing.TestGateways;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,6 +79,17 @@ class GatewayTest {
     @AfterEach
     void tearDown() {
         backend.close();
+    }
+
+    @Test
+    void thePlatformsLimits_goToTheForwarderGiven_notBesideIt() {
+        Gateway.Builder both = TestGateways.builder(TestGateways.oneRoute())
+                .forwarder(new HttpForwarder())
+                .platform(PlatformLimits.DEFAULT);
+
+        assertThatThrownBy(both::build)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("give the platform's limits to the forwarder, not beside it");
     }
 
     @Test

@@ -40,6 +40,8 @@ import software.amazon.awssdk.services.ecs.EcsClientBuilder;
  *       {@code $default} stage reach (the CDK stacks set it, one function per stage).</li>
  * </ul>
  * Every request is logged, with its metrics, as one line on standard output ({@link EmfRequestLog}).
+ * The configuration is checked against, and the gateway fits its tries in, API Gateway's limits
+ * ({@link ApiGatewayLimits}).
  * A bad configuration fails here, at cold start, never on a request.
  */
 public final class AwsGateway {
@@ -94,21 +96,12 @@ public final class AwsGateway {
 
     public static Gateway fromEnvironment(Map<String, String> env) {
         GatewayConfig config = env.containsKey(CONFIG)
-                ? ConfigLoader.load(Path.of(env.get(CONFIG)))
-                : ConfigLoader.loadResource(BUNDLED_CONFIG);
+                ? ConfigLoader.load(Path.of(env.get(CONFIG)), ApiGatewayLimits.INSTANCE)
+                : ConfigLoader.loadResource(BUNDLED_CONFIG, ApiGatewayLimits.INSTANCE);
         Clock clock = Clock.systemUTC();
         return create(config, dynamoDb(env), env.getOrDefault(COUNTERS_TABLE, DEFAULT_COUNTERS_TABLE),
                 env.getOrDefault(KEYS_TABLE, DEFAULT_KEYS_TABLE), clock, EmfRequestLog.toStandardOutput(),
                 new EcsBackendResolver(ecs(env), clock));
-    }
-
-    /**
-     * The gateway over a configuration and a DynamoDB client, with the default keys table, logging each
-     * request on standard output, without ECS discovery (ecs:// backends are 502).
-     */
-    public static Gateway create(GatewayConfig config, DynamoDbClient dynamo, String countersTable, Clock clock) {
-        return create(config, dynamo, countersTable, DEFAULT_KEYS_TABLE, clock, EmfRequestLog.toStandardOutput(),
-                BackendResolver.NONE);
     }
 
     /**
@@ -129,6 +122,7 @@ public final class AwsGateway {
                 .keys(new ConfigKeyStore(config.apiKeys()).orElse(new CachingKeyStore(new DynamoDbKeyStore(dynamo, keysTable),
                         CachingKeyStore.DEFAULT_TTL, CachingKeyStore.DEFAULT_CAPACITY, clock)))
                 .backends(backends)
+                .platform(ApiGatewayLimits.INSTANCE)
                 .build();
     }
 

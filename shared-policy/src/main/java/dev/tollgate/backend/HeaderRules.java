@@ -20,12 +20,11 @@ public record HeaderRules(Map<String, String> set, Map<String, String> add, List
     public static final HeaderRules NONE = new HeaderRules(Map.of(), Map.of(), List.of());
 
     /** Headers the gateway writes or strips itself; a rule naming one would be silently undone or unsafe. */
-    public static final Set<String> MANAGED = Set.of(
-            "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
-            "trailer", "transfer-encoding", "upgrade", "host", "content-length", "expect", "x-api-key",
+    public static final Set<String> MANAGED = ForwardedHeaders.union(ForwardedHeaders.HOP_BY_HOP, Set.of(
+            "proxy-authorization", "host", "content-length", "expect", "x-api-key",
             "x-request-id", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", HeaderNames.FORWARDED,
             "traceparent", "tracestate", "x-amzn-trace-id",
-            "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "retry-after");
+            "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "retry-after"));
 
     /**
      * Whether a header name is one the gateway manages, in any case and with {@code _} for {@code -}:

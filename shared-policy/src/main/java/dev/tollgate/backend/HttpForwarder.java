@@ -1,20 +1,18 @@
 package dev.tollgate.backend;
 
 import dev.tollgate.backend.breaker.CircuitBreaker;
-import dev.tollgate.backend.breaker.CircuitBreakerConfig;
+import dev.tollgate.backend.breaker.CircuitBreakers;
+import dev.tollgate.config.PlatformLimits;
+import dev.tollgate.http.BoundedSend;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
-import dev.tollgate.http.HeaderNames;
 import dev.tollgate.http.Headers;
-import dev.tollgate.observe.LogText;
 import dev.tollgate.observe.Observed;
 import dev.tollgate.observe.Outcome;
 import dev.tollgate.pipeline.Exchange;
-import dev.tollgate.policy.correlation.TraceContext;
 import dev.tollgate.policy.route.RouteConfig;
 import dev.tollgate.problem.BackendTimeoutException;
 import dev.tollgate.problem.BackendUnavailableException;
-import dev.tollgate.problem.BadRequestException;
 import dev.tollgate.problem.CircuitOpenException;
 import dev.tollgate.problem.GatewayException;
 import dev.tollgate.problem.NoBackendTaskException;
@@ -25,114 +23,71 @@ import java.net.NoRouteToHostException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.DoubleSupplier;
 import java.util.logging.Logger;
-import java.util.stream.Collectors;
 
 /**
  * Sends a request on to the route's backend with the JDK's HTTP client and hands back its answer.
- * Hop-by-hop headers stay behind both ways, those a {@code Connection} header names included; the
- * API key is not passed on, and neither is any {@code x-tollgate-*} or {@code Forwarded} header of the
- * caller's, nor any header whose name holds {@code _} (see {@link #passesOn}); the route's header
- * rules and path rewrite apply, then {@code X-Forwarded-*}, {@code x-request-id}, the trace context
- * ({@code traceparent}, {@code tracestate}, {@code X-Amzn-Trace-Id}: see {@link TraceContext}) and
- * the caller's identity ({@code x-tollgate-consumer}, {@code -plan}, {@code -subject},
- * {@code -scopes}) are set. The characters of the path and query a URI cannot hold are
- * percent-encoded. Header values pass byte for byte or not at all: one holding anything but visible
- * ASCII, spaces and tabs is the caller's 400, or, from the backend, a 502 (see {@link #plain}).
+ * Which headers pass each way is for {@link ForwardedHeaders} to say; the route's path rewrite applies, and
+ * the characters of the path and query a URI cannot hold are percent-encoded ({@link TargetUri}).
  * Idempotent requests are tried again as the route's {@link RetryConfig} says; each try has the
  * route's timeout, for the whole answer, body included, and its connect timeout, and all of a
- * request's tries and waits fit in a {@link #BUDGET} of 30 s. A refused connection is 502, no
+ * request's tries and waits fit in its {@link RetryBudget}. A refused connection is 502, no
  * whole answer within the route's timeout is 504, a body larger than {@link #MAX_ANSWER_BYTES} is
  * 502 (response too large). The time inside sends, the tries and the circuit's state are noted in
  * the exchange's {@link Observed}.
  *
  * <p>An {@code ecs://} backend's tasks come from the {@link BackendResolver}: finding one spends
  * from the same budget (a first lookup of the service's tasks waits no longer than leaves
- * {@link #MIN_TRY} for the try, or the request is 503 no-backend-task), and is not the backend's
+ * {@link RetryBudget#MIN_TRY} for the try, or the request is 503 no-backend-task), and is not the backend's
  * time: the try that follows starts, and is timed, once its task is known, with what is left. Each
  * try goes to a task this request has not tried while there is one; a task that could not be connected to is
  * reported back (the resolver passes it over for a while), and the request moves to another task
- * at once, once, whatever its method, since nothing was sent. Circuit breakers are per endpoint,
- * so each task has its own; when a task's circuit is open, another task takes the try.
+ * at once, once, whatever its method, since nothing was sent. Circuit breakers ({@link CircuitBreakers}) are per
+ * endpoint, so each task has its own; when a task's circuit is open, another task takes the try.
  */
 public final class HttpForwarder {
-
-    /** Connection-level headers (RFC 9110 7.6.1), and those the JDK client sets itself. */
-    private static final Set<String> NOT_FORWARDED = Set.of(
-            "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
-            "trailer", "transfer-encoding", "upgrade", "host", "content-length", "expect", "date", "from", "via",
-            "warning", "http2-settings", HeaderNames.API_KEY, HeaderNames.FORWARDED);
-    private static final Set<String> NOT_RETURNED = Set.of(
-            "connection", "keep-alive", "proxy-authenticate", "proxy-connection", "te", "trailer",
-            "transfer-encoding", "upgrade", "content-length", ":status");
-
-    /** What java.net.URI takes as it is in a path (RFC 3986's pchar and {@code /}), beside ASCII letters and digits. */
-    private static final String PATH_CHARACTERS = "-._~!$&'()*+,;=:@/";
-    /** In a query, {@code ?} too, and the brackets java.net.URI allows there. */
-    private static final String QUERY_CHARACTERS = PATH_CHARACTERS + "?[]";
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
-
-    /** Why a header value is refused, after "its value holds". */
-    private static final String NOT_PLAIN = "more than visible ASCII, spaces and tabs (a control character, or a"
-            + " character or byte from 0x80), which the gateway does not pass on changed.";
 
     private static final Logger LOG = Logger.getLogger(HttpForwarder.class.getName());
     /** Tries a request to an ECS service may move to another task after a connection never made, beside its retries. */
     static final int UNCONNECTED_TASK_FAILOVERS = 1;
-    /**
-     * No try outlasts the longest route timeout: a half-open circuit's probe that has not reported
-     * well after that was lost (an {@link Error} mid-try, say), and its slot is given back.
-     */
-    static final Duration PROBE_DEADLINE = RouteConfig.MAX_TIMEOUT.plusSeconds(5);
     /**
      * The most of a backend's body the gateway reads: more than AWS Lambda's 6 MB, so that
      * {@link dev.tollgate.policy.size.ResponseSizePolicy} answers for what lies between with its own
      * detail, and bounded, so that no backend can fill the function's memory.
      */
     static final long MAX_ANSWER_BYTES = 10L * 1024 * 1024;
-    /**
-     * API Gateway waits at most this long for the function, so a request's tries and the waits between
-     * them all fit in it, from the request's arrival: each try has the route's timeout or what is left.
-     */
-    static final Duration BUDGET = RouteConfig.MAX_TIMEOUT;
-    /** A retry that could not start with this much of the budget left is not made; the last failure is the answer. */
-    static final Duration MIN_TRY = Duration.ofMillis(100);
-    /** A task found with less than {@link #MIN_TRY} left is 503: the next request finds it at once. */
+    /** A task found with less than {@link RetryBudget#MIN_TRY} left is 503: the next request finds it at once. */
     static final long FOUND_TOO_LATE_RETRY_AFTER_SECONDS = 1;
 
     /** One client per connect timeout: the JDK sets it per client, and routes share the few values in use. */
     private final ConcurrentHashMap<Duration, HttpClient> clients = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<BreakerKey, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+    private final CircuitBreakers breakers;
     private final BackendResolver resolver;
-    private final Sleeper sleeper;
+    private final RetryBudget budget;
     private final DoubleSupplier random;
 
     /** A forwarder without ECS discovery: {@code ecs://} backends are a 502 problem. */
     public HttpForwarder() {
         this(BackendResolver.NONE);
+    }
+
+    /** A forwarder for a platform of {@link PlatformLimits#DEFAULT}. */
+    public HttpForwarder(BackendResolver resolver) {
+        this(resolver, PlatformLimits.DEFAULT);
     }
 
     /**
@@ -141,16 +96,17 @@ public final class HttpForwarder {
      * retries would jitter in step.
      *
      * @param resolver finds the tasks of {@code ecs://} backends
+     * @param platform no try outlasts its longest wait, and a request's tries and waits all fit in it
      */
-    public HttpForwarder(BackendResolver resolver) {
-        this(resolver, duration -> Thread.sleep(duration.toMillis()), new SecureRandom()::nextDouble);
+    public HttpForwarder(BackendResolver resolver, PlatformLimits platform) {
+        this(resolver, platform, duration -> Thread.sleep(duration.toMillis()), new SecureRandom()::nextDouble);
     }
 
     /**
      * @param sleeper waits between tries
      * @param random  numbers in [0, 1): they scale each wait and draw weighted backends
      */
-    public HttpForwarder(Sleeper sleeper, DoubleSupplier random) {
+    public HttpForwarder(RetryBudget.Sleeper sleeper, DoubleSupplier random) {
         this(BackendResolver.NONE, sleeper, random);
     }
 
@@ -159,9 +115,20 @@ public final class HttpForwarder {
      * @param sleeper  waits between tries
      * @param random   numbers in [0, 1): they scale each wait and draw weighted backends
      */
-    public HttpForwarder(BackendResolver resolver, Sleeper sleeper, DoubleSupplier random) {
+    public HttpForwarder(BackendResolver resolver, RetryBudget.Sleeper sleeper, DoubleSupplier random) {
+        this(resolver, PlatformLimits.DEFAULT, sleeper, random);
+    }
+
+    /**
+     * @param resolver finds the tasks of {@code ecs://} backends
+     * @param platform no try outlasts its longest wait, and a request's tries and waits all fit in it
+     * @param sleeper  waits between tries
+     * @param random   numbers in [0, 1): they scale each wait and draw weighted backends
+     */
+    public HttpForwarder(BackendResolver resolver, PlatformLimits platform, RetryBudget.Sleeper sleeper, DoubleSupplier random) {
         this.resolver = resolver;
-        this.sleeper = sleeper;
+        this.breakers = new CircuitBreakers(platform.maxTimeout());
+        this.budget = new RetryBudget(platform.maxTimeout(), sleeper, random);
         this.random = random;
     }
 
@@ -203,23 +170,23 @@ public final class HttpForwarder {
                 "Stage " + request.stage() + " has no usable backend for " + chosen
                         + "; set the stage variable to an http(s) URL or " + EcsService.FORM + ".", null));
         String path = route.rewrite().apply(request.path(), exchange.route().pathParameters());
-        HttpRequest.Builder outgoing = outgoing(request, forwardedHeaders(exchange, route.requestHeaders()));
+        HttpRequest.Builder outgoing = outgoing(request, ForwardedHeaders.toBackend(exchange, route.requestHeaders()));
         RetryConfig retry = route.retry();
         int retries = retry.retries(request.method()) ? retry.retries() : 0;
         int failovers = address instanceof EcsService ? UNCONNECTED_TASK_FAILOVERS : 0;
         Set<URI> tried = new HashSet<>(4);
-        // From the request's arrival, as API Gateway counts: time in earlier policies (a JWKS fetch) is spent too.
-        long deadline = exchange.arrivedNanos() + BUDGET.toNanos();
+        // From the request's arrival, as the platform counts: time in earlier policies (a JWKS fetch) is spent too.
+        long deadline = budget.deadline(exchange.arrivedNanos());
         // Results and later acquires are dated when they happen: a circuit opened by a slow failure stays open its whole openFor.
         Endpoint endpoint = open(address, tried, route, exchange, exchange.nanoTime(), deadline, false, observed);
         // Each try starts when its endpoint is known: looking up an ECS service's tasks spends the budget, but is no backend time.
         long started = endpoint.readyAt();
         for (int retried = 0; ; ) {
-            Duration timeout = Duration.ofNanos(Math.max(0, Math.min(route.timeout().toNanos(), deadline - started)));
+            Duration timeout = RetryBudget.tryTimeout(route.timeout(), started, deadline);
             HttpResponse<byte[]> response;
             try {
                 response = send(clients.computeIfAbsent(route.connectTimeout(), HttpForwarder::client),
-                        outgoing.copy().uri(target(endpoint.base(), path, request.rawQuery())).build(),
+                        outgoing.copy().uri(TargetUri.of(endpoint.base(), path, request.rawQuery())).build(),
                         timeout, route.connectTimeout());
             } catch (ResponseTooLargeException tooLarge) {
                 // The backend answered: its circuit counts the try a success, and another try would fetch as much again.
@@ -236,7 +203,7 @@ public final class HttpForwarder {
                 if (address instanceof EcsService service && notConnected(failure)) {
                     resolver.connectionFailed(service, endpoint.base(), failed);
                     // A connection never made sent nothing, so another task may take the request, whatever its method.
-                    if (failovers > 0 && deadline - ended >= MIN_TRY.toNanos()) {
+                    if (failovers > 0 && RetryBudget.leavesATry(ended, deadline)) {
                         failovers--;
                         another = open(address, tried, route, exchange, ended, deadline, true, observed);
                     }
@@ -269,7 +236,7 @@ public final class HttpForwarder {
                     continue;
                 }
             }
-            Headers.Builder returned = returnedHeaders(response.headers()).toBuilder();
+            Headers.Builder returned = ForwardedHeaders.fromBackend(response.headers()).toBuilder();
             route.responseHeaders().applyTo(returned);
             return new GatewayResponse(response.statusCode(), returned.build(), response.body());
         }
@@ -279,7 +246,7 @@ public final class HttpForwarder {
      * The endpoint of the next try, its circuit breaker acquired. A fixed URL is its own endpoint;
      * an ECS service's is the task the resolver picks, another than those tried while there is one,
      * and another again when that task's circuit is open. The resolver may wait for a lookup of the
-     * service's tasks as long as the budget leaves {@link #MIN_TRY} for the try, no longer.
+     * service's tasks as long as the budget leaves {@link RetryBudget#MIN_TRY} for the try, no longer.
      *
      * @param at       the ticker's reading now
      * @param deadline the ticker's reading when the request's budget ends
@@ -290,13 +257,13 @@ public final class HttpForwarder {
         while (true) {
             URI base;
             if (address instanceof EcsService service) {
-                Duration within = Duration.ofNanos(Math.max(0, deadline - at - MIN_TRY.toNanos()));
+                Duration within = RetryBudget.lookupWithin(at, deadline);
                 base = resolver.endpoint(service, tried, exchange.at(at), within);
                 at = exchange.nanoTime();
-                if (deadline - at < MIN_TRY.toNanos()) {
+                if (!RetryBudget.leavesATry(at, deadline)) {
                     // Its task was found too late for a try: no backend task could take the request in time.
-                    LOG.warning("a request to " + service + " is 503: finding its task left less than " + MIN_TRY.toMillis()
-                            + " ms of the request's " + BUDGET.toSeconds() + " s");
+                    LOG.warning("a request to " + service + " is 503: finding its task left less than " + RetryBudget.MIN_TRY.toMillis()
+                            + " ms of the request's " + budget.budget().toSeconds() + " s");
                     throw new NoBackendTaskException(FOUND_TOO_LATE_RETRY_AFTER_SECONDS);
                 }
             } else {
@@ -307,10 +274,7 @@ public final class HttpForwarder {
             if (onlyNew && !untried) {
                 return null;
             }
-            CircuitBreaker breaker = route.circuitBreaker().map(settings -> breakers.computeIfAbsent(
-                    new BreakerKey(base.getScheme() + "://" + base.getRawAuthority(), settings),
-                    key -> new CircuitBreaker(key.endpoint(), key.settings(), PROBE_DEADLINE, HttpForwarder::logTransition)))
-                    .orElse(null);
+            CircuitBreaker breaker = route.circuitBreaker().map(settings -> breakers.of(base, settings)).orElse(null);
             if (breaker == null) {
                 return new Endpoint(base, null, at);
             }
@@ -347,7 +311,7 @@ public final class HttpForwarder {
 
     /**
      * The request as the backend gets it, but for its URI. Built before any circuit breaker is
-     * acquired: a header value that cannot pass unchanged (see {@link #plain}) is the caller's 400,
+     * acquired: a header value that cannot pass unchanged (see {@link ForwardedHeaders#plain}) is the caller's 400,
      * and must not cost a half-open circuit its probe.
      */
     private static HttpRequest.Builder outgoing(GatewayRequest request, Headers headers) {
@@ -355,30 +319,8 @@ public final class HttpForwarder {
                 .method(request.method(), request.body().length == 0
                         ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(request.body()));
-        headers.forEach((name, values) -> values.forEach(value -> {
-            if (!plain(value)) {
-                throw new BadRequestException("The header " + name.toLowerCase(Locale.ROOT) + " cannot be forwarded: its"
-                        + " value holds " + NOT_PLAIN, null);
-            }
-            outgoing.header(name, value);
-        }));
+        headers.forEach((name, values) -> values.forEach(value -> outgoing.header(name, ForwardedHeaders.passable(name, value))));
         return outgoing;
-    }
-
-    /**
-     * Whether a header value is visible ASCII, spaces and tabs: all that passes between caller and
-     * backend unchanged. The JDK client writes a character from U+0080 as {@code ?}, and neither it
-     * nor API Gateway's Lambda proxy, whose header values are JSON text, can tell which bytes a
-     * character from 0x80 stood for, so such values are refused rather than passed on changed.
-     */
-    static boolean plain(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if ((c < 0x20 || c > 0x7e) && c != '\t') {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -386,16 +328,13 @@ public final class HttpForwarder {
      * headers, so the deadline is kept here, and a try past it is cancelled, its connection given up.
      */
     private static HttpResponse<byte[]> send(HttpClient client, HttpRequest request, Duration timeout, Duration connectTimeout) {
-        CompletableFuture<HttpResponse<byte[]>> answer = client.sendAsync(request, BoundedBody.upTo(MAX_ANSWER_BYTES));
         try {
-            return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return BoundedSend.send(client, request, timeout, MAX_ANSWER_BYTES);
         } catch (TimeoutException e) {
-            answer.cancel(true);
             throw new BackendTimeoutException("The backend did not answer within " + describe(timeout) + ".", e);
         } catch (ExecutionException e) {
             throw failure(e.getCause(), connectTimeout);
         } catch (InterruptedException e) {
-            answer.cancel(true);
             Thread.currentThread().interrupt();
             throw new BackendUnavailableException("The request to the backend was interrupted.", e);
         }
@@ -405,7 +344,7 @@ public final class HttpForwarder {
         if (cause instanceof HttpConnectTimeoutException) {
             return new BackendTimeoutException("The backend did not accept a connection within " + describe(connectTimeout) + ".", cause);
         }
-        if (cause instanceof BoundedBody.TooLarge) {
+        if (cause instanceof BoundedSend.TooLarge) {
             return new ResponseTooLargeException("The backend's answer is larger than " + MAX_ANSWER_BYTES / (1024 * 1024)
                     + " MB, more than the gateway reads.");
         }
@@ -431,192 +370,20 @@ public final class HttpForwarder {
         return backends.get(backends.size() - 1).target();
     }
 
-    /**
-     * Waits before a retry, with full jitter: a random wait up to the bound, so that retrying callers do
-     * not arrive together. No wait, and no retry, when the retry could not start with {@link #MIN_TRY}
-     * of the request's budget left.
-     *
-     * @param now      the ticker's reading now
-     * @param deadline the ticker's reading when the request's budget ends
-     * @return the ticker's reading when the retry starts; empty when it is not made
-     */
+    /** Waits before a retry as the budget allows (see {@link RetryBudget#pause}). */
     private OptionalLong pause(Duration bound, Exchange exchange, long now, long deadline) {
-        Duration wait = Duration.ofMillis((long) (random.getAsDouble() * bound.toMillis()));
-        if (deadline - now - wait.toNanos() < MIN_TRY.toNanos()) {
-            return OptionalLong.empty();
-        }
         try {
-            sleeper.sleep(wait);
+            return budget.pause(bound, exchange::nanoTime, now, deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BackendUnavailableException("The request to the backend was interrupted.", e);
         }
-        long resumed = exchange.nanoTime();
-        return deadline - resumed < MIN_TRY.toNanos() ? OptionalLong.empty() : OptionalLong.of(resumed);
     }
 
     /** The circuit's state as this request leaves it, and the change it made, if any. */
     private static void note(Observed observed, CircuitBreaker breaker, Optional<CircuitBreaker.Transition> change) {
         change.ifPresent(made -> observed.circuitChange(made.from().label(), made.to().label()));
         observed.circuit(breaker.state().label());
-    }
-
-    private static void logTransition(CircuitBreaker.Transition transition) {
-        LOG.warning("circuit to " + LogText.escape(transition.endpoint()) + ": " + transition.from().label()
-                + " -> " + transition.to().label() + " at " + transition.at());
-    }
-
-    /** Breakers are per endpoint and settings: routes that agree share one. */
-    private record BreakerKey(String endpoint, CircuitBreakerConfig settings) {
-    }
-
-    /** Waits between tries; tests pass one that records instead of sleeping. */
-    @FunctionalInterface
-    public interface Sleeper {
-        void sleep(Duration duration) throws InterruptedException;
-    }
-
-    /**
-     * The backend URL for the request's path and raw query. API Gateway passes the query as the caller
-     * sent it, and a path may hold what a URI cannot, such as {@code |}, {@code {}} or a space: those
-     * characters are percent-encoded (UTF-8), the rest passes unchanged.
-     */
-    static URI target(URI base, String path, String rawQuery) {
-        String basePath = base.getRawPath() == null ? "" : base.getRawPath();
-        if (basePath.endsWith("/")) {
-            basePath = basePath.substring(0, basePath.length() - 1);
-        }
-        String query = rawQuery.isEmpty() ? "" : "?" + uriSafe(rawQuery, QUERY_CHARACTERS);
-        return URI.create(base.getScheme() + "://" + base.getRawAuthority() + basePath + uriSafe(path, PATH_CHARACTERS) + query);
-    }
-
-    /** Percent-encodes (UTF-8) what a URI refuses, a {@code %} that starts no escape included; escapes stay. */
-    private static String uriSafe(String part, String allowed) {
-        StringBuilder safe = new StringBuilder(part.length() + 16);
-        for (int i = 0; i < part.length(); ) {
-            char c = part.charAt(i);
-            boolean escape = c == '%' && i + 2 < part.length() && hex(part.charAt(i + 1)) && hex(part.charAt(i + 2));
-            if (escape || c < 0x80 && (Character.isLetterOrDigit(c) || allowed.indexOf(c) >= 0)) {
-                safe.append(c);
-                i++;
-                continue;
-            }
-            int end = i + Character.charCount(part.codePointAt(i));
-            for (byte b : part.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
-                safe.append('%').append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
-            }
-            i = end;
-        }
-        return safe.toString();
-    }
-
-    private static boolean hex(char c) {
-        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
-    }
-
-    /** The headers the backend gets: the caller's that pass on, the route's rules applied, then the gateway's own. */
-    private static Headers forwardedHeaders(Exchange exchange, HeaderRules rules) {
-        GatewayRequest request = exchange.request();
-        Headers.Builder headers = Headers.builder();
-        Set<String> nominated = nominated(request.headers().all("connection"));
-        request.headers().forEach((name, values) -> {
-            if (passesOn(name, nominated)) {
-                values.forEach(value -> headers.add(name, value));
-            }
-        });
-        rules.applyTo(headers);
-        headers.remove(HeaderNames.X_FORWARDED_FOR);
-        forwardedFor(request.headers().all(HeaderNames.X_FORWARDED_FOR), request.sourceIp())
-                .ifPresent(forwardedFor -> headers.set(HeaderNames.X_FORWARDED_FOR, forwardedFor));
-        headers.set(HeaderNames.X_FORWARDED_PROTO, request.scheme());
-        headers.remove(HeaderNames.X_FORWARDED_HOST);
-        request.headers().first(HeaderNames.HOST).ifPresent(host -> headers.set(HeaderNames.X_FORWARDED_HOST, host));
-        headers.set(HeaderNames.REQUEST_ID, exchange.requestId());
-        TraceContext trace = exchange.trace();
-        headers.set(HeaderNames.TRACEPARENT, trace.traceparent());
-        headers.remove(HeaderNames.TRACESTATE);
-        trace.tracestate().ifPresent(state -> headers.set(HeaderNames.TRACESTATE, state));
-        headers.remove(HeaderNames.X_AMZN_TRACE_ID);
-        trace.amazonTrace().ifPresent(amazon -> headers.set(HeaderNames.X_AMZN_TRACE_ID, amazon));
-        exchange.identity().ifPresent(identity -> {
-            headers.set(HeaderNames.IDENTITY_CONSUMER, headerSafe(identity.consumer()));
-            headers.set(HeaderNames.IDENTITY_PLAN, identity.plan());
-            identity.subject().ifPresent(subject -> headers.set(HeaderNames.IDENTITY_SUBJECT, headerSafe(subject)));
-            if (!identity.scopes().isEmpty()) {
-                headers.set(HeaderNames.IDENTITY_SCOPES, headerSafe(String.join(" ", identity.scopes())));
-            }
-        });
-        return headers.build();
-    }
-
-    /** A token's claims may hold any text; a header value only visible ASCII, so anything else is percent-encoded. */
-    static String headerSafe(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c > 0x7e || c == '%') {
-                return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
-            }
-        }
-        return value;
-    }
-
-    /**
-     * Whether a caller's header goes on to the backend. Not one whose name holds {@code _}, as nginx
-     * ({@code underscores_in_headers off}) and Apache httpd do: CGI, WSGI, PHP-FPM and Rack backends read
-     * {@code x_tollgate_consumer} as the gateway's {@code x-tollgate-consumer}, and {@code x_forwarded_for}
-     * as {@code X-Forwarded-For}, so such a name could stand in for any header the gateway sets or a route's
-     * rules set, now or later. Nor one the gateway manages (the identity headers, {@code Forwarded},
-     * whose addresses the gateway does not vouch for), nor a hop-by-hop one.
-     */
-    private static boolean passesOn(String name, Set<String> nominated) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        return name.indexOf('_') < 0 && !NOT_FORWARDED.contains(lower) && !nominated.contains(lower)
-                && !lower.startsWith(HeaderNames.IDENTITY_PREFIX);
-    }
-
-    /**
-     * The caller's {@code X-Forwarded-For} elements, from every line, then the address the request came
-     * from, unless API Gateway has already appended it (a second copy would mislead the backend): no
-     * element is empty, and with no element at all there is no header.
-     */
-    private static Optional<String> forwardedFor(List<String> callers, String source) {
-        List<String> elements = new ArrayList<>();
-        for (String line : callers) {
-            for (String element : line.split(",")) {
-                if (!element.isBlank()) {
-                    elements.add(element.strip());
-                }
-            }
-        }
-        String address = source.strip();
-        if (!address.isEmpty() && (elements.isEmpty() || !elements.get(elements.size() - 1).equals(address))) {
-            elements.add(address);
-        }
-        return elements.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", elements));
-    }
-
-    /** The headers a {@code Connection} header names are hop-by-hop too (RFC 9110 7.6.1). */
-    private static Set<String> nominated(List<String> connection) {
-        return connection.stream()
-                .flatMap(value -> Arrays.stream(value.split(",")))
-                .map(token -> token.strip().toLowerCase(Locale.ROOT))
-                .filter(token -> !token.isEmpty())
-                .collect(Collectors.toSet());
-    }
-
-    private static Headers returnedHeaders(HttpHeaders received) {
-        Map<String, List<String>> kept = new HashMap<>();
-        Set<String> nominated = nominated(received.allValues("connection"));
-        received.map().forEach((name, values) -> {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (!NOT_RETURNED.contains(lower) && !nominated.contains(lower)) {
-                if (!values.stream().allMatch(HttpForwarder::plain)) {
-                    throw new BackendUnavailableException("The backend's header " + lower + " holds " + NOT_PLAIN, null);
-                }
-                kept.put(name, values);
-            }
-        });
-        return Headers.builder().addAll(kept).build();
     }
 
     private static String describe(Duration timeout) {

@@ -75,6 +75,11 @@ public final class ConfigLoader {
     }
 
     public static GatewayConfig load(Path file) {
+        return load(file, PlatformLimits.DEFAULT);
+    }
+
+    /** Reads a configuration for a platform that allows {@code limits}. */
+    public static GatewayConfig load(Path file, PlatformLimits limits) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -82,28 +87,37 @@ public final class ConfigLoader {
             throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, "",
                     "cannot be read: " + e.getMessage() + " (expected: a readable YAML file)")));
         }
-        return parse(text, file.getFileName().toString());
+        return parse(text, file.getFileName().toString(), limits);
     }
 
     /** Reads a configuration from the classpath, as the Lambda artifact bundles it. */
     public static GatewayConfig loadResource(String resource) {
+        return loadResource(resource, PlatformLimits.DEFAULT);
+    }
+
+    /** Reads a configuration from the classpath, for a platform that allows {@code limits}. */
+    public static GatewayConfig loadResource(String resource, PlatformLimits limits) {
         try (var in = ConfigLoader.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new ConfigException(List.of(new ConfigProblem(resource, 0, "",
                         "not found on the classpath (expected: a bundled configuration file)")));
             }
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), resource);
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), resource, limits);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     public static GatewayConfig parse(String text, String source) {
+        return parse(text, source, PlatformLimits.DEFAULT);
+    }
+
+    public static GatewayConfig parse(String text, String source, PlatformLimits limits) {
         YamlDocument document = YamlDocument.parse(text, source);
         if (!document.readable()) {
             throw new ConfigException(document.syntaxProblems());
         }
-        Reader reader = new Reader(document, source);
+        Reader reader = new Reader(document, source, limits);
         GatewayConfig config = reader.read();
         List<ConfigProblem> problems = new ArrayList<>(document.syntaxProblems());
         problems.addAll(reader.problems);
@@ -119,10 +133,12 @@ public final class ConfigLoader {
         private final String source;
         private final List<ConfigProblem> problems = new ArrayList<>();
         private final ConfigNumbers numbers;
+        private final PlatformLimits limits;
 
-        Reader(YamlDocument document, String source) {
+        Reader(YamlDocument document, String source, PlatformLimits limits) {
             this.document = document;
             this.source = source;
+            this.limits = limits;
             this.numbers = new ConfigNumbers(document, this::problem);
         }
 
@@ -1019,9 +1035,9 @@ public final class ConfigLoader {
 
         private Optional<Duration> duration(JsonNode node, String path) {
             Optional<Duration> duration = parseDuration(node)
-                    .filter(d -> !d.isZero() && d.compareTo(RouteConfig.MAX_TIMEOUT) <= 0);
+                    .filter(d -> !d.isZero() && d.compareTo(limits.maxTimeout()) <= 0);
             if (duration.isEmpty()) {
-                problem(path, describe(node) + " (expected: a duration from 1ms to " + RouteConfig.MAX_TIMEOUT.toSeconds()
+                problem(path, describe(node) + " (expected: a duration from 1ms to " + limits.maxTimeout().toSeconds()
                         + "s, such as 500ms or 10s)");
             }
             return duration;
@@ -1038,8 +1054,9 @@ public final class ConfigLoader {
                     default -> amount;
                 };
             }
-            if (bytes < 1 || bytes > RouteConfig.MAX_MAX_BODY_BYTES) {
-                problem(path, describe(node) + " (expected: a size from 1B to 10MB, such as 256KB or 1MB)");
+            if (bytes < 1 || bytes > limits.maxBodyBytes()) {
+                problem(path, describe(node) + " (expected: a size from 1B to " + limits.maxBodyBytes() / (1024 * 1024)
+                        + "MB, such as 256KB or 1MB)");
                 return Optional.empty();
             }
             return Optional.of(bytes);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.http.HeaderNames;
+import dev.tollgate.pipeline.Exchange;
 import java.nio.charset.StandardCharsets;
 
 /** Renders failures as RFC 9457 problem documents; never a stack trace. */
@@ -17,7 +18,16 @@ public final class Problems {
     private Problems() {
     }
 
-    public static GatewayResponse render(GatewayException failure, String requestId, String instance) {
+    /**
+     * The answer to an exchange that failed: the failure noted as its problem, for the request's log
+     * and metrics, and rendered with its request id, the request's path as the instance.
+     */
+    public static GatewayResponse answer(Exchange exchange, GatewayException failure) {
+        exchange.observed().problem(failure.type());
+        return render(failure, exchange.requestId(), exchange.request().path());
+    }
+
+    private static GatewayResponse render(GatewayException failure, String requestId, String instance) {
         ObjectNode problem = JSON.createObjectNode()
                 .put("type", failure.type())
                 .put("title", failure.title())

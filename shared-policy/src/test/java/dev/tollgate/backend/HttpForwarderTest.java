@@ -3,31 +3,26 @@ package dev.tollgate.backend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tollgate.config.PlatformLimits;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.http.Headers;
 import dev.tollgate.observe.Outcome;
 import dev.tollgate.pipeline.Exchange;
+import dev.tollgate.policy.size.ResponseLimit;
 import dev.tollgate.policy.route.RouteConfig;
 import dev.tollgate.problem.BackendTimeoutException;
 import dev.tollgate.problem.BackendUnavailableException;
 import dev.tollgate.problem.ResponseTooLargeException;
 import dev.tollgate.testing.TestBackend;
+import dev.tollgate.testing.TricklingBackend;
 import dev.tollgate.testing.UnacceptingBackend;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class HttpForwarderTest {
@@ -52,6 +47,21 @@ class HttpForwarderTest {
             assertThatThrownBy(() -> forwarder.forward(exchange("GET"), route(slow.url(), Duration.ofMillis(200))))
                     .isInstanceOf(BackendTimeoutException.class)
                     .hasMessage("The backend did not answer within 200 ms.");
+        }
+    }
+
+    @Test
+    void aTry_lastsNoLongerThanThePlatformsLongestWait_whateverTheRoutesTimeout() {
+        HttpForwarder forwarder = new HttpForwarder(BackendResolver.NONE, new PlatformLimits(Duration.ofSeconds(1), 1024 * 1024));
+        try (TestBackend slow = new TestBackend().holdAnswers()) {
+            // A ticker that stands still: the whole platform's wait is left when the try starts.
+            Exchange exchange = new Exchange(exchange("GET").request(), Instant.EPOCH, () -> 0L, ResponseLimit.NONE);
+            exchange.requestId("r-1");
+            exchange.route(new dev.tollgate.policy.route.RouteMatch("GET /orders", null, Map.of(), null, true));
+
+            assertThatThrownBy(() -> forwarder.forward(exchange, route(slow.url(), Duration.ofSeconds(10))))
+                    .isInstanceOf(BackendTimeoutException.class)
+                    .hasMessage("The backend did not answer within 1 s.");
         }
     }
 
@@ -152,71 +162,6 @@ class HttpForwarderTest {
         assertThatThrownBy(() -> forwarder.forward(exchange("GET"), route))
                 .isInstanceOf(BackendUnavailableException.class)
                 .hasMessage("Stage dev has no usable backend for ${stageVariables.nowhere}; set the stage variable to an http(s) URL or ecs://CLUSTER/SERVICE[:PORT].");
-    }
-
-    @Test
-    void targets_joinTheBasePathAndTheRequestPath() {
-        GatewayRequest request = exchange("GET").request();
-        assertThat(HttpForwarder.target(URI.create("http://h:1"), request.path(), request.rawQuery()))
-                .isEqualTo(URI.create("http://h:1/orders?a=1&b=2"));
-        assertThat(HttpForwarder.target(URI.create("https://h/v1/"), request.path(), request.rawQuery()))
-                .isEqualTo(URI.create("https://h/v1/orders?a=1&b=2"));
-    }
-
-    @Test
-    void targets_percentEncodeWhatAUriCannotHold_andKeepTheRestAsSent() {
-        assertThat(HttpForwarder.target(URI.create("http://h:1"), "/a b/€/x?#|", "q={x}|y&e=%zz&ok=%41[]&t=a?b#c&u=é"))
-                .hasToString("http://h:1/a%20b/%E2%82%AC/x%3F%23%7C?q=%7Bx%7D%7Cy&e=%25zz&ok=%41[]&t=a?b%23c&u=%C3%A9");
-        assertThat(HttpForwarder.target(URI.create("http://h:1"), "/orders/7;v=1:@!$&'()*+,=-._~%2F", "a=1&b=/:@!$'()*+,;"))
-                .hasToString("http://h:1/orders/7;v=1:@!$&'()*+,=-._~%2F?a=1&b=/:@!$'()*+,;");
-    }
-
-    /** Answers a request's headers at once, then its body a byte every 100 ms, for 10 s unless closed first. */
-    private static final class TricklingBackend implements AutoCloseable {
-        private final ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        private final List<Socket> accepted = new CopyOnWriteArrayList<>();
-
-        TricklingBackend() throws IOException {
-            Thread thread = new Thread(this::trickle, "trickling-backend");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + server.getLocalPort();
-        }
-
-        private void trickle() {
-            try (Socket socket = server.accept()) {
-                accepted.add(socket);
-                InputStream in = socket.getInputStream();
-                for (int lastFour = 0; lastFour != 0x0d0a0d0a; ) { // to the blank line after the request's head
-                    int read = in.read();
-                    if (read == -1) {
-                        return;
-                    }
-                    lastFour = lastFour << 8 | read;
-                }
-                OutputStream out = socket.getOutputStream();
-                out.write("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                for (int i = 0; i < 100; i++) {
-                    Thread.sleep(100);
-                    out.write('x');
-                    out.flush();
-                }
-            } catch (IOException | InterruptedException closed) {
-                // closed by the test, or by the gateway giving up
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-            for (Socket socket : accepted) {
-                socket.close();
-            }
-        }
     }
 
     private static RouteConfig route(String backend, Duration timeout) {

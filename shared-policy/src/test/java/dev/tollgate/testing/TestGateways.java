@@ -20,6 +20,29 @@ public final class TestGateways {
         return builder(yaml).forwarder(forwarder).build();
     }
 
+    /**
+     * A configuration of one stage ({@code dev}), one plan and one route, {@code GET /orders} to
+     * http://127.0.0.1:9101, with {@code routeFields} ({@code name: value}) added to the route from line 11 on.
+     */
+    public static String oneRoute(String... routeFields) {
+        StringBuilder yaml = new StringBuilder("""
+                stages:
+                  dev:
+                    variables: {}
+                plans:
+                  free:
+                    quota: {limit: 10, period: day}
+                routes:
+                  - path: /orders
+                    methods: [GET]
+                    backend: http://127.0.0.1:9101
+                """);
+        for (String field : routeFields) {
+            yaml.append("    ").append(field).append('\n');
+        }
+        return yaml.toString();
+    }
+
     public static Gateway.Builder builder(String yaml) {
         GatewayConfig config = ConfigLoader.parse(yaml, "test.yaml");
         return Gateway.builder().config(config).counters(new InMemoryCounterStore()).keys(new ConfigKeyStore(config.apiKeys()));

@@ -2,7 +2,9 @@ package dev.tollgate.bench;
 
 import dev.tollgate.Gateway;
 import dev.tollgate.aws.AwsGateway;
+import dev.tollgate.aws.EmfRequestLog;
 import dev.tollgate.aws.local.LocalRunner;
+import dev.tollgate.backend.BackendResolver;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.http.GatewayRequest;
@@ -85,9 +87,8 @@ public final class RateLimitAccuracy {
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                     .build();
             Map<String, String> variables = runner.stageVariables().get("dev");
-            Gateway onTime = AwsGateway.create(parsed, dynamo, AwsGateway.DEFAULT_COUNTERS_TABLE, Clock.systemUTC());
-            Gateway ahead = AwsGateway.create(parsed, dynamo, AwsGateway.DEFAULT_COUNTERS_TABLE,
-                    Clock.offset(Clock.systemUTC(), Duration.ofMillis(skewMillis)));
+            Gateway onTime = gateway(parsed, dynamo, Clock.systemUTC());
+            Gateway ahead = gateway(parsed, dynamo, Clock.offset(Clock.systemUTC(), Duration.ofMillis(skewMillis)));
             exact &= report("in-process, 1 instance", callers, seconds, rate, burst, 0,
                     caller -> handle(onTime, "same-clock-key", variables));
             exact &= report("in-process, 2 instances, one " + skewMillis + " ms ahead", callers, seconds, rate, burst,
@@ -96,6 +97,12 @@ public final class RateLimitAccuracy {
             Files.deleteIfExists(config);
         }
         System.exit(exact ? 0 : 1);
+    }
+
+    /** The function's gateway over the runner's DynamoDB, on {@code clock}, logging each request as the function does. */
+    private static Gateway gateway(GatewayConfig config, DynamoDbClient dynamo, Clock clock) {
+        return AwsGateway.create(config, dynamo, AwsGateway.DEFAULT_COUNTERS_TABLE, AwsGateway.DEFAULT_KEYS_TABLE, clock,
+                EmfRequestLog.toStandardOutput(), BackendResolver.NONE);
     }
 
     private static boolean report(String path, int callers, double seconds, int rate, int burst, long skewMillis,

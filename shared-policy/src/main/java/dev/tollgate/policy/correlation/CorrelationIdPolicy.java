@@ -39,13 +39,10 @@ public final class CorrelationIdPolicy implements Policy {
         try {
             response = next.proceed(exchange);
         } catch (GatewayException failure) {
-            exchange.observed().problem(failure.type());
-            response = Problems.render(failure, id, exchange.request().path());
+            response = Problems.answer(exchange, failure);
         } catch (RuntimeException unexpected) {
             LOG.log(Level.SEVERE, "request " + id + " failed unexpectedly", unexpected);
-            InternalErrorException failure = new InternalErrorException();
-            exchange.observed().problem(failure.type());
-            response = Problems.render(failure, id, exchange.request().path());
+            response = Problems.answer(exchange, new InternalErrorException());
         }
         return response.withHeaders(headers -> headers.set(HeaderNames.REQUEST_ID, id));
     }

@@ -56,7 +56,7 @@ public final class CorsPolicy implements Policy {
                 && request.headers().contains("access-control-request-method");
         GatewayResponse response;
         if (preflight && !config.allows(origin.get())) {
-            response = render(exchange, new AccessDeniedException("Origin " + origin.get() + " may not call this API."));
+            response = Problems.answer(exchange, new AccessDeniedException("Origin " + origin.get() + " may not call this API."));
         } else if (preflight) {
             Headers.Builder headers = corsHeaders(config, origin.get())
                     .set("access-control-allow-methods", allowMethods)
@@ -80,13 +80,8 @@ public final class CorsPolicy implements Policy {
         try {
             return next.proceed(exchange);
         } catch (GatewayException failure) {
-            return render(exchange, failure);
+            return Problems.answer(exchange, failure);
         }
-    }
-
-    private static GatewayResponse render(Exchange exchange, GatewayException failure) {
-        exchange.observed().problem(failure.type());
-        return Problems.render(failure, exchange.requestId(), exchange.request().path());
     }
 
     private static Headers.Builder corsHeaders(CorsConfig config, String origin) {

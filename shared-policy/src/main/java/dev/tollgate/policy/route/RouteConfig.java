@@ -38,13 +38,10 @@ public record RouteConfig(String path, Set<String> methods, List<WeightedBackend
 
     /** API Gateway's HTTP API waits at most 30 seconds for an integration. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(29);
-    public static final Duration MAX_TIMEOUT = Duration.ofSeconds(30);
     /** A backend in the same VPC connects in milliseconds; seconds mean it is gone. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Lambda's limit for a synchronous request payload. */
     public static final long DEFAULT_MAX_BODY_BYTES = 6L * 1024 * 1024;
-    /** API Gateway's limit for a request payload. */
-    public static final long MAX_MAX_BODY_BYTES = 10L * 1024 * 1024;
 
     public RouteConfig {
         methods = Set.copyOf(methods);

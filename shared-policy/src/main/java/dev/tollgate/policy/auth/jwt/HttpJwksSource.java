@@ -4,23 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.tollgate.config.ConfigLoader;
-import java.io.ByteArrayOutputStream;
+import dev.tollgate.http.BoundedSend;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 
@@ -117,70 +111,25 @@ public final class HttpJwksSource implements JwksSource {
         HttpRequest request = HttpRequest.newBuilder(uri).header("accept", "application/json").GET().build();
         // One deadline for the whole answer: HttpRequest.timeout covers only its headers, and a
         // server that trickles the body would otherwise hold the fetch for as long as it likes.
-        CompletableFuture<HttpResponse<byte[]>> answer = client().sendAsync(request, info -> new BoundedBody());
         HttpResponse<byte[]> response;
         try {
-            response = answer.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            response = BoundedSend.send(client(), request, TIMEOUT, MAX_BYTES);
         } catch (TimeoutException e) {
-            answer.cancel(true);
             throw new JwksFetchException("the " + what + " at " + uri + " was not fetched within " + TIMEOUT.toSeconds() + " s", e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof BoundedSend.TooLarge tooLarge) {
+                throw new JwksFetchException("the " + what + " at " + uri + (tooLarge.status() != 200
+                        ? " answered " + tooLarge.status()
+                        : " is larger than " + MAX_BYTES + " bytes"), null);
+            }
             throw new JwksFetchException("the " + what + " at " + uri + " could not be fetched: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
-            answer.cancel(true);
             Thread.currentThread().interrupt();
             throw new JwksFetchException("fetching the " + what + " at " + uri + " was interrupted", e);
         }
         if (response.statusCode() != 200) {
             throw new JwksFetchException("the " + what + " at " + uri + " answered " + response.statusCode(), null);
         }
-        if (response.body().length > MAX_BYTES) {
-            throw new JwksFetchException("the " + what + " at " + uri + " is larger than " + MAX_BYTES + " bytes", null);
-        }
         return new String(response.body(), StandardCharsets.UTF_8);
-    }
-
-    /** A body's first {@code MAX_BYTES + 1} bytes: one more than allowed tells that it is too large, and no more is read. */
-    private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
-
-        private final CompletableFuture<byte[]> body = new CompletableFuture<>();
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private Flow.Subscription subscription;
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return body;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            this.subscription = subscription;
-            subscription.request(1);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            for (ByteBuffer buffer : buffers) {
-                byte[] chunk = new byte[Math.min(buffer.remaining(), MAX_BYTES + 1 - bytes.size())];
-                buffer.get(chunk);
-                bytes.writeBytes(chunk);
-            }
-            if (bytes.size() > MAX_BYTES) {
-                subscription.cancel();
-                body.complete(bytes.toByteArray());
-            } else {
-                subscription.request(1);
-            }
-        }
-
-        @Override
-        public void onError(Throwable failure) {
-            body.completeExceptionally(failure);
-        }
-
-        @Override
-        public void onComplete() {
-            body.complete(bytes.toByteArray());
-        }
     }
 }

@@ -62,6 +62,7 @@ class HttpJwksSourceTest {
         server.createContext("/impostor/.well-known/openid-configuration", exchange -> answer(exchange, 200,
                 discovery("https://idp.example.com", base + "/jwks.json")));
         server.createContext("/huge.json", exchange -> answer(exchange, 200, "x".repeat(HttpJwksSource.MAX_BYTES + 10)));
+        server.createContext("/huge-error.json", exchange -> answer(exchange, 500, "x".repeat(HttpJwksSource.MAX_BYTES + 10)));
         server.createContext("/trickle.json", this::trickle);
         server.start();
     }
@@ -101,6 +102,12 @@ class HttpJwksSourceTest {
         server.stop(0);
         assertThatThrownBy(() -> source.fetch(issuer("urn:idp", base + "/jwks.json")))
                 .hasMessageStartingWith("the JWKS at " + base + "/jwks.json could not be fetched");
+    }
+
+    @Test
+    void aFailedAnswer_isNamedByItsStatus_howeverLargeItsBody() {
+        assertThatThrownBy(() -> new HttpJwksSource().fetch(issuer("urn:idp", base + "/huge-error.json")))
+                .isInstanceOf(JwksFetchException.class).hasMessage("the JWKS at " + base + "/huge-error.json answered 500");
     }
 
     @Test

@@ -1,7 +1,6 @@
-package dev.tollgate.backend;
+package dev.tollgate.http;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -11,30 +10,25 @@ import java.util.concurrent.Flow;
 
 /**
  * A backend's body, read into memory up to a maximum: past it, reading stops, the connection is
- * given up, and the answer fails with {@link TooLarge}. Like the JDK's {@code ofByteArray()}
- * otherwise, so that the try's deadline covers the body as well as the headers.
+ * given up, and the answer fails with {@link BoundedSend.TooLarge}. Like the JDK's {@code ofByteArray()}
+ * otherwise, so that a deadline for the answer covers the body as well as the headers.
  */
 final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
 
-    /** The answer's body is longer than the maximum. */
-    static final class TooLarge extends IOException {
-        TooLarge(long max) {
-            super("the body is longer than " + max + " bytes");
-        }
-    }
-
     private final long max;
+    private final int status;
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
     private final CompletableFuture<byte[]> body = new CompletableFuture<>();
     private Flow.Subscription subscription;
 
-    private BoundedBody(long max) {
+    private BoundedBody(long max, int status) {
         this.max = max;
+        this.status = status;
     }
 
     /** Bodies of at most {@code max} bytes. */
     static HttpResponse.BodyHandler<byte[]> upTo(long max) {
-        return answer -> new BoundedBody(max);
+        return answer -> new BoundedBody(max, answer.statusCode());
     }
 
     @Override
@@ -51,7 +45,7 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
         for (ByteBuffer buffer : buffers) {
             if (received.size() + (long) buffer.remaining() > max) {
                 subscription.cancel();
-                body.completeExceptionally(new TooLarge(max));
+                body.completeExceptionally(new BoundedSend.TooLarge(max, status));
                 return;
             }
             byte[] bytes = new byte[buffer.remaining()];

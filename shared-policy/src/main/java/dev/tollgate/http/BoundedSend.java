@@ -1,0 +1,63 @@
+package dev.tollgate.http;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One request with the JDK's HTTP client, bounded twice: its whole answer, body included, within one
+ * deadline, and its body up to a maximum. The JDK's request timeout stops at the headers, so a server
+ * that trickles its body would otherwise hold the caller for as long as it likes; and a body read
+ * without bound could fill the function's memory. Used by the forwarder for each try, and by the
+ * JWKS fetch for each answer.
+ *
+ * <pre>{@code
+ * HttpResponse<byte[]> answer = BoundedSend.send(client, request, Duration.ofSeconds(3), 512 * 1024);
+ * }</pre>
+ */
+public final class BoundedSend {
+
+    private BoundedSend() {
+    }
+
+    /** The answer's body is longer than the maximum; reading stopped there. */
+    public static final class TooLarge extends IOException {
+        private final int status;
+
+        TooLarge(long max, int status) {
+            super("the body is longer than " + max + " bytes");
+            this.status = status;
+        }
+
+        /** The status the answer came with. */
+        public int status() {
+            return status;
+        }
+    }
+
+    /**
+     * Sends {@code request} and waits for its whole answer, body included, until {@code deadline}
+     * has passed; past it, or when interrupted, the exchange is cancelled and its connection given up.
+     *
+     * @throws TimeoutException     no whole answer within the deadline
+     * @throws ExecutionException   the exchange failed; its cause is a {@link TooLarge} when the body is
+     *                              longer than {@code maxBytes}, else the client's {@link IOException}
+     * @throws InterruptedException the waiting thread was interrupted
+     */
+    public static HttpResponse<byte[]> send(HttpClient client, HttpRequest request, Duration deadline, long maxBytes)
+            throws TimeoutException, ExecutionException, InterruptedException {
+        CompletableFuture<HttpResponse<byte[]>> answer = client.sendAsync(request, BoundedBody.upTo(maxBytes));
+        try {
+            return answer.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | InterruptedException stopped) {
+            answer.cancel(true);
+            throw stopped;
+        }
+    }
+}
