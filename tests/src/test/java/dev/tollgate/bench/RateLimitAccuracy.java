@@ -2,7 +2,7 @@ package dev.tollgate.bench;
 
 import dev.tollgate.Gateway;
 import dev.tollgate.aws.AwsGateway;
-import dev.tollgate.aws.local.LocalRunner;
+import dev.tollgate.local.LocalRunner;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.http.GatewayRequest;
