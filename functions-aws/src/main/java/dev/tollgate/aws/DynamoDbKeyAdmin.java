@@ -75,10 +75,6 @@ public final class DynamoDbKeyAdmin {
         this.store = new DynamoDbKeyStore(dynamo, table);
     }
 
-    public String table() {
-        return table;
-    }
-
     /**
      * Writes a new key, its times in whole seconds; it fails, changing nothing, if its id or hash is
      * taken (which random ones never are).
