@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.tollgate.aws.DynamoDbKeyStore.Rotation;
+import dev.tollgate.aws.DynamoDbKeyAdmin.Rotation;
 import dev.tollgate.aws.DynamoDbKeyStore.StoredKey;
 import dev.tollgate.policy.auth.apikey.ApiKey;
 import dev.tollgate.policy.auth.apikey.ApiKeyHash;
@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
 import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
 
-/** The key store against DynamoDB Local, in-process; a fresh table for each test. */
+/** The key store and its administrator's side against DynamoDB Local, in-process; a fresh table for each test. */
 class DynamoDbKeyStoreTest {
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -47,6 +47,7 @@ class DynamoDbKeyStoreTest {
     private static DynamoDbClient dynamo;
     private String table;
     private DynamoDbKeyStore store;
+    private DynamoDbKeyAdmin admin;
 
     @BeforeAll
     static void startDynamoDbLocal() {
@@ -65,6 +66,7 @@ class DynamoDbKeyStoreTest {
         table = "keys-" + TABLES.incrementAndGet();
         dynamo.createTable(DynamoDbKeyStore.tableDefinition(table));
         store = new DynamoDbKeyStore(dynamo, table);
+        admin = new DynamoDbKeyAdmin(dynamo, table);
     }
 
     @Test
@@ -72,20 +74,20 @@ class DynamoDbKeyStoreTest {
         NewApiKey key = NewApiKey.generate(RANDOM);
         Instant expiry = NOW.plus(Duration.ofDays(30)).plusMillis(700);
 
-        StoredKey created = store.create(key.sha256(), new ApiKey(key.id(), "acme", "dev", "trial",
+        StoredKey created = admin.create(key.sha256(), new ApiKey(key.id(), "acme", "dev", "trial",
                 ApiKey.Status.ACTIVE, Optional.of(expiry)), NOW.plusMillis(300));
 
         ApiKey expected = new ApiKey(key.id(), "acme", "dev", "trial", ApiKey.Status.ACTIVE,
                 Optional.of(NOW.plus(Duration.ofDays(30)))); // times in whole seconds
         assertThat(created).isEqualTo(new StoredKey(expected, NOW, Optional.empty(), Optional.empty()));
         assertThat(store.findBySha256(ApiKeyHash.sha256Hex(key.value()))).contains(expected);
-        assertThat(store.findById(key.id())).contains(created);
+        assertThat(admin.findById(key.id())).contains(created);
     }
 
     @Test
     void theTable_holdsTheKeysHash_neverTheKey() {
         NewApiKey key = NewApiKey.generate(RANDOM);
-        store.create(key.sha256(), new ApiKey(key.id(), "acme", "dev", "trial"), NOW);
+        admin.create(key.sha256(), new ApiKey(key.id(), "acme", "dev", "trial"), NOW);
 
         List<Map<String, AttributeValue>> items = dynamo.scan(scan -> scan.tableName(table)).items();
 
@@ -98,35 +100,35 @@ class DynamoDbKeyStoreTest {
     @Test
     void unknownKeysAndIds_areEmpty() {
         assertThat(store.findBySha256(ApiKeyHash.sha256Hex("tg_nobody"))).isEmpty();
-        assertThat(store.findById("key_nobody")).isEmpty();
-        assertThat(store.revoke("key_nobody", NOW)).isEmpty();
-        assertThat(store.rotate("key_nobody", "00", "key_new", NOW, Duration.ofHours(1), Optional.empty())).isEmpty();
+        assertThat(admin.findById("key_nobody")).isEmpty();
+        assertThat(admin.revoke("key_nobody", NOW)).isEmpty();
+        assertThat(admin.rotate("key_nobody", "00", "key_new", NOW, Duration.ofHours(1), Optional.empty())).isEmpty();
         assertThat(dynamo.scan(scan -> scan.tableName(table)).items()).isEmpty();
     }
 
     @Test
     void aSecondKeyWithTheSameId_isRefused_andNothingIsWritten() {
         NewApiKey key = NewApiKey.generate(RANDOM);
-        store.create(key.sha256(), new ApiKey(key.id(), "acme", "dev", "trial"), NOW);
+        admin.create(key.sha256(), new ApiKey(key.id(), "acme", "dev", "trial"), NOW);
 
-        assertThatThrownBy(() -> store.create(ApiKeyHash.sha256Hex("tg_other"), new ApiKey(key.id(), "evil", "dev", "trial"), NOW))
+        assertThatThrownBy(() -> admin.create(ApiKeyHash.sha256Hex("tg_other"), new ApiKey(key.id(), "evil", "dev", "trial"), NOW))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("a key with id " + key.id() + " or with the same value exists already");
         assertThat(store.findBySha256(ApiKeyHash.sha256Hex("tg_other"))).isEmpty();
-        assertThat(store.findById(key.id()).orElseThrow().key().consumer()).isEqualTo("acme");
+        assertThat(admin.findById(key.id()).orElseThrow().key().consumer()).isEqualTo("acme");
     }
 
     @Test
     void aRevokedKey_isFoundRevoked_andRevokingAgainKeepsTheFirstTime() {
         NewApiKey key = created("acme", "dev", Optional.empty());
 
-        StoredKey revoked = store.revoke(key.id(), NOW.plusSeconds(60)).orElseThrow();
-        store.revoke(key.id(), NOW.plusSeconds(120));
+        StoredKey revoked = admin.revoke(key.id(), NOW.plusSeconds(60)).orElseThrow();
+        admin.revoke(key.id(), NOW.plusSeconds(120));
 
         assertThat(revoked.key().status()).isEqualTo(ApiKey.Status.REVOKED);
         assertThat(revoked.revokedAt()).contains(NOW.plusSeconds(60));
         assertThat(store.findBySha256(key.sha256()).orElseThrow().status()).isEqualTo(ApiKey.Status.REVOKED);
-        assertThat(store.findById(key.id()).orElseThrow().revokedAt()).contains(NOW.plusSeconds(60));
+        assertThat(admin.findById(key.id()).orElseThrow().revokedAt()).contains(NOW.plusSeconds(60));
     }
 
     @Test
@@ -134,7 +136,7 @@ class DynamoDbKeyStoreTest {
         NewApiKey old = created("acme", "prod", Optional.empty());
         NewApiKey next = NewApiKey.generate(RANDOM);
 
-        Rotation rotation = store.rotate(old.id(), next.sha256(), next.id(), NOW, Duration.ofHours(24), Optional.empty())
+        Rotation rotation = admin.rotate(old.id(), next.sha256(), next.id(), NOW, Duration.ofHours(24), Optional.empty())
                 .orElseThrow();
 
         ApiKey oldKey = store.findBySha256(old.sha256()).orElseThrow();
@@ -146,8 +148,8 @@ class DynamoDbKeyStoreTest {
         assertThat(newKey).isEqualTo(new ApiKey(next.id(), "acme", "prod", "trial", ApiKey.Status.ACTIVE, Optional.empty()));
         assertThat(rotation.previous().key()).isEqualTo(oldKey);
         assertThat(rotation.previous().replacedBy()).contains(next.id());
-        assertThat(store.findById(old.id()).orElseThrow().replacedBy()).contains(next.id());
-        assertThat(rotation.replacement()).isEqualTo(store.findById(next.id()).orElseThrow());
+        assertThat(admin.findById(old.id()).orElseThrow().replacedBy()).contains(next.id());
+        assertThat(rotation.replacement()).isEqualTo(admin.findById(next.id()).orElseThrow());
     }
 
     @Test
@@ -156,14 +158,14 @@ class DynamoDbKeyStoreTest {
         NewApiKey old = created("acme", "dev", Optional.of(ownExpiry));
         NewApiKey next = NewApiKey.generate(RANDOM);
 
-        store.rotate(old.id(), next.sha256(), next.id(), NOW, Duration.ofDays(7), Optional.empty()).orElseThrow();
+        admin.rotate(old.id(), next.sha256(), next.id(), NOW, Duration.ofDays(7), Optional.empty()).orElseThrow();
 
         assertThat(store.findBySha256(old.sha256()).orElseThrow().expiresAt()).contains(ownExpiry);
         assertThat(store.findBySha256(next.sha256()).orElseThrow().expiresAt()).contains(ownExpiry);
 
         NewApiKey third = NewApiKey.generate(RANDOM);
         Instant later = NOW.plus(Duration.ofDays(90));
-        store.rotate(next.id(), third.sha256(), third.id(), NOW, Duration.ZERO, Optional.of(later)).orElseThrow();
+        admin.rotate(next.id(), third.sha256(), third.id(), NOW, Duration.ZERO, Optional.of(later)).orElseThrow();
         assertThat(store.findBySha256(next.sha256()).orElseThrow().expiredAt(NOW)).isTrue(); // no grace at all
         assertThat(store.findBySha256(third.sha256()).orElseThrow().expiresAt()).contains(later);
     }
@@ -171,14 +173,14 @@ class DynamoDbKeyStoreTest {
     @Test
     void revokedAndExpiredKeys_cannotBeRotated() {
         NewApiKey revoked = created("acme", "dev", Optional.empty());
-        store.revoke(revoked.id(), NOW);
+        admin.revoke(revoked.id(), NOW);
         NewApiKey expired = created("acme", "dev", Optional.of(NOW.minusSeconds(1)));
         NewApiKey next = NewApiKey.generate(RANDOM);
 
-        assertThatThrownBy(() -> store.rotate(revoked.id(), next.sha256(), next.id(), NOW, Duration.ofHours(1), Optional.empty()))
+        assertThatThrownBy(() -> admin.rotate(revoked.id(), next.sha256(), next.id(), NOW, Duration.ofHours(1), Optional.empty()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("key " + revoked.id() + " is revoked (expected: an active key; create a new one instead)");
-        assertThatThrownBy(() -> store.rotate(expired.id(), next.sha256(), next.id(), NOW, Duration.ofHours(1), Optional.empty()))
+        assertThatThrownBy(() -> admin.rotate(expired.id(), next.sha256(), next.id(), NOW, Duration.ofHours(1), Optional.empty()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("key " + expired.id() + " expired at " + NOW.minusSeconds(1)
                         + " (expected: an active key; create a new one instead)");
@@ -189,19 +191,19 @@ class DynamoDbKeyStoreTest {
     void aKeyInItsGracePeriod_cannotBeRotatedAgain_andNothingIsWritten() {
         NewApiKey old = created("acme", "prod", Optional.empty());
         NewApiKey next = NewApiKey.generate(RANDOM);
-        store.rotate(old.id(), next.sha256(), next.id(), NOW, Duration.ofHours(24), Optional.empty()).orElseThrow();
+        admin.rotate(old.id(), next.sha256(), next.id(), NOW, Duration.ofHours(24), Optional.empty()).orElseThrow();
         NewApiKey third = NewApiKey.generate(RANDOM);
 
         // Rotated again, the old key's grace period would become the new key's expiry: dead within 24 h.
-        assertThatThrownBy(() -> store.rotate(old.id(), third.sha256(), third.id(), NOW.plusSeconds(60), Duration.ofHours(24),
+        assertThatThrownBy(() -> admin.rotate(old.id(), third.sha256(), third.id(), NOW.plusSeconds(60), Duration.ofHours(24),
                 Optional.empty()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("key " + old.id() + " was rotated already: key " + next.id() + " replaces it and " + old.id()
                         + " stops working at " + NOW.plus(Duration.ofHours(24)) + " (expected: a key not yet replaced; rotate "
                         + next.id() + " instead)");
-        assertThat(store.findById(third.id())).isEmpty();
+        assertThat(admin.findById(third.id())).isEmpty();
         assertThat(store.findBySha256(third.sha256())).isEmpty();
-        assertThat(store.findById(old.id()).orElseThrow().replacedBy()).contains(next.id());
+        assertThat(admin.findById(old.id()).orElseThrow().replacedBy()).contains(next.id());
         assertThat(store.findBySha256(old.sha256()).orElseThrow().expiresAt()).contains(NOW.plus(Duration.ofHours(24)));
         assertThat(store.findBySha256(next.sha256()).orElseThrow().expiresAt()).isEmpty();
     }
@@ -212,18 +214,19 @@ class DynamoDbKeyStoreTest {
         NewApiKey b = created("globex", "dev", Optional.empty(), NOW.plusSeconds(2));
         NewApiKey c = created("acme", "prod", Optional.empty(), NOW.plusSeconds(1));
 
-        assertThat(ids(store.list(Optional.empty(), Optional.empty()))).containsExactly(a.id(), c.id(), b.id());
-        assertThat(ids(store.list(Optional.of("dev"), Optional.empty()))).containsExactly(a.id(), b.id());
-        assertThat(ids(store.list(Optional.empty(), Optional.of("acme")))).containsExactly(a.id(), c.id());
-        assertThat(ids(store.list(Optional.of("prod"), Optional.of("acme")))).containsExactly(c.id());
-        assertThat(store.list(Optional.of("qa"), Optional.empty())).isEmpty();
+        assertThat(ids(admin.list(Optional.empty(), Optional.empty()))).containsExactly(a.id(), c.id(), b.id());
+        assertThat(ids(admin.list(Optional.of("dev"), Optional.empty()))).containsExactly(a.id(), b.id());
+        assertThat(ids(admin.list(Optional.empty(), Optional.of("acme")))).containsExactly(a.id(), c.id());
+        assertThat(ids(admin.list(Optional.of("prod"), Optional.of("acme")))).containsExactly(c.id());
+        assertThat(admin.list(Optional.of("qa"), Optional.empty())).isEmpty();
     }
 
     @Test
     void aMissingTable_isTheGatewaysKeyStoreException_forEveryOperation() {
-        DynamoDbKeyStore missing = new DynamoDbKeyStore(dynamo, "no-such-table");
+        DynamoDbKeyStore missingStore = new DynamoDbKeyStore(dynamo, "no-such-table");
+        DynamoDbKeyAdmin missing = new DynamoDbKeyAdmin(dynamo, "no-such-table");
 
-        assertStoreFailure(() -> missing.findBySha256("00"), "The API key could not be looked up.");
+        assertStoreFailure(() -> missingStore.findBySha256("00"), "The API key could not be looked up.");
         assertStoreFailure(() -> missing.create("00", new ApiKey("key_1", "acme", "dev", "trial"), NOW),
                 "The key could not be created.");
         assertStoreFailure(() -> missing.findById("key_1"), "The key could not be read.");
@@ -277,7 +280,7 @@ class DynamoDbKeyStoreTest {
         NewApiKey key = created("acme", "dev", Optional.empty());
         assertThat(cached.findBySha256(key.sha256()).orElseThrow().status()).isEqualTo(ApiKey.Status.ACTIVE);
 
-        store.revoke(key.id(), NOW);
+        admin.revoke(key.id(), NOW);
 
         clock.advance(CachingKeyStore.DEFAULT_TTL.minusSeconds(1));
         assertThat(cached.findBySha256(key.sha256()).orElseThrow().status()).isEqualTo(ApiKey.Status.ACTIVE);
@@ -291,7 +294,7 @@ class DynamoDbKeyStoreTest {
 
     private NewApiKey created(String consumer, String stage, Optional<Instant> expiresAt, Instant createdAt) {
         NewApiKey key = NewApiKey.generate(RANDOM);
-        store.create(key.sha256(), new ApiKey(key.id(), consumer, stage, "trial", ApiKey.Status.ACTIVE, expiresAt), createdAt);
+        admin.create(key.sha256(), new ApiKey(key.id(), consumer, stage, "trial", ApiKey.Status.ACTIVE, expiresAt), createdAt);
         return key;
     }
 

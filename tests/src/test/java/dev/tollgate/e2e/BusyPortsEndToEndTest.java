@@ -3,7 +3,7 @@ package dev.tollgate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.aws.AwsGateway;
-import dev.tollgate.aws.local.LocalRunner;
+import dev.tollgate.local.LocalRunner;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

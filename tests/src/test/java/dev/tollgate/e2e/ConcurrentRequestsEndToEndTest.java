@@ -4,7 +4,7 @@ import static dev.tollgate.e2e.LocalTollgate.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tollgate.aws.local.DemoIssuer;
+import dev.tollgate.local.DemoIssuer;
 import dev.tollgate.observe.RequestObservation;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

@@ -4,7 +4,8 @@ import static dev.tollgate.e2e.LocalTollgate.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tollgate.aws.local.LocalRunner;
+import dev.tollgate.local.DemoIssuer;
+import dev.tollgate.local.LocalRunner;
 import java.net.http.HttpResponse;
 import java.util.HashSet;
 import java.util.List;
@@ -44,6 +45,24 @@ class EcsEndToEndTest {
         assertThat(tollgate.runner().stageVariables().get("dev")).containsEntry("ordersBackend", "ecs://tollgate-dev/orders:8080");
         assertThat(tollgate.runner().banner()).contains("ECS API (JSON 1.1)      " + tollgate.runner().ecsEndpoint())
                 .contains("ecs://tollgate-dev/orders:8080  task " + tasks.get(0).id() + " at 127.0.0.1:" + tasks.get(0).port());
+    }
+
+    @Test
+    void theReadyLine_namesTheBannersAddresses_andEveryStageVariable_forScripts() {
+        LocalRunner runner = tollgate.runner();
+        String api = "http://127.0.0.1:" + runner.port();
+
+        String fixed = "TOLLGATE_READY api=" + api
+                + " dynamodb=http://127.0.0.1:" + runner.dynamoDbPort()
+                + " ecs=" + runner.ecsEndpoint()
+                + " jwks=" + api + DemoIssuer.JWKS_PATH + " ";
+
+        // The stage variables follow, in no promised order.
+        assertThat(runner.readyLine()).startsWith(fixed);
+        assertThat(runner.readyLine().substring(fixed.length()).split(" ")).containsExactlyInAnyOrder(
+                "dev.tokenAudience=tollgate-dev", "dev.ordersBackend=ecs://tollgate-dev/orders:8080",
+                "prod.tokenAudience=tollgate-prod", "prod.ordersBackend=" + runner.stageVariables().get("prod").get("ordersBackend"));
+        assertThat(runner.banner()).contains("DynamoDB Local          http://127.0.0.1:" + runner.dynamoDbPort() + "  (");
     }
 
     @Test

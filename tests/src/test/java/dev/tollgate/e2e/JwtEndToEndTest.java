@@ -5,7 +5,7 @@ import static dev.tollgate.e2e.LocalTollgate.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tollgate.aws.local.DemoIssuer;
+import dev.tollgate.local.DemoIssuer;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;

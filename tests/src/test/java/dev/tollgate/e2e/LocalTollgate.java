@@ -3,7 +3,7 @@ package dev.tollgate.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.aws.AwsGateway;
-import dev.tollgate.aws.local.LocalRunner;
+import dev.tollgate.local.LocalRunner;
 import dev.tollgate.observe.RequestObserver;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.tollgate.aws.local;
+package dev.tollgate.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

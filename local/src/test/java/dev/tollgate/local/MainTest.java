@@ -1,4 +1,4 @@
-package dev.tollgate.aws.local;
+package dev.tollgate.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -122,6 +122,16 @@ class MainTest {
         assertThat(claims.getStringClaim("tenant")).isEqualTo("acme");
         assertThat(Duration.between(claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant()))
                 .isEqualTo(Duration.ofMinutes(30));
+    }
+
+    @Test
+    void token_takesItsTimesFromTheInjectedClock() throws Exception {
+        int status = runAt(NOON, "token", "--stage", "dev", "--ttl", "30m", "--config", EXAMPLE);
+
+        assertThat(status).isZero();
+        JWTClaimsSet claims = SignedJWT.parse(text(out).strip()).getJWTClaimsSet();
+        assertThat(claims.getIssueTime().toInstant()).isEqualTo(NOON);
+        assertThat(claims.getExpirationTime().toInstant()).isEqualTo(NOON.plus(Duration.ofMinutes(30)));
     }
 
     @Test

@@ -3,9 +3,9 @@ package dev.tollgate.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.Gateway;
-import dev.tollgate.aws.local.LocalEcsApi;
-import dev.tollgate.aws.local.LocalEcsApi.Binding;
-import dev.tollgate.aws.local.LocalEcsApi.Task;
+import dev.tollgate.local.LocalEcsApi;
+import dev.tollgate.local.LocalEcsApi.Binding;
+import dev.tollgate.local.LocalEcsApi.Task;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.http.GatewayRequest;

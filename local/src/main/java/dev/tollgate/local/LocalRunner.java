@@ -1,4 +1,4 @@
-package dev.tollgate.aws.local;
+package dev.tollgate.local;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -53,6 +53,9 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  * {@code DescribeTasks} reports in the container's {@code networkBindings}, beside the ENI address.
  */
 public final class LocalRunner implements AutoCloseable {
+
+    /** What {@link #readyLine()} starts with. */
+    public static final String READY = "TOLLGATE_READY";
 
     /** Demo tasks started for each ecs:// service, so that requests visibly spread across them. */
     public static final int TASKS_PER_SERVICE = 2;
@@ -397,6 +400,24 @@ public final class LocalRunner implements AutoCloseable {
                 .append('\n');
         text.append("\nPress Ctrl-C to stop.\n");
         return text.toString();
+    }
+
+    /**
+     * The same facts for scripts, on one line ({@code ./tollgate local --ready-file}): {@value #READY} and then
+     * {@code NAME=VALUE} fields separated by single spaces: {@code api}, {@code dynamodb}, {@code ecs}, {@code jwks}
+     * (when a demo issuer is trusted) and {@code STAGE.VARIABLE} for every stage variable.
+     */
+    public String readyLine() {
+        StringBuilder line = new StringBuilder(READY);
+        line.append(" api=http://127.0.0.1:").append(port());
+        line.append(" dynamodb=").append(dynamoDb.endpoint());
+        line.append(" ecs=").append(ecsApi.endpoint());
+        if (demoJwks != null) {
+            line.append(" jwks=").append(demoJwks);
+        }
+        stageVariables.forEach((stage, variables) -> variables.forEach((name, value) ->
+                line.append(' ').append(stage).append('.').append(name).append('=').append(value)));
+        return line.toString();
     }
 
     /** Ports that were busy, so that a free one was taken instead, by what wanted them. */

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.tollgate.aws.local.LocalEcsApi;
-import dev.tollgate.aws.local.LocalEcsApi.Binding;
-import dev.tollgate.aws.local.LocalEcsApi.Task;
+import dev.tollgate.local.LocalEcsApi;
+import dev.tollgate.local.LocalEcsApi.Binding;
+import dev.tollgate.local.LocalEcsApi.Task;
 import dev.tollgate.backend.EcsService;
 import dev.tollgate.problem.NoBackendTaskException;
 import dev.tollgate.testing.MutableClock;

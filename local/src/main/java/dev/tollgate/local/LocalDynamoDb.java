@@ -1,4 +1,4 @@
-package dev.tollgate.aws.local;
+package dev.tollgate.local;
 
 import java.net.URI;
 import org.eclipse.jetty.server.Server;

@@ -1,4 +1,4 @@
-package dev.tollgate.aws.local;
+package dev.tollgate.local;
 
 import static dev.tollgate.observe.LogText.escape;
 

@@ -1,8 +1,8 @@
-package dev.tollgate.aws.local;
+package dev.tollgate.local;
 
 import dev.tollgate.aws.AwsGateway;
-import dev.tollgate.aws.DynamoDbKeyStore;
-import dev.tollgate.aws.DynamoDbKeyStore.Rotation;
+import dev.tollgate.aws.DynamoDbKeyAdmin;
+import dev.tollgate.aws.DynamoDbKeyAdmin.Rotation;
 import dev.tollgate.aws.DynamoDbKeyStore.StoredKey;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
@@ -112,7 +112,7 @@ final class KeysCommand {
             return Main.usage(err, e.getMessage());
         }
         try (DynamoDbClient dynamo = target.client()) {
-            DynamoDbKeyStore store = new DynamoDbKeyStore(dynamo, target.table());
+            DynamoDbKeyAdmin store = new DynamoDbKeyAdmin(dynamo, target.table());
             return switch (parsed.command()) {
                 case "create" -> keys.create(parsed, store, target);
                 case "list" -> keys.list(parsed, store, target);
@@ -177,7 +177,7 @@ final class KeysCommand {
         return new Args(command, options, aws, positional);
     }
 
-    private int create(Args args, DynamoDbKeyStore store, Target target) throws UsageException {
+    private int create(Args args, DynamoDbKeyAdmin store, Target target) throws UsageException {
         String stage = args.option("--stage").orElseThrow(() -> new UsageException("keys create needs --stage STAGE"));
         String plan = args.option("--plan").orElseThrow(() -> new UsageException("keys create needs --plan PLAN"));
         String consumer = args.option("--consumer").orElseThrow(() -> new UsageException("keys create needs --consumer NAME"));
@@ -208,7 +208,7 @@ final class KeysCommand {
         return 0;
     }
 
-    private int list(Args args, DynamoDbKeyStore store, Target target) {
+    private int list(Args args, DynamoDbKeyAdmin store, Target target) {
         target.announce(err);
         List<StoredKey> keys = store.list(args.option("--stage"), args.option("--consumer"));
         Instant now = clock.instant();
@@ -238,7 +238,7 @@ final class KeysCommand {
         return 0;
     }
 
-    private int revoke(Args args, DynamoDbKeyStore store, Target target) {
+    private int revoke(Args args, DynamoDbKeyAdmin store, Target target) {
         String keyId = args.positional().get(0);
         target.announce(err);
         Optional<StoredKey> before = store.findById(keyId);
@@ -256,7 +256,7 @@ final class KeysCommand {
         return 0;
     }
 
-    private int rotate(Args args, DynamoDbKeyStore store, Target target) throws UsageException {
+    private int rotate(Args args, DynamoDbKeyAdmin store, Target target) throws UsageException {
         String keyId = args.positional().get(0);
         String graceText = args.option("--grace").orElse(DEFAULT_GRACE);
         Duration grace = duration(graceText).filter(d -> d.compareTo(MAX_DURATION) <= 0).orElseThrow(() -> new UsageException(

@@ -1,4 +1,4 @@
-package dev.tollgate.aws.local;
+package dev.tollgate.local;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;

@@ -1,4 +1,4 @@
-package dev.tollgate.aws.local;
+package dev.tollgate.local;
 
 import dev.tollgate.aws.EmfRequestLog;
 import dev.tollgate.config.ConfigException;
@@ -14,9 +14,9 @@ import dev.tollgate.policy.auth.jwt.JwtIssuerConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,6 +35,7 @@ public final class Main {
             usage:
               tollgate local [--port N] [--dynamodb-port N] [--config FILE]
                              [--stage-var STAGE.NAME=VALUE]... [--no-demo-backends] [--log text|json|off]
+                             [--ready-file FILE]
                   Runs Tollgate on 127.0.0.1: API Gateway stages around the real Lambda handler,
                   DynamoDB Local, a local ECS API and demo services (two demo tasks for each
                   ecs:// service). Defaults: --port 8080, --dynamodb-port 8000,
@@ -42,6 +43,9 @@ public final class Main {
                   the Lambda function writes, access log and EMF metrics). When no port is named
                   and 8080 or 8000 is busy (a second runner), a free port is taken instead, as for
                   a demo service whose port is busy; the banner says so. A named port must be free.
+                  --ready-file: once everything is up, writes the banner's addresses to FILE for
+                  scripts, one line: TOLLGATE_READY api=URL dynamodb=URL ecs=URL [jwks=URL]
+                  STAGE.VARIABLE=VALUE...
               tollgate validate [--deployable] FILE...
                   Checks configuration files; exits 0 when all are valid, 1 naming every problem.
                   --deployable also applies what ./tollgate synth requires of the file it bundles:
@@ -100,7 +104,7 @@ public final class Main {
         return run(args, out, err, Clock.systemUTC());
     }
 
-    /** The same on another clock, which {@code keys} reads for creation, expiry and grace times. */
+    /** The same on another clock: {@code keys} reads it for creation, expiry and grace times, {@code token} for the JWT's. */
     public static int run(String[] args, PrintStream out, PrintStream err, Clock clock) throws Exception {
         if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
             out.print(USAGE);
@@ -115,7 +119,7 @@ public final class Main {
         return switch (args[0]) {
             case "validate" -> validate(rest, out, err);
             case "local" -> local(rest, out, err);
-            case "token" -> token(rest, out, err);
+            case "token" -> token(rest, out, err, clock);
             case "keys" -> KeysCommand.run(rest, out, err, clock);
             default -> usage(err, "unknown command " + args[0]);
         };
@@ -157,13 +161,14 @@ public final class Main {
         int dynamoDbPort = LocalRunner.Options.DEFAULT_DYNAMODB_PORT;
         boolean portsNamed = false;
         Path config = DEFAULT_CONFIG;
+        Path readyFile = null;
         boolean demoBackends = true;
         RequestObserver requestLog = new LocalRequestLog(out::println);
         Map<String, Map<String, String>> overrides = new LinkedHashMap<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
-                case "--port", "--dynamodb-port", "--config", "--stage-var", "--log" -> {
+                case "--port", "--dynamodb-port", "--config", "--stage-var", "--log", "--ready-file" -> {
                     if (i + 1 >= args.size()) {
                         return usage(err, arg + " needs a value");
                     }
@@ -179,6 +184,7 @@ public final class Main {
                                 portsNamed = true;
                             }
                             case "--config" -> config = Path.of(value);
+                            case "--ready-file" -> readyFile = Path.of(value);
                             case "--log" -> requestLog = requestLog(value, out);
                             default -> stageVariable(value, overrides);
                         }
@@ -216,11 +222,22 @@ public final class Main {
         out.print(runner.banner());
         out.println("Requests are logged below, a line each (--log json: the Lambda function's own lines; --log off: none).\n");
         out.flush();
+        if (readyFile != null) {
+            writeReady(readyFile, runner.readyLine());
+        }
         stopped.await();
         return 0;
     }
 
-    static int token(List<String> args, PrintStream out, PrintStream err) {
+    /** Written whole or not at all: a script waiting for the file never reads half a line. */
+    private static void writeReady(Path file, String line) throws java.io.IOException {
+        Path absolute = file.toAbsolutePath();
+        Path partial = Files.createTempFile(absolute.getParent(), ".tollgate-ready", ".tmp");
+        Files.writeString(partial, line + "\n");
+        Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static int token(List<String> args, PrintStream out, PrintStream err, Clock clock) {
         String stage = null;
         String subject = "demo-user";
         List<String> scopes = new ArrayList<>();
@@ -287,7 +304,7 @@ public final class Main {
         Optional<String> audience = demo.get(0).audiences().stream()
                 .map(written -> StageConfig.variableReference(written).map(variables::get).orElse(written))
                 .findFirst();
-        out.println(DemoIssuer.at(HOME).token(audience.orElseThrow(), subject, scopes, claims, ttl, Instant.now()));
+        out.println(DemoIssuer.at(HOME).token(audience.orElseThrow(), subject, scopes, claims, ttl, clock.instant()));
         return 0;
     }
 

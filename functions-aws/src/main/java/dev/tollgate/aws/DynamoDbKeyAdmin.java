@@ -1,0 +1,258 @@
+package dev.tollgate.aws;
+
+import static dev.tollgate.aws.DynamoDbKeyStore.CONSUMER;
+import static dev.tollgate.aws.DynamoDbKeyStore.CREATED_AT;
+import static dev.tollgate.aws.DynamoDbKeyStore.EXPIRES_AT;
+import static dev.tollgate.aws.DynamoDbKeyStore.ID_ITEM;
+import static dev.tollgate.aws.DynamoDbKeyStore.KEY_ID;
+import static dev.tollgate.aws.DynamoDbKeyStore.KEY_ITEM;
+import static dev.tollgate.aws.DynamoDbKeyStore.PARTITION_KEY;
+import static dev.tollgate.aws.DynamoDbKeyStore.PLAN;
+import static dev.tollgate.aws.DynamoDbKeyStore.REPLACED_BY;
+import static dev.tollgate.aws.DynamoDbKeyStore.REVOKED_AT;
+import static dev.tollgate.aws.DynamoDbKeyStore.SHA256;
+import static dev.tollgate.aws.DynamoDbKeyStore.STAGE;
+import static dev.tollgate.aws.DynamoDbKeyStore.STATUS;
+import static dev.tollgate.aws.DynamoDbKeyStore.seconds;
+import static dev.tollgate.aws.DynamoDbKeyStore.status;
+import static dev.tollgate.aws.DynamoDbKeyStore.stored;
+import static dev.tollgate.aws.DynamoDbKeyStore.text;
+import static dev.tollgate.aws.DynamoDbKeyStore.truncate;
+
+import dev.tollgate.aws.DynamoDbKeyStore.StoredKey;
+import dev.tollgate.policy.auth.apikey.ApiKey;
+import dev.tollgate.problem.KeyStoreException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * The administrator's side of the keys table that {@link DynamoDbKeyStore} describes and reads:
+ * creating, listing, revoking and rotating keys, for {@code ./tollgate keys}. Never on the request
+ * path: the gateway only looks keys up ({@link DynamoDbKeyStore#findBySha256}). Listing scans the table.
+ *
+ * <p>Every SDK failure becomes a {@link KeyStoreException}, as in the store.
+ */
+public final class DynamoDbKeyAdmin {
+
+    private static final String NOT_THERE = "attribute_not_exists(#pk)";
+    private static final String REVOKE = "SET #status = :revoked, #revokedAt = if_not_exists(#revokedAt, :now)";
+    private static final String ROTATE = "SET #expiresAt = :expiresAt, #replacedBy = :replacedBy";
+    /** The old key is rotated only as it was read: active, not replaced, with the expiry it had (or none). */
+    private static final String AS_READ = "#status = :active AND attribute_not_exists(#replacedBy)"
+            + " AND (attribute_not_exists(#expiresAt) OR #expiresAt = :seen)";
+
+    /**
+     * What a rotation did.
+     *
+     * @param previous    the old key, now expiring at the end of its grace period
+     * @param replacement the new key: same consumer, stage and plan
+     */
+    public record Rotation(StoredKey previous, StoredKey replacement) {
+    }
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final DynamoDbKeyStore store;
+
+    public DynamoDbKeyAdmin(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.store = new DynamoDbKeyStore(dynamo, table);
+    }
+
+    /**
+     * Writes a new key, its times in whole seconds; it fails, changing nothing, if its id or hash is
+     * taken (which random ones never are).
+     */
+    public StoredKey create(String sha256Hex, ApiKey key, Instant createdAt) {
+        ApiKey kept = new ApiKey(key.id(), key.consumer(), key.stage(), key.plan(), key.status(),
+                key.expiresAt().map(DynamoDbKeyStore::truncate));
+        try {
+            dynamo.transactWriteItems(write -> write.transactItems(newKey(sha256Hex, kept, createdAt)));
+        } catch (TransactionCanceledException e) {
+            throw new IllegalStateException("a key with id " + key.id() + " or with the same value exists already");
+        } catch (SdkException e) {
+            throw new KeyStoreException("The key could not be created.", e);
+        }
+        return new StoredKey(kept, truncate(createdAt), Optional.empty(), Optional.empty());
+    }
+
+    public Optional<StoredKey> findById(String keyId) {
+        return hashOf(keyId).flatMap(hash -> store.keyItem(hash, "The key could not be read.")).map(DynamoDbKeyStore::stored);
+    }
+
+    /** Revokes a key for good; revoking it again changes nothing. Empty when there is no such key. */
+    public Optional<StoredKey> revoke(String keyId, Instant now) {
+        Optional<String> hash = hashOf(keyId);
+        if (hash.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Map<String, AttributeValue> item = dynamo.updateItem(update -> update
+                    .tableName(table)
+                    .key(Map.of(PARTITION_KEY, AttributeValue.fromS(KEY_ITEM + hash.get())))
+                    .updateExpression(REVOKE)
+                    .conditionExpression("attribute_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#status", STATUS, "#revokedAt", REVOKED_AT))
+                    .expressionAttributeValues(Map.of(":revoked", status(ApiKey.Status.REVOKED), ":now", seconds(now)))
+                    .returnValues(ReturnValue.ALL_NEW)).attributes();
+            return Optional.of(stored(item));
+        } catch (ConditionalCheckFailedException e) {
+            throw new IllegalStateException("key " + keyId + " has an id item but no key item");
+        } catch (SdkException e) {
+            throw new KeyStoreException("The key could not be revoked.", e);
+        }
+    }
+
+    /**
+     * Replaces a key by a new one of the same consumer, stage and plan, in one transaction; the old
+     * key keeps working for {@code grace} (or until its own expiry, if that comes first). Empty when
+     * there is no such key.
+     *
+     * @param newExpiry when the new key expires; empty: when the old key would have (never, if it would not)
+     * @throws IllegalStateException when the key is revoked, expired or replaced already (its grace
+     *                               period would become the new key's expiry), or changed while this ran
+     */
+    public Optional<Rotation> rotate(String keyId, String newSha256Hex, String newKeyId, Instant now, Duration grace,
+                                     Optional<Instant> newExpiry) {
+        Optional<String> hash = hashOf(keyId);
+        Optional<StoredKey> found = hash.flatMap(h -> store.keyItem(h, "The key could not be read.")).map(DynamoDbKeyStore::stored);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        ApiKey old = found.get().key();
+        if (old.status() == ApiKey.Status.REVOKED) {
+            throw new IllegalStateException("key " + keyId + " is revoked (expected: an active key; create a new one instead)");
+        }
+        if (old.expiredAt(now)) {
+            throw new IllegalStateException("key " + keyId + " expired at " + old.expiresAt().orElseThrow()
+                    + " (expected: an active key; create a new one instead)");
+        }
+        if (found.get().replacedBy().isPresent()) {
+            String replacement = found.get().replacedBy().get();
+            throw new IllegalStateException("key " + keyId + " was rotated already: key " + replacement + " replaces it"
+                    + old.expiresAt().map(end -> " and " + keyId + " stops working at " + end).orElse("")
+                    + " (expected: a key not yet replaced; rotate " + replacement + " instead)");
+        }
+        Instant graceEnds = truncate(now.plus(grace));
+        Instant expiresAt = old.expiresAt().filter(own -> own.isBefore(graceEnds)).orElse(graceEnds);
+        ApiKey replacement = new ApiKey(newKeyId, old.consumer(), old.stage(), old.plan(), ApiKey.Status.ACTIVE,
+                newExpiry.or(old::expiresAt).map(DynamoDbKeyStore::truncate));
+        Map<String, AttributeValue> seen = new HashMap<>(Map.of(
+                ":active", status(ApiKey.Status.ACTIVE),
+                ":expiresAt", seconds(expiresAt),
+                ":replacedBy", AttributeValue.fromS(newKeyId)));
+        seen.put(":seen", old.expiresAt().map(DynamoDbKeyStore::seconds).orElse(AttributeValue.fromN("0")));
+        List<TransactWriteItem> writes = new ArrayList<>(newKey(newSha256Hex, replacement, now));
+        writes.add(TransactWriteItem.builder().update(update -> update
+                .tableName(table)
+                .key(Map.of(PARTITION_KEY, AttributeValue.fromS(KEY_ITEM + hash.get())))
+                .updateExpression(ROTATE)
+                .conditionExpression(AS_READ)
+                .expressionAttributeNames(Map.of("#status", STATUS, "#expiresAt", EXPIRES_AT, "#replacedBy", REPLACED_BY))
+                .expressionAttributeValues(seen)).build());
+        try {
+            dynamo.transactWriteItems(write -> write.transactItems(writes));
+        } catch (TransactionCanceledException e) {
+            boolean oldChanged = e.hasCancellationReasons() && e.cancellationReasons().size() == 3
+                    && "ConditionalCheckFailed".equals(e.cancellationReasons().get(2).code());
+            throw new IllegalStateException(oldChanged
+                    ? "key " + keyId + " changed while it was rotated (revoked or rotated at the same time); nothing was written"
+                    : "the new key's id or value exists already; nothing was written (" + reasons(e) + ")");
+        } catch (SdkException e) {
+            throw new KeyStoreException("The key could not be rotated.", e);
+        }
+        StoredKey previous = new StoredKey(new ApiKey(old.id(), old.consumer(), old.stage(), old.plan(), old.status(),
+                Optional.of(expiresAt)), found.get().createdAt(), Optional.empty(), Optional.of(newKeyId));
+        return Optional.of(new Rotation(previous, new StoredKey(replacement, truncate(now), Optional.empty(), Optional.empty())));
+    }
+
+    /** The keys of the table, oldest first, of one stage and consumer when given. */
+    public List<StoredKey> list(Optional<String> stage, Optional<String> consumer) {
+        StringBuilder filter = new StringBuilder("begins_with(#pk, :keyItem)");
+        Map<String, String> names = new HashMap<>(Map.of("#pk", PARTITION_KEY));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":keyItem", AttributeValue.fromS(KEY_ITEM)));
+        stage.ifPresent(s -> {
+            filter.append(" AND #stage = :stage");
+            names.put("#stage", STAGE);
+            values.put(":stage", AttributeValue.fromS(s));
+        });
+        consumer.ifPresent(c -> {
+            filter.append(" AND #consumer = :consumer");
+            names.put("#consumer", CONSUMER);
+            values.put(":consumer", AttributeValue.fromS(c));
+        });
+        ScanRequest scan = ScanRequest.builder()
+                .tableName(table)
+                .filterExpression(filter.toString())
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .consistentRead(true)
+                .build();
+        try {
+            List<StoredKey> keys = new ArrayList<>();
+            dynamo.scanPaginator(scan).items().forEach(item -> keys.add(stored(item)));
+            keys.sort(Comparator.comparing(StoredKey::createdAt).thenComparing(k -> k.key().id()));
+            return keys;
+        } catch (SdkException e) {
+            throw new KeyStoreException("The keys could not be listed.", e);
+        }
+    }
+
+    /** The two items of a new key, each only if nothing is there yet. */
+    private List<TransactWriteItem> newKey(String sha256Hex, ApiKey key, Instant createdAt) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(PARTITION_KEY, AttributeValue.fromS(KEY_ITEM + sha256Hex));
+        item.put(KEY_ID, AttributeValue.fromS(key.id()));
+        item.put(CONSUMER, AttributeValue.fromS(key.consumer()));
+        item.put(STAGE, AttributeValue.fromS(key.stage()));
+        item.put(PLAN, AttributeValue.fromS(key.plan()));
+        item.put(STATUS, status(key.status()));
+        item.put(CREATED_AT, seconds(createdAt));
+        key.expiresAt().ifPresent(expiry -> item.put(EXPIRES_AT, seconds(expiry)));
+        Map<String, AttributeValue> id = Map.of(
+                PARTITION_KEY, AttributeValue.fromS(ID_ITEM + key.id()),
+                SHA256, AttributeValue.fromS(sha256Hex));
+        return List.of(putIfAbsent(item), putIfAbsent(id));
+    }
+
+    private TransactWriteItem putIfAbsent(Map<String, AttributeValue> item) {
+        return TransactWriteItem.builder().put(put -> put
+                .tableName(table)
+                .item(item)
+                .conditionExpression(NOT_THERE)
+                .expressionAttributeNames(Map.of("#pk", PARTITION_KEY))).build();
+    }
+
+    private Optional<String> hashOf(String keyId) {
+        try {
+            Map<String, AttributeValue> item = dynamo.getItem(get -> get.tableName(table)
+                    .key(Map.of(PARTITION_KEY, AttributeValue.fromS(ID_ITEM + keyId)))
+                    .consistentRead(true)).item();
+            return item == null || item.isEmpty() ? Optional.empty() : Optional.of(text(item, SHA256));
+        } catch (SdkException e) {
+            throw new KeyStoreException("The key could not be read.", e);
+        }
+    }
+
+    private static String reasons(TransactionCanceledException e) {
+        return e.hasCancellationReasons()
+                ? String.join(", ", e.cancellationReasons().stream().map(CancellationReason::code).toList())
+                : "cancelled";
+    }
+}
