@@ -4,22 +4,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.backend.BackendTarget;
 import dev.tollgate.backend.EcsService;
 import dev.tollgate.backend.HeaderRules;
+import dev.tollgate.backend.HeaderRulesReader;
 import dev.tollgate.backend.PathRewrite;
 import dev.tollgate.backend.RetryConfig;
+import dev.tollgate.backend.RetryConfigReader;
 import dev.tollgate.backend.WeightedBackend;
 import dev.tollgate.backend.breaker.CircuitBreakerConfig;
-import dev.tollgate.http.HeaderNames;
+import dev.tollgate.backend.breaker.CircuitBreakerConfigReader;
 import dev.tollgate.policy.auth.AuthConfig;
 import dev.tollgate.policy.auth.apikey.ApiKeyConfig;
 import dev.tollgate.policy.auth.apikey.ApiKeyHash;
 import dev.tollgate.policy.auth.jwt.JwtConfig;
 import dev.tollgate.policy.auth.jwt.JwtIssuerConfig;
 import dev.tollgate.policy.cors.CorsConfig;
-import dev.tollgate.policy.ip.Cidr;
+import dev.tollgate.policy.cors.CorsConfigReader;
 import dev.tollgate.policy.ip.IpAccessConfig;
+import dev.tollgate.policy.ip.IpAccessConfigReader;
 import dev.tollgate.policy.quota.QuotaConfig;
-import dev.tollgate.policy.quota.QuotaPeriod;
+import dev.tollgate.policy.quota.QuotaConfigReader;
 import dev.tollgate.policy.ratelimit.RateLimitConfig;
+import dev.tollgate.policy.ratelimit.RateLimitConfigReader;
 import dev.tollgate.policy.route.PathTemplate;
 import dev.tollgate.policy.route.RouteConfig;
 import java.io.IOException;
@@ -37,7 +41,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,9 +62,6 @@ public final class ConfigLoader {
     private static final Pattern NAME = ConfigReader.NAME;
     private static final Pattern SIZE = Pattern.compile("(\\d{1,9})(B|KB|MB)");
     private static final int MIN_KEY_LENGTH = 8;
-    private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:\\d{1,5})?");
-    private static final Pattern HEADER_VALUE = Pattern.compile("[\\x20-\\x7e]*");
-    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
     /** RFC 6749's scope-token. */
     private static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5b\\x5d-\\x7e]{1,256}");
     /** Claim names: anything visible, since some are URLs ({@code https://example.com/tenant}). */
@@ -142,8 +142,9 @@ public final class ConfigLoader {
             Set<String> issuerNames = root.path("jwt").path("issuers").isObject()
                     ? fieldNames(root.path("jwt").path("issuers")) : Set.of();
             List<RouteConfig> routes = routes(root.path("routes"), stages, issuerNames);
-            Optional<CorsConfig> cors = cors(root.path("cors"));
-            IpAccessConfig ipAccess = ipAccess(root.path("ipAccess"), "ipAccess").orElse(IpAccessConfig.ANYONE);
+            Optional<CorsConfig> cors = CorsConfigReader.read(in, root.path("cors"));
+            IpAccessConfig ipAccess = IpAccessConfigReader.read(in, root.path("ipAccess"), "ipAccess")
+                    .orElse(IpAccessConfig.ANYONE);
             return new GatewayConfig(stages, plans, keys, routes, cors, ipAccess, jwt);
         }
 
@@ -225,82 +226,14 @@ public final class ConfigLoader {
                     return;
                 }
                 int before = problems.size();
-                List<QuotaConfig> quotas = plan.has("quota") ? quotas(plan.path("quota"), path + ".quota") : List.of();
-                Optional<RateLimitConfig> rateLimit = rateLimit(plan.path("rateLimit"), path + ".rateLimit");
+                List<QuotaConfig> quotas = plan.has("quota") ? QuotaConfigReader.read(in, plan.path("quota"), path + ".quota")
+                        : List.of();
+                Optional<RateLimitConfig> rateLimit = RateLimitConfigReader.read(in, plan.path("rateLimit"), path + ".rateLimit");
                 if (problems.size() == before) {
                     plans.put(name, new PlanConfig(name, quotas, rateLimit, failOpen));
                 }
             });
             return plans;
-        }
-
-        /** A plan's quota, or a list of them with each period at most once. */
-        private List<QuotaConfig> quotas(JsonNode node, String path) {
-            List<QuotaConfig> quotas = new ArrayList<>();
-            if (node.isObject()) {
-                quota(node, path).ifPresent(quotas::add);
-                return quotas;
-            }
-            if (!node.isArray() || node.isEmpty()) {
-                in.problem(path, ConfigReader.describe(node) + " (expected: a map with limit and period, or a list of them)");
-                return quotas;
-            }
-            Map<QuotaPeriod, String> pathByPeriod = new HashMap<>();
-            for (int i = 0; i < node.size(); i++) {
-                String place = path + "[" + i + "]";
-                Optional<QuotaConfig> quota = quota(node.get(i), place);
-                if (quota.isEmpty()) {
-                    continue;
-                }
-                String earlier = pathByPeriod.putIfAbsent(quota.get().period(), place);
-                if (earlier != null) {
-                    in.problem(place + ".period", quota.get().period().configName() + " (expected: each period at most once; "
-                            + earlier + " has it)");
-                } else {
-                    quotas.add(quota.get());
-                }
-            }
-            return quotas;
-        }
-
-        private Optional<QuotaConfig> quota(JsonNode node, String path) {
-            if (!node.isObject()) {
-                in.problem(path, ConfigReader.describe(node) + " (expected: a map with limit and period)");
-                return Optional.empty();
-            }
-            in.unknownFields(node, path, Set.of("limit", "period"));
-            OptionalLong limit = numbers.whole(node.path("limit"), path + ".limit", 1, Long.MAX_VALUE);
-            Optional<QuotaPeriod> period = in.oneOf(node.path("period"), path + ".period", QuotaPeriod.class);
-            if (limit.isEmpty() || period.isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.of(new QuotaConfig(limit.getAsLong(), period.get()));
-        }
-
-        /** A plan's or a route's rate limit, if it has one: {@code {requests, per, burst}}. */
-        private Optional<RateLimitConfig> rateLimit(JsonNode node, String path) {
-            if (node.isMissingNode()) {
-                return Optional.empty();
-            }
-            if (!node.isObject()) {
-                in.problem(path, ConfigReader.describe(node) + " (expected: a map with requests, per and burst)");
-                return Optional.empty();
-            }
-            in.unknownFields(node, path, Set.of("requests", "per", "burst"));
-            long requests = numbers.whole(node.path("requests"), path + ".requests", 1, RateLimitConfig.MAX_REQUESTS).orElse(-1);
-            Optional<RateLimitConfig.Per> per = in.oneOf(node.path("per"), path + ".per", RateLimitConfig.Per.class);
-            long burst = requests;
-            if (node.has("burst")) {
-                burst = numbers.whole(node.path("burst"), path + ".burst", 1, RateLimitConfig.MAX_BURST).orElse(-1);
-                if (burst >= 1 && burst < requests) {
-                    in.problem(path + ".burst", burst + " (expected: at least requests, " + requests + ")");
-                    burst = -1;
-                }
-            }
-            if (requests < 1 || per.isEmpty() || burst < 1) {
-                return Optional.empty();
-            }
-            return Optional.of(new RateLimitConfig(requests, per.get(), burst));
         }
 
         private List<ApiKeyConfig> apiKeys(JsonNode node, Set<String> stages, Set<String> plans) {
@@ -593,15 +526,16 @@ public final class ConfigLoader {
                         ? size(route.path("maxBodySize"), path + ".maxBodySize")
                         : Optional.of(RouteConfig.DEFAULT_MAX_BODY_BYTES);
                 int before = problems.size();
-                Optional<IpAccessConfig> ipAccess = ipAccess(route.path("ipAccess"), path + ".ipAccess");
-                HeaderRules requestHeaders = headerRules(route.path("requestHeaders"), path + ".requestHeaders");
-                HeaderRules responseHeaders = headerRules(route.path("responseHeaders"), path + ".responseHeaders");
+                Optional<IpAccessConfig> ipAccess = IpAccessConfigReader.read(in, route.path("ipAccess"), path + ".ipAccess");
+                HeaderRules requestHeaders = HeaderRulesReader.read(in, route.path("requestHeaders"), path + ".requestHeaders");
+                HeaderRules responseHeaders = HeaderRulesReader.read(in, route.path("responseHeaders"), path + ".responseHeaders");
                 PathRewrite rewrite = template.map(t -> rewrite(route, path, t)).orElse(PathRewrite.NONE);
-                RetryConfig retry = retry(route.path("retry"), path + ".retry");
-                Optional<CircuitBreakerConfig> breaker = circuitBreaker(route.path("circuitBreaker"), path + ".circuitBreaker");
+                RetryConfig retry = RetryConfigReader.read(in, route.path("retry"), path + ".retry");
+                Optional<CircuitBreakerConfig> breaker = CircuitBreakerConfigReader.read(in, route.path("circuitBreaker"),
+                        path + ".circuitBreaker");
                 AuthConfig auth = auth(route, path, issuerNames);
                 Duration connectTimeout = connectTimeout(route, path, timeout.orElse(RouteConfig.DEFAULT_TIMEOUT));
-                Optional<RateLimitConfig> rateLimit = rateLimit(route.path("rateLimit"), path + ".rateLimit");
+                Optional<RateLimitConfig> rateLimit = RateLimitConfigReader.read(in, route.path("rateLimit"), path + ".rateLimit");
                 if (template.isPresent()) {
                     for (String method : methods) {
                         String earlier = routedBy.putIfAbsent(method + " " + template.get().shape(), path);
@@ -632,160 +566,6 @@ public final class ConfigLoader {
                         + Durations.show(timeout) + ")");
             }
             return connect.orElse(fallback);
-        }
-
-        private Optional<CorsConfig> cors(JsonNode node) {
-            if (node.isMissingNode() || node.isNull()) {
-                return Optional.empty();
-            }
-            if (!node.isObject()) {
-                in.problem("cors", ConfigReader.describe(node) + " (expected: a map with allowOrigins)");
-                return Optional.empty();
-            }
-            in.unknownFields(node, "cors", Set.of("allowOrigins", "allowHeaders", "exposeHeaders", "allowCredentials", "maxAge"));
-            int before = problems.size();
-            List<String> origins = in.texts(node.path("allowOrigins"), "cors.allowOrigins", true,
-                    value -> value.equals(CorsConfig.ANY_ORIGIN) || ORIGIN.matcher(value).matches(),
-                    "an origin such as https://app.example.com (scheme, host, optional port, no path), or *");
-            List<String> allowHeaders = node.has("allowHeaders")
-                    ? in.texts(node.path("allowHeaders"), "cors.allowHeaders", false, value -> HEADER_NAME.matcher(value).matches(),
-                            "a header name").stream().map(h -> h.toLowerCase(Locale.ROOT)).toList()
-                    : CorsConfig.DEFAULT_ALLOW_HEADERS;
-            List<String> exposeHeaders = node.has("exposeHeaders")
-                    ? in.texts(node.path("exposeHeaders"), "cors.exposeHeaders", false, value -> HEADER_NAME.matcher(value).matches(),
-                            "a header name").stream().map(h -> h.toLowerCase(Locale.ROOT)).toList()
-                    : CorsConfig.DEFAULT_EXPOSE_HEADERS;
-            JsonNode credentials = node.path("allowCredentials");
-            boolean allowCredentials = false;
-            if (!credentials.isMissingNode()) {
-                if (!credentials.isBoolean()) {
-                    in.problem("cors.allowCredentials", ConfigReader.describe(credentials) + " (expected: true or false)");
-                } else if (credentials.booleanValue() && origins.contains(CorsConfig.ANY_ORIGIN)) {
-                    in.problem("cors.allowCredentials", "true (expected: false while allowOrigins has *, which browsers"
-                            + " refuse with credentials; list the origins instead)");
-                } else {
-                    allowCredentials = credentials.booleanValue();
-                }
-            }
-            long maxAge = CorsConfig.DEFAULT_MAX_AGE_SECONDS;
-            JsonNode maxAgeNode = node.path("maxAge");
-            if (!maxAgeNode.isMissingNode()) {
-                maxAge = numbers.whole(maxAgeNode, "cors.maxAge", 0, CorsConfig.MAX_MAX_AGE_SECONDS,
-                        "whole seconds from 0 to " + CorsConfig.MAX_MAX_AGE_SECONDS).orElse(maxAge);
-            }
-            if (problems.size() > before) {
-                return Optional.empty();
-            }
-            return Optional.of(new CorsConfig(origins, allowHeaders, exposeHeaders, allowCredentials, maxAge));
-        }
-
-        private RetryConfig retry(JsonNode node, String path) {
-            if (node.isMissingNode() || node.isNull()) {
-                return RetryConfig.NONE;
-            }
-            if (!node.isObject()) {
-                in.problem(path, ConfigReader.describe(node) + " (expected: a map with retries, statuses, backoff, maxBackoff)");
-                return RetryConfig.NONE;
-            }
-            in.unknownFields(node, path, Set.of("retries", "statuses", "backoff", "maxBackoff"));
-            int retries = (int) numbers.whole(node.path("retries"), path + ".retries", 0, RetryConfig.MAX_RETRIES).orElse(0);
-            Set<Integer> statuses = new java.util.TreeSet<>();
-            JsonNode statusesNode = node.path("statuses");
-            if (!statusesNode.isMissingNode()) {
-                if (!statusesNode.isArray()) {
-                    in.problem(path + ".statuses", ConfigReader.describe(statusesNode) + " (expected: a list of statuses such as [502, 503])");
-                } else {
-                    String expected = "408, 429 or a 5xx status";
-                    for (int i = 0; i < statusesNode.size(); i++) {
-                        String place = path + ".statuses[" + i + "]";
-                        OptionalLong code = numbers.whole(statusesNode.get(i), place, 408, 599, expected);
-                        if (code.isPresent() && code.getAsLong() != 408 && code.getAsLong() != 429 && code.getAsLong() < 500) {
-                            in.problem(place, code.getAsLong() + " (expected: " + expected + ")");
-                        } else {
-                            code.ifPresent(c -> statuses.add((int) c));
-                        }
-                    }
-                }
-            }
-            Duration backoff = node.has("backoff") ? backoffDuration(node.path("backoff"), path + ".backoff")
-                    .orElse(RetryConfig.DEFAULT_BACKOFF) : RetryConfig.DEFAULT_BACKOFF;
-            Duration maxBackoff = node.has("maxBackoff") ? backoffDuration(node.path("maxBackoff"), path + ".maxBackoff")
-                    .orElse(RetryConfig.DEFAULT_MAX_BACKOFF) : RetryConfig.DEFAULT_MAX_BACKOFF;
-            if (maxBackoff.compareTo(backoff) < 0) {
-                in.problem(path + ".maxBackoff", node.path("maxBackoff").asText(maxBackoff.toMillis() + "ms")
-                        + " (expected: at least backoff, " + backoff.toMillis() + "ms)");
-            }
-            return new RetryConfig(retries, statuses, backoff, maxBackoff);
-        }
-
-        private Optional<CircuitBreakerConfig> circuitBreaker(JsonNode node, String path) {
-            if (node.isMissingNode() || node.isNull()) {
-                return Optional.empty();
-            }
-            if (!node.isObject()) {
-                in.problem(path, ConfigReader.describe(node) + " (expected: a map with failureThreshold, openFor, halfOpenProbes)");
-                return Optional.empty();
-            }
-            in.unknownFields(node, path, Set.of("failureThreshold", "openFor", "halfOpenProbes"));
-            int threshold = in.whole(node, "failureThreshold", path, 1, 1000, CircuitBreakerConfig.DEFAULT_FAILURE_THRESHOLD);
-            int probes = in.whole(node, "halfOpenProbes", path, 1, 100, CircuitBreakerConfig.DEFAULT_HALF_OPEN_PROBES);
-            Duration openFor = node.has("openFor") ? in.duration(node.path("openFor"), path + ".openFor", Duration.ofSeconds(1),
-                    Duration.ofMinutes(10), "30s").orElse(CircuitBreakerConfig.DEFAULT_OPEN_FOR) : CircuitBreakerConfig.DEFAULT_OPEN_FOR;
-            return Optional.of(new CircuitBreakerConfig(threshold, openFor, probes));
-        }
-
-        private Optional<Duration> backoffDuration(JsonNode node, String path) {
-            return in.duration(node, path, Duration.ofMillis(1), RetryConfig.MAX_MAX_BACKOFF, "50ms");
-        }
-
-        private HeaderRules headerRules(JsonNode node, String path) {
-            if (node.isMissingNode() || node.isNull()) {
-                return HeaderRules.NONE;
-            }
-            if (!node.isObject()) {
-                in.problem(path, ConfigReader.describe(node) + " (expected: a map with set, add and/or remove)");
-                return HeaderRules.NONE;
-            }
-            in.unknownFields(node, path, Set.of("set", "add", "remove"));
-            Map<String, String> set = headerValues(node.path("set"), path + ".set");
-            Map<String, String> add = headerValues(node.path("add"), path + ".add");
-            List<String> remove = node.has("remove")
-                    ? in.texts(node.path("remove"), path + ".remove", false, this::ruleHeaderName,
-                            "a header name the gateway does not manage itself").stream().map(h -> h.toLowerCase(Locale.ROOT)).toList()
-                    : List.of();
-            return new HeaderRules(set, add, remove);
-        }
-
-        private Map<String, String> headerValues(JsonNode node, String path) {
-            Map<String, String> values = new LinkedHashMap<>();
-            if (node.isMissingNode()) {
-                return values;
-            }
-            if (!node.isObject()) {
-                in.problem(path, ConfigReader.describe(node) + " (expected: a map of header names to values)");
-                return values;
-            }
-            node.fields().forEachRemaining(entry -> {
-                String name = entry.getKey();
-                String place = path + "." + name;
-                JsonNode value = entry.getValue();
-                if (!HEADER_NAME.matcher(name).matches()) {
-                    in.problem(place, "not a header name (expected: letters, digits and !#$%&'*+.^_`|~-)");
-                } else if (!ruleHeaderName(name)) {
-                    in.problem(place, "a header the gateway manages itself (expected: none of "
-                            + String.join(", ", ConfigReader.sorted(HeaderRules.MANAGED)) + ", nor " + HeaderNames.IDENTITY_PREFIX
-                            + "*, in any case, with _ or -)");
-                } else if (!value.isValueNode() || value.isNull() || !HEADER_VALUE.matcher(value.asText()).matches()) {
-                    in.problem(place, ConfigReader.describe(value) + " (expected: a header value of visible characters and spaces)");
-                } else {
-                    values.put(name.toLowerCase(Locale.ROOT), value.asText());
-                }
-            });
-            return values;
-        }
-
-        private boolean ruleHeaderName(String name) {
-            return HEADER_NAME.matcher(name).matches() && !HeaderRules.managed(name);
         }
 
         private PathRewrite rewrite(JsonNode route, String path, PathTemplate template) {
@@ -822,26 +602,6 @@ public final class ConfigLoader {
                 return new PathRewrite(null, target.asText());
             }
             return PathRewrite.NONE;
-        }
-
-        private Optional<IpAccessConfig> ipAccess(JsonNode node, String path) {
-            if (node.isMissingNode() || node.isNull()) {
-                return Optional.empty();
-            }
-            if (!node.isObject()) {
-                in.problem(path, ConfigReader.describe(node) + " (expected: a map with allow and/or deny lists of CIDRs)");
-                return Optional.empty();
-            }
-            in.unknownFields(node, path, Set.of("allow", "deny"));
-            String expected = "an IPv4 or IPv6 address or network in CIDR notation, such as 10.0.0.0/8";
-            List<Cidr> allow = node.has("allow") ? cidrs(node.path("allow"), path + ".allow", expected) : List.of();
-            List<Cidr> deny = node.has("deny") ? cidrs(node.path("deny"), path + ".deny", expected) : List.of();
-            return Optional.of(new IpAccessConfig(allow, deny));
-        }
-
-        private List<Cidr> cidrs(JsonNode node, String path, String expected) {
-            return in.texts(node, path, false, value -> Cidr.parse(value).isPresent(), expected).stream()
-                    .map(value -> Cidr.parse(value).orElseThrow()).toList();
         }
 
         private Optional<PathTemplate> pathTemplate(JsonNode node, String path) {

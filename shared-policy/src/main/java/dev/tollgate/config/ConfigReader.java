@@ -30,6 +30,8 @@ public final class ConfigReader {
 
     /** Names of plans, keys, consumers and issuers. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
+    /** RFC 9110's token: a header's name. */
+    public static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
 
     private final YamlDocument document;
     private final String source;
