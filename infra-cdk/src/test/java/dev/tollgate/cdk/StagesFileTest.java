@@ -365,7 +365,7 @@ class StagesFileTest {
     /** Whether Java's URI finds a host in the URL, which the loader requires of a JWK set or discovery URL. */
     private static final class ConfigLoaderParses {
         static boolean host(String url) {
-            return dev.tollgate.config.ConfigLoader.httpUrl(url).isPresent();
+            return dev.tollgate.config.ConfigReader.httpUrl(url).isPresent();
         }
     }
 

@@ -12,10 +12,11 @@ import dev.tollgate.backend.WeightedBackend;
 import dev.tollgate.backend.breaker.CircuitBreakerConfig;
 import dev.tollgate.backend.breaker.CircuitBreakerConfigReader;
 import dev.tollgate.policy.auth.AuthConfig;
+import dev.tollgate.policy.auth.AuthConfigReader;
 import dev.tollgate.policy.auth.apikey.ApiKeyConfig;
-import dev.tollgate.policy.auth.apikey.ApiKeyHash;
+import dev.tollgate.policy.auth.apikey.ApiKeyConfigReader;
 import dev.tollgate.policy.auth.jwt.JwtConfig;
-import dev.tollgate.policy.auth.jwt.JwtIssuerConfig;
+import dev.tollgate.policy.auth.jwt.JwtConfigReader;
 import dev.tollgate.policy.cors.CorsConfig;
 import dev.tollgate.policy.cors.CorsConfigReader;
 import dev.tollgate.policy.ip.IpAccessConfig;
@@ -28,7 +29,6 @@ import dev.tollgate.policy.route.PathTemplate;
 import dev.tollgate.policy.route.RouteConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,11 +61,6 @@ public final class ConfigLoader {
     private static final Pattern VARIABLE_VALUE = Pattern.compile("[A-Za-z0-9\\-._~:/?#&=,]{1,2048}");
     private static final Pattern NAME = ConfigReader.NAME;
     private static final Pattern SIZE = Pattern.compile("(\\d{1,9})(B|KB|MB)");
-    private static final int MIN_KEY_LENGTH = 8;
-    /** RFC 6749's scope-token. */
-    private static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5b\\x5d-\\x7e]{1,256}");
-    /** Claim names: anything visible, since some are URLs ({@code https://example.com/tenant}). */
-    private static final Pattern CLAIM_NAME = Pattern.compile("[\\x21-\\x7e]{1,256}");
 
     private ConfigLoader() {
     }
@@ -136,8 +131,8 @@ public final class ConfigLoader {
             Map<String, PlanConfig> plans = plans(root.path("plans"));
             // A plan with a bad quota is still a plan: keys naming it are not wrong too.
             Set<String> planNames = root.path("plans").isObject() ? fieldNames(root.path("plans")) : Set.of();
-            List<ApiKeyConfig> keys = apiKeys(root.path("apiKeys"), stages.keySet(), planNames);
-            JwtConfig jwt = jwt(root.path("jwt"), stages, planNames);
+            List<ApiKeyConfig> keys = ApiKeyConfigReader.read(in, root.path("apiKeys"), stages.keySet(), planNames);
+            JwtConfig jwt = JwtConfigReader.read(in, root.path("jwt"), stages, planNames);
             // Likewise, an issuer with a bad setting is still an issuer routes may name.
             Set<String> issuerNames = root.path("jwt").path("issuers").isObject()
                     ? fieldNames(root.path("jwt").path("issuers")) : Set.of();
@@ -236,265 +231,6 @@ public final class ConfigLoader {
             return plans;
         }
 
-        private List<ApiKeyConfig> apiKeys(JsonNode node, Set<String> stages, Set<String> plans) {
-            List<ApiKeyConfig> keys = new ArrayList<>();
-            if (node.isMissingNode() || node.isNull()) {
-                return keys;
-            }
-            if (!node.isArray()) {
-                in.problem("apiKeys", ConfigReader.describe(node) + " (expected: a list of keys)");
-                return keys;
-            }
-            Map<String, String> pathById = new HashMap<>();
-            Map<String, String> pathByHash = new HashMap<>();
-            for (int i = 0; i < node.size(); i++) {
-                String path = "apiKeys[" + i + "]";
-                JsonNode key = node.get(i);
-                if (!key.isObject()) {
-                    in.problem(path, ConfigReader.describe(key) + " (expected: a map with id, value or sha256, consumer, stage, plan)");
-                    continue;
-                }
-                in.unknownFields(key, path, Set.of("id", "value", "sha256", "consumer", "stage", "plan"));
-                Optional<String> id = in.name(key.path("id"), path + ".id", "a key id of letters, digits, ., - and _");
-                id.ifPresent(value -> {
-                    String earlier = pathById.putIfAbsent(value, path);
-                    if (earlier != null) {
-                        in.problem(path + ".id", value + " (expected: an id no other key has; " + earlier + " has it)");
-                    }
-                });
-                Optional<String> hash = keyHash(key, path);
-                hash.ifPresent(value -> {
-                    String earlier = pathByHash.putIfAbsent(value, path);
-                    if (earlier != null) {
-                        in.problem(path, "the same key as " + earlier + " (expected: each key once)");
-                    }
-                });
-                Optional<String> consumer = in.name(key.path("consumer"), path + ".consumer",
-                        "a consumer name of letters, digits, ., - and _");
-                Optional<String> stage = in.reference(key.path("stage"), path + ".stage", stages, "a stage");
-                Optional<String> plan = in.reference(key.path("plan"), path + ".plan", plans, "a plan");
-                if (id.isPresent() && hash.isPresent() && consumer.isPresent() && stage.isPresent() && plan.isPresent()) {
-                    keys.add(new ApiKeyConfig(id.get(), hash.get(), consumer.get(), stage.get(), plan.get()));
-                }
-            }
-            return keys;
-        }
-
-        private Optional<String> keyHash(JsonNode key, String path) {
-            JsonNode value = key.path("value");
-            JsonNode sha = key.path("sha256");
-            if (value.isMissingNode() == sha.isMissingNode()) {
-                in.problem(path, (value.isMissingNode() ? "neither value nor sha256" : "both value and sha256")
-                        + " (expected: exactly one: the key itself as value, or its SHA-256 as sha256)");
-                return Optional.empty();
-            }
-            if (!value.isMissingNode()) {
-                if (!value.isTextual() || value.asText().length() < MIN_KEY_LENGTH) {
-                    in.problem(path + ".value", "a key of " + value.asText().length() + " characters (expected: at least "
-                            + MIN_KEY_LENGTH + " characters)");
-                    return Optional.empty();
-                }
-                return Optional.of(ApiKeyHash.sha256Hex(value.asText()));
-            }
-            if (!sha.isTextual() || !sha.asText().matches("[0-9a-fA-F]{64}")) {
-                in.problem(path + ".sha256", ConfigReader.describe(sha) + " (expected: 64 hexadecimal digits)");
-                return Optional.empty();
-            }
-            return Optional.of(sha.asText().toLowerCase(Locale.ROOT));
-        }
-
-        private JwtConfig jwt(JsonNode node, Map<String, StageConfig> stages, Set<String> plans) {
-            if (node.isMissingNode() || node.isNull()) {
-                return JwtConfig.NONE;
-            }
-            if (!node.isObject()) {
-                in.problem("jwt", ConfigReader.describe(node) + " (expected: a map with issuers and tokenCacheSize)");
-                return JwtConfig.NONE;
-            }
-            in.unknownFields(node, "jwt", Set.of("issuers", "tokenCacheSize"));
-            int cacheSize = in.whole(node, "tokenCacheSize", "jwt", 0, JwtConfig.MAX_TOKEN_CACHE_SIZE,
-                    JwtConfig.DEFAULT_TOKEN_CACHE_SIZE);
-            Map<String, JwtIssuerConfig> issuers = new LinkedHashMap<>();
-            if (in.requireMap(node.path("issuers"), "jwt.issuers", "a map of issuer names to their issuer, audiences and plan")) {
-                Map<String, String> nameByIss = new HashMap<>();
-                node.path("issuers").fields().forEachRemaining(entry -> issuer(entry.getKey(), entry.getValue(), stages, plans)
-                        .ifPresent(issuer -> {
-                            // A token names its issuer by iss alone, so one iss must mean one entry (one plan, one namespace).
-                            String earlier = nameByIss.putIfAbsent(issuer.issuer(), issuer.name());
-                            if (earlier != null) {
-                                in.problem("jwt.issuers." + issuer.name() + ".issuer", issuer.issuer() + " (expected: an iss no"
-                                        + " other issuer has; jwt.issuers." + earlier + " has it: give one entry a planClaim"
-                                        + " instead of two entries)");
-                            } else {
-                                issuers.put(issuer.name(), issuer);
-                            }
-                        }));
-            }
-            return new JwtConfig(cacheSize, issuers);
-        }
-
-        private Optional<JwtIssuerConfig> issuer(String name, JsonNode node, Map<String, StageConfig> stages, Set<String> plans) {
-            String path = "jwt.issuers." + name;
-            int before = problems.size();
-            if (!NAME.matcher(name).matches()) {
-                in.problem(path, name + " (expected: an issuer name of letters, digits, ., - and _)");
-            }
-            if (!node.isObject()) {
-                in.problem(path, ConfigReader.describe(node) + " (expected: a map with issuer, audiences and plan)");
-                return Optional.empty();
-            }
-            in.unknownFields(node, path, Set.of("issuer", "jwksUri", "audiences", "algorithms", "clockSkew",
-                    "jwksRefreshInterval", "jwksMaxAge", "consumerClaim", "plan", "planClaim", "maxTokenLifetime"));
-            JsonNode iss = node.path("issuer");
-            boolean issText = iss.isTextual() && !iss.asText().isBlank() && iss.asText().length() <= 2048;
-            if (!issText) {
-                in.problem(path + ".issuer", ConfigReader.describe(iss) + " (expected: the exact iss of the issuer's tokens,"
-                        + " such as https://login.example.com/)");
-            }
-            Optional<URI> jwksUri = Optional.empty();
-            JsonNode jwks = node.path("jwksUri");
-            if (!jwks.isMissingNode()) {
-                jwksUri = jwks.isTextual() ? httpUrl(jwks.asText()) : Optional.empty();
-                if (jwksUri.isEmpty()) {
-                    in.problem(path + ".jwksUri", ConfigReader.describe(jwks) + " (expected: the http(s) URL of the issuer's JWK set)");
-                }
-            } else if (issText && httpUrl(iss.asText()).isEmpty()) {
-                in.problem(path + ".issuer", iss.asText() + " (expected: an http(s) URL to discover the keys from,"
-                        + " since jwksUri is not given)");
-            }
-            List<String> audiences = in.texts(node.path("audiences"), path + ".audiences", true,
-                    value -> !value.isBlank() && value.length() <= 2048
-                            // A mistyped reference would be taken literally, and then no token would ever match.
-                            && (!value.contains("${") || StageConfig.variableReference(value).isPresent()),
-                    "an audience, or ${stageVariables.NAME}");
-            for (int i = 0; i < audiences.size(); i++) {
-                Optional<String> variable = StageConfig.variableReference(audiences.get(i));
-                for (StageConfig stage : stages.values()) {
-                    if (variable.isPresent() && !stage.variables().containsKey(variable.get())) {
-                        in.problem(path + ".audiences[" + i + "]", audiences.get(i) + " (expected: a variable every stage defines;"
-                                + " stage " + stage.name() + " does not define " + variable.get() + ")");
-                    }
-                }
-            }
-            Set<String> algorithms = node.has("algorithms")
-                    ? new LinkedHashSet<>(in.texts(node.path("algorithms"), path + ".algorithms", true,
-                            JwtIssuerConfig.SUPPORTED_ALGORITHMS::contains, "one of "
-                                    + String.join(", ", ConfigReader.sorted(JwtIssuerConfig.SUPPORTED_ALGORITHMS))
-                                    + "; never none or an HMAC algorithm"))
-                    : JwtIssuerConfig.DEFAULT_ALGORITHMS;
-            Duration clockSkew = in.duration(node, "clockSkew", path, Duration.ZERO, JwtIssuerConfig.MAX_CLOCK_SKEW,
-                    JwtIssuerConfig.DEFAULT_CLOCK_SKEW);
-            Duration refreshInterval = in.duration(node, "jwksRefreshInterval", path, Duration.ofSeconds(1), Duration.ofHours(1),
-                    JwtIssuerConfig.DEFAULT_JWKS_REFRESH_INTERVAL);
-            Duration maxAge = in.duration(node, "jwksMaxAge", path, Duration.ofMinutes(1), Duration.ofHours(24),
-                    JwtIssuerConfig.DEFAULT_JWKS_MAX_AGE);
-            String consumerClaim = node.has("consumerClaim")
-                    ? claimName(node.path("consumerClaim"), path + ".consumerClaim").orElse(JwtIssuerConfig.DEFAULT_CONSUMER_CLAIM)
-                    : JwtIssuerConfig.DEFAULT_CONSUMER_CLAIM;
-            Duration maxTokenLifetime = in.duration(node, "maxTokenLifetime", path, Duration.ofMinutes(1),
-                    JwtIssuerConfig.MAX_MAX_TOKEN_LIFETIME, JwtIssuerConfig.DEFAULT_MAX_TOKEN_LIFETIME);
-            Optional<String> plan = in.reference(node.path("plan"), path + ".plan", plans, "a plan");
-            Optional<String> planClaim = node.has("planClaim") ? claimName(node.path("planClaim"), path + ".planClaim")
-                    : Optional.empty();
-            if (problems.size() > before || plan.isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.of(new JwtIssuerConfig(name, iss.asText(), jwksUri, audiences, algorithms, clockSkew,
-                    refreshInterval, maxAge, consumerClaim, plan.get(), planClaim, maxTokenLifetime));
-        }
-
-        private Optional<String> claimName(JsonNode node, String path) {
-            if (!node.isTextual() || !CLAIM_NAME.matcher(node.asText()).matches()) {
-                in.problem(path, ConfigReader.describe(node) + " (expected: a claim name such as sub or client_id)");
-                return Optional.empty();
-            }
-            return Optional.of(node.asText());
-        }
-
-        /** The route's credentials: {@code auth}, {@code public: true}, or by default an API key. */
-        private AuthConfig auth(JsonNode route, String path, Set<String> issuerNames) {
-            JsonNode node = route.path("auth");
-            JsonNode publicNode = route.path("public");
-            boolean open = false;
-            if (!publicNode.isMissingNode()) {
-                if (!publicNode.isBoolean()) {
-                    in.problem(path + ".public", ConfigReader.describe(publicNode) + " (expected: true or false)");
-                } else {
-                    open = publicNode.booleanValue();
-                }
-            }
-            if (node.isMissingNode() || node.isNull()) {
-                return open ? AuthConfig.PUBLIC : AuthConfig.API_KEY;
-            }
-            if (open) {
-                in.problem(path + ".public", "true together with auth (expected: either public: true, or auth naming the"
-                        + " credentials the route accepts)");
-                return AuthConfig.PUBLIC;
-            }
-            if (!node.isObject()) {
-                in.problem(path + ".auth", ConfigReader.describe(node) + " (expected: a map with apiKey, jwt, scopes and/or claims)");
-                return AuthConfig.API_KEY;
-            }
-            String place = path + ".auth";
-            in.unknownFields(node, place, Set.of("apiKey", "jwt", "scopes", "claims"));
-            boolean jwt = node.has("jwt");
-            List<String> issuers = jwt ? in.texts(node.path("jwt"), place + ".jwt", true, issuerNames::contains,
-                    "an issuer defined under jwt.issuers: " + (issuerNames.isEmpty() ? "none are defined"
-                            : String.join(", ", issuerNames))) : List.of();
-            boolean apiKey = !jwt;
-            JsonNode apiKeyNode = node.path("apiKey");
-            if (!apiKeyNode.isMissingNode()) {
-                if (!apiKeyNode.isBoolean()) {
-                    in.problem(place + ".apiKey", ConfigReader.describe(apiKeyNode) + " (expected: true or false)");
-                } else {
-                    apiKey = apiKeyNode.booleanValue();
-                }
-            }
-            Set<String> scopes = node.has("scopes") ? new LinkedHashSet<>(in.texts(node.path("scopes"), place + ".scopes", true,
-                    value -> SCOPE.matcher(value).matches(), "a scope such as orders:read")) : Set.of();
-            Map<String, List<String>> claims = requiredClaims(node.path("claims"), place + ".claims");
-            if (!apiKey && !jwt) {
-                in.problem(place, "no credentials (expected: apiKey: true, jwt issuers, or public: true on the route)");
-            } else if (apiKey && (!scopes.isEmpty() || !claims.isEmpty())) {
-                in.problem(place, "scopes or claims with apiKey: true (expected: jwt issuers and apiKey: false, since API keys"
-                        + " carry no scopes or claims)");
-            }
-            return new AuthConfig(false, apiKey, issuers, scopes, claims);
-        }
-
-        private Map<String, List<String>> requiredClaims(JsonNode node, String path) {
-            Map<String, List<String>> claims = new LinkedHashMap<>();
-            if (node.isMissingNode()) {
-                return claims;
-            }
-            if (!node.isObject() || node.isEmpty()) {
-                in.problem(path, ConfigReader.describe(node) + " (expected: a map of claim names to a value or a list of values)");
-                return claims;
-            }
-            node.fields().forEachRemaining(entry -> {
-                String place = path + "." + entry.getKey();
-                JsonNode value = entry.getValue();
-                if (!CLAIM_NAME.matcher(entry.getKey()).matches()) {
-                    in.problem(place, "not a claim name (expected: visible characters, no spaces)");
-                } else if (value.isValueNode() && !value.isNull()) {
-                    claims.put(entry.getKey(), List.of(value.asText()));
-                } else if (value.isArray() && !value.isEmpty()) {
-                    List<String> values = new ArrayList<>();
-                    for (int i = 0; i < value.size(); i++) {
-                        if (!value.get(i).isValueNode() || value.get(i).isNull()) {
-                            in.problem(place + "[" + i + "]", ConfigReader.describe(value.get(i)) + " (expected: a text, number or true/false)");
-                        } else {
-                            values.add(value.get(i).asText());
-                        }
-                    }
-                    claims.put(entry.getKey(), values);
-                } else {
-                    in.problem(place, ConfigReader.describe(value) + " (expected: a value, or a list of the values allowed)");
-                }
-            });
-            return claims;
-        }
-
         private List<RouteConfig> routes(JsonNode node, Map<String, StageConfig> stages, Set<String> issuerNames) {
             List<RouteConfig> routes = new ArrayList<>();
             if (node.isMissingNode() || node.isNull() || (node.isArray() && node.isEmpty())) {
@@ -533,7 +269,7 @@ public final class ConfigLoader {
                 RetryConfig retry = RetryConfigReader.read(in, route.path("retry"), path + ".retry");
                 Optional<CircuitBreakerConfig> breaker = CircuitBreakerConfigReader.read(in, route.path("circuitBreaker"),
                         path + ".circuitBreaker");
-                AuthConfig auth = auth(route, path, issuerNames);
+                AuthConfig auth = AuthConfigReader.read(in, route, path, issuerNames);
                 Duration connectTimeout = connectTimeout(route, path, timeout.orElse(RouteConfig.DEFAULT_TIMEOUT));
                 Optional<RateLimitConfig> rateLimit = RateLimitConfigReader.read(in, route.path("rateLimit"), path + ".rateLimit");
                 if (template.isPresent()) {
@@ -743,18 +479,6 @@ public final class ConfigLoader {
             return Optional.of(bytes);
         }
 
-    }
-
-    /** An http(s) URL with a host, such as a JWK set's. */
-    /** An absolute {@code http(s)} URL with a host and no user info, or empty. */
-    public static Optional<URI> httpUrl(String value) {
-        try {
-            URI uri = new URI(value);
-            boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
-            return http && uri.getHost() != null && uri.getRawUserInfo() == null ? Optional.of(uri) : Optional.empty();
-        } catch (java.net.URISyntaxException e) {
-            return Optional.empty();
-        }
     }
 
     private static Set<String> fieldNames(JsonNode node) {

@@ -1,6 +1,8 @@
 package dev.tollgate.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -191,6 +193,17 @@ public final class ConfigReader {
                 problem(path.isEmpty() ? name : path + "." + name,
                         "unknown field (expected one of: " + String.join(", ", sorted(known)) + ")");
             }
+        }
+    }
+
+    /** An absolute {@code http(s)} URL with a host and no user info, or empty. */
+    public static Optional<URI> httpUrl(String value) {
+        try {
+            URI uri = new URI(value);
+            boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+            return http && uri.getHost() != null && uri.getRawUserInfo() == null ? Optional.of(uri) : Optional.empty();
+        } catch (URISyntaxException e) {
+            return Optional.empty();
         }
     }
 
