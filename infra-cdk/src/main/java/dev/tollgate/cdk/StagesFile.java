@@ -10,10 +10,11 @@ import dev.tollgate.backend.WeightedBackend;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.ConfigNumbers;
-import dev.tollgate.config.ConfigReader;
 import dev.tollgate.config.ConfigProblem;
+import dev.tollgate.config.ConfigReader;
 import dev.tollgate.config.Deployable;
 import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.config.StageConfig;
 import dev.tollgate.config.YamlDocument;
 import dev.tollgate.policy.route.RouteConfig;
 import java.io.IOException;
@@ -82,8 +83,6 @@ public final class StagesFile {
     private static final Set<String> ALARM_FIELDS = Set.of("serverErrorRatePercent", "latencyP99Ms", "throttles",
             "counterStoreErrors", "authFailures", "topicArn");
 
-    private static final Pattern STAGE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
-    private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z0-9_]{1,64}");
     /** A problem's path at a stage's variable: {@code stages.STAGE.variables.NAME}. */
     private static final Pattern STAGE_VARIABLE = Pattern.compile("stages\\.([^.]+)\\.variables\\.(.+)");
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
@@ -242,7 +241,7 @@ public final class StagesFile {
 
         private Optional<Draft> stage(String name, JsonNode node) {
             String path = "stages." + name;
-            if (!STAGE_NAME.matcher(name).matches()) {
+            if (!StageConfig.NAME.matcher(name).matches()) {
                 problem(path, name + " (expected: a stage name of letters, digits, - and _)");
             }
             if (!node.isObject()) {
@@ -288,7 +287,7 @@ public final class StagesFile {
             }
             node.fields().forEachRemaining(entry -> {
                 String place = path + "." + entry.getKey();
-                if (!VARIABLE_NAME.matcher(entry.getKey()).matches()) {
+                if (!StageConfig.VARIABLE_NAME.matcher(entry.getKey()).matches()) {
                     problem(place, entry.getKey() + " (expected: a variable name of letters, digits and _)");
                 } else if (!entry.getValue().isValueNode() || entry.getValue().isNull()) {
                     problem(place, ConfigReader.describe(entry.getValue()) + " (expected: a text value)");

@@ -9,10 +9,6 @@ import dev.tollgate.policy.cors.CorsConfig;
 import dev.tollgate.policy.cors.CorsConfigReader;
 import dev.tollgate.policy.ip.IpAccessConfig;
 import dev.tollgate.policy.ip.IpAccessConfigReader;
-import dev.tollgate.policy.quota.QuotaConfig;
-import dev.tollgate.policy.quota.QuotaConfigReader;
-import dev.tollgate.policy.ratelimit.RateLimitConfig;
-import dev.tollgate.policy.ratelimit.RateLimitConfigReader;
 import dev.tollgate.policy.route.RouteConfig;
 import dev.tollgate.policy.route.RouteConfigReader;
 import java.io.IOException;
@@ -38,11 +34,8 @@ public final class ConfigLoader {
 
     static final Set<String> TOP_LEVEL = Set.of("stages", "plans", "apiKeys", "routes", "cors", "ipAccess", "jwt");
 
-    private static final Pattern STAGE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
-    private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z0-9_]{1,64}");
     /** The characters API Gateway accepts in a stage variable's value. */
     private static final Pattern VARIABLE_VALUE = Pattern.compile("[A-Za-z0-9\\-._~:/?#&=,]{1,2048}");
-    private static final Pattern NAME = ConfigReader.NAME;
 
     private ConfigLoader() {
     }
@@ -133,7 +126,7 @@ public final class ConfigLoader {
             node.fields().forEachRemaining(entry -> {
                 String name = entry.getKey();
                 String path = "stages." + name;
-                if (!STAGE_NAME.matcher(name).matches()) {
+                if (!StageConfig.NAME.matcher(name).matches()) {
                     in.problem(path, name + " (expected: a stage name of letters, digits, - and _)");
                 }
                 JsonNode stage = entry.getValue();
@@ -154,7 +147,7 @@ public final class ConfigLoader {
                     } else {
                         vars.fields().forEachRemaining(v -> {
                             String varPath = path + ".variables." + v.getKey();
-                            if (!VARIABLE_NAME.matcher(v.getKey()).matches()) {
+                            if (!StageConfig.VARIABLE_NAME.matcher(v.getKey()).matches()) {
                                 in.problem(varPath, v.getKey() + " (expected: a variable name of letters, digits and _)");
                             }
                             JsonNode value = v.getValue();
@@ -179,37 +172,8 @@ public final class ConfigLoader {
             if (!in.requireMap(node, "plans", "a map of plan names to their quotas")) {
                 return plans;
             }
-            node.fields().forEachRemaining(entry -> {
-                String name = entry.getKey();
-                String path = "plans." + name;
-                if (!NAME.matcher(name).matches()) {
-                    in.problem(path, name + " (expected: a plan name of letters, digits, ., - and _)");
-                }
-                JsonNode plan = entry.getValue();
-                if (!plan.isObject()) {
-                    in.problem(path, ConfigReader.describe(plan) + " (expected: a map with quota, rateLimit, or both)");
-                    return;
-                }
-                in.unknownFields(plan, path, Set.of("quota", "rateLimit", "failOpen"));
-                boolean failOpen = PlanConfig.DEFAULT_FAIL_OPEN;
-                JsonNode failOpenNode = plan.path("failOpen");
-                if (!failOpenNode.isMissingNode() && !failOpenNode.isBoolean()) {
-                    in.problem(path + ".failOpen", ConfigReader.describe(failOpenNode) + " (expected: true or false)");
-                } else if (failOpenNode.isBoolean()) {
-                    failOpen = failOpenNode.booleanValue();
-                }
-                if (!plan.has("quota") && !plan.has("rateLimit")) {
-                    in.problem(path, "neither quota nor rateLimit (expected: quota, rateLimit, or both)");
-                    return;
-                }
-                int before = problems.size();
-                List<QuotaConfig> quotas = plan.has("quota") ? QuotaConfigReader.read(in, plan.path("quota"), path + ".quota")
-                        : List.of();
-                Optional<RateLimitConfig> rateLimit = RateLimitConfigReader.read(in, plan.path("rateLimit"), path + ".rateLimit");
-                if (problems.size() == before) {
-                    plans.put(name, new PlanConfig(name, quotas, rateLimit, failOpen));
-                }
-            });
+            node.fields().forEachRemaining(entry -> PlanConfigReader.read(in, entry.getKey(), entry.getValue())
+                    .ifPresent(plan -> plans.put(plan.name(), plan)));
             return plans;
         }
 
