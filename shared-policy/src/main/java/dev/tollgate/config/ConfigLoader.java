@@ -29,6 +29,9 @@ import java.util.regex.Pattern;
  * Reads a configuration file into a validated {@link GatewayConfig}, or fails naming every
  * problem with its line, its path, the value found and what was expected:
  * {@code tollgate.yaml:14: routes[1].timeout: 90s (expected: a duration from 1ms to 30s, such as 500ms or 10s)}.
+ * Each part is read by its policy's reader beside its record ({@code RateLimitConfigReader} beside
+ * {@code RateLimitConfig}, ...); this class reads the document, the stages and their variables, and hands each
+ * reader the names it may refer to: stages, plans, JWT issuers.
  */
 public final class ConfigLoader {
 
@@ -82,22 +85,19 @@ public final class ConfigLoader {
     /** One pass over one document, collecting problems instead of stopping at the first. */
     private static final class Reader {
         private final YamlDocument document;
-        private final String source;
         private final List<ConfigProblem> problems = new ArrayList<>();
         private final ConfigReader in;
-        private final ConfigNumbers numbers;
 
         Reader(YamlDocument document, String source) {
             this.document = document;
-            this.source = source;
             this.in = new ConfigReader(document, source, problems::add);
-            this.numbers = in.numbers();
         }
 
         GatewayConfig read() {
             JsonNode root = document.root();
             if (!root.isObject()) {
-                in.problem("", ConfigReader.describe(root) + " (expected: a map with " + String.join(", ", ConfigReader.sorted(TOP_LEVEL)) + ")");
+                in.problem("", ConfigReader.describe(root) + " (expected: a map with "
+                        + String.join(", ", ConfigReader.sorted(TOP_LEVEL)) + ")");
                 return new GatewayConfig(Map.of(), Map.of(), List.of(), List.of(), Optional.empty(), IpAccessConfig.ANYONE,
                         JwtConfig.NONE);
             }
