@@ -95,7 +95,10 @@ public final class StagesFile {
     private static final Pattern IPV4_CIDR = Pattern.compile(
             "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)/(3[0-2]|[12]?\\d)");
     /** Lambda's limit for one invocation. */
-    private static final Duration MAX_TIMEOUT = Duration.ofMinutes(15);
+    /** A function's timeout, as Lambda allows it, written in seconds or minutes. */
+    static final Set<String> TIMEOUT_UNITS = Set.of("s", "m");
+    static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration MAX_TIMEOUT = Duration.ofMinutes(15);
     private static final int MAX_JAVA_TOOL_OPTIONS = 1024;
 
     private final String source;
@@ -308,7 +311,7 @@ public final class StagesFile {
             int memory = node.has("memory") ? integer(node.get("memory"), path + ".memory", 128, 10240)
                     .orElse(DEFAULT_MEMORY_MB) : DEFAULT_MEMORY_MB;
             Duration timeout = node.has("timeout") ? in.duration(node.get("timeout"), path + ".timeout",
-                    Duration.ofSeconds(1), MAX_TIMEOUT, "30s").orElse(DEFAULT_TIMEOUT)
+                    TIMEOUT_UNITS, MIN_TIMEOUT, MAX_TIMEOUT, "30s").orElse(DEFAULT_TIMEOUT)
                     : DEFAULT_TIMEOUT;
             Stage.Architecture architecture = choice(node.path("architecture"), path + ".architecture",
                     Stage.Architecture.values(), DEFAULT_ARCHITECTURE);

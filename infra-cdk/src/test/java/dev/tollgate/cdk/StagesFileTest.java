@@ -501,6 +501,12 @@ class StagesFileTest {
     }
 
     @Test
+    void aFunctionTimeout_inMilliseconds_isRefused_sinceLambdaCountsSeconds() {
+        assertThat(problems(stage("function: {timeout: 1000ms}"))).containsExactly("stages.yaml:4:"
+                + " stages.dev.function.timeout: 1000ms (expected: a duration from 1s to 15m, such as 30s)");
+    }
+
+    @Test
     void aHugeFunctionTimeout_isRefused_notWrapped() {
         for (String value : List.of("99999999999999999s", "4294967297s", "18446744073709551617m")) {
             assertThat(problems(stage("function: {timeout: " + value + "}"))).containsExactly("stages.yaml:4:"

@@ -101,7 +101,13 @@ public final class ConfigReader {
      * problem: {@code 90s (expected: a duration from 1ms to 30s, such as 500ms or 10s)}.
      */
     public Optional<Duration> duration(JsonNode node, String path, Duration min, Duration max, String example) {
-        Optional<Duration> duration = Durations.parse(node.isTextual() ? node.asText() : "", Durations.CONFIG_UNITS)
+        return duration(node, path, Durations.CONFIG_UNITS, min, max, example);
+    }
+
+    /** As {@link #duration(JsonNode, String, Duration, Duration, String)}, in the given {@link Durations} units only. */
+    public Optional<Duration> duration(JsonNode node, String path, Set<String> units, Duration min, Duration max,
+                                       String example) {
+        Optional<Duration> duration = Durations.parse(node.isTextual() ? node.asText() : "", units)
                 .filter(d -> d.compareTo(min) >= 0 && d.compareTo(max) <= 0);
         if (duration.isEmpty()) {
             problem(path, describe(node) + " (expected: a duration from " + Durations.show(min) + " to "
