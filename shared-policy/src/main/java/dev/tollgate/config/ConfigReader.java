@@ -78,7 +78,7 @@ public final class ConfigReader {
         if (node.isMissingNode()) {
             return fallback;
         }
-        return (int) numbers.whole(node, path + "." + field, min, max).orElse(fallback);
+        return (int) numbers.whole(node, child(path, field), min, max).orElse(fallback);
     }
 
     /** {@code true} or {@code false}, or empty after naming the problem. */
@@ -93,7 +93,7 @@ public final class ConfigReader {
     /** The optional boolean {@code field} of {@code parent}: {@code fallback} when absent or refused. */
     public boolean bool(JsonNode parent, String field, String path, boolean fallback) {
         JsonNode node = parent.path(field);
-        return node.isMissingNode() ? fallback : bool(node, path + "." + field).orElse(fallback);
+        return node.isMissingNode() ? fallback : bool(node, child(path, field)).orElse(fallback);
     }
 
     /**
@@ -122,7 +122,7 @@ public final class ConfigReader {
         if (node.isMissingNode()) {
             return fallback;
         }
-        return duration(node, path + "." + field, min, max, Durations.show(fallback)).orElse(fallback);
+        return duration(node, child(path, field), min, max, Durations.show(fallback)).orElse(fallback);
     }
 
     /** A value matching {@code pattern}, or empty after naming the problem. */
@@ -196,7 +196,7 @@ public final class ConfigReader {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!known.contains(name)) {
-                problem(path.isEmpty() ? name : path + "." + name,
+                problem(child(path, name),
                         "unknown field (expected one of: " + String.join(", ", sorted(known)) + ")");
             }
         }
@@ -211,6 +211,11 @@ public final class ConfigReader {
         } catch (URISyntaxException e) {
             return Optional.empty();
         }
+    }
+
+    /** The path of {@code field} in the map at {@code path}; the top level's path is empty. */
+    private static String child(String path, String field) {
+        return path.isEmpty() ? field : path + "." + field;
     }
 
     /** How a value is named in a message: the text itself, or what kind of thing it is. */
