@@ -1,6 +1,7 @@
 package dev.tollgate.cdk;
 
 import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.Durations;
 import dev.tollgate.policy.route.RouteConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Settings given as context over the stages file's, for the stacks being synthesized:
@@ -23,8 +22,6 @@ final class ContextOverrides {
     static final String MEMORY = "memory";
     static final String TIMEOUT = "timeout";
 
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,4})(s|m)");
-    private static final Duration MAX_TIMEOUT = Duration.ofMinutes(15);
 
     private ContextOverrides() {
     }
@@ -69,13 +66,10 @@ final class ContextOverrides {
         }
         Duration limit = stage.function().timeout();
         if (timeout.isPresent()) {
-            Matcher matcher = DURATION.matcher(timeout.get());
-            Duration parsed = matcher.matches() ? (matcher.group(2).equals("m")
-                    ? Duration.ofMinutes(Long.parseLong(matcher.group(1))) : Duration.ofSeconds(Long.parseLong(matcher.group(1))))
-                    : Duration.ZERO;
+            Duration parsed = Durations.parse(timeout.get(), StagesFile.TIMEOUT_UNITS).orElse(Duration.ZERO);
             Duration longestRoute = ConfigLoader.load(config).routes().stream().map(RouteConfig::timeout)
                     .max(Duration::compareTo).orElse(Duration.ZERO);
-            if (parsed.isZero() || parsed.compareTo(MAX_TIMEOUT) > 0) {
+            if (parsed.compareTo(StagesFile.MIN_TIMEOUT) < 0 || parsed.compareTo(StagesFile.MAX_TIMEOUT) > 0) {
                 problems.add("-c timeout=" + timeout.get() + " (expected: a duration from 1s to 15m, such as 30s)");
             } else if (parsed.compareTo(longestRoute) < 0) {
                 problems.add("-c timeout=" + timeout.get() + " (expected: at least the longest route timeout, "

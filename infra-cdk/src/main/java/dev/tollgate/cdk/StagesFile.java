@@ -11,8 +11,10 @@ import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.ConfigNumbers;
 import dev.tollgate.config.ConfigProblem;
+import dev.tollgate.config.ConfigReader;
 import dev.tollgate.config.Deployable;
 import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.config.StageConfig;
 import dev.tollgate.config.YamlDocument;
 import dev.tollgate.policy.route.RouteConfig;
 import java.io.IOException;
@@ -25,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,8 +83,6 @@ public final class StagesFile {
     private static final Set<String> ALARM_FIELDS = Set.of("serverErrorRatePercent", "latencyP99Ms", "throttles",
             "counterStoreErrors", "authFailures", "topicArn");
 
-    private static final Pattern STAGE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
-    private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z0-9_]{1,64}");
     /** A problem's path at a stage's variable: {@code stages.STAGE.variables.NAME}. */
     private static final Pattern STAGE_VARIABLE = Pattern.compile("stages\\.([^.]+)\\.variables\\.(.+)");
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
@@ -95,9 +94,11 @@ public final class StagesFile {
     private static final Pattern TOPIC_ARN = Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}");
     private static final Pattern IPV4_CIDR = Pattern.compile(
             "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)/(3[0-2]|[12]?\\d)");
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,4})(s|m)");
     /** Lambda's limit for one invocation. */
-    private static final Duration MAX_TIMEOUT = Duration.ofMinutes(15);
+    /** A function's timeout, as Lambda allows it, written in seconds or minutes. */
+    static final Set<String> TIMEOUT_UNITS = Set.of("s", "m");
+    static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration MAX_TIMEOUT = Duration.ofMinutes(15);
     private static final int MAX_JAVA_TOOL_OPTIONS = 1024;
 
     private final String source;
@@ -174,25 +175,31 @@ public final class StagesFile {
         private final String source;
         private final Path root;
         private final List<ConfigProblem> problems = new ArrayList<>();
+        private final ConfigReader in;
         private final ConfigNumbers numbers;
 
         Reader(YamlDocument document, String source, Path root) {
             this.document = document;
             this.source = source;
             this.root = root;
-            this.numbers = new ConfigNumbers(document, this::problem);
+            this.in = new ConfigReader(document, source, problem -> {
+                if (!problems.contains(problem)) { // routes sharing a variable share its problem
+                    problems.add(problem);
+                }
+            });
+            this.numbers = in.numbers();
         }
 
         StagesFile read() {
             problems.addAll(document.syntaxProblems());
             JsonNode top = document.root();
             if (!top.isObject()) {
-                problem("", ConfigLoader.describe(top) + " (expected: a map with config and stages)");
+                problem("", ConfigReader.describe(top) + " (expected: a map with config and stages)");
                 throw new ConfigException(problems);
             }
-            unknownFields(top, "", TOP_LEVEL);
+            in.unknownFields(top, "", TOP_LEVEL);
             String configName = top.has("config")
-                    ? text(top.get("config"), "config", Pattern.compile(".+"), "the configuration file's path, such as "
+                    ? in.text(top.get("config"), "config", Pattern.compile(".+"), "the configuration file's path, such as "
                     + DEFAULT_CONFIG).orElse(DEFAULT_CONFIG)
                     : DEFAULT_CONFIG;
             Path config = root.resolve(configName).normalize();
@@ -203,7 +210,7 @@ public final class StagesFile {
             List<Draft> drafts = new ArrayList<>();
             JsonNode stagesNode = top.path("stages");
             if (!stagesNode.isObject() || stagesNode.isEmpty()) {
-                problem("stages", (stagesNode.isObject() ? "an empty map" : ConfigLoader.describe(stagesNode))
+                problem("stages", (stagesNode.isObject() ? "an empty map" : ConfigReader.describe(stagesNode))
                         + " (expected: a map of stage names, such as dev and prod, to their settings)");
             } else {
                 stagesNode.fields().forEachRemaining(entry -> stage(entry.getKey(), entry.getValue()).ifPresent(drafts::add));
@@ -237,14 +244,14 @@ public final class StagesFile {
 
         private Optional<Draft> stage(String name, JsonNode node) {
             String path = "stages." + name;
-            if (!STAGE_NAME.matcher(name).matches()) {
+            if (!StageConfig.NAME.matcher(name).matches()) {
                 problem(path, name + " (expected: a stage name of letters, digits, - and _)");
             }
             if (!node.isObject()) {
-                problem(path, ConfigLoader.describe(node) + " (expected: a map with the stage's network, variables and settings)");
+                problem(path, ConfigReader.describe(node) + " (expected: a map with the stage's network, variables and settings)");
                 return Optional.empty();
             }
-            unknownFields(node, path, STAGE_FIELDS);
+            in.unknownFields(node, path, STAGE_FIELDS);
             Optional<String> account = optionalText(node, path + ".account", ACCOUNT, "a 12-digit AWS account id");
             Optional<String> region = optionalText(node, path + ".region", REGION, "an AWS region, such as eu-west-1");
             Stage.Api api = choice(node.path("api"), path + ".api", Stage.Api.values(), Stage.Api.HTTP);
@@ -266,7 +273,7 @@ public final class StagesFile {
                     }).orElse(DEFAULT_LOG_RETENTION_DAYS)
                     : DEFAULT_LOG_RETENTION_DAYS;
             Stage.AlarmThresholds alarms = alarms(node.path("alarms"), path + ".alarms");
-            boolean protect = node.has("protectData") ? bool(node.get("protectData"), path + ".protectData").orElse(false)
+            boolean protect = node.has("protectData") ? in.bool(node.get("protectData"), path + ".protectData").orElse(false)
                     : false;
             return Optional.of(new Draft(name, account, region, api, variables, function, throttle, network, clusters,
                     retention, alarms, protect));
@@ -278,15 +285,15 @@ public final class StagesFile {
                 return variables;
             }
             if (!node.isObject()) {
-                problem(path, ConfigLoader.describe(node) + " (expected: a map of stage variable names to values)");
+                problem(path, ConfigReader.describe(node) + " (expected: a map of stage variable names to values)");
                 return variables;
             }
             node.fields().forEachRemaining(entry -> {
                 String place = path + "." + entry.getKey();
-                if (!VARIABLE_NAME.matcher(entry.getKey()).matches()) {
+                if (!StageConfig.VARIABLE_NAME.matcher(entry.getKey()).matches()) {
                     problem(place, entry.getKey() + " (expected: a variable name of letters, digits and _)");
                 } else if (!entry.getValue().isValueNode() || entry.getValue().isNull()) {
-                    problem(place, ConfigLoader.describe(entry.getValue()) + " (expected: a text value)");
+                    problem(place, ConfigReader.describe(entry.getValue()) + " (expected: a text value)");
                 } else {
                     // The values' characters and backends are checked by the configuration's loader, below.
                     variables.put(entry.getKey(), entry.getValue().asText());
@@ -300,14 +307,15 @@ public final class StagesFile {
                 return new Stage.FunctionSettings(DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, DEFAULT_ARCHITECTURE, DEFAULT_SNAP_START,
                         DEFAULT_JAVA_TOOL_OPTIONS, Optional.empty());
             }
-            unknownFields(node, path, FUNCTION_FIELDS);
+            in.unknownFields(node, path, FUNCTION_FIELDS);
             int memory = node.has("memory") ? integer(node.get("memory"), path + ".memory", 128, 10240)
                     .orElse(DEFAULT_MEMORY_MB) : DEFAULT_MEMORY_MB;
-            Duration timeout = node.has("timeout") ? duration(node.get("timeout"), path + ".timeout").orElse(DEFAULT_TIMEOUT)
+            Duration timeout = node.has("timeout") ? in.duration(node.get("timeout"), path + ".timeout",
+                    TIMEOUT_UNITS, MIN_TIMEOUT, MAX_TIMEOUT, "30s").orElse(DEFAULT_TIMEOUT)
                     : DEFAULT_TIMEOUT;
             Stage.Architecture architecture = choice(node.path("architecture"), path + ".architecture",
                     Stage.Architecture.values(), DEFAULT_ARCHITECTURE);
-            boolean snapStart = node.has("snapStart") ? bool(node.get("snapStart"), path + ".snapStart")
+            boolean snapStart = node.has("snapStart") ? in.bool(node.get("snapStart"), path + ".snapStart")
                     .orElse(DEFAULT_SNAP_START) : DEFAULT_SNAP_START;
             String options = optionalText(node, path + ".javaToolOptions", Pattern.compile("[\\x20-\\x7e]{0,"
                     + MAX_JAVA_TOOL_OPTIONS + "}"), "JVM options of printable characters, such as "
@@ -321,7 +329,7 @@ public final class StagesFile {
             if (!map(node, path)) {
                 return DEFAULT_THROTTLE;
             }
-            unknownFields(node, path, THROTTLE_FIELDS);
+            in.unknownFields(node, path, THROTTLE_FIELDS);
             double rate = node.has("rate") ? number(node.get("rate"), path + ".rate", 1, 1_000_000)
                     .orElse(DEFAULT_THROTTLE.rate()) : DEFAULT_THROTTLE.rate();
             int burst = node.has("burst") ? integer(node.get("burst"), path + ".burst", 1, 1_000_000)
@@ -331,11 +339,11 @@ public final class StagesFile {
 
         private Stage.Network network(JsonNode node, String path) {
             if (node.isMissingNode() || node.isNull() || !node.isObject()) {
-                problem(path, ConfigLoader.describe(node) + " (expected: the VPC the function runs in: vpcId,"
+                problem(path, ConfigReader.describe(node) + " (expected: the VPC the function runs in: vpcId,"
                         + " availabilityZones, privateSubnetIds and vpcCidr)");
                 return new Stage.Network("", List.of(), List.of(), "", List.of());
             }
-            unknownFields(node, path, NETWORK_FIELDS);
+            in.unknownFields(node, path, NETWORK_FIELDS);
             String vpcId = requiredText(node, path + ".vpcId", VPC_ID, "a VPC id, such as vpc-0a1b2c3d4e5f60001");
             List<String> zones = textList(node.path("availabilityZones"), path + ".availabilityZones", AVAILABILITY_ZONE,
                     "an availability zone, such as eu-west-1a", true);
@@ -355,7 +363,7 @@ public final class StagesFile {
             if (!map(node, path)) {
                 return DEFAULT_ALARMS;
             }
-            unknownFields(node, path, ALARM_FIELDS);
+            in.unknownFields(node, path, ALARM_FIELDS);
             Stage.AlarmThresholds d = DEFAULT_ALARMS;
             double errorRate = node.has("serverErrorRatePercent")
                     ? number(node.get("serverErrorRatePercent"), path + ".serverErrorRatePercent", 0.01, 100)
@@ -512,7 +520,7 @@ public final class StagesFile {
                 return false;
             }
             if (!node.isObject()) {
-                problem(path, ConfigLoader.describe(node) + " (expected: a map)");
+                problem(path, ConfigReader.describe(node) + " (expected: a map)");
                 return false;
             }
             return true;
@@ -520,20 +528,12 @@ public final class StagesFile {
 
         private Optional<String> optionalText(JsonNode parent, String path, Pattern pattern, String expected) {
             String field = path.substring(path.lastIndexOf('.') + 1);
-            return parent.has(field) ? text(parent.get(field), path, pattern, expected) : Optional.empty();
+            return parent.has(field) ? in.text(parent.get(field), path, pattern, expected) : Optional.empty();
         }
 
         private String requiredText(JsonNode parent, String path, Pattern pattern, String expected) {
             String field = path.substring(path.lastIndexOf('.') + 1);
-            return text(parent.path(field), path, pattern, expected).orElse("");
-        }
-
-        private Optional<String> text(JsonNode node, String path, Pattern pattern, String expected) {
-            if (!node.isValueNode() || node.isNull() || !pattern.matcher(node.asText()).matches()) {
-                problem(path, ConfigLoader.describe(node) + " (expected: " + expected + ")");
-                return Optional.empty();
-            }
-            return Optional.of(node.asText());
+            return in.text(parent.path(field), path, pattern, expected).orElse("");
         }
 
         private List<String> textList(JsonNode node, String path, Pattern pattern, String expected, boolean required) {
@@ -542,11 +542,11 @@ public final class StagesFile {
                 return values;
             }
             if (!node.isArray() || node.isEmpty()) {
-                problem(path, ConfigLoader.describe(node) + " (expected: a list, each " + expected + ")");
+                problem(path, ConfigReader.describe(node) + " (expected: a list, each " + expected + ")");
                 return values;
             }
             for (int i = 0; i < node.size(); i++) {
-                text(node.get(i), path + "[" + i + "]", pattern, expected).ifPresent(values::add);
+                in.text(node.get(i), path + "[" + i + "]", pattern, expected).ifPresent(values::add);
             }
             return values;
         }
@@ -562,28 +562,6 @@ public final class StagesFile {
             return value.isPresent() ? Optional.of(value.getAsDouble()) : Optional.empty();
         }
 
-        private Optional<Boolean> bool(JsonNode node, String path) {
-            if (!node.isBoolean()) {
-                problem(path, ConfigLoader.describe(node) + " (expected: true or false)");
-                return Optional.empty();
-            }
-            return Optional.of(node.booleanValue());
-        }
-
-        private Optional<Duration> duration(JsonNode node, String path) {
-            Matcher matcher = DURATION.matcher(node.isTextual() ? node.asText() : "");
-            Optional<Duration> duration = Optional.empty();
-            if (matcher.matches()) {
-                long amount = Long.parseLong(matcher.group(1));
-                duration = Optional.of(matcher.group(2).equals("m") ? Duration.ofMinutes(amount) : Duration.ofSeconds(amount))
-                        .filter(d -> !d.isZero() && d.compareTo(MAX_TIMEOUT) <= 0);
-            }
-            if (duration.isEmpty()) {
-                problem(path, ConfigLoader.describe(node) + " (expected: a duration from 1s to 15m, such as 30s)");
-            }
-            return duration;
-        }
-
         private <E extends Enum<E>> E choice(JsonNode node, String path, E[] values, E fallback) {
             if (node.isMissingNode()) {
                 return fallback;
@@ -597,25 +575,12 @@ public final class StagesFile {
             for (E value : values) {
                 written.add(value.toString());
             }
-            problem(path, ConfigLoader.describe(node) + " (expected: " + String.join(" or ", written) + ")");
+            problem(path, ConfigReader.describe(node) + " (expected: " + String.join(" or ", written) + ")");
             return fallback;
         }
 
-        private void unknownFields(JsonNode node, String path, Set<String> known) {
-            for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-                String name = names.next();
-                if (!known.contains(name)) {
-                    problem(path.isEmpty() ? name : path + "." + name,
-                            "unknown field (expected one of: " + String.join(", ", new TreeSet<>(known)) + ")");
-                }
-            }
-        }
-
         private void problem(String path, String message) {
-            ConfigProblem problem = new ConfigProblem(source, document.lineOf(path), path, message);
-            if (!problems.contains(problem)) { // routes sharing a variable share its problem
-                problems.add(problem);
-            }
+            in.problem(path, message);
         }
     }
 }

@@ -365,7 +365,7 @@ class StagesFileTest {
     /** Whether Java's URI finds a host in the URL, which the loader requires of a JWK set or discovery URL. */
     private static final class ConfigLoaderParses {
         static boolean host(String url) {
-            return dev.tollgate.config.ConfigLoader.httpUrl(url).isPresent();
+            return dev.tollgate.config.ConfigReader.httpUrl(url).isPresent();
         }
     }
 
@@ -498,6 +498,12 @@ class StagesFileTest {
                 "stages.yaml:4: stages.dev.function.memory: 18446744073709552640 (expected: a whole number from 128 to 10240)");
         assertThat(problems(stage("logRetentionDays: 18446744073709551646"))).containsExactly(
                 "stages.yaml:4: stages.dev.logRetentionDays: 18446744073709551646 (expected: a whole number from 1 to 3653)");
+    }
+
+    @Test
+    void aFunctionTimeout_inMilliseconds_isRefused_sinceLambdaCountsSeconds() {
+        assertThat(problems(stage("function: {timeout: 1000ms}"))).containsExactly("stages.yaml:4:"
+                + " stages.dev.function.timeout: 1000ms (expected: a duration from 1s to 15m, such as 30s)");
     }
 
     @Test

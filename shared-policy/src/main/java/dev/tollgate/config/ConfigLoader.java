@@ -1,75 +1,44 @@
 package dev.tollgate.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tollgate.backend.BackendTarget;
-import dev.tollgate.backend.EcsService;
-import dev.tollgate.backend.HeaderRules;
-import dev.tollgate.backend.PathRewrite;
-import dev.tollgate.backend.RetryConfig;
-import dev.tollgate.backend.WeightedBackend;
-import dev.tollgate.backend.breaker.CircuitBreakerConfig;
-import dev.tollgate.http.HeaderNames;
-import dev.tollgate.policy.auth.AuthConfig;
 import dev.tollgate.policy.auth.apikey.ApiKeyConfig;
-import dev.tollgate.policy.auth.apikey.ApiKeyHash;
+import dev.tollgate.policy.auth.apikey.ApiKeyConfigReader;
 import dev.tollgate.policy.auth.jwt.JwtConfig;
-import dev.tollgate.policy.auth.jwt.JwtIssuerConfig;
+import dev.tollgate.policy.auth.jwt.JwtConfigReader;
 import dev.tollgate.policy.cors.CorsConfig;
-import dev.tollgate.policy.ip.Cidr;
+import dev.tollgate.policy.cors.CorsConfigReader;
 import dev.tollgate.policy.ip.IpAccessConfig;
-import dev.tollgate.policy.quota.QuotaConfig;
-import dev.tollgate.policy.quota.QuotaPeriod;
-import dev.tollgate.policy.ratelimit.RateLimitConfig;
-import dev.tollgate.policy.route.PathTemplate;
+import dev.tollgate.policy.ip.IpAccessConfigReader;
 import dev.tollgate.policy.route.RouteConfig;
+import dev.tollgate.policy.route.RouteConfigReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Reads a configuration file into a validated {@link GatewayConfig}, or fails naming every
  * problem with its line, its path, the value found and what was expected:
  * {@code tollgate.yaml:14: routes[1].timeout: 90s (expected: a duration from 1ms to 30s, such as 500ms or 10s)}.
+ * Each part is read by its policy's reader beside its record ({@code RateLimitConfigReader} beside
+ * {@code RateLimitConfig}, ...); this class reads the document, the stages and their variables, and hands each
+ * reader the names it may refer to: stages, plans, JWT issuers.
  */
 public final class ConfigLoader {
 
     static final Set<String> TOP_LEVEL = Set.of("stages", "plans", "apiKeys", "routes", "cors", "ipAccess", "jwt");
-    static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
-    private static final Pattern STAGE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
-    private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z0-9_]{1,64}");
     /** The characters API Gateway accepts in a stage variable's value. */
     private static final Pattern VARIABLE_VALUE = Pattern.compile("[A-Za-z0-9\\-._~:/?#&=,]{1,2048}");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
-    private static final Pattern SIZE = Pattern.compile("(\\d{1,9})(B|KB|MB)");
-    private static final int MIN_KEY_LENGTH = 8;
-    private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:\\d{1,5})?");
-    private static final Pattern HEADER_VALUE = Pattern.compile("[\\x20-\\x7e]*");
-    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
-    /** RFC 6749's scope-token. */
-    private static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5b\\x5d-\\x7e]{1,256}");
-    /** Claim names: anything visible, since some are URLs ({@code https://example.com/tenant}). */
-    private static final Pattern CLAIM_NAME = Pattern.compile("[\\x21-\\x7e]{1,256}");
 
     private ConfigLoader() {
     }
@@ -112,6 +81,7 @@ public final class ConfigLoader {
         return parse(text, source, PlatformLimits.DEFAULT);
     }
 
+    /** Reads a configuration for a platform that allows {@code limits}. */
     public static GatewayConfig parse(String text, String source, PlatformLimits limits) {
         YamlDocument document = YamlDocument.parse(text, source);
         if (!document.readable()) {
@@ -130,51 +100,51 @@ public final class ConfigLoader {
     /** One pass over one document, collecting problems instead of stopping at the first. */
     private static final class Reader {
         private final YamlDocument document;
-        private final String source;
         private final List<ConfigProblem> problems = new ArrayList<>();
-        private final ConfigNumbers numbers;
+        private final ConfigReader in;
         private final PlatformLimits limits;
 
         Reader(YamlDocument document, String source, PlatformLimits limits) {
             this.document = document;
-            this.source = source;
+            this.in = new ConfigReader(document, source, problems::add);
             this.limits = limits;
-            this.numbers = new ConfigNumbers(document, this::problem);
         }
 
         GatewayConfig read() {
             JsonNode root = document.root();
             if (!root.isObject()) {
-                problem("", describe(root) + " (expected: a map with " + String.join(", ", sorted(TOP_LEVEL)) + ")");
+                in.problem("", ConfigReader.describe(root) + " (expected: a map with "
+                        + String.join(", ", ConfigReader.sorted(TOP_LEVEL)) + ")");
                 return new GatewayConfig(Map.of(), Map.of(), List.of(), List.of(), Optional.empty(), IpAccessConfig.ANYONE,
                         JwtConfig.NONE);
             }
-            unknownFields(root, "", TOP_LEVEL);
+            in.unknownFields(root, "", TOP_LEVEL);
             Map<String, StageConfig> stages = stages(root.path("stages"));
             Map<String, PlanConfig> plans = plans(root.path("plans"));
             // A plan with a bad quota is still a plan: keys naming it are not wrong too.
             Set<String> planNames = root.path("plans").isObject() ? fieldNames(root.path("plans")) : Set.of();
-            List<ApiKeyConfig> keys = apiKeys(root.path("apiKeys"), stages.keySet(), planNames);
-            JwtConfig jwt = jwt(root.path("jwt"), stages, planNames);
+            List<ApiKeyConfig> keys = ApiKeyConfigReader.read(in, root.path("apiKeys"), stages.keySet(), planNames);
+            JwtConfig jwt = JwtConfigReader.read(in, root.path("jwt"), stages, planNames);
             // Likewise, an issuer with a bad setting is still an issuer routes may name.
             Set<String> issuerNames = root.path("jwt").path("issuers").isObject()
                     ? fieldNames(root.path("jwt").path("issuers")) : Set.of();
             List<RouteConfig> routes = routes(root.path("routes"), stages, issuerNames);
-            Optional<CorsConfig> cors = cors(root.path("cors"));
-            IpAccessConfig ipAccess = ipAccess(root.path("ipAccess"), "ipAccess").orElse(IpAccessConfig.ANYONE);
+            Optional<CorsConfig> cors = CorsConfigReader.read(in, root.path("cors"));
+            IpAccessConfig ipAccess = IpAccessConfigReader.read(in, root.path("ipAccess"), "ipAccess")
+                    .orElse(IpAccessConfig.ANYONE);
             return new GatewayConfig(stages, plans, keys, routes, cors, ipAccess, jwt);
         }
 
         private Map<String, StageConfig> stages(JsonNode node) {
             Map<String, StageConfig> stages = new LinkedHashMap<>();
-            if (!requireMap(node, "stages", "a map of stage names (such as dev, prod) to their variables")) {
+            if (!in.requireMap(node, "stages", "a map of stage names (such as dev, prod) to their variables")) {
                 return stages;
             }
             node.fields().forEachRemaining(entry -> {
                 String name = entry.getKey();
                 String path = "stages." + name;
-                if (!STAGE_NAME.matcher(name).matches()) {
-                    problem(path, name + " (expected: a stage name of letters, digits, - and _)");
+                if (!StageConfig.NAME.matcher(name).matches()) {
+                    in.problem(path, name + " (expected: a stage name of letters, digits, - and _)");
                 }
                 JsonNode stage = entry.getValue();
                 Map<String, String> variables = new LinkedHashMap<>();
@@ -183,25 +153,25 @@ public final class ConfigLoader {
                     return;
                 }
                 if (!stage.isObject()) {
-                    problem(path, describe(stage) + " (expected: a map with variables)");
+                    in.problem(path, ConfigReader.describe(stage) + " (expected: a map with variables)");
                     return;
                 }
-                unknownFields(stage, path, Set.of("variables"));
+                in.unknownFields(stage, path, Set.of("variables"));
                 JsonNode vars = stage.path("variables");
                 if (!vars.isMissingNode() && !vars.isNull()) {
                     if (!vars.isObject()) {
-                        problem(path + ".variables", describe(vars) + " (expected: a map of variable names to values)");
+                        in.problem(path + ".variables", ConfigReader.describe(vars) + " (expected: a map of variable names to values)");
                     } else {
                         vars.fields().forEachRemaining(v -> {
                             String varPath = path + ".variables." + v.getKey();
-                            if (!VARIABLE_NAME.matcher(v.getKey()).matches()) {
-                                problem(varPath, v.getKey() + " (expected: a variable name of letters, digits and _)");
+                            if (!StageConfig.VARIABLE_NAME.matcher(v.getKey()).matches()) {
+                                in.problem(varPath, v.getKey() + " (expected: a variable name of letters, digits and _)");
                             }
                             JsonNode value = v.getValue();
                             if (!value.isValueNode() || value.isNull()) {
-                                problem(varPath, describe(value) + " (expected: a text value)");
+                                in.problem(varPath, ConfigReader.describe(value) + " (expected: a text value)");
                             } else if (!VARIABLE_VALUE.matcher(value.asText()).matches()) {
-                                problem(varPath, describe(value)
+                                in.problem(varPath, ConfigReader.describe(value)
                                         + " (expected: 1 to 2048 of the characters A-Z a-z 0-9 - . _ ~ : / ? # & = ,)");
                             } else {
                                 variables.put(v.getKey(), value.asText());
@@ -216,960 +186,32 @@ public final class ConfigLoader {
 
         private Map<String, PlanConfig> plans(JsonNode node) {
             Map<String, PlanConfig> plans = new LinkedHashMap<>();
-            if (!requireMap(node, "plans", "a map of plan names to their quotas")) {
+            if (!in.requireMap(node, "plans", "a map of plan names to their quotas")) {
                 return plans;
             }
-            node.fields().forEachRemaining(entry -> {
-                String name = entry.getKey();
-                String path = "plans." + name;
-                if (!NAME.matcher(name).matches()) {
-                    problem(path, name + " (expected: a plan name of letters, digits, ., - and _)");
-                }
-                JsonNode plan = entry.getValue();
-                if (!plan.isObject()) {
-                    problem(path, describe(plan) + " (expected: a map with quota, rateLimit, or both)");
-                    return;
-                }
-                unknownFields(plan, path, Set.of("quota", "rateLimit", "failOpen"));
-                boolean failOpen = PlanConfig.DEFAULT_FAIL_OPEN;
-                JsonNode failOpenNode = plan.path("failOpen");
-                if (!failOpenNode.isMissingNode() && !failOpenNode.isBoolean()) {
-                    problem(path + ".failOpen", describe(failOpenNode) + " (expected: true or false)");
-                } else if (failOpenNode.isBoolean()) {
-                    failOpen = failOpenNode.booleanValue();
-                }
-                if (!plan.has("quota") && !plan.has("rateLimit")) {
-                    problem(path, "neither quota nor rateLimit (expected: quota, rateLimit, or both)");
-                    return;
-                }
-                int before = problems.size();
-                List<QuotaConfig> quotas = plan.has("quota") ? quotas(plan.path("quota"), path + ".quota") : List.of();
-                Optional<RateLimitConfig> rateLimit = rateLimit(plan.path("rateLimit"), path + ".rateLimit");
-                if (problems.size() == before) {
-                    plans.put(name, new PlanConfig(name, quotas, rateLimit, failOpen));
-                }
-            });
+            node.fields().forEachRemaining(entry -> PlanConfigReader.read(in, entry.getKey(), entry.getValue())
+                    .ifPresent(plan -> plans.put(plan.name(), plan)));
             return plans;
-        }
-
-        /** A plan's quota, or a list of them with each period at most once. */
-        private List<QuotaConfig> quotas(JsonNode node, String path) {
-            List<QuotaConfig> quotas = new ArrayList<>();
-            if (node.isObject()) {
-                quota(node, path).ifPresent(quotas::add);
-                return quotas;
-            }
-            if (!node.isArray() || node.isEmpty()) {
-                problem(path, describe(node) + " (expected: a map with limit and period, or a list of them)");
-                return quotas;
-            }
-            Map<QuotaPeriod, String> pathByPeriod = new HashMap<>();
-            for (int i = 0; i < node.size(); i++) {
-                String place = path + "[" + i + "]";
-                Optional<QuotaConfig> quota = quota(node.get(i), place);
-                if (quota.isEmpty()) {
-                    continue;
-                }
-                String earlier = pathByPeriod.putIfAbsent(quota.get().period(), place);
-                if (earlier != null) {
-                    problem(place + ".period", quota.get().period().configName() + " (expected: each period at most once; "
-                            + earlier + " has it)");
-                } else {
-                    quotas.add(quota.get());
-                }
-            }
-            return quotas;
-        }
-
-        private Optional<QuotaConfig> quota(JsonNode node, String path) {
-            if (!node.isObject()) {
-                problem(path, describe(node) + " (expected: a map with limit and period)");
-                return Optional.empty();
-            }
-            unknownFields(node, path, Set.of("limit", "period"));
-            OptionalLong limit = numbers.whole(node.path("limit"), path + ".limit", 1, Long.MAX_VALUE);
-            Optional<QuotaPeriod> period = oneOf(node.path("period"), path + ".period", QuotaPeriod.class);
-            if (limit.isEmpty() || period.isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.of(new QuotaConfig(limit.getAsLong(), period.get()));
-        }
-
-        /** A plan's or a route's rate limit, if it has one: {@code {requests, per, burst}}. */
-        private Optional<RateLimitConfig> rateLimit(JsonNode node, String path) {
-            if (node.isMissingNode()) {
-                return Optional.empty();
-            }
-            if (!node.isObject()) {
-                problem(path, describe(node) + " (expected: a map with requests, per and burst)");
-                return Optional.empty();
-            }
-            unknownFields(node, path, Set.of("requests", "per", "burst"));
-            long requests = numbers.whole(node.path("requests"), path + ".requests", 1, RateLimitConfig.MAX_REQUESTS).orElse(-1);
-            Optional<RateLimitConfig.Per> per = oneOf(node.path("per"), path + ".per", RateLimitConfig.Per.class);
-            long burst = requests;
-            if (node.has("burst")) {
-                burst = numbers.whole(node.path("burst"), path + ".burst", 1, RateLimitConfig.MAX_BURST).orElse(-1);
-                if (burst >= 1 && burst < requests) {
-                    problem(path + ".burst", burst + " (expected: at least requests, " + requests + ")");
-                    burst = -1;
-                }
-            }
-            if (requests < 1 || per.isEmpty() || burst < 1) {
-                return Optional.empty();
-            }
-            return Optional.of(new RateLimitConfig(requests, per.get(), burst));
-        }
-
-        private List<ApiKeyConfig> apiKeys(JsonNode node, Set<String> stages, Set<String> plans) {
-            List<ApiKeyConfig> keys = new ArrayList<>();
-            if (node.isMissingNode() || node.isNull()) {
-                return keys;
-            }
-            if (!node.isArray()) {
-                problem("apiKeys", describe(node) + " (expected: a list of keys)");
-                return keys;
-            }
-            Map<String, String> pathById = new HashMap<>();
-            Map<String, String> pathByHash = new HashMap<>();
-            for (int i = 0; i < node.size(); i++) {
-                String path = "apiKeys[" + i + "]";
-                JsonNode key = node.get(i);
-                if (!key.isObject()) {
-                    problem(path, describe(key) + " (expected: a map with id, value or sha256, consumer, stage, plan)");
-                    continue;
-                }
-                unknownFields(key, path, Set.of("id", "value", "sha256", "consumer", "stage", "plan"));
-                Optional<String> id = name(key.path("id"), path + ".id", "a key id of letters, digits, ., - and _");
-                id.ifPresent(value -> {
-                    String earlier = pathById.putIfAbsent(value, path);
-                    if (earlier != null) {
-                        problem(path + ".id", value + " (expected: an id no other key has; " + earlier + " has it)");
-                    }
-                });
-                Optional<String> hash = keyHash(key, path);
-                hash.ifPresent(value -> {
-                    String earlier = pathByHash.putIfAbsent(value, path);
-                    if (earlier != null) {
-                        problem(path, "the same key as " + earlier + " (expected: each key once)");
-                    }
-                });
-                Optional<String> consumer = name(key.path("consumer"), path + ".consumer",
-                        "a consumer name of letters, digits, ., - and _");
-                Optional<String> stage = reference(key.path("stage"), path + ".stage", stages, "a stage");
-                Optional<String> plan = reference(key.path("plan"), path + ".plan", plans, "a plan");
-                if (id.isPresent() && hash.isPresent() && consumer.isPresent() && stage.isPresent() && plan.isPresent()) {
-                    keys.add(new ApiKeyConfig(id.get(), hash.get(), consumer.get(), stage.get(), plan.get()));
-                }
-            }
-            return keys;
-        }
-
-        private Optional<String> keyHash(JsonNode key, String path) {
-            JsonNode value = key.path("value");
-            JsonNode sha = key.path("sha256");
-            if (value.isMissingNode() == sha.isMissingNode()) {
-                problem(path, (value.isMissingNode() ? "neither value nor sha256" : "both value and sha256")
-                        + " (expected: exactly one: the key itself as value, or its SHA-256 as sha256)");
-                return Optional.empty();
-            }
-            if (!value.isMissingNode()) {
-                if (!value.isTextual() || value.asText().length() < MIN_KEY_LENGTH) {
-                    problem(path + ".value", "a key of " + value.asText().length() + " characters (expected: at least "
-                            + MIN_KEY_LENGTH + " characters)");
-                    return Optional.empty();
-                }
-                return Optional.of(ApiKeyHash.sha256Hex(value.asText()));
-            }
-            if (!sha.isTextual() || !sha.asText().matches("[0-9a-fA-F]{64}")) {
-                problem(path + ".sha256", describe(sha) + " (expected: 64 hexadecimal digits)");
-                return Optional.empty();
-            }
-            return Optional.of(sha.asText().toLowerCase(Locale.ROOT));
-        }
-
-        private JwtConfig jwt(JsonNode node, Map<String, StageConfig> stages, Set<String> plans) {
-            if (node.isMissingNode() || node.isNull()) {
-                return JwtConfig.NONE;
-            }
-            if (!node.isObject()) {
-                problem("jwt", describe(node) + " (expected: a map with issuers and tokenCacheSize)");
-                return JwtConfig.NONE;
-            }
-            unknownFields(node, "jwt", Set.of("issuers", "tokenCacheSize"));
-            int cacheSize = boundedInt(node, "tokenCacheSize", "jwt", 0, JwtConfig.MAX_TOKEN_CACHE_SIZE,
-                    JwtConfig.DEFAULT_TOKEN_CACHE_SIZE);
-            Map<String, JwtIssuerConfig> issuers = new LinkedHashMap<>();
-            if (requireMap(node.path("issuers"), "jwt.issuers", "a map of issuer names to their issuer, audiences and plan")) {
-                Map<String, String> nameByIss = new HashMap<>();
-                node.path("issuers").fields().forEachRemaining(entry -> issuer(entry.getKey(), entry.getValue(), stages, plans)
-                        .ifPresent(issuer -> {
-                            // A token names its issuer by iss alone, so one iss must mean one entry (one plan, one namespace).
-                            String earlier = nameByIss.putIfAbsent(issuer.issuer(), issuer.name());
-                            if (earlier != null) {
-                                problem("jwt.issuers." + issuer.name() + ".issuer", issuer.issuer() + " (expected: an iss no"
-                                        + " other issuer has; jwt.issuers." + earlier + " has it: give one entry a planClaim"
-                                        + " instead of two entries)");
-                            } else {
-                                issuers.put(issuer.name(), issuer);
-                            }
-                        }));
-            }
-            return new JwtConfig(cacheSize, issuers);
-        }
-
-        private Optional<JwtIssuerConfig> issuer(String name, JsonNode node, Map<String, StageConfig> stages, Set<String> plans) {
-            String path = "jwt.issuers." + name;
-            int before = problems.size();
-            if (!NAME.matcher(name).matches()) {
-                problem(path, name + " (expected: an issuer name of letters, digits, ., - and _)");
-            }
-            if (!node.isObject()) {
-                problem(path, describe(node) + " (expected: a map with issuer, audiences and plan)");
-                return Optional.empty();
-            }
-            unknownFields(node, path, Set.of("issuer", "jwksUri", "audiences", "algorithms", "clockSkew",
-                    "jwksRefreshInterval", "jwksMaxAge", "consumerClaim", "plan", "planClaim", "maxTokenLifetime"));
-            JsonNode iss = node.path("issuer");
-            boolean issText = iss.isTextual() && !iss.asText().isBlank() && iss.asText().length() <= 2048;
-            if (!issText) {
-                problem(path + ".issuer", describe(iss) + " (expected: the exact iss of the issuer's tokens,"
-                        + " such as https://login.example.com/)");
-            }
-            Optional<URI> jwksUri = Optional.empty();
-            JsonNode jwks = node.path("jwksUri");
-            if (!jwks.isMissingNode()) {
-                jwksUri = jwks.isTextual() ? httpUrl(jwks.asText()) : Optional.empty();
-                if (jwksUri.isEmpty()) {
-                    problem(path + ".jwksUri", describe(jwks) + " (expected: the http(s) URL of the issuer's JWK set)");
-                }
-            } else if (issText && httpUrl(iss.asText()).isEmpty()) {
-                problem(path + ".issuer", iss.asText() + " (expected: an http(s) URL to discover the keys from,"
-                        + " since jwksUri is not given)");
-            }
-            List<String> audiences = texts(node.path("audiences"), path + ".audiences", true,
-                    value -> !value.isBlank() && value.length() <= 2048
-                            // A mistyped reference would be taken literally, and then no token would ever match.
-                            && (!value.contains("${") || StageConfig.variableReference(value).isPresent()),
-                    "an audience, or ${stageVariables.NAME}");
-            for (int i = 0; i < audiences.size(); i++) {
-                Optional<String> variable = StageConfig.variableReference(audiences.get(i));
-                for (StageConfig stage : stages.values()) {
-                    if (variable.isPresent() && !stage.variables().containsKey(variable.get())) {
-                        problem(path + ".audiences[" + i + "]", audiences.get(i) + " (expected: a variable every stage defines;"
-                                + " stage " + stage.name() + " does not define " + variable.get() + ")");
-                    }
-                }
-            }
-            Set<String> algorithms = node.has("algorithms")
-                    ? new LinkedHashSet<>(texts(node.path("algorithms"), path + ".algorithms", true,
-                            JwtIssuerConfig.SUPPORTED_ALGORITHMS::contains, "one of "
-                                    + String.join(", ", sorted(JwtIssuerConfig.SUPPORTED_ALGORITHMS))
-                                    + "; never none or an HMAC algorithm"))
-                    : JwtIssuerConfig.DEFAULT_ALGORITHMS;
-            Duration clockSkew = durationIn(node, "clockSkew", path, Duration.ZERO, JwtIssuerConfig.MAX_CLOCK_SKEW,
-                    JwtIssuerConfig.DEFAULT_CLOCK_SKEW);
-            Duration refreshInterval = durationIn(node, "jwksRefreshInterval", path, Duration.ofSeconds(1), Duration.ofHours(1),
-                    JwtIssuerConfig.DEFAULT_JWKS_REFRESH_INTERVAL);
-            Duration maxAge = durationIn(node, "jwksMaxAge", path, Duration.ofMinutes(1), Duration.ofHours(24),
-                    JwtIssuerConfig.DEFAULT_JWKS_MAX_AGE);
-            String consumerClaim = node.has("consumerClaim")
-                    ? claimName(node.path("consumerClaim"), path + ".consumerClaim").orElse(JwtIssuerConfig.DEFAULT_CONSUMER_CLAIM)
-                    : JwtIssuerConfig.DEFAULT_CONSUMER_CLAIM;
-            Duration maxTokenLifetime = durationIn(node, "maxTokenLifetime", path, Duration.ofMinutes(1),
-                    JwtIssuerConfig.MAX_MAX_TOKEN_LIFETIME, JwtIssuerConfig.DEFAULT_MAX_TOKEN_LIFETIME);
-            Optional<String> plan = reference(node.path("plan"), path + ".plan", plans, "a plan");
-            Optional<String> planClaim = node.has("planClaim") ? claimName(node.path("planClaim"), path + ".planClaim")
-                    : Optional.empty();
-            if (problems.size() > before || plan.isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.of(new JwtIssuerConfig(name, iss.asText(), jwksUri, audiences, algorithms, clockSkew,
-                    refreshInterval, maxAge, consumerClaim, plan.get(), planClaim, maxTokenLifetime));
-        }
-
-        private Optional<String> claimName(JsonNode node, String path) {
-            if (!node.isTextual() || !CLAIM_NAME.matcher(node.asText()).matches()) {
-                problem(path, describe(node) + " (expected: a claim name such as sub or client_id)");
-                return Optional.empty();
-            }
-            return Optional.of(node.asText());
-        }
-
-        /** The route's credentials: {@code auth}, {@code public: true}, or by default an API key. */
-        private AuthConfig auth(JsonNode route, String path, Set<String> issuerNames) {
-            JsonNode node = route.path("auth");
-            JsonNode publicNode = route.path("public");
-            boolean open = false;
-            if (!publicNode.isMissingNode()) {
-                if (!publicNode.isBoolean()) {
-                    problem(path + ".public", describe(publicNode) + " (expected: true or false)");
-                } else {
-                    open = publicNode.booleanValue();
-                }
-            }
-            if (node.isMissingNode() || node.isNull()) {
-                return open ? AuthConfig.PUBLIC : AuthConfig.API_KEY;
-            }
-            if (open) {
-                problem(path + ".public", "true together with auth (expected: either public: true, or auth naming the"
-                        + " credentials the route accepts)");
-                return AuthConfig.PUBLIC;
-            }
-            if (!node.isObject()) {
-                problem(path + ".auth", describe(node) + " (expected: a map with apiKey, jwt, scopes and/or claims)");
-                return AuthConfig.API_KEY;
-            }
-            String place = path + ".auth";
-            unknownFields(node, place, Set.of("apiKey", "jwt", "scopes", "claims"));
-            boolean jwt = node.has("jwt");
-            List<String> issuers = jwt ? texts(node.path("jwt"), place + ".jwt", true, issuerNames::contains,
-                    "an issuer defined under jwt.issuers: " + (issuerNames.isEmpty() ? "none are defined"
-                            : String.join(", ", issuerNames))) : List.of();
-            boolean apiKey = !jwt;
-            JsonNode apiKeyNode = node.path("apiKey");
-            if (!apiKeyNode.isMissingNode()) {
-                if (!apiKeyNode.isBoolean()) {
-                    problem(place + ".apiKey", describe(apiKeyNode) + " (expected: true or false)");
-                } else {
-                    apiKey = apiKeyNode.booleanValue();
-                }
-            }
-            Set<String> scopes = node.has("scopes") ? new LinkedHashSet<>(texts(node.path("scopes"), place + ".scopes", true,
-                    value -> SCOPE.matcher(value).matches(), "a scope such as orders:read")) : Set.of();
-            Map<String, List<String>> claims = requiredClaims(node.path("claims"), place + ".claims");
-            if (!apiKey && !jwt) {
-                problem(place, "no credentials (expected: apiKey: true, jwt issuers, or public: true on the route)");
-            } else if (apiKey && (!scopes.isEmpty() || !claims.isEmpty())) {
-                problem(place, "scopes or claims with apiKey: true (expected: jwt issuers and apiKey: false, since API keys"
-                        + " carry no scopes or claims)");
-            }
-            return new AuthConfig(false, apiKey, issuers, scopes, claims);
-        }
-
-        private Map<String, List<String>> requiredClaims(JsonNode node, String path) {
-            Map<String, List<String>> claims = new LinkedHashMap<>();
-            if (node.isMissingNode()) {
-                return claims;
-            }
-            if (!node.isObject() || node.isEmpty()) {
-                problem(path, describe(node) + " (expected: a map of claim names to a value or a list of values)");
-                return claims;
-            }
-            node.fields().forEachRemaining(entry -> {
-                String place = path + "." + entry.getKey();
-                JsonNode value = entry.getValue();
-                if (!CLAIM_NAME.matcher(entry.getKey()).matches()) {
-                    problem(place, "not a claim name (expected: visible characters, no spaces)");
-                } else if (value.isValueNode() && !value.isNull()) {
-                    claims.put(entry.getKey(), List.of(value.asText()));
-                } else if (value.isArray() && !value.isEmpty()) {
-                    List<String> values = new ArrayList<>();
-                    for (int i = 0; i < value.size(); i++) {
-                        if (!value.get(i).isValueNode() || value.get(i).isNull()) {
-                            problem(place + "[" + i + "]", describe(value.get(i)) + " (expected: a text, number or true/false)");
-                        } else {
-                            values.add(value.get(i).asText());
-                        }
-                    }
-                    claims.put(entry.getKey(), values);
-                } else {
-                    problem(place, describe(value) + " (expected: a value, or a list of the values allowed)");
-                }
-            });
-            return claims;
-        }
-
-        private Duration durationIn(JsonNode parent, String field, String path, Duration min, Duration max, Duration fallback) {
-            JsonNode node = parent.path(field);
-            if (node.isMissingNode()) {
-                return fallback;
-            }
-            Optional<Duration> duration = parseDuration(node).filter(d -> d.compareTo(min) >= 0 && d.compareTo(max) <= 0);
-            if (duration.isEmpty()) {
-                problem(path + "." + field, describe(node) + " (expected: a duration from " + show(min) + " to " + show(max)
-                        + ", such as " + show(fallback) + ")");
-                return fallback;
-            }
-            return duration.get();
         }
 
         private List<RouteConfig> routes(JsonNode node, Map<String, StageConfig> stages, Set<String> issuerNames) {
             List<RouteConfig> routes = new ArrayList<>();
             if (node.isMissingNode() || node.isNull() || (node.isArray() && node.isEmpty())) {
-                problem("routes", (node.isArray() ? "an empty list" : "missing") + " (expected: a list of at least one route)");
+                in.problem("routes", (node.isArray() ? "an empty list" : "missing") + " (expected: a list of at least one route)");
                 return routes;
             }
             if (!node.isArray()) {
-                problem("routes", describe(node) + " (expected: a list of routes)");
+                in.problem("routes", ConfigReader.describe(node) + " (expected: a list of routes)");
                 return routes;
             }
-            Map<String, String> routedBy = new HashMap<>();
+            RouteConfigReader routeReader = new RouteConfigReader(in, stages, issuerNames, limits);
             for (int i = 0; i < node.size(); i++) {
                 String path = "routes[" + i + "]";
-                JsonNode route = node.get(i);
-                if (!route.isObject()) {
-                    problem(path, describe(route) + " (expected: a map with path, methods, backend)");
-                    continue;
-                }
-                unknownFields(route, path, Set.of("path", "methods", "backend", "backends", "timeout", "maxBodySize", "ipAccess",
-                        "requestHeaders", "responseHeaders", "stripPrefix", "targetPath", "retry", "circuitBreaker",
-                        "auth", "public", "connectTimeout", "rateLimit"));
-                Optional<PathTemplate> template = pathTemplate(route.path("path"), path + ".path");
-                Set<String> methods = methods(route.path("methods"), path + ".methods");
-                Optional<List<WeightedBackend>> backends = backends(route, path, stages);
-                Optional<Duration> timeout = route.has("timeout")
-                        ? duration(route.path("timeout"), path + ".timeout")
-                        : Optional.of(RouteConfig.DEFAULT_TIMEOUT);
-                Optional<Long> maxBody = route.has("maxBodySize")
-                        ? size(route.path("maxBodySize"), path + ".maxBodySize")
-                        : Optional.of(RouteConfig.DEFAULT_MAX_BODY_BYTES);
-                int before = problems.size();
-                Optional<IpAccessConfig> ipAccess = ipAccess(route.path("ipAccess"), path + ".ipAccess");
-                HeaderRules requestHeaders = headerRules(route.path("requestHeaders"), path + ".requestHeaders");
-                HeaderRules responseHeaders = headerRules(route.path("responseHeaders"), path + ".responseHeaders");
-                PathRewrite rewrite = template.map(t -> rewrite(route, path, t)).orElse(PathRewrite.NONE);
-                RetryConfig retry = retry(route.path("retry"), path + ".retry");
-                Optional<CircuitBreakerConfig> breaker = circuitBreaker(route.path("circuitBreaker"), path + ".circuitBreaker");
-                AuthConfig auth = auth(route, path, issuerNames);
-                Duration connectTimeout = connectTimeout(route, path, timeout.orElse(RouteConfig.DEFAULT_TIMEOUT));
-                Optional<RateLimitConfig> rateLimit = rateLimit(route.path("rateLimit"), path + ".rateLimit");
-                if (template.isPresent()) {
-                    for (String method : methods) {
-                        String earlier = routedBy.putIfAbsent(method + " " + template.get().shape(), path);
-                        if (earlier != null) {
-                            problem(path, method + " " + template.get() + " (expected: a method and path no other route has; "
-                                    + earlier + " has it)");
-                        }
-                    }
-                }
-                if (template.isPresent() && !methods.isEmpty() && backends.isPresent() && timeout.isPresent()
-                        && maxBody.isPresent() && problems.size() == before) {
-                    routes.add(new RouteConfig(template.get().toString(), methods, backends.get(), timeout.get(), maxBody.get(),
-                            ipAccess, requestHeaders, responseHeaders, rewrite, retry, breaker, auth, connectTimeout, rateLimit));
-                }
+                routeReader.read(node.get(i), path).ifPresent(routes::add);
             }
             return routes;
         }
 
-        /** At most the route's timeout, which covers connecting too; by default the lesser of the two. */
-        private Duration connectTimeout(JsonNode route, String path, Duration timeout) {
-            Duration fallback = RouteConfig.DEFAULT_CONNECT_TIMEOUT.compareTo(timeout) < 0 ? RouteConfig.DEFAULT_CONNECT_TIMEOUT : timeout;
-            if (!route.has("connectTimeout")) {
-                return fallback;
-            }
-            Optional<Duration> connect = duration(route.path("connectTimeout"), path + ".connectTimeout");
-            if (connect.isPresent() && connect.get().compareTo(timeout) > 0) {
-                problem(path + ".connectTimeout", route.path("connectTimeout").asText() + " (expected: at most the route's timeout, "
-                        + show(timeout) + ")");
-            }
-            return connect.orElse(fallback);
-        }
-
-        private Optional<CorsConfig> cors(JsonNode node) {
-            if (node.isMissingNode() || node.isNull()) {
-                return Optional.empty();
-            }
-            if (!node.isObject()) {
-                problem("cors", describe(node) + " (expected: a map with allowOrigins)");
-                return Optional.empty();
-            }
-            unknownFields(node, "cors", Set.of("allowOrigins", "allowHeaders", "exposeHeaders", "allowCredentials", "maxAge"));
-            int before = problems.size();
-            List<String> origins = texts(node.path("allowOrigins"), "cors.allowOrigins", true,
-                    value -> value.equals(CorsConfig.ANY_ORIGIN) || ORIGIN.matcher(value).matches(),
-                    "an origin such as https://app.example.com (scheme, host, optional port, no path), or *");
-            List<String> allowHeaders = node.has("allowHeaders")
-                    ? texts(node.path("allowHeaders"), "cors.allowHeaders", false, value -> HEADER_NAME.matcher(value).matches(),
-                            "a header name").stream().map(h -> h.toLowerCase(Locale.ROOT)).toList()
-                    : CorsConfig.DEFAULT_ALLOW_HEADERS;
-            List<String> exposeHeaders = node.has("exposeHeaders")
-                    ? texts(node.path("exposeHeaders"), "cors.exposeHeaders", false, value -> HEADER_NAME.matcher(value).matches(),
-                            "a header name").stream().map(h -> h.toLowerCase(Locale.ROOT)).toList()
-                    : CorsConfig.DEFAULT_EXPOSE_HEADERS;
-            JsonNode credentials = node.path("allowCredentials");
-            boolean allowCredentials = false;
-            if (!credentials.isMissingNode()) {
-                if (!credentials.isBoolean()) {
-                    problem("cors.allowCredentials", describe(credentials) + " (expected: true or false)");
-                } else if (credentials.booleanValue() && origins.contains(CorsConfig.ANY_ORIGIN)) {
-                    problem("cors.allowCredentials", "true (expected: false while allowOrigins has *, which browsers"
-                            + " refuse with credentials; list the origins instead)");
-                } else {
-                    allowCredentials = credentials.booleanValue();
-                }
-            }
-            long maxAge = CorsConfig.DEFAULT_MAX_AGE_SECONDS;
-            JsonNode maxAgeNode = node.path("maxAge");
-            if (!maxAgeNode.isMissingNode()) {
-                maxAge = numbers.whole(maxAgeNode, "cors.maxAge", 0, CorsConfig.MAX_MAX_AGE_SECONDS,
-                        "whole seconds from 0 to " + CorsConfig.MAX_MAX_AGE_SECONDS).orElse(maxAge);
-            }
-            if (problems.size() > before) {
-                return Optional.empty();
-            }
-            return Optional.of(new CorsConfig(origins, allowHeaders, exposeHeaders, allowCredentials, maxAge));
-        }
-
-        private RetryConfig retry(JsonNode node, String path) {
-            if (node.isMissingNode() || node.isNull()) {
-                return RetryConfig.NONE;
-            }
-            if (!node.isObject()) {
-                problem(path, describe(node) + " (expected: a map with retries, statuses, backoff, maxBackoff)");
-                return RetryConfig.NONE;
-            }
-            unknownFields(node, path, Set.of("retries", "statuses", "backoff", "maxBackoff"));
-            int retries = (int) numbers.whole(node.path("retries"), path + ".retries", 0, RetryConfig.MAX_RETRIES).orElse(0);
-            Set<Integer> statuses = new java.util.TreeSet<>();
-            JsonNode statusesNode = node.path("statuses");
-            if (!statusesNode.isMissingNode()) {
-                if (!statusesNode.isArray()) {
-                    problem(path + ".statuses", describe(statusesNode) + " (expected: a list of statuses such as [502, 503])");
-                } else {
-                    String expected = "408, 429 or a 5xx status";
-                    for (int i = 0; i < statusesNode.size(); i++) {
-                        String place = path + ".statuses[" + i + "]";
-                        OptionalLong code = numbers.whole(statusesNode.get(i), place, 408, 599, expected);
-                        if (code.isPresent() && code.getAsLong() != 408 && code.getAsLong() != 429 && code.getAsLong() < 500) {
-                            problem(place, code.getAsLong() + " (expected: " + expected + ")");
-                        } else {
-                            code.ifPresent(c -> statuses.add((int) c));
-                        }
-                    }
-                }
-            }
-            Duration backoff = node.has("backoff") ? backoffDuration(node.path("backoff"), path + ".backoff")
-                    .orElse(RetryConfig.DEFAULT_BACKOFF) : RetryConfig.DEFAULT_BACKOFF;
-            Duration maxBackoff = node.has("maxBackoff") ? backoffDuration(node.path("maxBackoff"), path + ".maxBackoff")
-                    .orElse(RetryConfig.DEFAULT_MAX_BACKOFF) : RetryConfig.DEFAULT_MAX_BACKOFF;
-            if (maxBackoff.compareTo(backoff) < 0) {
-                problem(path + ".maxBackoff", node.path("maxBackoff").asText(maxBackoff.toMillis() + "ms")
-                        + " (expected: at least backoff, " + backoff.toMillis() + "ms)");
-            }
-            return new RetryConfig(retries, statuses, backoff, maxBackoff);
-        }
-
-        private Optional<CircuitBreakerConfig> circuitBreaker(JsonNode node, String path) {
-            if (node.isMissingNode() || node.isNull()) {
-                return Optional.empty();
-            }
-            if (!node.isObject()) {
-                problem(path, describe(node) + " (expected: a map with failureThreshold, openFor, halfOpenProbes)");
-                return Optional.empty();
-            }
-            unknownFields(node, path, Set.of("failureThreshold", "openFor", "halfOpenProbes"));
-            int threshold = boundedInt(node, "failureThreshold", path, 1, 1000, CircuitBreakerConfig.DEFAULT_FAILURE_THRESHOLD);
-            int probes = boundedInt(node, "halfOpenProbes", path, 1, 100, CircuitBreakerConfig.DEFAULT_HALF_OPEN_PROBES);
-            Duration openFor = CircuitBreakerConfig.DEFAULT_OPEN_FOR;
-            if (node.has("openFor")) {
-                Optional<Duration> parsed = parseDuration(node.path("openFor"))
-                        .filter(d -> d.compareTo(Duration.ofSeconds(1)) >= 0 && d.compareTo(Duration.ofMinutes(10)) <= 0);
-                if (parsed.isEmpty()) {
-                    problem(path + ".openFor", describe(node.path("openFor")) + " (expected: a duration from 1s to 10m, such as 30s)");
-                } else {
-                    openFor = parsed.get();
-                }
-            }
-            return Optional.of(new CircuitBreakerConfig(threshold, openFor, probes));
-        }
-
-        private int boundedInt(JsonNode parent, String field, String path, int min, int max, int fallback) {
-            JsonNode node = parent.path(field);
-            if (node.isMissingNode()) {
-                return fallback;
-            }
-            return (int) numbers.whole(node, path + "." + field, min, max).orElse(fallback);
-        }
-
-        private Optional<Duration> backoffDuration(JsonNode node, String path) {
-            Optional<Duration> duration = parseDuration(node)
-                    .filter(d -> !d.isZero() && d.compareTo(RetryConfig.MAX_MAX_BACKOFF) <= 0);
-            if (duration.isEmpty()) {
-                problem(path, describe(node) + " (expected: a duration from 1ms to 10s, such as 50ms)");
-            }
-            return duration;
-        }
-
-        private HeaderRules headerRules(JsonNode node, String path) {
-            if (node.isMissingNode() || node.isNull()) {
-                return HeaderRules.NONE;
-            }
-            if (!node.isObject()) {
-                problem(path, describe(node) + " (expected: a map with set, add and/or remove)");
-                return HeaderRules.NONE;
-            }
-            unknownFields(node, path, Set.of("set", "add", "remove"));
-            Map<String, String> set = headerValues(node.path("set"), path + ".set");
-            Map<String, String> add = headerValues(node.path("add"), path + ".add");
-            List<String> remove = node.has("remove")
-                    ? texts(node.path("remove"), path + ".remove", false, this::ruleHeaderName,
-                            "a header name the gateway does not manage itself").stream().map(h -> h.toLowerCase(Locale.ROOT)).toList()
-                    : List.of();
-            return new HeaderRules(set, add, remove);
-        }
-
-        private Map<String, String> headerValues(JsonNode node, String path) {
-            Map<String, String> values = new LinkedHashMap<>();
-            if (node.isMissingNode()) {
-                return values;
-            }
-            if (!node.isObject()) {
-                problem(path, describe(node) + " (expected: a map of header names to values)");
-                return values;
-            }
-            node.fields().forEachRemaining(entry -> {
-                String name = entry.getKey();
-                String place = path + "." + name;
-                JsonNode value = entry.getValue();
-                if (!HEADER_NAME.matcher(name).matches()) {
-                    problem(place, "not a header name (expected: letters, digits and !#$%&'*+.^_`|~-)");
-                } else if (!ruleHeaderName(name)) {
-                    problem(place, "a header the gateway manages itself (expected: none of "
-                            + String.join(", ", sorted(HeaderRules.MANAGED)) + ", nor " + HeaderNames.IDENTITY_PREFIX
-                            + "*, in any case, with _ or -)");
-                } else if (!value.isValueNode() || value.isNull() || !HEADER_VALUE.matcher(value.asText()).matches()) {
-                    problem(place, describe(value) + " (expected: a header value of visible characters and spaces)");
-                } else {
-                    values.put(name.toLowerCase(Locale.ROOT), value.asText());
-                }
-            });
-            return values;
-        }
-
-        private boolean ruleHeaderName(String name) {
-            return HEADER_NAME.matcher(name).matches() && !HeaderRules.managed(name);
-        }
-
-        private PathRewrite rewrite(JsonNode route, String path, PathTemplate template) {
-            JsonNode strip = route.path("stripPrefix");
-            JsonNode target = route.path("targetPath");
-            if (!strip.isMissingNode() && !target.isMissingNode()) {
-                problem(path, "both stripPrefix and targetPath (expected: at most one way to rewrite the path)");
-                return PathRewrite.NONE;
-            }
-            if (!strip.isMissingNode()) {
-                String prefix = strip.asText();
-                boolean literalPrefix = strip.isTextual() && prefix.startsWith("/") && !prefix.endsWith("/")
-                        && !prefix.contains("{") && (template.toString().equals(prefix) || template.toString().startsWith(prefix + "/"));
-                if (!literalPrefix) {
-                    problem(path + ".stripPrefix", describe(strip) + " (expected: whole leading segments of the route's path "
-                            + template + ", such as /" + template.toString().split("/")[1] + ")");
-                    return PathRewrite.NONE;
-                }
-                return new PathRewrite(prefix, null);
-            }
-            if (!target.isMissingNode()) {
-                Optional<PathTemplate> targetTemplate = target.isTextual() ? PathTemplate.parse(target.asText()) : Optional.empty();
-                if (targetTemplate.isEmpty()) {
-                    problem(path + ".targetPath", describe(target) + " (expected: a path such as /v2/orders/{id})");
-                    return PathRewrite.NONE;
-                }
-                Set<String> unknown = new java.util.TreeSet<>(targetTemplate.get().parameterNames());
-                unknown.removeAll(template.parameterNames());
-                if (!unknown.isEmpty()) {
-                    problem(path + ".targetPath", target.asText() + " (expected: only parameters of the route's path "
-                            + template + "; unknown: " + String.join(", ", unknown) + ")");
-                    return PathRewrite.NONE;
-                }
-                return new PathRewrite(null, target.asText());
-            }
-            return PathRewrite.NONE;
-        }
-
-        private Optional<IpAccessConfig> ipAccess(JsonNode node, String path) {
-            if (node.isMissingNode() || node.isNull()) {
-                return Optional.empty();
-            }
-            if (!node.isObject()) {
-                problem(path, describe(node) + " (expected: a map with allow and/or deny lists of CIDRs)");
-                return Optional.empty();
-            }
-            unknownFields(node, path, Set.of("allow", "deny"));
-            String expected = "an IPv4 or IPv6 address or network in CIDR notation, such as 10.0.0.0/8";
-            List<Cidr> allow = node.has("allow") ? cidrs(node.path("allow"), path + ".allow", expected) : List.of();
-            List<Cidr> deny = node.has("deny") ? cidrs(node.path("deny"), path + ".deny", expected) : List.of();
-            return Optional.of(new IpAccessConfig(allow, deny));
-        }
-
-        private List<Cidr> cidrs(JsonNode node, String path, String expected) {
-            return texts(node, path, false, value -> Cidr.parse(value).isPresent(), expected).stream()
-                    .map(value -> Cidr.parse(value).orElseThrow()).toList();
-        }
-
-        /** A list of texts, each checked; an empty list is a problem only when {@code required}. */
-        private List<String> texts(JsonNode node, String path, boolean required, java.util.function.Predicate<String> valid,
-                                   String expected) {
-            List<String> values = new ArrayList<>();
-            if (!node.isArray() || (required && node.isEmpty())) {
-                problem(path, describe(node) + " (expected: a list, each " + expected + ")");
-                return values;
-            }
-            for (int i = 0; i < node.size(); i++) {
-                JsonNode value = node.get(i);
-                if (!value.isTextual() || !valid.test(value.asText())) {
-                    problem(path + "[" + i + "]", describe(value) + " (expected: " + expected + ")");
-                } else {
-                    values.add(value.asText());
-                }
-            }
-            return values;
-        }
-
-        private Optional<PathTemplate> pathTemplate(JsonNode node, String path) {
-            if (!node.isTextual()) {
-                problem(path, describe(node) + " (expected: a path such as /orders/{id})");
-                return Optional.empty();
-            }
-            Optional<PathTemplate> template = PathTemplate.parse(node.asText());
-            if (template.isEmpty()) {
-                problem(path, node.asText() + " (expected: a path such as /orders/{id}: starts with /, segments of"
-                        + " letters, digits, - . _ ~ (not . or ..) or a {name})");
-            } else if (node.asText().equals("/_tollgate") || node.asText().startsWith("/_tollgate/")) {
-                problem(path, node.asText() + " (expected: a path outside /_tollgate, which the gateway keeps for itself)");
-                return Optional.empty();
-            }
-            return template;
-        }
-
-        private Set<String> methods(JsonNode node, String path) {
-            Set<String> methods = new LinkedHashSet<>();
-            String expected = "a list of methods from " + String.join(", ", sorted(METHODS));
-            if (!node.isArray() || node.isEmpty()) {
-                problem(path, describe(node) + " (expected: " + expected + ")");
-                return methods;
-            }
-            for (int i = 0; i < node.size(); i++) {
-                JsonNode method = node.get(i);
-                String text = method.asText();
-                if (!method.isTextual() || !METHODS.contains(text.toUpperCase(Locale.ROOT))) {
-                    problem(path + "[" + i + "]", describe(method) + " (expected: one of " + String.join(", ", sorted(METHODS)) + ")");
-                } else if (!methods.add(text.toUpperCase(Locale.ROOT))) {
-                    problem(path + "[" + i + "]", text + " (expected: each method once)");
-                }
-            }
-            return methods;
-        }
-
-        private Optional<List<WeightedBackend>> backends(JsonNode route, String path, Map<String, StageConfig> stages) {
-            boolean one = route.has("backend");
-            boolean many = route.has("backends");
-            if (one == many) {
-                problem(one ? path : path + ".backend", (one ? "both backend and backends" : "missing")
-                        + " (expected: backend, or backends with weights)");
-                return Optional.empty();
-            }
-            if (one) {
-                return backend(route.path("backend"), path + ".backend", stages).map(t -> List.of(new WeightedBackend(t, 1)));
-            }
-            JsonNode list = route.path("backends");
-            if (!list.isArray() || list.isEmpty()) {
-                problem(path + ".backends", describe(list) + " (expected: a list of {url, weight})");
-                return Optional.empty();
-            }
-            int before = problems.size();
-            List<WeightedBackend> backends = new ArrayList<>();
-            for (int i = 0; i < list.size(); i++) {
-                String place = path + ".backends[" + i + "]";
-                JsonNode entry = list.get(i);
-                if (!entry.isObject()) {
-                    problem(place, describe(entry) + " (expected: a map with url and weight)");
-                    continue;
-                }
-                unknownFields(entry, place, Set.of("url", "weight"));
-                Optional<BackendTarget> target = backend(entry.path("url"), place + ".url", stages);
-                int weight = boundedInt(entry, "weight", place, 0, WeightedBackend.MAX_WEIGHT, -1);
-                if (!entry.has("weight")) {
-                    problem(place + ".weight", "missing (expected: a whole number from 0 to " + WeightedBackend.MAX_WEIGHT + ")");
-                }
-                if (target.isPresent() && weight >= 0) {
-                    backends.add(new WeightedBackend(target.get(), weight));
-                }
-            }
-            if (problems.size() > before) {
-                return Optional.empty();
-            }
-            if (backends.stream().mapToInt(WeightedBackend::weight).sum() == 0) {
-                problem(path + ".backends", "weights that are all 0 (expected: at least one weight above 0)");
-                return Optional.empty();
-            }
-            return Optional.of(backends);
-        }
-
-        private Optional<BackendTarget> backend(JsonNode node, String path, Map<String, StageConfig> stages) {
-            String expected = "an http(s) base URL such as http://orders.internal:8080, " + EcsService.FORM
-                    + ", or ${stageVariables.NAME}";
-            if (!node.isTextual()) {
-                problem(path, describe(node) + " (expected: " + expected + ")");
-                return Optional.empty();
-            }
-            String written = node.asText();
-            if (EcsService.isEcsUrl(written) && EcsService.expectation(written) != null) {
-                problem(path, written + " (expected: " + EcsService.expectation(written) + ")");
-                return Optional.empty();
-            }
-            Optional<BackendTarget> target = BackendTarget.parse(written);
-            if (target.isEmpty()) {
-                problem(path, written + " (expected: " + expected + ")");
-                return Optional.empty();
-            }
-            Optional<String> variable = target.get().variable();
-            if (variable.isPresent()) {
-                for (StageConfig stage : stages.values()) {
-                    String value = stage.variables().get(variable.get());
-                    String place = "stages." + stage.name() + ".variables." + variable.get();
-                    if (value == null) {
-                        problem(path, written + " (expected: a variable every stage defines; stage "
-                                + stage.name() + " does not define " + variable.get() + ")");
-                    } else if (EcsService.isEcsUrl(value) && EcsService.expectation(value) != null) {
-                        problem(place, value + " (expected: " + EcsService.expectation(value) + ", since " + path
-                                + " sends requests there)");
-                    } else if (BackendTarget.address(value).isEmpty()) {
-                        problem(place, value + " (expected: an http(s) base URL or " + EcsService.FORM + ", since " + path
-                                + " sends requests there)");
-                    }
-                }
-            }
-            return target;
-        }
-
-        private Optional<Duration> duration(JsonNode node, String path) {
-            Optional<Duration> duration = parseDuration(node)
-                    .filter(d -> !d.isZero() && d.compareTo(limits.maxTimeout()) <= 0);
-            if (duration.isEmpty()) {
-                problem(path, describe(node) + " (expected: a duration from 1ms to " + limits.maxTimeout().toSeconds()
-                        + "s, such as 500ms or 10s)");
-            }
-            return duration;
-        }
-
-        private Optional<Long> size(JsonNode node, String path) {
-            Matcher matcher = SIZE.matcher(node.isTextual() ? node.asText() : "");
-            long bytes = -1;
-            if (matcher.matches()) {
-                long amount = Long.parseLong(matcher.group(1));
-                bytes = switch (matcher.group(2)) {
-                    case "KB" -> amount * 1024;
-                    case "MB" -> amount * 1024 * 1024;
-                    default -> amount;
-                };
-            }
-            if (bytes < 1 || bytes > limits.maxBodyBytes()) {
-                problem(path, describe(node) + " (expected: a size from 1B to " + limits.maxBodyBytes() / (1024 * 1024)
-                        + "MB, such as 256KB or 1MB)");
-                return Optional.empty();
-            }
-            return Optional.of(bytes);
-        }
-
-        private <E extends Enum<E>> Optional<E> oneOf(JsonNode node, String path, Class<E> type) {
-            List<String> names = Arrays.stream(type.getEnumConstants())
-                    .map(e -> e.name().toLowerCase(Locale.ROOT)).collect(Collectors.toList());
-            if (node.isTextual() && names.contains(node.asText())) {
-                return Optional.of(Enum.valueOf(type, node.asText().toUpperCase(Locale.ROOT)));
-            }
-            problem(path, describe(node) + " (expected: one of " + String.join(", ", names) + ")");
-            return Optional.empty();
-        }
-
-        private Optional<String> name(JsonNode node, String path, String expected) {
-            if (!node.isTextual() || !NAME.matcher(node.asText()).matches()) {
-                problem(path, describe(node) + " (expected: " + expected + ")");
-                return Optional.empty();
-            }
-            return Optional.of(node.asText());
-        }
-
-        private Optional<String> reference(JsonNode node, String path, Set<String> known, String what) {
-            if (node.isTextual() && known.contains(node.asText())) {
-                return Optional.of(node.asText());
-            }
-            String choices = known.isEmpty() ? "none are defined" : String.join(", ", known);
-            problem(path, describe(node) + " (expected: " + what + " defined in this file: " + choices + ")");
-            return Optional.empty();
-        }
-
-        private boolean requireMap(JsonNode node, String path, String expected) {
-            if (node.isObject() && !node.isEmpty()) {
-                return true;
-            }
-            problem(path, (node.isObject() ? "an empty map" : describe(node)) + " (expected: " + expected + ")");
-            return false;
-        }
-
-        private void unknownFields(JsonNode node, String path, Set<String> known) {
-            for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-                String name = names.next();
-                if (!known.contains(name)) {
-                    problem(path.isEmpty() ? name : path + "." + name,
-                            "unknown field (expected one of: " + String.join(", ", sorted(known)) + ")");
-                }
-            }
-        }
-
-        private void problem(String path, String message) {
-            problems.add(new ConfigProblem(source, document.lineOf(path), path, message));
-        }
-    }
-
-    /** How a value is named in a message: the text itself, or what kind of thing it is. */
-    public static String describe(JsonNode node) {
-        if (node.isMissingNode()) {
-            return "missing";
-        }
-        if (node.isNull()) {
-            return "empty";
-        }
-        if (node.isArray()) {
-            return node.isEmpty() ? "an empty list" : "a list";
-        }
-        if (node.isObject()) {
-            return "a map";
-        }
-        String text = node.asText();
-        return text.isEmpty() ? "\"\"" : text;
-    }
-
-    /** {@code 500ms}, {@code 10s}, {@code 2m}. */
-    private static Optional<Duration> parseDuration(JsonNode node) {
-        Matcher matcher = DURATION.matcher(node.isTextual() ? node.asText() : "");
-        if (!matcher.matches()) {
-            return Optional.empty();
-        }
-        long amount = Long.parseLong(matcher.group(1));
-        return Optional.of(switch (matcher.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
-        });
-    }
-
-    /** A duration as configuration writes it: {@code 1h}, {@code 5m}, {@code 30s}, {@code 250ms}. */
-    public static String show(Duration duration) {
-        long millis = duration.toMillis();
-        if (millis == 0) {
-            return "0s";
-        }
-        if (millis % 3_600_000 == 0) {
-            return millis / 3_600_000 + "h";
-        }
-        if (millis % 60_000 == 0) {
-            return millis / 60_000 + "m";
-        }
-        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
-    }
-
-    /** An http(s) URL with a host, such as a JWK set's. */
-    /** An absolute {@code http(s)} URL with a host and no user info, or empty. */
-    public static Optional<URI> httpUrl(String value) {
-        try {
-            URI uri = new URI(value);
-            boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
-            return http && uri.getHost() != null && uri.getRawUserInfo() == null ? Optional.of(uri) : Optional.empty();
-        } catch (java.net.URISyntaxException e) {
-            return Optional.empty();
-        }
     }
 
     private static Set<String> fieldNames(JsonNode node) {
@@ -1178,7 +220,4 @@ public final class ConfigLoader {
         return names;
     }
 
-    private static List<String> sorted(Set<String> names) {
-        return names.stream().sorted().collect(Collectors.toList());
-    }
 }

@@ -86,11 +86,11 @@ public final class ConfigNumbers {
     }
 
     private String written(JsonNode node, String path) {
-        return document.writtenNumber(path).orElseGet(() -> ConfigLoader.describe(node));
+        return document.writtenNumber(path).orElseGet(() -> ConfigReader.describe(node));
     }
 
     private void refuse(JsonNode node, String path, String expected) {
-        String shown = node.isNumber() ? written(node, path) : ConfigLoader.describe(node);
+        String shown = node.isNumber() ? written(node, path) : ConfigReader.describe(node);
         problems.accept(path, shown + " (expected: " + expected + ")");
     }
 

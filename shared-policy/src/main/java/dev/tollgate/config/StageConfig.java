@@ -13,6 +13,10 @@ import java.util.regex.Pattern;
  */
 public record StageConfig(String name, Map<String, String> variables) {
 
+    /** A stage's name, as API Gateway accepts it. */
+    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    /** A stage variable's name, as API Gateway accepts it. */
+    public static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z0-9_]{1,64}");
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{stageVariables\\.([A-Za-z0-9_]+)}");
 
     public StageConfig {

@@ -1,5 +1,6 @@
 package dev.tollgate.policy.cors;
 
+import dev.tollgate.config.ConfigChecks;
 import java.util.List;
 
 /**
@@ -26,6 +27,10 @@ public record CorsConfig(List<String> allowOrigins, List<String> allowHeaders, L
     public static final long MAX_MAX_AGE_SECONDS = 86_400;
 
     public CorsConfig {
+        ConfigChecks.require(maxAgeSeconds >= 0 && maxAgeSeconds <= MAX_MAX_AGE_SECONDS, "maxAge", maxAgeSeconds,
+                "whole seconds from 0 to " + MAX_MAX_AGE_SECONDS);
+        ConfigChecks.require(!allowCredentials || !allowOrigins.contains(ANY_ORIGIN), "allowCredentials", true,
+                "false while allowOrigins has *");
         allowOrigins = List.copyOf(allowOrigins);
         allowHeaders = List.copyOf(allowHeaders);
         exposeHeaders = List.copyOf(exposeHeaders);

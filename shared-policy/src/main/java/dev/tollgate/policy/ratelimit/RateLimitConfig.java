@@ -1,5 +1,6 @@
 package dev.tollgate.policy.ratelimit;
 
+import dev.tollgate.config.ConfigChecks;
 import java.util.Locale;
 
 /**
@@ -13,8 +14,17 @@ import java.util.Locale;
  */
 public record RateLimitConfig(long requests, Per per, long burst) {
 
+    public static final long MIN_REQUESTS = 1;
     public static final long MAX_REQUESTS = 100_000;
     public static final long MAX_BURST = 1_000_000;
+
+    public RateLimitConfig {
+        ConfigChecks.require(requests >= MIN_REQUESTS && requests <= MAX_REQUESTS, "requests", requests,
+                "a whole number from " + MIN_REQUESTS + " to " + MAX_REQUESTS);
+        ConfigChecks.require(per != null, "per", per, "one of second, minute");
+        ConfigChecks.require(burst >= requests && burst <= MAX_BURST, "burst", burst,
+                "at least requests, " + requests + ", and at most " + MAX_BURST);
+    }
 
     /** The unit of time a rate is given in. */
     public enum Per {

@@ -3,7 +3,7 @@ package dev.tollgate.policy.auth.jwt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.JWKSet;
-import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.ConfigReader;
 import dev.tollgate.http.BoundedSend;
 import java.io.IOException;
 import java.net.URI;
@@ -75,7 +75,7 @@ public final class HttpJwksSource implements JwksSource {
                     + " (expected: " + issuer.issuer() + ", the configured issuer)", null);
         }
         JsonNode named = document.path("jwks_uri");
-        Optional<URI> jwksUri = named.isTextual() ? ConfigLoader.httpUrl(named.asText()) : Optional.empty();
+        Optional<URI> jwksUri = named.isTextual() ? ConfigReader.httpUrl(named.asText()) : Optional.empty();
         if (jwksUri.isEmpty()) {
             throw new JwksFetchException(discovery + " names no http(s) jwks_uri", null);
         }

@@ -14,7 +14,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
-import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.Durations;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.StageConfig;
 import dev.tollgate.policy.auth.CredentialRejectedException;
@@ -215,7 +215,7 @@ public final class JwtAuthenticator {
         Instant from = issuedAt != null ? issuedAt.toInstant() : now.plus(issuer.clockSkew());
         if (expiry.isAfter(from.plus(issuer.maxTokenLifetime()))) {
             throw CredentialRejectedException.badToken("The token is valid for longer than the "
-                    + ConfigLoader.show(issuer.maxTokenLifetime()) + " issuer " + issuer.name() + " allows ("
+                    + Durations.show(issuer.maxTokenLifetime()) + " issuer " + issuer.name() + " allows ("
                     + (issuedAt != null ? "iat " + issuedAt.toInstant() : "no iat") + ", exp " + expiry + ").");
         }
     }

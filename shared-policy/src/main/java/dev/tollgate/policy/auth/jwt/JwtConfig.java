@@ -1,5 +1,6 @@
 package dev.tollgate.policy.auth.jwt;
 
+import dev.tollgate.config.ConfigChecks;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,10 +15,13 @@ import java.util.Optional;
 public record JwtConfig(int tokenCacheSize, Map<String, JwtIssuerConfig> issuers) {
 
     public static final int DEFAULT_TOKEN_CACHE_SIZE = 10_000;
+    public static final int MIN_TOKEN_CACHE_SIZE = 0;
     public static final int MAX_TOKEN_CACHE_SIZE = 1_000_000;
     public static final JwtConfig NONE = new JwtConfig(DEFAULT_TOKEN_CACHE_SIZE, Map.of());
 
     public JwtConfig {
+        ConfigChecks.require(tokenCacheSize >= MIN_TOKEN_CACHE_SIZE && tokenCacheSize <= MAX_TOKEN_CACHE_SIZE, "tokenCacheSize",
+                tokenCacheSize, "a whole number from " + MIN_TOKEN_CACHE_SIZE + " to " + MAX_TOKEN_CACHE_SIZE);
         issuers = Collections.unmodifiableMap(new LinkedHashMap<>(issuers));
     }
 
