@@ -141,7 +141,7 @@ public final class AwsGateway {
 
     /**
      * The url-connection HTTP client and the function's credentials: the fastest start of the options
-     * measured (see README, cold start), and nothing a Lambda function does not have.
+     * measured (docs/performance.md, cold start), and nothing a Lambda function does not have.
      */
     static DynamoDbClient dynamoDb(Map<String, String> env) {
         DynamoDbClientBuilder builder = DynamoDbClient.builder()

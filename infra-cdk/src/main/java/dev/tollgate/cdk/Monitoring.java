@@ -24,8 +24,7 @@ import software.constructs.Construct;
 
 /**
  * The stage's alarms and dashboard, on the metrics the function writes as EMF in the
- * {@value #NAMESPACE} namespace (per stage: dimension {@code stage}; see the README's
- * Observability) and on Lambda's own. Every alarm looks at five-minute periods and treats
+ * {@value #NAMESPACE} namespace (per stage: dimension {@code stage}; see docs/observability.md) and on Lambda's own. Every alarm looks at five-minute periods and treats
  * missing data (no traffic) as fine.
  */
 final class Monitoring extends Construct {

@@ -96,7 +96,7 @@ public record Stage(String name, Optional<String> account, Optional<String> regi
      * @param memoryMb            the function's memory, which also sets its CPU share
      * @param timeout             how long one invocation may run
      * @param architecture        arm64 or x86_64
-     * @param snapStart           SnapStart on published versions (see the README's trade-offs)
+     * @param snapStart           SnapStart on published versions (docs/deploy-aws.md, SnapStart: the trade-offs)
      * @param javaToolOptions     JVM options for a fast start
      * @param reservedConcurrency the function's reserved concurrency, if the stage caps it
      */

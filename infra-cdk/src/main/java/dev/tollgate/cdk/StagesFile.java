@@ -63,7 +63,7 @@ public final class StagesFile {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     static final Stage.Architecture DEFAULT_ARCHITECTURE = Stage.Architecture.ARM64;
     static final boolean DEFAULT_SNAP_START = true;
-    /** C1 only: the function's short requests gain little from C2, its start gains much (README, cold start). */
+    /** C1 only: the function's short requests gain little from C2, its start gains much (docs/performance.md, cold start). */
     static final String DEFAULT_JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
     static final int DEFAULT_LOG_RETENTION_DAYS = 30;
     static final Stage.Throttle DEFAULT_THROTTLE = new Stage.Throttle(100, 200);

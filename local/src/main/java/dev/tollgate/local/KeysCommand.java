@@ -6,6 +6,7 @@ import dev.tollgate.aws.DynamoDbKeyAdmin.Rotation;
 import dev.tollgate.aws.DynamoDbKeyStore.StoredKey;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.Durations;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.policy.auth.apikey.ApiKey;
 import dev.tollgate.policy.auth.apikey.CachingKeyStore;
@@ -29,7 +30,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -62,7 +62,6 @@ final class KeysCommand {
     static final String LOCAL_ENDPOINT = "http://127.0.0.1:8000";
     static final String DEFAULT_GRACE = "24h";
     static final Duration MAX_DURATION = Duration.ofDays(3650);
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,7})(s|m|h|d)");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
     private static final String DURATION_OR_DATE = "a duration such as 30d or 12h, a date such as 2026-12-31"
             + " (midnight UTC) or a time such as 2026-12-31T18:00:00Z";
@@ -322,17 +321,7 @@ final class KeysCommand {
     }
 
     private static Optional<Duration> duration(String value) {
-        Matcher matcher = DURATION.matcher(value);
-        if (!matcher.matches()) {
-            return Optional.empty();
-        }
-        long amount = Long.parseLong(matcher.group(1));
-        return Optional.of(switch (matcher.group(2)) {
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofDays(amount);
-        });
+        return Durations.parse(value, Set.of("s", "m", "h", "d"));
     }
 
     private static Optional<Instant> instant(String value) {

@@ -5,6 +5,7 @@ import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.ConfigProblem;
 import dev.tollgate.config.Deployable;
+import dev.tollgate.config.Durations;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.StageConfig;
 import dev.tollgate.config.YamlDocument;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The {@code ./tollgate} command line: {@code local}, {@code validate}, {@code token} and {@code keys}. */
 public final class Main {
@@ -86,7 +84,7 @@ public final class Main {
     /** The example configuration. */
     static final Path DEFAULT_CONFIG = HOME.resolve("examples").resolve("tollgate.yaml");
 
-    private static final Pattern TTL = Pattern.compile("(\\d{1,6})(s|m|h)");
+    private static final Set<String> TTL_UNITS = Set.of("s", "m", "h");
 
     private Main() {
     }
@@ -259,12 +257,7 @@ public final class Main {
                 case "--scope" -> scopes.add(value);
                 case "--config" -> config = Path.of(value);
                 case "--ttl" -> {
-                    Matcher matcher = TTL.matcher(value);
-                    ttl = matcher.matches() ? Duration.of(Long.parseLong(matcher.group(1)), switch (matcher.group(2)) {
-                        case "s" -> ChronoUnit.SECONDS;
-                        case "m" -> ChronoUnit.MINUTES;
-                        default -> ChronoUnit.HOURS;
-                    }) : Duration.ZERO;
+                    ttl = Durations.parse(value, TTL_UNITS).orElse(Duration.ZERO);
                     if (ttl.isZero() || ttl.compareTo(Duration.ofHours(24)) > 0) {
                         return usage(err, "--ttl " + value + ": expected a duration from 1s to 24h, such as 30m or 1h");
                     }
