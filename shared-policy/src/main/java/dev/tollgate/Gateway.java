@@ -10,6 +10,7 @@ import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.observe.RequestObserver;
 import dev.tollgate.observe.Ticker;
 import dev.tollgate.pipeline.Pipeline;
+import dev.tollgate.policy.auth.AuthConfig;
 import dev.tollgate.policy.auth.AuthenticationPolicy;
 import dev.tollgate.policy.auth.apikey.ApiKeyAuthenticator;
 import dev.tollgate.policy.auth.apikey.KeyStore;
@@ -25,6 +26,7 @@ import dev.tollgate.policy.quota.QuotaPolicy;
 import dev.tollgate.policy.ip.IpAccessPolicy;
 import dev.tollgate.policy.ratelimit.RateLimitPolicy;
 import dev.tollgate.policy.refusal.RefusalPolicy;
+import dev.tollgate.policy.route.RouteHandlerPolicy;
 import dev.tollgate.policy.route.RoutePolicy;
 import dev.tollgate.policy.size.RequestSizePolicy;
 import dev.tollgate.policy.size.ResponseLimit;
@@ -65,24 +67,28 @@ public final class Gateway {
                 : new HttpForwarder(builder.backends != null ? builder.backends : BackendResolver.NONE,
                         builder.platform != null ? builder.platform : PlatformLimits.DEFAULT);
         this.backends = forwarder.resolver();
-        this.tokens = new JwtAuthenticator(config, builder.jwks != null ? builder.jwks : new HttpJwksSource());
-        this.authentication = new AuthenticationPolicy(config, new ApiKeyAuthenticator(keys), tokens);
-        // The request path, in order (shared/design.md).
+        this.tokens = new JwtAuthenticator(config.jwt(), config.plans().keySet(),
+                builder.jwks != null ? builder.jwks : new HttpJwksSource());
+        this.authentication = new AuthenticationPolicy(config.plans(), new ApiKeyAuthenticator(keys), tokens);
+        // The request path, in order (docs/design.md). Each policy is given only its own part of the
+        // configuration; what it needs of the request's route or plan comes on the exchange.
         this.pipeline = new Pipeline(List.of(
                 new CorrelationIdPolicy(builder.requestIds),
-                new CorsPolicy(config),
+                new CorsPolicy(config.cors(), config.routes()),
                 new RefusalPolicy(),
                 new ResponseSizePolicy(),
-                new RoutePolicy(config, route -> exchange -> forwarder.forward(exchange, route),
-                        new UsageEndpoint(config, counters)),
+                new RoutePolicy(config.stages().keySet(), config.routes(),
+                        AuthConfig.anyCredential(config.jwt().issuers().keySet()), new UsageEndpoint(counters)),
                 new IpAccessPolicy(config.ipAccess()),
                 new RequestSizePolicy(),
                 authentication,
-                new AuthorizationPolicy(authentication),
+                new AuthorizationPolicy(),
                 // Rate limits (the plan's, then the route's) before quotas: a request refused for its
                 // rate uses nothing of a quota.
-                new RateLimitPolicy(config, counters, counterStoreFailures),
-                new QuotaPolicy(config, counters, counterStoreFailures)),
+                new RateLimitPolicy(counters, counterStoreFailures),
+                new QuotaPolicy(counters, counterStoreFailures),
+                // The route's handler answers: forwarding to the backend, or the usage endpoint.
+                new RouteHandlerPolicy(forwarder::forward)),
                 builder.clock, builder.ticker, builder.observer);
     }
 

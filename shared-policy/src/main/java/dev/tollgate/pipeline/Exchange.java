@@ -1,5 +1,6 @@
 package dev.tollgate.pipeline;
 
+import dev.tollgate.config.PlanConfig;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.observe.Observed;
 import dev.tollgate.observe.Ticker;
@@ -30,6 +31,7 @@ public final class Exchange {
     private String requestId;
     private RouteMatch route;
     private Identity identity;
+    private PlanConfig plan;
     private final List<LimitStatus> limits = new ArrayList<>();
     private boolean uncounted;
 
@@ -128,8 +130,19 @@ public final class Exchange {
         return Optional.ofNullable(identity);
     }
 
-    public void identity(Identity identity) {
+    /** The caller's plan, resolved once with its identity; empty without an identity. */
+    public Optional<PlanConfig> plan() {
+        return Optional.ofNullable(plan);
+    }
+
+    /** Sets who is calling and the plan their identity names, as the authentication policy found them. */
+    public void identity(Identity identity, PlanConfig plan) {
+        if (!plan.name().equals(identity.plan())) {
+            throw new IllegalArgumentException("identity " + identity.credentialId() + " names plan " + identity.plan()
+                    + ", not " + plan.name());
+        }
         this.identity = identity;
+        this.plan = plan;
     }
 
     /** The limits this request was counted against so far, rate limits then quotas. */

@@ -17,7 +17,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs a request through the policies in order, then through the matched route's handler, and
+ * Runs a request through the policies in order, the last of which answers (the route's handler), and
  * tells the observer what it came to. The order is given once, by {@link dev.tollgate.Gateway}.
  */
 public final class Pipeline {
@@ -54,7 +54,7 @@ public final class Pipeline {
 
     private GatewayResponse proceed(Exchange exchange, int index) {
         if (index == policies.size()) {
-            return exchange.route().handler().handle(exchange);
+            throw new IllegalStateException("the pipeline's last policy answers; none may go on past it");
         }
         return policies.get(index).apply(exchange, next -> proceed(next, index + 1));
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.PlanConfig;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.pipeline.Exchange;
@@ -25,11 +24,9 @@ public final class UsageEndpoint implements RouteHandler {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final GatewayConfig config;
     private final CounterStore counters;
 
-    public UsageEndpoint(GatewayConfig config, CounterStore counters) {
-        this.config = config;
+    public UsageEndpoint(CounterStore counters) {
         this.counters = counters;
     }
 
@@ -37,7 +34,7 @@ public final class UsageEndpoint implements RouteHandler {
     public GatewayResponse handle(Exchange exchange) {
         Identity identity = exchange.identity()
                 .orElseThrow(() -> new IllegalStateException("the usage endpoint runs after authentication"));
-        PlanConfig plan = config.plan(identity.plan()).orElseThrow();
+        PlanConfig plan = exchange.plan().orElseThrow();
         String stage = exchange.request().stage();
         ObjectNode body = JSON.createObjectNode()
                 .put("stage", stage)

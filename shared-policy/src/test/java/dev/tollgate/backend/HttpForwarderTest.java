@@ -11,6 +11,7 @@ import dev.tollgate.observe.Outcome;
 import dev.tollgate.pipeline.Exchange;
 import dev.tollgate.policy.size.ResponseLimit;
 import dev.tollgate.policy.route.RouteConfig;
+import dev.tollgate.policy.route.RouteMatch;
 import dev.tollgate.problem.BackendTimeoutException;
 import dev.tollgate.problem.BackendUnavailableException;
 import dev.tollgate.problem.ResponseTooLargeException;
@@ -57,9 +58,10 @@ class HttpForwarderTest {
             // A ticker that stands still: the whole platform's wait is left when the try starts.
             Exchange exchange = new Exchange(exchange("GET").request(), Instant.EPOCH, () -> 0L, ResponseLimit.NONE);
             exchange.requestId("r-1");
-            exchange.route(new dev.tollgate.policy.route.RouteMatch("GET /orders", null, Map.of(), null, true));
+            RouteConfig route = route(slow.url(), Duration.ofSeconds(10));
+            exchange.route(new RouteMatch.Configured("GET /orders", route, Map.of()));
 
-            assertThatThrownBy(() -> forwarder.forward(exchange, route(slow.url(), Duration.ofSeconds(10))))
+            assertThatThrownBy(() -> forwarder.forward(exchange, route))
                     .isInstanceOf(BackendTimeoutException.class)
                     .hasMessage("The backend did not answer within 1 s.");
         }
@@ -139,9 +141,10 @@ class HttpForwarderTest {
                     .set("Connection", "keep-alive, X-Caller-Hop").set("x-caller-hop", "1").set("x-custom", "kept").build(),
                     null, "192.0.2.1", "https", "dev", Map.of()), Instant.EPOCH);
             exchange.requestId("r-2");
-            exchange.route(new dev.tollgate.policy.route.RouteMatch("GET /orders", null, Map.of(), null, true));
+            RouteConfig route = route(backend.url(), Duration.ofSeconds(5));
+            exchange.route(new RouteMatch.Configured("GET /orders", route, Map.of()));
 
-            GatewayResponse response = forwarder.forward(exchange, route(backend.url(), Duration.ofSeconds(5)));
+            GatewayResponse response = forwarder.forward(exchange, route);
 
             TestBackend.Received received = backend.received().get(0);
             assertThat(received.header("x-caller-hop")).isNull();
@@ -180,7 +183,8 @@ class HttpForwarderTest {
                 Headers.builder().set("proxy-authorization", "secret").set("te", "trailers").set("x-custom", "kept").build(),
                 null, "192.0.2.1", "https", "dev", Map.of()), Instant.EPOCH);
         exchange.requestId("r-1");
-        exchange.route(new dev.tollgate.policy.route.RouteMatch("GET /orders", null, Map.of(), null, true));
+        // The forwarder reads only the match's path parameters (none); the route it forwards to is given apart.
+        exchange.route(new RouteMatch.Configured("GET /orders", route("http://127.0.0.1:1", Duration.ofSeconds(5)), Map.of()));
         return exchange;
     }
 }

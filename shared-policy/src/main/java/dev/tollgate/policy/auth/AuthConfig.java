@@ -1,5 +1,6 @@
 package dev.tollgate.policy.auth;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +21,11 @@ public record AuthConfig(boolean isPublic, boolean apiKey, List<String> jwtIssue
     public static final AuthConfig API_KEY = new AuthConfig(false, true, List.of(), Set.of(), Map.of());
     /** {@code public: true}. */
     public static final AuthConfig PUBLIC = new AuthConfig(true, false, List.of(), Set.of(), Map.of());
+
+    /** An API key or a token of any of these issuers, with no grants: what the gateway's own endpoints take. */
+    public static AuthConfig anyCredential(Collection<String> issuers) {
+        return new AuthConfig(false, true, List.copyOf(issuers), Set.of(), Map.of());
+    }
 
     public AuthConfig {
         jwtIssuers = List.copyOf(jwtIssuers);

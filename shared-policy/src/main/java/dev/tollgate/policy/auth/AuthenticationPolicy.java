@@ -1,6 +1,6 @@
 package dev.tollgate.policy.auth;
 
-import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.config.PlanConfig;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.http.HeaderNames;
 import dev.tollgate.http.Headers;
@@ -12,15 +12,12 @@ import dev.tollgate.pipeline.Policy;
 import dev.tollgate.pipeline.PolicyChain;
 import dev.tollgate.policy.auth.apikey.ApiKeyAuthenticator;
 import dev.tollgate.policy.auth.jwt.JwtAuthenticator;
-import dev.tollgate.policy.route.RouteMatch;
 import dev.tollgate.problem.AccessDeniedException;
 import dev.tollgate.problem.AuthenticationException;
 import dev.tollgate.problem.KeyStoreException;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
@@ -40,18 +37,19 @@ public final class AuthenticationPolicy implements Policy {
 
     private final ApiKeyAuthenticator apiKeys;
     private final JwtAuthenticator tokens;
-    private final AuthConfig anyCredential;
+    private final Map<String, PlanConfig> plans;
     private final AtomicLong keyStoreFailures = new AtomicLong();
 
-    public AuthenticationPolicy(GatewayConfig config, ApiKeyAuthenticator apiKeys, JwtAuthenticator tokens) {
+    /** @param plans the plans by name, which every credential's plan is resolved against */
+    public AuthenticationPolicy(Map<String, PlanConfig> plans, ApiKeyAuthenticator apiKeys, JwtAuthenticator tokens) {
         this.apiKeys = apiKeys;
         this.tokens = tokens;
-        this.anyCredential = new AuthConfig(false, true, List.copyOf(config.jwt().issuers().keySet()), Set.of(), Map.of());
+        this.plans = Map.copyOf(plans);
     }
 
     @Override
     public GatewayResponse apply(Exchange exchange, PolicyChain next) {
-        AuthConfig auth = authOf(exchange.route());
+        AuthConfig auth = exchange.route().auth();
         if (auth.isPublic()) {
             return next.proceed(exchange);
         }
@@ -61,10 +59,10 @@ public final class AuthenticationPolicy implements Policy {
                 : key.isPresent() ? CredentialKind.API_KEY : CredentialKind.NONE);
         try {
             if (token.isPresent()) {
-                exchange.identity(tokens.authenticate(token.get(), auth.jwtIssuers(), exchange.request().stageVariables(),
-                        exchange.now()));
+                identified(exchange, tokens.authenticate(token.get(), auth.jwtIssuers(),
+                        exchange.request().stageVariables(), exchange.now()));
             } else if (key.isPresent()) {
-                exchange.identity(apiKey(key.get(), exchange));
+                identified(exchange, apiKey(key.get(), exchange));
             } else {
                 throw new AuthenticationException(missing(auth), challenges(auth, null));
             }
@@ -84,6 +82,16 @@ public final class AuthenticationPolicy implements Policy {
         return keyStoreFailures.get();
     }
 
+    /** The caller's plan is resolved here, once: every later policy reads it from the exchange. */
+    private void identified(Exchange exchange, Identity identity) {
+        PlanConfig plan = plans.get(identity.plan());
+        if (plan == null) {
+            throw new IllegalStateException("key " + identity.credentialId() + " names plan " + identity.plan()
+                    + ", which the configuration does not define");
+        }
+        exchange.identity(identity, plan);
+    }
+
     private Identity apiKey(String key, Exchange exchange) throws CredentialRejectedException {
         try {
             return apiKeys.authenticate(key, exchange.request().stage(), exchange.now());
@@ -93,11 +101,6 @@ public final class AuthenticationPolicy implements Policy {
                     + LogText.failure(failure));
             throw failure;
         }
-    }
-
-    /** The route's credentials; the gateway's own endpoints (the usage endpoint) take any. */
-    public AuthConfig authOf(RouteMatch match) {
-        return match.route() == null ? anyCredential : match.route().auth();
     }
 
     private static Optional<String> bearerToken(Exchange exchange) {

@@ -22,16 +22,9 @@ import java.util.TreeSet;
  */
 public final class AuthorizationPolicy implements Policy {
 
-    private final AuthenticationPolicy authentication;
-
-    /** @param authentication knows which credentials, scopes and claims each route asks for */
-    public AuthorizationPolicy(AuthenticationPolicy authentication) {
-        this.authentication = authentication;
-    }
-
     @Override
     public GatewayResponse apply(Exchange exchange, PolicyChain next) {
-        AuthConfig auth = authentication.authOf(exchange.route());
+        AuthConfig auth = exchange.route().auth();
         Identity identity = exchange.identity().orElse(null);
         if (identity == null || !auth.needsGrants()) {
             return next.proceed(exchange);

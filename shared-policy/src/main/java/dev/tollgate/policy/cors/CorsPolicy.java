@@ -1,6 +1,5 @@
 package dev.tollgate.policy.cors;
 
-import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.http.Headers;
@@ -34,10 +33,14 @@ public final class CorsPolicy implements Policy {
     private final Optional<CorsConfig> cors;
     private final String allowMethods;
 
-    public CorsPolicy(GatewayConfig config) {
-        this.cors = config.cors();
+    /**
+     * @param cors   the file's CORS rules, if browsers may call the API
+     * @param routes the routes, whose methods a preflight answer allows
+     */
+    public CorsPolicy(Optional<CorsConfig> cors, List<RouteConfig> routes) {
+        this.cors = cors;
         Set<String> methods = new TreeSet<>();
-        for (RouteConfig route : config.routes()) {
+        for (RouteConfig route : routes) {
             methods.addAll(route.methods());
         }
         this.allowMethods = String.join(", ", methods);

@@ -4,7 +4,7 @@ import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.pipeline.Exchange;
 import dev.tollgate.pipeline.Policy;
 import dev.tollgate.pipeline.PolicyChain;
-import dev.tollgate.policy.route.RouteConfig;
+import dev.tollgate.policy.route.RouteMatch;
 import dev.tollgate.problem.AccessDeniedException;
 
 /**
@@ -22,8 +22,8 @@ public final class IpAccessPolicy implements Policy {
 
     @Override
     public GatewayResponse apply(Exchange exchange, PolicyChain next) {
-        RouteConfig route = exchange.route().route();
-        IpAccessConfig rules = route != null && route.ipAccess().isPresent() ? route.ipAccess().get() : defaults;
+        IpAccessConfig rules = exchange.route() instanceof RouteMatch.Configured configured
+                ? configured.route().ipAccess().orElse(defaults) : defaults;
         String address = exchange.request().sourceIp();
         if (!rules.permits(address)) {
             throw new AccessDeniedException("Requests from " + address + " are not allowed here.");

@@ -1,6 +1,5 @@
 package dev.tollgate.policy.quota;
 
-import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.PlanConfig;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.observe.LogText;
@@ -28,12 +27,10 @@ public final class QuotaPolicy implements Policy {
 
     private static final Logger LOG = Logger.getLogger(QuotaPolicy.class.getName());
 
-    private final GatewayConfig config;
     private final CounterStore counters;
     private final CounterStoreFailures failures;
 
-    public QuotaPolicy(GatewayConfig config, CounterStore counters, CounterStoreFailures failures) {
-        this.config = config;
+    public QuotaPolicy(CounterStore counters, CounterStoreFailures failures) {
         this.counters = counters;
         this.failures = failures;
     }
@@ -44,9 +41,7 @@ public final class QuotaPolicy implements Policy {
         if (!exchange.route().metered() || identity == null || exchange.uncounted()) {
             return next.proceed(exchange);
         }
-        PlanConfig plan = config.plan(identity.plan())
-                .orElseThrow(() -> new IllegalStateException("key " + identity.credentialId()
-                        + " names plan " + identity.plan() + ", which the configuration does not define"));
+        PlanConfig plan = exchange.plan().orElseThrow();
         List<String> taken = new ArrayList<>();
         List<LimitStatus> statuses = new ArrayList<>();
         for (QuotaConfig quota : plan.quotas()) {

@@ -1,6 +1,5 @@
 package dev.tollgate.policy.ratelimit;
 
-import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.PlanConfig;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.observe.Outcome;
@@ -13,6 +12,7 @@ import dev.tollgate.policy.quota.CounterStore;
 import dev.tollgate.policy.quota.CounterStoreFailures;
 import dev.tollgate.policy.quota.LimitStatus;
 import dev.tollgate.policy.route.RouteConfig;
+import dev.tollgate.policy.route.RouteMatch;
 import dev.tollgate.problem.CounterStoreException;
 import dev.tollgate.problem.RateLimitedException;
 import java.time.Duration;
@@ -38,25 +38,21 @@ public final class RateLimitPolicy implements Policy {
     static final Duration RETENTION = Duration.ofHours(1);
     private static final long MICROS_PER_SECOND = 1_000_000;
 
-    private final GatewayConfig config;
     private final CounterStore counters;
     private final CounterStoreFailures failures;
 
-    public RateLimitPolicy(GatewayConfig config, CounterStore counters, CounterStoreFailures failures) {
-        this.config = config;
+    public RateLimitPolicy(CounterStore counters, CounterStoreFailures failures) {
         this.counters = counters;
         this.failures = failures;
     }
 
     @Override
     public GatewayResponse apply(Exchange exchange, PolicyChain next) {
-        if (!exchange.route().metered()) {
+        if (!(exchange.route() instanceof RouteMatch.Configured configured)) {
             return next.proceed(exchange);
         }
         Identity identity = exchange.identity().orElse(null);
-        PlanConfig plan = identity == null ? null : config.plan(identity.plan())
-                .orElseThrow(() -> new IllegalStateException("key " + identity.credentialId()
-                        + " names plan " + identity.plan() + ", which the configuration does not define"));
+        PlanConfig plan = exchange.plan().orElse(null);
         String stage = exchange.request().stage();
         // Named by kind, so that no consumer name (a JWT subject may be anything) meets a caller address.
         String caller = identity != null ? consumer(identity.consumer()) : address(exchange.request().sourceIp());
@@ -67,8 +63,8 @@ public final class RateLimitPolicy implements Policy {
             String whose = "plan " + plan.name();
             admit(exchange, plan, plan.rateLimit().get(), bucket(stage, caller), whose, whose + ", " + who);
         }
-        RouteConfig route = exchange.route().route();
-        Optional<RateLimitConfig> routeLimit = route == null ? Optional.empty() : route.rateLimit();
+        RouteConfig route = configured.route();
+        Optional<RateLimitConfig> routeLimit = route.rateLimit();
         if (routeLimit.isPresent()) {
             limited = true;
             String whose = "route " + label(route);

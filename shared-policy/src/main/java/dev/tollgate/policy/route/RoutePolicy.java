@@ -1,10 +1,10 @@
 package dev.tollgate.policy.route;
 
-import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.pipeline.Exchange;
 import dev.tollgate.pipeline.Policy;
 import dev.tollgate.pipeline.PolicyChain;
+import dev.tollgate.policy.auth.AuthConfig;
 import dev.tollgate.problem.BadRequestException;
 import dev.tollgate.problem.MethodNotAllowedException;
 import dev.tollgate.problem.RouteNotFoundException;
@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 
 /**
  * Finds the route for the request's stage, method and path: 404 when no route has the path, 405
@@ -28,22 +27,23 @@ public final class RoutePolicy implements Policy {
     /** The gateway's own usage endpoint, under every stage. */
     public static final String USAGE_PATH = "/_tollgate/usage";
 
-    private final GatewayConfig config;
+    private final Set<String> stages;
     private final List<Candidate> candidates;
-    private final RouteHandler usage;
+    private final RouteMatch.GatewayEndpoint usage;
 
     /**
-     * @param config    the validated configuration
-     * @param forwarder makes the handler that forwards a route's requests to its backend
+     * @param stages    the stages the file configures
+     * @param routes    the validated routes, in file order
+     * @param usageAuth the credentials {@link #USAGE_PATH} accepts
      * @param usage     answers {@link #USAGE_PATH}
      */
-    public RoutePolicy(GatewayConfig config, Function<RouteConfig, RouteHandler> forwarder, RouteHandler usage) {
-        this.config = config;
-        this.usage = usage;
+    public RoutePolicy(Set<String> stages, List<RouteConfig> routes, AuthConfig usageAuth, RouteHandler usage) {
+        this.stages = Set.copyOf(stages);
+        this.usage = new RouteMatch.GatewayEndpoint("GET " + USAGE_PATH, usageAuth, usage);
         List<Candidate> list = new ArrayList<>();
-        for (RouteConfig route : config.routes()) {
+        for (RouteConfig route : routes) {
             PathTemplate template = PathTemplate.parse(route.path()).orElseThrow();
-            list.add(new Candidate(template, route, forwarder.apply(route)));
+            list.add(new Candidate(template, route));
         }
         list.sort(Comparator.comparingInt((Candidate c) -> c.template.literalCount()).reversed());
         this.candidates = List.copyOf(list);
@@ -59,7 +59,7 @@ public final class RoutePolicy implements Policy {
         String stage = exchange.request().stage();
         String method = exchange.request().method();
         String path = exchange.request().path();
-        if (config.stage(stage).isEmpty()) {
+        if (!stages.contains(stage)) {
             throw new RouteNotFoundException("Stage " + stage + " is not configured.");
         }
         Optional<String> unroutable = PathTemplate.unroutableSegment(path);
@@ -71,7 +71,7 @@ public final class RoutePolicy implements Policy {
             if (!method.equals("GET")) {
                 throw new MethodNotAllowedException(method, Set.of("GET"));
             }
-            return new RouteMatch("GET " + USAGE_PATH, null, Map.of(), usage, false);
+            return usage;
         }
         Set<String> allowed = new TreeSet<>();
         for (Candidate candidate : candidates) {
@@ -80,8 +80,8 @@ public final class RoutePolicy implements Policy {
                 continue;
             }
             if (candidate.route.methods().contains(method)) {
-                return new RouteMatch(method + " " + candidate.route.path(), candidate.route, parameters.get(),
-                        candidate.handler, true);
+                return new RouteMatch.Configured(method + " " + candidate.route.path(), candidate.route,
+                        parameters.get());
             }
             allowed.addAll(candidate.route.methods());
         }
@@ -91,6 +91,6 @@ public final class RoutePolicy implements Policy {
         throw new RouteNotFoundException("No route matches " + method + " " + path + " on stage " + stage + ".");
     }
 
-    private record Candidate(PathTemplate template, RouteConfig route, RouteHandler handler) {
+    private record Candidate(PathTemplate template, RouteConfig route) {
     }
 }

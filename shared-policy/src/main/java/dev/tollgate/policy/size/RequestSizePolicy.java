@@ -5,6 +5,7 @@ import dev.tollgate.pipeline.Exchange;
 import dev.tollgate.pipeline.Policy;
 import dev.tollgate.pipeline.PolicyChain;
 import dev.tollgate.policy.route.RouteConfig;
+import dev.tollgate.policy.route.RouteMatch;
 import dev.tollgate.problem.PayloadTooLargeException;
 
 /**
@@ -15,9 +16,12 @@ public final class RequestSizePolicy implements Policy {
 
     @Override
     public GatewayResponse apply(Exchange exchange, PolicyChain next) {
-        RouteConfig route = exchange.route().route();
+        if (!(exchange.route() instanceof RouteMatch.Configured configured)) {
+            return next.proceed(exchange);
+        }
+        RouteConfig route = configured.route();
         int size = exchange.request().body().length;
-        if (route != null && size > route.maxBodyBytes()) {
+        if (size > route.maxBodyBytes()) {
             throw new PayloadTooLargeException("The request body is " + size + " bytes; this route takes at most "
                     + route.maxBodyBytes() + " bytes.");
         }

@@ -15,7 +15,6 @@ import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.tollgate.config.Durations;
-import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.StageConfig;
 import dev.tollgate.policy.auth.CredentialRejectedException;
 import dev.tollgate.policy.auth.Identity;
@@ -47,17 +46,24 @@ public final class JwtAuthenticator {
 
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
-    private final GatewayConfig config;
+    private final JwtConfig jwt;
+    private final Set<String> plans;
     private final Map<String, JwksCache> keys = new HashMap<>();
     private final VerifiedTokenCache verified;
     private final AtomicLong jwksFailures = new AtomicLong();
 
-    public JwtAuthenticator(GatewayConfig config, JwksSource source) {
-        this.config = config;
-        for (JwtIssuerConfig issuer : config.jwt().issuers().values()) {
+    /**
+     * @param jwt    the trusted issuers
+     * @param plans  the names of the plans a token's plan claim may name
+     * @param source where issuers' keys come from
+     */
+    public JwtAuthenticator(JwtConfig jwt, Set<String> plans, JwksSource source) {
+        this.jwt = jwt;
+        this.plans = Set.copyOf(plans);
+        for (JwtIssuerConfig issuer : jwt.issuers().values()) {
             keys.put(issuer.name(), new JwksCache(issuer, source, jwksFailures));
         }
-        this.verified = new VerifiedTokenCache(config.jwt().tokenCacheSize());
+        this.verified = new VerifiedTokenCache(jwt.tokenCacheSize());
     }
 
     /** Fetches of an issuer's keys that failed in this instance. */
@@ -78,7 +84,7 @@ public final class JwtAuthenticator {
         JwtIssuerConfig issuer;
         JWTClaimsSet claims;
         if (cached.isPresent()) {
-            issuer = config.jwt().issuer(cached.get().issuerName()).orElseThrow();
+            issuer = jwt.issuer(cached.get().issuerName()).orElseThrow();
             claims = cached.get().claims();
             if (!issuers.contains(issuer.name())) {
                 throw notAccepted(issuer.issuer());
@@ -129,7 +135,7 @@ public final class JwtAuthenticator {
             throw CredentialRejectedException.badToken("The token has no iss claim.");
         }
         for (String name : accepted) {
-            JwtIssuerConfig issuer = config.jwt().issuer(name).orElseThrow();
+            JwtIssuerConfig issuer = jwt.issuer(name).orElseThrow();
             if (issuer.issuer().equals(iss)) {
                 return issuer;
             }
@@ -241,7 +247,7 @@ public final class JwtAuthenticator {
         if (issuer.planClaim().isPresent()) {
             Optional<String> named = text(claims, issuer.planClaim().get());
             if (named.isPresent()) {
-                if (config.plan(named.get()).isEmpty()) {
+                if (!plans.contains(named.get())) {
                     throw new AccessDeniedException("The token's " + issuer.planClaim().get() + " claim names plan "
                             + named.get() + ", which this gateway does not have.");
                 }
