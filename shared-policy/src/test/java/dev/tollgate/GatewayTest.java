@@ -123,14 +123,19 @@ class GatewayTest {
     }
 
     @Test
-    void theCallersRequestId_isKept_andAnInsaneOne_isReplaced() {
+    void theCallersRequestId_isKept_andForwarded() {
         GatewayResponse kept = gateway.handle(request("GET", "/orders", "dev-secret-key")
                 .build("dev", "", Headers.builder().set("x-request-id", "caller-42")));
-        GatewayResponse replaced = gateway.handle(request("GET", "/orders", "dev-secret-key")
-                .build("dev", "", Headers.builder().set("x-request-id", "bad id\r\ninjected: 1")));
 
         assertThat(kept.headers().first("x-request-id")).contains("caller-42");
         assertThat(backend.received().get(0).header("x-request-id")).isEqualTo("caller-42");
+    }
+
+    @Test
+    void anInsaneRequestId_isReplacedByTheGateways() {
+        GatewayResponse replaced = gateway.handle(request("GET", "/orders", "dev-secret-key")
+                .build("dev", "", Headers.builder().set("x-request-id", "bad id\r\ninjected: 1")));
+
         assertThat(replaced.headers().first("x-request-id")).contains("id-1");
     }
 
