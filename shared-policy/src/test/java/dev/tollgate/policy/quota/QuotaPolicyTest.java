@@ -31,7 +31,7 @@ class QuotaPolicyTest {
                 quota: {limit: 3, period: hour}
             apiKeys:
               - {id: dev-key, value: dev-secret-key, consumer: alice, stage: dev, plan: tiny}
-              - {id: prod-key, value: prod-secret-key, consumer: bob, stage: prod, plan: tiny}
+              - {id: prod-key, value: prod-secret-key, consumer: alice, stage: prod, plan: tiny}
             routes:
               - {path: /orders, methods: [GET], backend: "${stageVariables.ordersBackend}"}
             """;
@@ -82,7 +82,7 @@ class QuotaPolicyTest {
     }
 
     @Test
-    void theQuota_countsPerStage_soAnotherStagesConsumerIsUntouched() {
+    void theQuota_countsPerStage_soTheSameConsumerOnAnotherStageIsUntouched() {
         useUpTheQuota();
         assertThat(gateway.handle(orders("dev-secret-key")).status()).isEqualTo(429);
 
