@@ -66,14 +66,17 @@ class ForwardingRulesTest {
     }
 
     @Test
-    void stripPrefix_removesTheLeadingSegments_andTargetPath_mapsWithParameters() {
-        Gateway gateway = gateway();
-
-        gateway.handle(request("/api/orders/7", Headers.builder()));
-        gateway.handle(request("/legacy/42", Headers.builder()));
+    void stripPrefix_removesTheLeadingSegments() {
+        gateway().handle(request("/api/orders/7", Headers.builder()));
 
         assertThat(backend.received().get(0).pathAndQuery()).isEqualTo("/orders/7?x=1");
-        assertThat(backend.received().get(1).pathAndQuery()).isEqualTo("/base/v2/orders/42/detail?x=1");
+    }
+
+    @Test
+    void targetPath_mapsWithTheTemplatesParameters() {
+        gateway().handle(request("/legacy/42", Headers.builder()));
+
+        assertThat(backend.received().get(0).pathAndQuery()).isEqualTo("/base/v2/orders/42/detail?x=1");
     }
 
     @Test

@@ -15,15 +15,14 @@ import dev.tollgate.policy.route.RouteMatch;
 import dev.tollgate.problem.BackendTimeoutException;
 import dev.tollgate.problem.BackendUnavailableException;
 import dev.tollgate.problem.ResponseTooLargeException;
+import dev.tollgate.testing.Routes;
 import dev.tollgate.testing.TestBackend;
 import dev.tollgate.testing.TricklingBackend;
 import dev.tollgate.testing.UnacceptingBackend;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class HttpForwarderTest {
@@ -156,11 +155,8 @@ class HttpForwarderTest {
 
     @Test
     void aMissingStageVariable_isBadGateway_namingIt() {
-        RouteConfig route = new RouteConfig("/orders", Set.of("GET"),
-                List.of(new WeightedBackend(BackendTarget.parse("${stageVariables.nowhere}").orElseThrow(), 1)), Duration.ofSeconds(1),
-                RouteConfig.DEFAULT_MAX_BODY_BYTES, java.util.Optional.empty(), HeaderRules.NONE, HeaderRules.NONE, PathRewrite.NONE,
-                RetryConfig.NONE, java.util.Optional.empty(), dev.tollgate.policy.auth.AuthConfig.API_KEY, Duration.ofSeconds(1),
-                java.util.Optional.empty());
+        RouteConfig route = Routes.route("/orders").methods("GET").backend("${stageVariables.nowhere}")
+                .timeout(Duration.ofSeconds(1)).build();
 
         assertThatThrownBy(() -> forwarder.forward(exchange("GET"), route))
                 .isInstanceOf(BackendUnavailableException.class)
@@ -172,10 +168,7 @@ class HttpForwarderTest {
     }
 
     private static RouteConfig route(String backend, Duration timeout, Duration connectTimeout) {
-        return new RouteConfig("/orders", Set.of("GET"), List.of(new WeightedBackend(BackendTarget.parse(backend).orElseThrow(), 1)), timeout,
-                RouteConfig.DEFAULT_MAX_BODY_BYTES, java.util.Optional.empty(), HeaderRules.NONE, HeaderRules.NONE, PathRewrite.NONE,
-                RetryConfig.NONE, java.util.Optional.empty(), dev.tollgate.policy.auth.AuthConfig.API_KEY, connectTimeout,
-                java.util.Optional.empty());
+        return Routes.route("/orders").methods("GET").backend(backend).timeout(timeout).connectTimeout(connectTimeout).build();
     }
 
     private static Exchange exchange(String method) {

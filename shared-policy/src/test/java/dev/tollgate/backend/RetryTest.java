@@ -9,14 +9,13 @@ import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.ConfigProblem;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
-import dev.tollgate.http.Headers;
+import dev.tollgate.testing.Requests;
 import dev.tollgate.testing.TestBackend;
 import dev.tollgate.testing.TestGateways;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -171,7 +170,6 @@ class RetryTest {
     }
 
     private static GatewayRequest request(String method, String path) {
-        return new GatewayRequest(method, path, "", Headers.builder().set("x-api-key", "dev-secret-key").build(),
-                null, "192.0.2.1", "https", "dev", Map.of());
+        return Requests.request(method, path).key("dev-secret-key").sourceIp("192.0.2.1").build();
     }
 }

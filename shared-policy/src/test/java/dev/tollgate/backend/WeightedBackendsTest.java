@@ -7,11 +7,10 @@ import dev.tollgate.Gateway;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.http.GatewayRequest;
-import dev.tollgate.http.Headers;
+import dev.tollgate.testing.Requests;
 import dev.tollgate.testing.TestBackend;
 import dev.tollgate.testing.TestGateways;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -73,7 +72,6 @@ class WeightedBackendsTest {
     }
 
     private static GatewayRequest request() {
-        return new GatewayRequest("GET", "/orders", "", Headers.builder().set("x-api-key", "dev-secret-key").build(),
-                null, "192.0.2.1", "https", "dev", Map.of());
+        return Requests.get("/orders").key("dev-secret-key").sourceIp("192.0.2.1").build();
     }
 }

@@ -18,12 +18,20 @@ class CidrTest {
     }
 
     @Test
-    void aBareAddress_isOneHost_andFamiliesDoNotMix() {
+    void aBareAddress_isOneHost() {
         Cidr host = Cidr.parse("192.0.2.7").orElseThrow();
 
         assertThat(host.contains("192.0.2.7")).isTrue();
         assertThat(host.contains("192.0.2.8")).isFalse();
-        assertThat(host.contains("2001:db8::1")).isFalse();
+    }
+
+    @Test
+    void anIpv4Network_containsNoIpv6Address() {
+        assertThat(Cidr.parse("192.0.2.7").orElseThrow().contains("2001:db8::1")).isFalse();
+    }
+
+    @Test
+    void anIpv6Network_containsTheAddressesUnderItsPrefixOnly() {
         assertThat(Cidr.parse("2001:db8::/32").orElseThrow().contains("2001:db8:ffff::1")).isTrue();
         assertThat(Cidr.parse("2001:db8::/32").orElseThrow().contains("2001:db9::1")).isFalse();
     }

@@ -1,20 +1,17 @@
 package dev.tollgate.policy.auth.apikey;
 
+import static dev.tollgate.testing.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.Gateway;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
-import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
-import dev.tollgate.http.Headers;
 import dev.tollgate.problem.KeyStoreException;
 import dev.tollgate.testing.InMemoryCounterStore;
 import dev.tollgate.testing.MutableClock;
+import dev.tollgate.testing.Requests;
 import dev.tollgate.testing.TestBackend;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -30,7 +27,6 @@ import org.junit.jupiter.api.Test;
  */
 class ApiKeyAuthenticationTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant NOW = Instant.parse("2026-11-23T12:10:00Z");
 
     private final TestBackend backend = new TestBackend();
@@ -135,16 +131,6 @@ class ApiKeyAuthenticationTest {
     }
 
     private GatewayResponse get(String key) {
-        return gateway.handle(new GatewayRequest("GET", "/orders", "", Headers.builder().set("x-api-key", key).build(),
-                null, "192.0.2.10", "https", "dev", Map.of()));
-    }
-
-    private static void assertProblem(GatewayResponse response, int status, String type, String detail) throws Exception {
-        assertThat(response.status()).isEqualTo(status);
-        assertThat(response.headers().first("content-type")).contains("application/problem+json");
-        JsonNode problem = JSON.readTree(new String(response.body(), StandardCharsets.UTF_8));
-        assertThat(problem.path("type").asText()).isEqualTo(type);
-        assertThat(problem.path("detail").asText()).isEqualTo(detail);
-        assertThat(problem.path("requestId").asText()).isEqualTo(response.headers().first("x-request-id").orElseThrow());
+        return gateway.handle(Requests.get("/orders").key(key).build());
     }
 }
