@@ -3,9 +3,9 @@ package dev.tollgate.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.Gateway;
-import dev.tollgate.local.LocalEcsApi;
-import dev.tollgate.local.LocalEcsApi.Binding;
-import dev.tollgate.local.LocalEcsApi.Task;
+import dev.tollgate.emulators.LocalEcsApi;
+import dev.tollgate.emulators.LocalEcsApi.Binding;
+import dev.tollgate.emulators.LocalEcsApi.Task;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.http.GatewayRequest;
@@ -66,7 +66,7 @@ class EcsLookupBudgetTest {
     @BeforeEach
     void start() throws Exception {
         api = LocalEcsApi.start(0);
-        ecs = api.client();
+        ecs = LocalEcsClients.of(api);
         api.putService("dev", "orders", List.of(Task.running("0123456789abcdef0123456789abcdef", "127.0.0.1",
                 new Binding(8080, URI.create(task.url()).getPort()))));
     }
