@@ -16,6 +16,7 @@ import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
 import dev.tollgate.testing.InMemoryCounterStore;
 import dev.tollgate.testing.MutableClock;
 import dev.tollgate.testing.TestBackend;
+import dev.tollgate.testing.TestGateways;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,13 +40,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  */
 class EcsLookupBudgetTest {
 
-    private static final String CONFIG = """
-            stages:
-              dev: {variables: {ordersBackend: "ecs://dev/orders:8080"}}
-            plans:
-              p: {quota: {limit: 1000, period: day}}
-            apiKeys:
-              - {id: d, value: dev-secret-key, consumer: c, stage: dev, plan: p}
+    private static final String CONFIG = TestGateways.keyedDev("ordersBackend", "ecs://dev/orders:8080") + """
             routes:
               - path: /orders
                 methods: [GET]
