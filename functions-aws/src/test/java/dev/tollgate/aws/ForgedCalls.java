@@ -47,16 +47,10 @@ public final class ForgedCalls {
                   free: {quota: {limit: 100, period: day}}
                 apiKeys:
                   - {id: k1, value: dev-secret-key, consumer: alice, stage: dev, plan: free}
-                jwt:
-                  issuers:
-                    idp:
-                      issuer: %s
-                      jwksUri: https://login.example.com/keys
-                      audiences: [api]
-                      plan: free
+                """ + IDP.jwtSection("idp", "free") + """
                 routes:
                   - {path: "/orders/{id}", methods: [GET], backend: "%s", auth: {apiKey: true, jwt: [idp]}}
-                """.formatted(ISS, backend), "test.yaml");
+                """.formatted(backend), "test.yaml");
     }
 
     /** The gateway of {@code config}, its keys the file's, at {@link #NOW}, observed by {@code log}. */

@@ -29,14 +29,10 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
-import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * No caller can forge a log line: a token's subject, a path, holding line breaks, C1 controls,
@@ -49,8 +45,8 @@ class LogForgingTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static AmazonDynamoDBLocal dynamoDbLocal;
-    private static DynamoDbClient dynamo;
+    @RegisterExtension
+    static final EmbeddedDynamoDb DYNAMO = new EmbeddedDynamoDb();
 
     private final TestBackend backend = new TestBackend();
     private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -71,18 +67,6 @@ class LogForgingTest {
         }
     };
     private GatewayConfig config;
-
-    @BeforeAll
-    static void startDynamoDbLocal() {
-        dynamoDbLocal = DynamoDBEmbedded.create(true);
-        dynamo = dynamoDbLocal.dynamoDbClient();
-    }
-
-    @AfterAll
-    static void stopDynamoDbLocal() {
-        dynamo.close();
-        dynamoDbLocal.shutdown();
-    }
 
     @BeforeEach
     void setUp() {
@@ -116,7 +100,7 @@ class LogForgingTest {
 
     @Test
     void aFailingCounterStore_logsOneLinePerRequest_withItsRequestId_andNoStackTrace() {
-        HttpApiHandler handler = new HttpApiHandler(gateway(new DynamoDbCounterStore(dynamo, "no-such-table"),
+        HttpApiHandler handler = new HttpApiHandler(gateway(new DynamoDbCounterStore(DYNAMO.client(), "no-such-table"),
                 new EmfRequestLog(lines::add)), Optional.empty());
 
         for (int i = 0; i < 3; i++) {
@@ -135,7 +119,7 @@ class LogForgingTest {
     @Test
     void aFailingKeysTable_logsOneLinePerRequest_withItsRequestId_andNoStackTrace() {
         Gateway gateway = Gateway.builder().config(config).counters(new InMemoryCounterStore())
-                .keys(new ConfigKeyStore(config.apiKeys()).orElse(new DynamoDbKeyStore(dynamo, "no-such-table")))
+                .keys(new ConfigKeyStore(config.apiKeys()).orElse(new DynamoDbKeyStore(DYNAMO.client(), "no-such-table")))
                 .jwks(new InMemoryJwksSource().serve("idp", IDP)).clock(new MutableClock(NOW)).observer(new EmfRequestLog(lines::add))
                 .build();
         HttpApiHandler handler = new HttpApiHandler(gateway, Optional.empty());

@@ -23,6 +23,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * {@code ./tollgate local} started in-process on free ports, and an HTTP client to call it.
@@ -90,6 +95,16 @@ final class LocalTollgate implements AutoCloseable {
     /** The moment the gateway's clock stood at when it started. */
     Instant now() {
         return now;
+    }
+
+    /** A client of the runner's DynamoDB Local, with the dummy credentials it takes. */
+    DynamoDbClient dynamoDb() {
+        return DynamoDbClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .endpointOverride(URI.create("http://127.0.0.1:" + runner.dynamoDbPort()))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .build();
     }
 
     LocalRunner runner() {
