@@ -1,15 +1,11 @@
 package dev.tollgate.aws;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tollgate.Gateway;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
-import dev.tollgate.http.HeaderNames;
 import dev.tollgate.http.Headers;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,10 +20,7 @@ import java.util.Optional;
  * local runner makes them). An answer larger than Lambda carries back is a 502 problem
  * ({@link LambdaResponseLimit}).
  */
-public final class HttpApiHandler implements RequestStreamHandler {
-
-    private final Gateway gateway;
-    private final Optional<String> functionStage;
+public final class HttpApiHandler extends ApiGatewayHandler {
 
     /** The constructor Lambda calls: the gateway and its stage come from the function's environment. */
     public HttpApiHandler() {
@@ -38,16 +31,10 @@ public final class HttpApiHandler implements RequestStreamHandler {
      * @param functionStage the configuration stage that events of the stage {@value ProxyEvent#DEFAULT_STAGE} reach
      */
     public HttpApiHandler(Gateway gateway, Optional<String> functionStage) {
-        this.gateway = gateway;
-        this.functionStage = functionStage;
+        super(gateway, functionStage);
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        GatewayResponse response = gateway.handle(toRequest(ProxyEvent.read(input)), LambdaResponseLimit.INSTANCE);
-        writeResponse(response, output);
-    }
-
     GatewayRequest toRequest(ProxyEvent event) {
         String method = event.required("/requestContext/http/method");
         String eventStage = event.required("/requestContext/stage");
@@ -57,24 +44,8 @@ public final class HttpApiHandler implements RequestStreamHandler {
         if (!cookies.isEmpty()) {
             headers.set("cookie", String.join("; ", cookies));
         }
-        LambdaTraceHeader.current().ifPresent(trace -> headers.set(HeaderNames.X_AMZN_TRACE_ID, trace));
-        Headers built = headers.build();
-        String path = stagePath(event.path("/rawPath"), eventStage);
-        String rawQuery = event.text("/rawQueryString");
-        String sourceIp = event.text("/requestContext/http/sourceIp");
-        byte[] body = event.body();
-        String stage = event.stage(eventStage, functionStage, gateway.config());
-        return new GatewayRequest(
-                method == null ? "" : method,
-                path,
-                rawQuery,
-                built,
-                body,
-                sourceIp,
-                built.first(HeaderNames.X_FORWARDED_PROTO).orElse("https"),
-                stage,
-                event.strings("/stageVariables"),
-                event.refusal());
+        return request(event, method, eventStage, headers, stagePath(event.path("/rawPath"), eventStage),
+                event.text("/rawQueryString"), event.text("/requestContext/http/sourceIp"));
     }
 
     /** An HTTP API's raw path starts with the stage's name, unless the stage is {@value ProxyEvent#DEFAULT_STAGE}. */
@@ -88,6 +59,11 @@ public final class HttpApiHandler implements RequestStreamHandler {
             return "/";
         }
         return path.startsWith(prefix + "/") ? path.substring(prefix.length()) : path;
+    }
+
+    @Override
+    void write(GatewayResponse response, OutputStream output) throws IOException {
+        writeResponse(response, output);
     }
 
     /** The payload-2.0 response event: {@code Set-Cookie} values go in {@code cookies}, other headers joined. */

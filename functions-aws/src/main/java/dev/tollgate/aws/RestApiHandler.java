@@ -1,15 +1,11 @@
 package dev.tollgate.aws;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tollgate.Gateway;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
-import dev.tollgate.http.HeaderNames;
 import dev.tollgate.http.Headers;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -29,10 +25,7 @@ import java.util.StringJoiner;
  * serves concurrent calls. An answer larger than Lambda carries back is a 502 problem
  * ({@link LambdaResponseLimit}).
  */
-public final class RestApiHandler implements RequestStreamHandler {
-
-    private final Gateway gateway;
-    private final Optional<String> functionStage;
+public final class RestApiHandler extends ApiGatewayHandler {
 
     /** The constructor Lambda calls: the gateway and its stage come from the function's environment. */
     public RestApiHandler() {
@@ -43,16 +36,10 @@ public final class RestApiHandler implements RequestStreamHandler {
      * @param functionStage the configuration stage that events of the stage {@value ProxyEvent#DEFAULT_STAGE} reach
      */
     public RestApiHandler(Gateway gateway, Optional<String> functionStage) {
-        this.gateway = gateway;
-        this.functionStage = functionStage;
+        super(gateway, functionStage);
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        GatewayResponse response = gateway.handle(toRequest(ProxyEvent.read(input)), LambdaResponseLimit.INSTANCE);
-        writeResponse(response, output);
-    }
-
     GatewayRequest toRequest(ProxyEvent event) {
         String method = event.required("/httpMethod");
         String eventStage = event.required("/requestContext/stage");
@@ -62,24 +49,8 @@ public final class RestApiHandler implements RequestStreamHandler {
         } else {
             event.strings("/headers").forEach(headers::add);
         }
-        LambdaTraceHeader.current().ifPresent(trace -> headers.set(HeaderNames.X_AMZN_TRACE_ID, trace));
-        Headers built = headers.build();
-        String path = event.path("/path");
-        String rawQuery = rawQuery(event);
-        String sourceIp = event.text("/requestContext/identity/sourceIp");
-        byte[] body = event.body();
-        String stage = event.stage(eventStage, functionStage, gateway.config());
-        return new GatewayRequest(
-                method == null ? "" : method,
-                path,
-                rawQuery,
-                built,
-                body,
-                sourceIp,
-                built.first(HeaderNames.X_FORWARDED_PROTO).orElse("https"),
-                stage,
-                event.strings("/stageVariables"),
-                event.refusal());
+        return request(event, method, eventStage, headers, event.path("/path"), rawQuery(event),
+                event.text("/requestContext/identity/sourceIp"));
     }
 
     /** REST API events carry the query decoded; the backend gets it encoded again. */
@@ -97,6 +68,11 @@ public final class RestApiHandler implements RequestStreamHandler {
         Map<String, List<String>> multi = new LinkedHashMap<>();
         values.forEach((name, value) -> multi.put(name, List.of(value)));
         return multi;
+    }
+
+    @Override
+    void write(GatewayResponse response, OutputStream output) throws IOException {
+        writeResponse(response, output);
     }
 
     /** The payload-1.0 response event, every header with all its values. */

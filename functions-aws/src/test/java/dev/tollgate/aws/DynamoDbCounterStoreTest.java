@@ -18,12 +18,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
-import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The counter store against DynamoDB Local, in-process: the quota counters here, the rate limit
@@ -35,22 +32,14 @@ class DynamoDbCounterStoreTest extends CounterStoreContract {
     /** Counters expire in the real future: DynamoDB Local's TTL sweep would delete past ones. */
     private static final Instant EXPIRES = Instant.now().plus(Duration.ofDays(1));
 
-    private static AmazonDynamoDBLocal dynamoDbLocal;
-    private static DynamoDbClient dynamo;
+    @RegisterExtension
+    static final EmbeddedDynamoDb DYNAMO = new EmbeddedDynamoDb();
     private static DynamoDbCounterStore store;
 
     @BeforeAll
-    static void startDynamoDbLocal() {
-        dynamoDbLocal = DynamoDBEmbedded.create(true);
-        dynamo = dynamoDbLocal.dynamoDbClient();
-        dynamo.createTable(DynamoDbCounterStore.tableDefinition(TABLE));
-        store = new DynamoDbCounterStore(dynamo, TABLE);
-    }
-
-    @AfterAll
-    static void stopDynamoDbLocal() {
-        dynamo.close();
-        dynamoDbLocal.shutdown();
+    static void createTables() {
+        DYNAMO.client().createTable(DynamoDbCounterStore.tableDefinition(TABLE));
+        store = new DynamoDbCounterStore(DYNAMO.client(), TABLE);
     }
 
     @Override
@@ -75,7 +64,7 @@ class DynamoDbCounterStoreTest extends CounterStoreContract {
     void items_carryTheirExpiry_forTtl() {
         store.tryAcquire("c-ttl", 5, EXPIRES);
 
-        var item = dynamo.getItem(get -> get.tableName(TABLE)
+        var item = DYNAMO.client().getItem(get -> get.tableName(TABLE)
                 .key(java.util.Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("c-ttl"))))
                 .item();
         assertThat(item.get("expiresAt").n()).isEqualTo(Long.toString(EXPIRES.getEpochSecond()));
@@ -87,7 +76,7 @@ class DynamoDbCounterStoreTest extends CounterStoreContract {
 
         store.tryAdmit("b-ttl", now, 100_000, 900_000, EXPIRES);
 
-        var item = dynamo.getItem(get -> get.tableName(TABLE)
+        var item = DYNAMO.client().getItem(get -> get.tableName(TABLE)
                 .key(java.util.Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("b-ttl"))))
                 .item();
         assertThat(item.get("tat").n()).isEqualTo(Long.toString(now + 100_000));
@@ -125,7 +114,7 @@ class DynamoDbCounterStoreTest extends CounterStoreContract {
 
     @Test
     void aStoreFailure_becomesTheGatewaysOwnException() {
-        DynamoDbCounterStore missingTable = new DynamoDbCounterStore(dynamo, "no-such-table");
+        DynamoDbCounterStore missingTable = new DynamoDbCounterStore(DYNAMO.client(), "no-such-table");
 
         assertThatThrownBy(() -> missingTable.tryAcquire("c", 1, EXPIRES))
                 .isInstanceOf(CounterStoreException.class)

@@ -22,10 +22,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -33,8 +32,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
-import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
 
 /** The key store and its administrator's side against DynamoDB Local, in-process; a fresh table for each test. */
 class DynamoDbKeyStoreTest {
@@ -43,30 +40,18 @@ class DynamoDbKeyStoreTest {
     private static final Instant NOW = Instant.parse("2026-11-23T12:10:00Z");
     private static final AtomicInteger TABLES = new AtomicInteger();
 
-    private static AmazonDynamoDBLocal dynamoDbLocal;
-    private static DynamoDbClient dynamo;
+    @RegisterExtension
+    static final EmbeddedDynamoDb DYNAMO = new EmbeddedDynamoDb();
     private String table;
     private DynamoDbKeyStore store;
     private DynamoDbKeyAdmin admin;
 
-    @BeforeAll
-    static void startDynamoDbLocal() {
-        dynamoDbLocal = DynamoDBEmbedded.create(true);
-        dynamo = dynamoDbLocal.dynamoDbClient();
-    }
-
-    @AfterAll
-    static void stopDynamoDbLocal() {
-        dynamo.close();
-        dynamoDbLocal.shutdown();
-    }
-
     @BeforeEach
     void createTable() {
         table = "keys-" + TABLES.incrementAndGet();
-        dynamo.createTable(DynamoDbKeyStore.tableDefinition(table));
-        store = new DynamoDbKeyStore(dynamo, table);
-        admin = new DynamoDbKeyAdmin(dynamo, table);
+        DYNAMO.client().createTable(DynamoDbKeyStore.tableDefinition(table));
+        store = new DynamoDbKeyStore(DYNAMO.client(), table);
+        admin = new DynamoDbKeyAdmin(DYNAMO.client(), table);
     }
 
     @Test
@@ -89,7 +74,7 @@ class DynamoDbKeyStoreTest {
         NewApiKey key = NewApiKey.generate(RANDOM);
         admin.create(key.sha256(), new ApiKey(key.id(), "acme", "dev", "trial"), NOW);
 
-        List<Map<String, AttributeValue>> items = dynamo.scan(scan -> scan.tableName(table)).items();
+        List<Map<String, AttributeValue>> items = DYNAMO.client().scan(scan -> scan.tableName(table)).items();
 
         assertThat(items).hasSize(2);
         assertThat(items.toString()).doesNotContain(key.value()).doesNotContain(key.value().substring(3));
@@ -103,7 +88,7 @@ class DynamoDbKeyStoreTest {
         assertThat(admin.findById("key_nobody")).isEmpty();
         assertThat(admin.revoke("key_nobody", NOW)).isEmpty();
         assertThat(admin.rotate("key_nobody", "00", "key_new", NOW, Duration.ofHours(1), Optional.empty())).isEmpty();
-        assertThat(dynamo.scan(scan -> scan.tableName(table)).items()).isEmpty();
+        assertThat(DYNAMO.client().scan(scan -> scan.tableName(table)).items()).isEmpty();
     }
 
     @Test
@@ -223,8 +208,8 @@ class DynamoDbKeyStoreTest {
 
     @Test
     void aMissingTable_isTheGatewaysKeyStoreException_forEveryOperation() {
-        DynamoDbKeyStore missingStore = new DynamoDbKeyStore(dynamo, "no-such-table");
-        DynamoDbKeyAdmin missing = new DynamoDbKeyAdmin(dynamo, "no-such-table");
+        DynamoDbKeyStore missingStore = new DynamoDbKeyStore(DYNAMO.client(), "no-such-table");
+        DynamoDbKeyAdmin missing = new DynamoDbKeyAdmin(DYNAMO.client(), "no-such-table");
 
         assertStoreFailure(() -> missingStore.findBySha256("00"), "The API key could not be looked up.");
         assertStoreFailure(() -> missing.create("00", new ApiKey("key_1", "acme", "dev", "trial"), NOW),
@@ -260,7 +245,7 @@ class DynamoDbKeyStoreTest {
     @Test
     void aMalformedItem_isTheStoresFailure_namingTheKeyIdButNotItsHash() {
         String hash = ApiKeyHash.sha256Hex("tg_malformed");
-        dynamo.putItem(put -> put.tableName(table).item(Map.of(
+        DYNAMO.client().putItem(put -> put.tableName(table).item(Map.of(
                 "pk", AttributeValue.fromS("key#" + hash),
                 "keyId", AttributeValue.fromS("key_bad"),
                 "consumer", AttributeValue.fromS("acme"),

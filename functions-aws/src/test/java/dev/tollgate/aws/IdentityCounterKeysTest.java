@@ -24,17 +24,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
-import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
 
 /**
  * Counter, bucket and usage keys stay within DynamoDB's 2,048-byte partition keys whatever the
@@ -51,26 +48,18 @@ class IdentityCounterKeysTest {
     /** In the real present: DynamoDB Local's TTL sweep would delete counters of a past window. */
     private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
-    private static AmazonDynamoDBLocal dynamoDbLocal;
-    private static DynamoDbClient dynamo;
+    @RegisterExtension
+    static final EmbeddedDynamoDb DYNAMO = new EmbeddedDynamoDb();
 
     private final TestBackend backend = new TestBackend();
     private final List<RequestObservation> observed = new CopyOnWriteArrayList<>();
     private GatewayConfig config;
 
     @BeforeAll
-    static void startDynamoDbLocal() {
-        dynamoDbLocal = DynamoDBEmbedded.create(true);
-        dynamo = dynamoDbLocal.dynamoDbClient();
-        dynamo.createTable(DynamoDbCounterStore.tableDefinition(TABLE));
+    static void createTables() {
+        DYNAMO.client().createTable(DynamoDbCounterStore.tableDefinition(TABLE));
         // A table made by hand with another key: every write to it is a ValidationException.
-        dynamo.createTable(DynamoDbTables.keyedBy("wrong-key", "id"));
-    }
-
-    @AfterAll
-    static void stopDynamoDbLocal() {
-        dynamo.close();
-        dynamoDbLocal.shutdown();
+        DYNAMO.client().createTable(DynamoDbTables.keyedBy("wrong-key", "id"));
     }
 
     @BeforeEach
@@ -83,13 +72,7 @@ class IdentityCounterKeysTest {
                     failOpen: true
                     quota: {limit: 3, period: day}
                     rateLimit: {requests: 1000, per: second}
-                jwt:
-                  issuers:
-                    idp:
-                      issuer: %s
-                      jwksUri: https://login.example.com/keys
-                      audiences: [api]
-                      plan: lenient
+                """.formatted(backend.url()) + IDP.jwtSection("idp", "lenient") + """
                 routes:
                   - {path: /orders, methods: [GET], backend: "${stageVariables.backend}", auth: {jwt: [idp]}}
                   - path: /limited
@@ -102,7 +85,7 @@ class IdentityCounterKeysTest {
                     backend: ${stageVariables.backend}
                     public: true
                     rateLimit: {requests: 2, per: minute}
-                """.formatted(backend.url(), ISS), "test.yaml");
+                """, "test.yaml");
     }
 
     @AfterEach
@@ -111,7 +94,7 @@ class IdentityCounterKeysTest {
     }
 
     private Gateway gateway(String table) {
-        return Gateway.builder().config(config).counters(new DynamoDbCounterStore(dynamo, table))
+        return Gateway.builder().config(config).counters(new DynamoDbCounterStore(DYNAMO.client(), table))
                 .keys(new ConfigKeyStore(config.apiKeys())).jwks(new InMemoryJwksSource().serve("idp", IDP))
                 .clock(new MutableClock(NOW)).observer(observed::add).build();
     }
@@ -181,7 +164,7 @@ class IdentityCounterKeysTest {
     }
 
     private static List<String> keysInTable() {
-        return dynamo.scanPaginator(scan -> scan.tableName(TABLE)).items().stream()
+        return DYNAMO.client().scanPaginator(scan -> scan.tableName(TABLE)).items().stream()
                 .map(item -> item.get(DynamoDbCounterStore.PARTITION_KEY)).map(AttributeValue::s).toList();
     }
 }

@@ -261,20 +261,14 @@ public final class StagesFile {
             Stage.Network network = network(node.path("network"), path + ".network");
             List<String> clusters = textList(node.path("ecsClusters"), path + ".ecsClusters", CLUSTER_NAME,
                     "an ECS cluster name of 1 to 255 letters, digits, - and _", false);
-            int retention = node.has("logRetentionDays")
-                    ? integer(node.get("logRetentionDays"), path + ".logRetentionDays", 1, 3653)
-                    .filter(days -> {
-                        if (!RETENTION_DAYS.contains(days)) {
-                            problem(path + ".logRetentionDays", days + " (expected: a retention CloudWatch Logs offers: "
-                                    + RETENTION_DAYS.toString().replaceAll("[\\[\\]]", "") + ")");
-                            return false;
-                        }
-                        return true;
-                    }).orElse(DEFAULT_LOG_RETENTION_DAYS)
-                    : DEFAULT_LOG_RETENTION_DAYS;
+            int retention = in.whole(node, "logRetentionDays", path, 1, 3653, DEFAULT_LOG_RETENTION_DAYS);
+            if (!RETENTION_DAYS.contains(retention)) {
+                problem(path + ".logRetentionDays", retention + " (expected: a retention CloudWatch Logs offers: "
+                        + RETENTION_DAYS.toString().replaceAll("[\\[\\]]", "") + ")");
+                retention = DEFAULT_LOG_RETENTION_DAYS;
+            }
             Stage.AlarmThresholds alarms = alarms(node.path("alarms"), path + ".alarms");
-            boolean protect = node.has("protectData") ? in.bool(node.get("protectData"), path + ".protectData").orElse(false)
-                    : false;
+            boolean protect = in.bool(node, "protectData", path, false);
             return Optional.of(new Draft(name, account, region, api, variables, function, throttle, network, clusters,
                     retention, alarms, protect));
         }
@@ -308,20 +302,20 @@ public final class StagesFile {
                         DEFAULT_JAVA_TOOL_OPTIONS, Optional.empty());
             }
             in.unknownFields(node, path, FUNCTION_FIELDS);
-            int memory = node.has("memory") ? integer(node.get("memory"), path + ".memory", 128, 10240)
-                    .orElse(DEFAULT_MEMORY_MB) : DEFAULT_MEMORY_MB;
+            int memory = in.whole(node, "memory", path, 128, 10240, DEFAULT_MEMORY_MB);
             Duration timeout = node.has("timeout") ? in.duration(node.get("timeout"), path + ".timeout",
                     TIMEOUT_UNITS, MIN_TIMEOUT, MAX_TIMEOUT, "30s").orElse(DEFAULT_TIMEOUT)
                     : DEFAULT_TIMEOUT;
             Stage.Architecture architecture = choice(node.path("architecture"), path + ".architecture",
                     Stage.Architecture.values(), DEFAULT_ARCHITECTURE);
-            boolean snapStart = node.has("snapStart") ? in.bool(node.get("snapStart"), path + ".snapStart")
-                    .orElse(DEFAULT_SNAP_START) : DEFAULT_SNAP_START;
+            boolean snapStart = in.bool(node, "snapStart", path, DEFAULT_SNAP_START);
             String options = optionalText(node, path + ".javaToolOptions", Pattern.compile("[\\x20-\\x7e]{0,"
                     + MAX_JAVA_TOOL_OPTIONS + "}"), "JVM options of printable characters, such as "
                     + DEFAULT_JAVA_TOOL_OPTIONS).orElse(DEFAULT_JAVA_TOOL_OPTIONS);
-            Optional<Integer> reserved = node.has("reservedConcurrency")
-                    ? integer(node.get("reservedConcurrency"), path + ".reservedConcurrency", 1, 100000) : Optional.empty();
+            OptionalLong reservedNumber = node.has("reservedConcurrency")
+                    ? in.whole(node.get("reservedConcurrency"), path + ".reservedConcurrency", 1, 100000) : OptionalLong.empty();
+            Optional<Integer> reserved = reservedNumber.isPresent() ? Optional.of((int) reservedNumber.getAsLong())
+                    : Optional.empty();
             return new Stage.FunctionSettings(memory, timeout, architecture, snapStart, options, reserved);
         }
 
@@ -332,8 +326,7 @@ public final class StagesFile {
             in.unknownFields(node, path, THROTTLE_FIELDS);
             double rate = node.has("rate") ? number(node.get("rate"), path + ".rate", 1, 1_000_000)
                     .orElse(DEFAULT_THROTTLE.rate()) : DEFAULT_THROTTLE.rate();
-            int burst = node.has("burst") ? integer(node.get("burst"), path + ".burst", 1, 1_000_000)
-                    .orElse(DEFAULT_THROTTLE.burst()) : DEFAULT_THROTTLE.burst();
+            int burst = in.whole(node, "burst", path, 1, 1_000_000, DEFAULT_THROTTLE.burst());
             return new Stage.Throttle(rate, burst);
         }
 
@@ -370,13 +363,9 @@ public final class StagesFile {
                     .orElse(d.serverErrorRatePercent()) : d.serverErrorRatePercent();
             double latency = node.has("latencyP99Ms") ? number(node.get("latencyP99Ms"), path + ".latencyP99Ms", 1, 900_000)
                     .orElse(d.latencyP99Ms()) : d.latencyP99Ms();
-            int throttles = node.has("throttles") ? integer(node.get("throttles"), path + ".throttles", 1, 1_000_000)
-                    .orElse(d.throttles()) : d.throttles();
-            int counterStore = node.has("counterStoreErrors")
-                    ? integer(node.get("counterStoreErrors"), path + ".counterStoreErrors", 1, 1_000_000)
-                    .orElse(d.counterStoreErrors()) : d.counterStoreErrors();
-            int auth = node.has("authFailures") ? integer(node.get("authFailures"), path + ".authFailures", 1, 10_000_000)
-                    .orElse(d.authFailures()) : d.authFailures();
+            int throttles = in.whole(node, "throttles", path, 1, 1_000_000, d.throttles());
+            int counterStore = in.whole(node, "counterStoreErrors", path, 1, 1_000_000, d.counterStoreErrors());
+            int auth = in.whole(node, "authFailures", path, 1, 10_000_000, d.authFailures());
             Optional<String> topic = optionalText(node, path + ".topicArn", TOPIC_ARN,
                     "an SNS topic's ARN, such as arn:aws:sns:eu-west-1:123456789012:tollgate-alarms");
             return new Stage.AlarmThresholds(errorRate, latency, throttles, counterStore, auth, topic);
@@ -515,15 +504,10 @@ public final class StagesFile {
 
         // Reading values, each naming its problem and giving way to a default.
 
+        /** Whether an optional section has settings to read; an empty one, like a missing one, keeps the defaults. */
         private boolean map(JsonNode node, String path) {
-            if (node.isMissingNode() || node.isNull()) {
-                return false;
-            }
-            if (!node.isObject()) {
-                problem(path, ConfigReader.describe(node) + " (expected: a map)");
-                return false;
-            }
-            return true;
+            boolean absent = node.isMissingNode() || node.isNull() || node.isObject() && node.isEmpty();
+            return !absent && in.requireMap(node, path, "a map");
         }
 
         private Optional<String> optionalText(JsonNode parent, String path, Pattern pattern, String expected) {
@@ -536,24 +520,12 @@ public final class StagesFile {
             return in.text(parent.path(field), path, pattern, expected).orElse("");
         }
 
+        /** A list of texts matching {@code pattern}; one written is never empty, one not {@code required} may be left out. */
         private List<String> textList(JsonNode node, String path, Pattern pattern, String expected, boolean required) {
-            List<String> values = new ArrayList<>();
             if ((node.isMissingNode() || node.isNull()) && !required) {
-                return values;
+                return List.of();
             }
-            if (!node.isArray() || node.isEmpty()) {
-                problem(path, ConfigReader.describe(node) + " (expected: a list, each " + expected + ")");
-                return values;
-            }
-            for (int i = 0; i < node.size(); i++) {
-                in.text(node.get(i), path + "[" + i + "]", pattern, expected).ifPresent(values::add);
-            }
-            return values;
-        }
-
-        private Optional<Integer> integer(JsonNode node, String path, int min, int max) {
-            OptionalLong value = numbers.whole(node, path, min, max);
-            return value.isPresent() ? Optional.of((int) value.getAsLong()) : Optional.empty();
+            return in.texts(node, path, true, pattern.asMatchPredicate(), expected);
         }
 
         private Optional<Double> number(JsonNode node, String path, double min, double max) {

@@ -14,6 +14,7 @@ import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.Deployable;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.StageConfig;
+import dev.tollgate.emulators.LocalEcsApi;
 import dev.tollgate.observe.LogText;
 import dev.tollgate.observe.RequestObserver;
 import dev.tollgate.policy.auth.jwt.JwtConfig;
@@ -38,6 +39,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
@@ -170,7 +173,9 @@ public final class LocalRunner implements AutoCloseable {
             startDemoBackends(config);
         }
         startDemoTasks(config, options.demoBackends());
-        EcsClient ecsClient = ecsApi.client();
+        // Built as the function builds its own, with local credentials.
+        EcsClient ecsClient = AwsGateway.ecs(Map.of(AwsGateway.ECS_ENDPOINT, ecsApi.endpoint().toString(),
+                "AWS_REGION", LocalEcsApi.REGION), StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
         started.add(ecsClient);
         dynamoDb = startDynamoDb();
         started.add(dynamoDb);

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.testing.RawHttpResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -70,7 +69,7 @@ class ApiGatewayEmulatorTest {
                 "\u0001\u0002 nonsense\r\n\r\n");
 
         for (String request : malformed) {
-            RawAnswer answer = raw(request.getBytes(StandardCharsets.ISO_8859_1));
+            RawHttpResponse answer = raw(request.getBytes(StandardCharsets.ISO_8859_1));
 
             assertThat(answer.status()).as(request).isEqualTo(400);
             assertThat(answer.headers().get("content-type")).as(request).startsWith("application/json");
@@ -87,7 +86,7 @@ class ApiGatewayEmulatorTest {
             request.append("x-h").append(i).append(": v").append(i).append("\r\n");
         }
 
-        RawAnswer answer = raw(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+        RawHttpResponse answer = raw(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
 
         assertThat(answer.status()).isEqualTo(200);
         assertThat(received.get().path("headers").path("x-h0").asText()).isEqualTo("v0");
@@ -102,7 +101,7 @@ class ApiGatewayEmulatorTest {
                 + "\r\n";
 
         for (String request : List.of(big, medium, many)) {
-            RawAnswer answer = raw(request.getBytes(StandardCharsets.ISO_8859_1));
+            RawHttpResponse answer = raw(request.getBytes(StandardCharsets.ISO_8859_1));
 
             assertThat(answer.status()).isEqualTo(431);
             assertThat(answer.headers().get("content-type")).startsWith("application/json");
@@ -113,7 +112,7 @@ class ApiGatewayEmulatorTest {
 
     @Test
     void aBodyPastTenMegabytes_gets413Json_declaredOrChunked() throws Exception {
-        RawAnswer declared = raw(("POST /dev/a HTTP/1.1\r\nhost: x\r\ncontent-type: application/octet-stream\r\n"
+        RawHttpResponse declared = raw(("POST /dev/a HTTP/1.1\r\nhost: x\r\ncontent-type: application/octet-stream\r\n"
                 + "content-length: " + (ApiGatewayEmulator.MAX_BODY_BYTES + 1) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
         ByteArrayOutputStream chunked = new ByteArrayOutputStream();
         chunked.writeBytes("POST /dev/a HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
@@ -125,7 +124,7 @@ class ApiGatewayEmulatorTest {
         }
         chunked.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
 
-        for (RawAnswer answer : List.of(declared, raw(chunked.toByteArray()))) {
+        for (RawHttpResponse answer : List.of(declared, raw(chunked.toByteArray()))) {
             assertThat(answer.status()).isEqualTo(413);
             assertThat(JSON.readTree(answer.body())).isEqualTo(JSON.readTree("{\"message\":\"Request Entity Too Large\"}"));
         }
@@ -156,7 +155,7 @@ class ApiGatewayEmulatorTest {
             int bound = (int) IDLE_TIMEOUT.multipliedBy(5).toMillis();
             for (Socket socket : stalledInBody) {
                 socket.setSoTimeout(bound);
-                RawAnswer dropped = RawAnswer.read(socket.getInputStream());
+                RawHttpResponse dropped = RawHttpResponse.read(socket.getInputStream());
                 assertThat(dropped.status()).isEqualTo(408);
                 assertThat(JSON.readTree(dropped.body())).isEqualTo(JSON.readTree("{\"message\":\"Request Timeout\"}"));
                 assertThat(socket.getInputStream().read()).isEqualTo(-1);
@@ -181,7 +180,7 @@ class ApiGatewayEmulatorTest {
         new Random(9).nextBytes(random);
 
         for (String type : List.of("application/octet-stream", "text/plain", "image/png", "")) {
-            RawAnswer answer = post(type, random);
+            RawHttpResponse answer = post(type, random);
 
             assertThat(answer.status()).as(type).isEqualTo(200);
             JsonNode event = received.getAndSet(null);
@@ -214,7 +213,7 @@ class ApiGatewayEmulatorTest {
                 "/dev/a|b/{c}", "/dev/a|b/{c}"));                                          // the JDK's URISyntaxException
 
         for (Map.Entry<String, String> path : expected.entrySet()) {
-            RawAnswer answer = raw(("GET " + path.getKey() + "?q=caf\u00c3\u00a9 HTTP/1.1\r\nhost: x\r\n\r\n")
+            RawHttpResponse answer = raw(("GET " + path.getKey() + "?q=caf\u00c3\u00a9 HTTP/1.1\r\nhost: x\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
 
             assertThat(answer.status()).as(path.getKey()).isEqualTo(200);
@@ -225,7 +224,7 @@ class ApiGatewayEmulatorTest {
         }
     }
 
-    private RawAnswer post(String contentType, byte[] body) throws IOException {
+    private RawHttpResponse post(String contentType, byte[] body) throws IOException {
         ByteArrayOutputStream request = new ByteArrayOutputStream();
         request.writeBytes(("POST /dev/a HTTP/1.1\r\nhost: x\r\n" + (contentType.isEmpty() ? "" : "content-type: " + contentType + "\r\n")
                 + "content-length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
@@ -238,7 +237,7 @@ class ApiGatewayEmulatorTest {
     }
 
     /** Writes the bytes as they are and reads one answer; the server may stop reading early, as it should on a refusal. */
-    private RawAnswer raw(byte[] request) throws IOException {
+    private RawHttpResponse raw(byte[] request) throws IOException {
         try (Socket socket = connect()) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
@@ -248,41 +247,11 @@ class ApiGatewayEmulatorTest {
             } catch (IOException refusedMidway) {
                 // the server answered and closed before reading everything
             }
-            return RawAnswer.read(socket.getInputStream());
+            return RawHttpResponse.read(socket.getInputStream());
         }
     }
 
     private static String sha256(byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
-
-    /** One HTTP/1.1 answer: its status, headers (names in lower case) and body, whose length it gives. */
-    record RawAnswer(int status, Map<String, String> headers, String body) {
-
-        static RawAnswer read(InputStream in) throws IOException {
-            String statusLine = line(in);
-            int status = Integer.parseInt(statusLine.split(" ")[1]);
-            Map<String, String> headers = new TreeMap<>();
-            for (String line = line(in); !line.isEmpty(); line = line(in)) {
-                int colon = line.indexOf(':');
-                headers.merge(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip(),
-                        (earlier, value) -> earlier + "," + value);
-            }
-            int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-            return new RawAnswer(status, headers, new String(in.readNBytes(length), StandardCharsets.UTF_8));
-        }
-
-        private static String line(InputStream in) throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            for (int b = in.read(); b != '\n'; b = in.read()) {
-                if (b < 0) {
-                    throw new IOException("the answer ended in its head: " + line.toString(StandardCharsets.ISO_8859_1));
-                }
-                if (b != '\r') {
-                    line.write(b);
-                }
-            }
-            return line.toString(StandardCharsets.ISO_8859_1);
-        }
     }
 }

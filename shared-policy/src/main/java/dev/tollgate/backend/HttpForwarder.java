@@ -11,6 +11,7 @@ import dev.tollgate.observe.Observed;
 import dev.tollgate.observe.Outcome;
 import dev.tollgate.pipeline.Exchange;
 import dev.tollgate.policy.route.RouteConfig;
+import dev.tollgate.policy.route.RouteMatch;
 import dev.tollgate.problem.BackendTimeoutException;
 import dev.tollgate.problem.BackendUnavailableException;
 import dev.tollgate.problem.CircuitOpenException;
@@ -146,9 +147,10 @@ public final class HttpForwarder {
         return resolver;
     }
 
-    public GatewayResponse forward(Exchange exchange, RouteConfig route) {
+    /** Forwards a request that matched {@code match}, to that route's backend, with its path parameters. */
+    public GatewayResponse forward(Exchange exchange, RouteMatch.Configured match) {
         try {
-            return tryForward(exchange, route);
+            return tryForward(exchange, match);
         } catch (CircuitOpenException open) {
             exchange.observed().outcome(Outcome.CIRCUIT_OPEN);
             throw open;
@@ -162,14 +164,15 @@ public final class HttpForwarder {
         }
     }
 
-    private GatewayResponse tryForward(Exchange exchange, RouteConfig route) {
+    private GatewayResponse tryForward(Exchange exchange, RouteMatch.Configured match) {
+        RouteConfig route = match.route();
         GatewayRequest request = exchange.request();
         Observed observed = exchange.observed();
         BackendTarget chosen = choose(route.backends());
         BackendAddress address = chosen.resolve(request.stageVariables()).orElseThrow(() -> new BackendUnavailableException(
                 "Stage " + request.stage() + " has no usable backend for " + chosen
                         + "; set the stage variable to an http(s) URL or " + EcsService.FORM + ".", null));
-        String path = route.rewrite().apply(request.path(), exchange.route().pathParameters());
+        String path = route.rewrite().apply(request.path(), match.pathParameters());
         HttpRequest.Builder outgoing = outgoing(request, ForwardedHeaders.toBackend(exchange, route.requestHeaders()));
         RetryConfig retry = route.retry();
         int retries = retry.retries(request.method()) ? retry.retries() : 0;

@@ -12,6 +12,7 @@ import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
 import dev.tollgate.testing.InMemoryCounterStore;
 import dev.tollgate.testing.MutableClock;
 import dev.tollgate.testing.TestBackend;
+import dev.tollgate.testing.TestGateways;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -118,19 +119,13 @@ class CircuitBreakerThroughGatewayTest {
     }
 
     private Gateway gateway() {
-        GatewayConfig config = ConfigLoader.parse("""
-                stages:
-                  dev: {variables: {b: "%s"}}
-                plans:
-                  p: {quota: {limit: 100, period: day}}
-                apiKeys:
-                  - {id: k, value: dev-secret-key, consumer: c, stage: dev, plan: p}
+        GatewayConfig config = ConfigLoader.parse(TestGateways.keyedDev("b", backend.url()) + """
                 routes:
                   - path: /orders
                     methods: [GET]
                     backend: ${stageVariables.b}
                     circuitBreaker: {failureThreshold: 2, openFor: 30s}
-                """.formatted(backend.url()), "breaker.yaml");
+                """, "breaker.yaml");
         return Gateway.builder().config(config).counters(new InMemoryCounterStore())
                 .keys(new ConfigKeyStore(config.apiKeys())).clock(clock).ticker(ticks::get).build();
     }

@@ -19,13 +19,7 @@ import org.junit.jupiter.api.Test;
 /** A route's header rules and path rewrites, through the gateway to a real backend. */
 class ForwardingRulesTest {
 
-    private static final String CONFIG = """
-            stages:
-              dev: {variables: {b: "%s"}}
-            plans:
-              p: {quota: {limit: 100, period: day}}
-            apiKeys:
-              - {id: k, value: dev-secret-key, consumer: c, stage: dev, plan: p}
+    private static final String CONFIG = TestGateways.keyedDev("b", "%s") + """
             routes:
               - path: /api/orders/{id}
                 methods: [GET]

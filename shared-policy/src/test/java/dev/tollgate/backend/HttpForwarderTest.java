@@ -36,7 +36,7 @@ class HttpForwarderTest {
             closedPort = socket.getLocalPort();
         }
 
-        assertThatThrownBy(() -> forwarder.forward(exchange("GET"), route("http://127.0.0.1:" + closedPort, Duration.ofSeconds(2))))
+        assertThatThrownBy(() -> forward(forwarder, exchange("GET"), route("http://127.0.0.1:" + closedPort, Duration.ofSeconds(2))))
                 .isInstanceOf(BackendUnavailableException.class)
                 .hasMessage("The backend could not be reached.");
     }
@@ -44,7 +44,7 @@ class HttpForwarderTest {
     @Test
     void noAnswerWithinTheTimeout_isGatewayTimeout() {
         try (TestBackend slow = new TestBackend().holdAnswers()) {
-            assertThatThrownBy(() -> forwarder.forward(exchange("GET"), route(slow.url(), Duration.ofMillis(200))))
+            assertThatThrownBy(() -> forward(forwarder, exchange("GET"), route(slow.url(), Duration.ofMillis(200))))
                     .isInstanceOf(BackendTimeoutException.class)
                     .hasMessage("The backend did not answer within 200 ms.");
         }
@@ -58,9 +58,8 @@ class HttpForwarderTest {
             Exchange exchange = new Exchange(exchange("GET").request(), Instant.EPOCH, () -> 0L, ResponseLimit.NONE);
             exchange.requestId("r-1");
             RouteConfig route = route(slow.url(), Duration.ofSeconds(10));
-            exchange.route(new RouteMatch.Configured("GET /orders", route, Map.of()));
 
-            assertThatThrownBy(() -> forwarder.forward(exchange, route))
+            assertThatThrownBy(() -> forward(forwarder, exchange, route))
                     .isInstanceOf(BackendTimeoutException.class)
                     .hasMessage("The backend did not answer within 1 s.");
         }
@@ -71,7 +70,7 @@ class HttpForwarderTest {
         try (TricklingBackend trickling = new TricklingBackend()) {
             long started = System.nanoTime();
 
-            assertThatThrownBy(() -> forwarder.forward(exchange("GET"), route(trickling.url(), Duration.ofMillis(300))))
+            assertThatThrownBy(() -> forward(forwarder, exchange("GET"), route(trickling.url(), Duration.ofMillis(300))))
                     .isInstanceOf(BackendTimeoutException.class)
                     .hasMessage("The backend did not answer within 300 ms.");
             // Not a speed check: the body would take 10 s.
@@ -84,7 +83,7 @@ class HttpForwarderTest {
         try (TestBackend large = new TestBackend().answer(200, "application/octet-stream", new byte[11 * 1024 * 1024])) {
             Exchange exchange = exchange("GET");
 
-            assertThatThrownBy(() -> forwarder.forward(exchange, route(large.url(), Duration.ofSeconds(10))))
+            assertThatThrownBy(() -> forward(forwarder, exchange, route(large.url(), Duration.ofSeconds(10))))
                     .isInstanceOfSatisfying(ResponseTooLargeException.class, e -> {
                         assertThat(e.status()).isEqualTo(502);
                         assertThat(e.type()).isEqualTo("urn:tollgate:problem:response-too-large");
@@ -97,7 +96,7 @@ class HttpForwarderTest {
     @Test
     void anAnswerAboveLambdasLimit_butWithinWhatTheGatewayReads_isHandedBack_forTheSizePolicyToJudge() {
         try (TestBackend large = new TestBackend().answer(200, "application/octet-stream", new byte[7 * 1024 * 1024])) {
-            GatewayResponse response = forwarder.forward(exchange("GET"), route(large.url(), Duration.ofSeconds(10)));
+            GatewayResponse response = forward(forwarder, exchange("GET"), route(large.url(), Duration.ofSeconds(10)));
 
             assertThat(response.body()).hasSize(7 * 1024 * 1024);
         }
@@ -109,7 +108,7 @@ class HttpForwarderTest {
             RouteConfig route = route(full.url(), Duration.ofSeconds(10), Duration.ofMillis(300));
             long started = System.nanoTime();
 
-            assertThatThrownBy(() -> forwarder.forward(exchange("GET"), route))
+            assertThatThrownBy(() -> forward(forwarder, exchange("GET"), route))
                     .isInstanceOf(BackendTimeoutException.class)
                     .hasMessage("The backend did not accept a connection within 300 ms.");
             // Not a speed check: it tells the connect timeout (300 ms) from the request's (10 s) that would also end it.
@@ -120,7 +119,7 @@ class HttpForwarderTest {
     @Test
     void hopByHopHeaders_stayBehind_bothWays() {
         try (TestBackend backend = new TestBackend()) {
-            GatewayResponse response = forwarder.forward(exchange("GET"), route(backend.url() + "/base/", Duration.ofSeconds(5)));
+            GatewayResponse response = forward(forwarder, exchange("GET"), route(backend.url() + "/base/", Duration.ofSeconds(5)));
 
             TestBackend.Received received = backend.received().get(0);
             assertThat(received.pathAndQuery()).isEqualTo("/base/orders?a=1&b=2");
@@ -141,9 +140,8 @@ class HttpForwarderTest {
                     null, "192.0.2.1", "https", "dev", Map.of()), Instant.EPOCH);
             exchange.requestId("r-2");
             RouteConfig route = route(backend.url(), Duration.ofSeconds(5));
-            exchange.route(new RouteMatch.Configured("GET /orders", route, Map.of()));
 
-            GatewayResponse response = forwarder.forward(exchange, route);
+            GatewayResponse response = forward(forwarder, exchange, route);
 
             TestBackend.Received received = backend.received().get(0);
             assertThat(received.header("x-caller-hop")).isNull();
@@ -158,7 +156,7 @@ class HttpForwarderTest {
         RouteConfig route = Routes.route("/orders").methods("GET").backend("${stageVariables.nowhere}")
                 .timeout(Duration.ofSeconds(1)).build();
 
-        assertThatThrownBy(() -> forwarder.forward(exchange("GET"), route))
+        assertThatThrownBy(() -> forward(forwarder, exchange("GET"), route))
                 .isInstanceOf(BackendUnavailableException.class)
                 .hasMessage("Stage dev has no usable backend for ${stageVariables.nowhere}; set the stage variable to an http(s) URL or ecs://CLUSTER/SERVICE[:PORT].");
     }
@@ -176,8 +174,13 @@ class HttpForwarderTest {
                 Headers.builder().set("proxy-authorization", "secret").set("te", "trailers").set("x-custom", "kept").build(),
                 null, "192.0.2.1", "https", "dev", Map.of()), Instant.EPOCH);
         exchange.requestId("r-1");
-        // The forwarder reads only the match's path parameters (none); the route it forwards to is given apart.
-        exchange.route(new RouteMatch.Configured("GET /orders", route("http://127.0.0.1:1", Duration.ofSeconds(5)), Map.of()));
         return exchange;
+    }
+
+    /** Forwards {@code exchange} as the pipeline does once it matched {@code route}. */
+    private static GatewayResponse forward(HttpForwarder forwarder, Exchange exchange, RouteConfig route) {
+        RouteMatch.Configured match = new RouteMatch.Configured("GET /orders", route, Map.of());
+        exchange.route(match);
+        return forwarder.forward(exchange, match);
     }
 }

@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ManagedHeadersTest {
 
-    private static final String CONFIG = """
+    /** A keyed route and a public one to the backend {@code b}; WsgiBackendTest sends to a WSGI server by it too. */
+    static final String CONFIG = """
             stages:
               dev: {variables: {b: "%s"}}
             plans:

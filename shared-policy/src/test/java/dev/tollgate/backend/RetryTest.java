@@ -30,13 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class RetryTest {
 
-    private static final String CONFIG = """
-            stages:
-              dev: {variables: {up: "%s", down: "%s"}}
-            plans:
-              p: {quota: {limit: 100, period: day}}
-            apiKeys:
-              - {id: k, value: dev-secret-key, consumer: c, stage: dev, plan: p}
+    private static final String CONFIG = TestGateways.keyedDev("up", "%s", "down", "%s") + """
             routes:
               - path: /orders
                 methods: [GET, POST]

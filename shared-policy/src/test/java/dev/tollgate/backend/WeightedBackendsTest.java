@@ -18,13 +18,7 @@ import org.junit.jupiter.api.Test;
 /** Canary releases: each request draws a backend by weight. */
 class WeightedBackendsTest {
 
-    private static final String CONFIG = """
-            stages:
-              dev: {variables: {stable: "%s", canary: "%s"}}
-            plans:
-              p: {quota: {limit: 1000, period: day}}
-            apiKeys:
-              - {id: k, value: dev-secret-key, consumer: c, stage: dev, plan: p}
+    private static final String CONFIG = TestGateways.keyedDev("stable", "%s", "canary", "%s") + """
             routes:
               - path: /orders
                 methods: [GET]

@@ -81,17 +81,7 @@ class WsgiBackendTest {
 
     @Test
     void aWsgiBackend_readsTheGatewaysIdentityOnly_whateverSpellingTheCallerSent() throws Exception {
-        Gateway gateway = TestGateways.from("""
-                stages:
-                  dev: {variables: {b: "%s"}}
-                plans:
-                  gold: {quota: {limit: 100, period: day}}
-                apiKeys:
-                  - {id: k, value: dev-secret-key, consumer: alice, stage: dev, plan: gold}
-                routes:
-                  - {path: /keyed, methods: [GET], backend: "${stageVariables.b}"}
-                  - {path: /open, methods: [GET], backend: "${stageVariables.b}", public: true}
-                """.formatted(url));
+        Gateway gateway = TestGateways.from(ManagedHeadersTest.CONFIG.formatted(url));
         Headers.Builder forged = Headers.builder().add("x_tollgate_consumer", "mallory").add("X_TOLLGATE_PLAN", "platinum")
                 .add("x-tollgate_scopes", "admin").add("x_forwarded_for", "203.0.113.9").add("x_request_id", "forged-id");
 

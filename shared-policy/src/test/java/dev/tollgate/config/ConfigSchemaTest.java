@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -504,18 +505,11 @@ class ConfigSchemaTest {
                         "routes[1].backends[0].zone"),
                 rejected("a backends url not http", withBackends("[{url: a:1, weight: 1}]"), "routes[1].backends[0].url"),
                 // Durations and sizes
-                rejected("timeout 90s", timeout("90s"), "routes[1].timeout"),
-                rejected("timeout 30001ms", timeout("30001ms"), "routes[1].timeout"),
-                rejected("timeout 1m", timeout("1m"), "routes[1].timeout"),
                 rejected("timeout 0ms", timeout("0ms"), "routes[1].timeout"),
-                rejected("timeout 1h", timeout("1h"), "routes[1].timeout"),
                 rejected("timeout a number", timeout("10"), "routes[1].timeout"),
                 rejected("timeout with a space", timeout("'10 s'"), "routes[1].timeout"),
                 rejected("timeout with a fraction", timeout("1.5s"), "routes[1].timeout"),
                 rejected("timeout of 10 digits", timeout("0000000001s"), "routes[1].timeout"),
-                rejected("maxBodySize 11MB", routeField("maxBodySize: 11MB"), "routes[1].maxBodySize"),
-                rejected("maxBodySize 10241KB", routeField("maxBodySize: 10241KB"), "routes[1].maxBodySize"),
-                rejected("maxBodySize 10485761B", routeField("maxBodySize: 10485761B"), "routes[1].maxBodySize"),
                 rejected("maxBodySize 0B", routeField("maxBodySize: 0B"), "routes[1].maxBodySize"),
                 rejected("maxBodySize in GB", routeField("maxBodySize: 1GB"), "routes[1].maxBodySize"),
                 rejected("maxBodySize a number", routeField("maxBodySize: 1024"), "routes[1].maxBodySize"),
@@ -704,9 +698,7 @@ class ConfigSchemaTest {
                         "routes[1].auth.claims.a"),
                 rejected("a claim's values with a list", routeField("auth: {jwt: [corporate], claims: {a: [b, [c]]}}") + JWT,
                         "routes[1].auth.claims.a"),
-                rejected("connectTimeout 31s", routeField("connectTimeout: 31s"), "routes[1].connectTimeout"),
                 rejected("connectTimeout 0ms", routeField("connectTimeout: 0ms"), "routes[1].connectTimeout"),
-                rejected("connectTimeout 1m", routeField("connectTimeout: 1m"), "routes[1].connectTimeout"),
                 rejected("connectTimeout a number", routeField("connectTimeout: 5"), "routes[1].connectTimeout"),
                 // CORS
                 rejected("cors a list", BASE + "cors: [a]\n", "cors"),
@@ -841,7 +833,27 @@ class ConfigSchemaTest {
                 loaderOnly("(8) a whole number in digit groups", replace("limit: 100,", "limit: 1_000,"), "plans.trial.quota.limit"),
                 loaderOnly("(8) a whole number with a + sign", routeField("rateLimit: {requests: +5, per: second}"),
                         "routes[1].rateLimit.requests"),
-                loaderOnly("(8) a negative zero", routeField("retry: {retries: -0}"), "routes[1].retry.retries"));
+                loaderOnly("(8) a negative zero", routeField("retry: {retries: -0}"), "routes[1].retry.retries"),
+                loaderOnly("(9) a timeout above the platform's longest wait", timeout("90s"), "routes[1].timeout"),
+                loaderOnly("(9) a timeout a millisecond above the platform's longest wait", timeout("30001ms"), "routes[1].timeout"),
+                loaderOnly("(9) a timeout in minutes above the platform's longest wait", timeout("1m"), "routes[1].timeout"),
+                loaderOnly("(9) a timeout in hours above the platform's longest wait", timeout("1h"), "routes[1].timeout"),
+                loaderOnly("(9) a maxBodySize above the platform's largest body", routeField("maxBodySize: 11MB"), "routes[1].maxBodySize"),
+                loaderOnly("(9) a maxBodySize a kilobyte above the platform's largest body", routeField("maxBodySize: 10241KB"), "routes[1].maxBodySize"),
+                loaderOnly("(9) a maxBodySize a byte above the platform's largest body", routeField("maxBodySize: 10485761B"), "routes[1].maxBodySize"),
+                loaderOnly("(9) a connectTimeout above the platform's longest wait", routeField("connectTimeout: 31s"), "routes[1].connectTimeout"),
+                loaderOnly("(9) a connectTimeout in minutes above the platform's longest wait", routeField("connectTimeout: 1m"),
+                        "routes[1].connectTimeout"));
+    }
+
+    @Test
+    void aPlatformsLongerWaitAndLargerBody_areForItsLoaderToCheck_theSchemaTakesThem() {
+        String yaml = timeout("230s\n    maxBodySize: 100MB");
+        PlatformLimits azure = new PlatformLimits(Duration.ofSeconds(230), 100L * 1024 * 1024);
+
+        assertThat(schemaErrors(yaml)).isEmpty();
+        assertThat(ConfigLoader.parse(yaml, "t.yaml", azure).routes().get(1).timeout()).isEqualTo(Duration.ofSeconds(230));
+        assertThat(loaderProblems(yaml)).extracting(ConfigProblem::path).containsExactly("routes[1].timeout", "routes[1].maxBodySize");
     }
 
     @ParameterizedTest(name = "{0}")

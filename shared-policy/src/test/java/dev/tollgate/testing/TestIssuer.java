@@ -58,6 +58,23 @@ public final class TestIssuer {
         return issuer;
     }
 
+    /**
+     * A configuration's {@code jwt} section trusting this issuer as {@code name}, for tokens of the
+     * audience {@code api}, whose consumers get {@code plan}; its keys are what a test's
+     * {@link InMemoryJwksSource} serves.
+     */
+    public String jwtSection(String name, String plan) {
+        return """
+                jwt:
+                  issuers:
+                    %s:
+                      issuer: %s
+                      jwksUri: https://login.example.com/keys
+                      audiences: [api]
+                      plan: %s
+                """.formatted(name, issuer, plan);
+    }
+
     /** The public keys, as the issuer's JWKS endpoint serves them. */
     public JWKSet publicKeys() {
         return new JWKSet(key.toPublicJWK());

@@ -2,6 +2,7 @@ package dev.tollgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.testing.RawHttpResponse;
 import dev.tollgate.testing.TestBackend;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ class CallerHeadersEndToEndTest {
 
     @Test
     void anIdentityUnderAnotherSpelling_neverReachesTheBackend() {
-        LocalTollgate.RawResponse response = tollgate.rawGet(InetAddress.getLoopbackAddress(), "/dev/orders",
+        RawHttpResponse response = tollgate.rawGet(InetAddress.getLoopbackAddress(), "/dev/orders",
                 "x-api-key", "hourly-key", "x_tollgate_consumer", "mallory", "X_TOLLGATE_PLAN", "platinum",
                 "x_forwarded_for", "203.0.113.9", "Forwarded", "for=203.0.113.9;host=evil.example");
 
@@ -58,7 +59,7 @@ class CallerHeadersEndToEndTest {
     @Test
     void aHeaderValueWithAByteFrom0x80_is400_namingIt_andReachesNoBackend() {
         // rawGet writes ISO-8859-1: é is the single byte 0xE9 on the wire.
-        LocalTollgate.RawResponse response = tollgate.rawGet(InetAddress.getLoopbackAddress(), "/dev/orders",
+        RawHttpResponse response = tollgate.rawGet(InetAddress.getLoopbackAddress(), "/dev/orders",
                 "x-api-key", "hourly-key", "x-customer-name", "Jos\u00e9");
 
         assertThat(response.status()).isEqualTo(400);

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.aws.AwsGateway;
 import dev.tollgate.testing.TestBackend;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -15,10 +14,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -46,12 +41,7 @@ class FailOpenEndToEndTest {
         tollgate = LocalTollgate.start(Path.of("src", "test", "resources", "failopen.yaml"),
                 Map.of("dev", Map.of("ordersBackend", backend.url())), false);
         CALLERS.keySet().forEach(caller -> counted.put(caller, call(caller)));
-        try (DynamoDbClient dynamo = DynamoDbClient.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .endpointOverride(URI.create("http://127.0.0.1:" + tollgate.runner().dynamoDbPort()))
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .build()) {
+        try (DynamoDbClient dynamo = tollgate.dynamoDb()) {
             dynamo.deleteTable(delete -> delete.tableName(AwsGateway.DEFAULT_COUNTERS_TABLE));
             if (dynamo.listTables().tableNames().contains(AwsGateway.DEFAULT_COUNTERS_TABLE)) {
                 throw new IllegalStateException("the counters table is still there");

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The deployable Lambda artifact holds the handlers and what they need (the DynamoDB and ECS
- * clients among them), and nothing of the local runner (its ECS API stand-in included).
+ * clients among them), and nothing of the local runner nor of the emulators (the local ECS API among them).
  */
 class LambdaArtifactTest {
 
@@ -34,6 +34,7 @@ class LambdaArtifactTest {
                 "software/amazon/awssdk/services/ecs/model/DescribeTasksResponse.class",
                 "software/amazon/awssdk/http/urlconnection/UrlConnectionHttpClient.class");
         assertThat(entries).noneMatch(e -> e.startsWith("dev/tollgate/local/") || e.startsWith("dev/tollgate/aws/local/"));
+        assertThat(entries).noneMatch(e -> e.startsWith("dev/tollgate/emulators/"));
         assertThat(entries).noneMatch(e -> e.startsWith("software/amazon/dynamodb/services/local/"));
         assertThat(entries).noneMatch(e -> e.startsWith("com/almworks/sqlite4java/"));
         assertThat(entries).noneMatch(e -> e.startsWith("org/eclipse/jetty/"));

@@ -17,7 +17,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -66,45 +65,53 @@ class LambdaRuntimeEventsTest {
 
     @Test
     void everyPublishedRestEvent_isAnswered_byTheRestHandler_inTheArtifact() throws Exception {
-        Map<String, Integer> expected = new LinkedHashMap<>();
-        expected.put("v1--go-apigw-request.json", 200);
-        expected.put("v1--go-apigw-restapi-openapi-request.json", 200);
-        expected.put("v1--javalibs-apigw_event.json", 200);
-        expected.put("v1--javalibs-apigw_event_nobody.json", 200);
-        // Marked base64, but "Hello from Lambda!" is not.
-        expected.put("v1--javalibs-apigw_rest_event.at-46ec9fa.json", 400);
-        // An HTTP API's payload-1.0 event of the stage $default: TOLLGATE_STAGE's stage.
-        expected.put("v1--javalibs-apigw_rest_event.json", 200);
-        // Its requestContext names no stage.
-        expected.put("v1--powertools-apiGatewayProxyEventV1.json", 400);
-        expected.put("v1--samcli-AwsProxy.rendered.json", 200);
-        assertThat(samples("v1--")).containsExactlyInAnyOrderElementsOf(expected.keySet());
-
-        List<Answer> answers = run("dev.tollgate.aws.RestApiHandler", expected.keySet().stream().map(SAMPLES::resolve).toList());
-
-        assertAnswered(answers, List.copyOf(expected.values()));
+        assertEveryPublishedEventAnswered("v1--", "dev.tollgate.aws.RestApiHandler", new Object[][] {
+            {"v1--go-apigw-request.json", 200},
+            {"v1--go-apigw-restapi-openapi-request.json", 200},
+            {"v1--javalibs-apigw_event.json", 200},
+            {"v1--javalibs-apigw_event_nobody.json", 200},
+            // Marked base64, but "Hello from Lambda!" is not.
+            {"v1--javalibs-apigw_rest_event.at-46ec9fa.json", 400},
+            // An HTTP API's payload-1.0 event of the stage $default: TOLLGATE_STAGE's stage.
+            {"v1--javalibs-apigw_rest_event.json", 200},
+            // Its requestContext names no stage.
+            {"v1--powertools-apiGatewayProxyEventV1.json", 400},
+            {"v1--samcli-AwsProxy.rendered.json", 200}});
     }
 
     @Test
     void everyPublishedHttpApiEvent_isAnswered_byTheHttpApiHandler_inTheArtifact() throws Exception {
-        Map<String, Integer> expected = new LinkedHashMap<>();
-        // The stage $default: TOLLGATE_STAGE's stage, and the raw path has no stage prefix.
-        expected.put("v2--go-apigw-v2-request-iam.json", 200);
-        expected.put("v2--go-apigw-v2-request-jwt-authorizer.json", 200);
-        expected.put("v2--go-apigw-v2-request-lambda-authorizer.json", 200);
-        expected.put("v2--go-apigw-v2-request-no-authorizer.json", 200);
-        expected.put("v2--javalibs-apigw_http_event.json", 200);
-        // The stage "default" is not configured.
-        expected.put("v2--powertools-apiGatewayProxyEventV2.json", 404);
-        // Its rawPath is "rawPath", which is no path.
-        expected.put("v2--powertools-apigwv2_event.json", 400);
-        expected.put("v2--samcli-HttpApi.rendered.json", 200);
-        assertThat(samples("v2--")).containsExactlyInAnyOrderElementsOf(expected.keySet());
-
-        List<Answer> answers = run("dev.tollgate.aws.HttpApiHandler", expected.keySet().stream().map(SAMPLES::resolve).toList());
-
-        assertAnswered(answers, List.copyOf(expected.values()));
+        assertEveryPublishedEventAnswered("v2--", "dev.tollgate.aws.HttpApiHandler", new Object[][] {
+            // The stage $default: TOLLGATE_STAGE's stage, and the raw path has no stage prefix.
+            {"v2--go-apigw-v2-request-iam.json", 200},
+            {"v2--go-apigw-v2-request-jwt-authorizer.json", 200},
+            {"v2--go-apigw-v2-request-lambda-authorizer.json", 200},
+            {"v2--go-apigw-v2-request-no-authorizer.json", 200},
+            {"v2--javalibs-apigw_http_event.json", 200},
+            // The stage "default" is not configured.
+            {"v2--powertools-apiGatewayProxyEventV2.json", 404},
+            // Its rawPath is "rawPath", which is no path.
+            {"v2--powertools-apigwv2_event.json", 400},
+            {"v2--samcli-HttpApi.rendered.json", 200}});
         assertThat(backend.received()).extracting(TestBackend.Received::pathAndQuery).contains("/my/path?parameter1=value1&parameter1=value2&parameter2=value", "/");
+    }
+
+    /**
+     * Every published sample of a payload format ({@code prefix}) is listed in {@code expected} with the
+     * status its handler answers it with, and the packaged handler answers each so.
+     */
+    private void assertEveryPublishedEventAnswered(String prefix, String handler, Object[][] expected) throws Exception {
+        List<Path> events = new ArrayList<>();
+        List<Integer> statuses = new ArrayList<>();
+        for (Object[] sample : expected) {
+            events.add(SAMPLES.resolve((String) sample[0]));
+            statuses.add((Integer) sample[1]);
+        }
+        assertThat(samples(prefix)).containsExactlyInAnyOrderElementsOf(events.stream().map(e -> e.getFileName().toString()).toList());
+
+        List<Answer> answers = run(handler, events);
+
+        assertAnswered(answers, statuses);
     }
 
     @Test

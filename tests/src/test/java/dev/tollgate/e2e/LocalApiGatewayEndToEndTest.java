@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.testing.RawHttpResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -65,7 +66,7 @@ class LocalApiGatewayEndToEndTest {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), tollgate.runner().port())) {
             socket.setSoTimeout(30_000);
             socket.getOutputStream().write(request.toByteArray());
-            LocalTollgate.RawResponse response = LocalTollgate.RawResponse.read(socket.getInputStream());
+            RawHttpResponse response = RawHttpResponse.read(socket.getInputStream());
 
             assertThat(response.status()).isEqualTo(200);
             JsonNode received = JSON.readTree(response.body());

@@ -5,9 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.aws.AwsGateway;
 import dev.tollgate.local.LocalRunner;
 import dev.tollgate.observe.RequestObserver;
-import java.io.ByteArrayOutputStream;
+import dev.tollgate.testing.RawHttpResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,9 +22,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * {@code ./tollgate local} started in-process on free ports, and an HTTP client to call it.
@@ -95,6 +97,16 @@ final class LocalTollgate implements AutoCloseable {
         return now;
     }
 
+    /** A client of the runner's DynamoDB Local, with the dummy credentials it takes. */
+    DynamoDbClient dynamoDb() {
+        return DynamoDbClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .endpointOverride(URI.create("http://127.0.0.1:" + runner.dynamoDbPort()))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .build();
+    }
+
     LocalRunner runner() {
         return runner;
     }
@@ -133,7 +145,7 @@ final class LocalTollgate implements AutoCloseable {
      * A GET written byte for byte over a socket bound to {@code from}: for headers the JDK client
      * refuses to send ({@code connection}), and for calling from another loopback address.
      */
-    RawResponse rawGet(InetAddress from, String path, String... headers) {
+    RawHttpResponse rawGet(InetAddress from, String path, String... headers) {
         StringBuilder head = new StringBuilder("GET " + path + " HTTP/1.1\r\nhost: 127.0.0.1:" + runner.port() + "\r\n");
         for (int i = 0; i < headers.length; i += 2) {
             head.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
@@ -145,40 +157,9 @@ final class LocalTollgate implements AutoCloseable {
             socket.setSoTimeout(30_000);
             socket.getOutputStream().write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
-            return RawResponse.read(socket.getInputStream());
+            return RawHttpResponse.read(socket.getInputStream());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** What {@link #rawGet} read: the status, the headers (names in lower case) and the body as text. */
-    record RawResponse(int status, Map<String, String> headers, String body) {
-
-        /** Reads one answer, whose length the runner always gives in {@code content-length}. */
-        static RawResponse read(InputStream in) throws IOException {
-            String statusLine = line(in);
-            int status = Integer.parseInt(statusLine.split(" ")[1]);
-            Map<String, String> headers = new TreeMap<>();
-            for (String line = line(in); !line.isEmpty(); line = line(in)) {
-                int colon = line.indexOf(':');
-                headers.merge(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip(),
-                        (earlier, value) -> earlier + "," + value);
-            }
-            int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-            return new RawResponse(status, headers, new String(in.readNBytes(length), StandardCharsets.UTF_8));
-        }
-
-        private static String line(InputStream in) throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            for (int b = in.read(); b != '\n'; b = in.read()) {
-                if (b < 0) {
-                    throw new IOException("the answer ended in its head: " + line.toString(StandardCharsets.ISO_8859_1));
-                }
-                if (b != '\r') {
-                    line.write(b);
-                }
-            }
-            return line.toString(StandardCharsets.ISO_8859_1);
         }
     }
 

@@ -5,6 +5,7 @@ import static dev.tollgate.e2e.LocalTollgate.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tollgate.testing.RawHttpResponse;
 import dev.tollgate.testing.TestBackend;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -137,7 +138,7 @@ class PoliciesEndToEndTest {
 
     @Test
     void theConnectionHeader_andTheHeadersItNames_areNotForwarded() {
-        LocalTollgate.RawResponse response = tollgate.rawGet(InetAddress.getLoopbackAddress(), "/dev/api/items/8",
+        RawHttpResponse response = tollgate.rawGet(InetAddress.getLoopbackAddress(), "/dev/api/items/8",
                 "x-api-key", KEY, "connection", "keep-alive, x-hop-secret", "x-hop-secret", "1", "x-kept", "yes");
 
         assertThat(response.status()).isEqualTo(200);
@@ -163,7 +164,7 @@ class PoliciesEndToEndTest {
     void aDotSegmentOrAnEncodedSlash_is400_andNeverReachesTheBackend_whileDotsInANameAreForwarded() {
         HttpResponse<String> encoded = tollgate.get("/dev/legacy/orders/..%2F..%2Fadmin%2Fusers", "x-api-key", KEY);
         // Written byte for byte: no client may tidy the dot segment away before it is sent.
-        LocalTollgate.RawResponse dots = tollgate.rawGet(InetAddress.getLoopbackAddress(), "/dev/legacy/orders/..",
+        RawHttpResponse dots = tollgate.rawGet(InetAddress.getLoopbackAddress(), "/dev/legacy/orders/..",
                 "x-api-key", KEY);
 
         assertProblem(encoded, 400, "The path segment ..%2F..%2Fadmin%2Fusers is refused: a segment may not be . or ..,"
@@ -217,7 +218,7 @@ class PoliciesEndToEndTest {
 
         InetAddress another = InetAddress.getByName("127.0.0.2");
         assumeTrue(canBind(another), "this machine routes only 127.0.0.1 to loopback");
-        LocalTollgate.RawResponse fromAnother = tollgate.rawGet(another, "/dev/public/limited");
+        RawHttpResponse fromAnother = tollgate.rawGet(another, "/dev/public/limited");
         assertThat(fromAnother.status()).isEqualTo(200);
         assertThat(fromAnother.headers()).containsEntry("ratelimit-remaining", "1");
     }

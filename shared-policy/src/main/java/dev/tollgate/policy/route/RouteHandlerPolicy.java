@@ -14,7 +14,7 @@ public final class RouteHandlerPolicy implements Policy {
     /** Sends a configured route's request to its backend and brings the answer back. */
     @FunctionalInterface
     public interface Forwarder {
-        GatewayResponse forward(Exchange exchange, RouteConfig route);
+        GatewayResponse forward(Exchange exchange, RouteMatch.Configured match);
     }
 
     private final Forwarder forwarder;
@@ -27,7 +27,7 @@ public final class RouteHandlerPolicy implements Policy {
     public GatewayResponse apply(Exchange exchange, PolicyChain next) {
         RouteMatch match = exchange.route();
         if (match instanceof RouteMatch.Configured configured) {
-            return forwarder.forward(exchange, configured.route());
+            return forwarder.forward(exchange, configured);
         }
         return ((RouteMatch.GatewayEndpoint) match).handler().handle(exchange);
     }

@@ -19,16 +19,10 @@ class TraceContextTest {
     private static final String GENERATED = "00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]";
 
     private final TestBackend backend = new TestBackend();
-    private final Gateway gateway = TestGateways.from("""
-            stages:
-              dev: {variables: {ordersBackend: "%s"}}
-            plans:
-              p: {quota: {limit: 100, period: day}}
-            apiKeys:
-              - {id: k, value: dev-secret-key, consumer: c, stage: dev, plan: p}
+    private final Gateway gateway = TestGateways.from(TestGateways.keyedDev("ordersBackend", backend.url()) + """
             routes:
               - {path: /orders, methods: [GET], backend: "${stageVariables.ordersBackend}"}
-            """.formatted(backend.url()));
+            """);
 
     @AfterEach
     void tearDown() {

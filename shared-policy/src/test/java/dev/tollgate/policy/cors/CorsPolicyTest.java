@@ -18,13 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class CorsPolicyTest {
 
-    private static final String CONFIG = """
-            stages:
-              dev: {variables: {ordersBackend: "%s"}}
-            plans:
-              p: {quota: {limit: 100, period: day}}
-            apiKeys:
-              - {id: k, value: dev-secret-key, consumer: c, stage: dev, plan: p}
+    private static final String CONFIG = TestGateways.keyedDev("ordersBackend", "%s") + """
             routes:
               - {path: /orders, methods: [GET, POST], backend: "${stageVariables.ordersBackend}"}
               - {path: "/orders/{id}", methods: [PUT], backend: "${stageVariables.ordersBackend}"}

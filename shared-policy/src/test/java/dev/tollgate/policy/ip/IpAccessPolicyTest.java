@@ -17,13 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class IpAccessPolicyTest {
 
-    private static final String CONFIG = """
-            stages:
-              dev: {variables: {b: "%s"}}
-            plans:
-              p: {quota: {limit: 100, period: day}}
-            apiKeys:
-              - {id: k, value: dev-secret-key, consumer: c, stage: dev, plan: p}
+    private static final String CONFIG = TestGateways.keyedDev("b", "%s") + """
             ipAccess:
               allow: [10.0.0.0/8]
               deny: [10.9.0.0/16]

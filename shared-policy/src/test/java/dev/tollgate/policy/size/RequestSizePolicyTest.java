@@ -14,14 +14,7 @@ import org.junit.jupiter.api.Test;
 /** A route's {@code maxBodySize} through the pipeline, with a real HTTP backend. */
 class RequestSizePolicyTest {
 
-    private static final String CONFIG = """
-            stages:
-              dev:
-                variables: {uploadsBackend: "%s"}
-            plans:
-              free: {quota: {limit: 100, period: hour}}
-            apiKeys:
-              - {id: dev-key, value: dev-secret-key, consumer: alice, stage: dev, plan: free}
+    private static final String CONFIG = TestGateways.keyedDev("uploadsBackend", "%s") + """
             routes:
               - {path: /uploads, methods: [POST], backend: "${stageVariables.uploadsBackend}", maxBodySize: 1KB}
             """;

@@ -16,14 +16,7 @@ import org.junit.jupiter.api.Test;
 /** An answer larger than the platform can carry back ({@link ResponseLimit}), through the pipeline with a real backend. */
 class ResponseSizePolicyTest {
 
-    private static final String CONFIG = """
-            stages:
-              dev:
-                variables: {ordersBackend: "%s"}
-            plans:
-              free: {quota: {limit: 100, period: hour}}
-            apiKeys:
-              - {id: dev-key, value: dev-secret-key, consumer: alice, stage: dev, plan: free}
+    private static final String CONFIG = TestGateways.keyedDev("ordersBackend", "%s") + """
             cors: {allowOrigins: ["https://app.example.com"]}
             routes:
               - {path: /orders, methods: [GET], backend: "${stageVariables.ordersBackend}"}

@@ -1,4 +1,4 @@
-package dev.tollgate.local;
+package dev.tollgate.emulators;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.tollgate.aws.AwsGateway;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
@@ -25,9 +24,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
  * The two ECS API actions Tollgate uses, on 127.0.0.1, for the local runner and tests: the JSON 1.1
@@ -45,7 +41,8 @@ public final class LocalEcsApi implements AutoCloseable {
 
     public static final String TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113.";
     public static final String CONTENT_TYPE = "application/x-amz-json-1.1";
-    static final String REGION = "us-east-1";
+    /** The region its ARNs name, and the one a client of it is built for. */
+    public static final String REGION = "us-east-1";
     static final String ACCOUNT = "000000000000";
     private static final int PAGE = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -165,12 +162,6 @@ public final class LocalEcsApi implements AutoCloseable {
 
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-    }
-
-    /** A real ECS client for this endpoint, built as the function builds its own but with local credentials. */
-    public EcsClient client() {
-        return AwsGateway.ecs(Map.of(AwsGateway.ECS_ENDPOINT, endpoint().toString(), "AWS_REGION", REGION),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
     }
 
     /**

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.tollgate.local.LocalEcsApi;
-import dev.tollgate.local.LocalEcsApi.Binding;
-import dev.tollgate.local.LocalEcsApi.Task;
+import dev.tollgate.emulators.LocalEcsApi;
+import dev.tollgate.emulators.LocalEcsApi.Binding;
+import dev.tollgate.emulators.LocalEcsApi.Task;
 import dev.tollgate.backend.EcsService;
 import dev.tollgate.problem.NoBackendTaskException;
 import dev.tollgate.testing.MutableClock;
@@ -73,7 +73,7 @@ class EcsBackendResolverTest {
     @BeforeEach
     void start() throws Exception {
         api = LocalEcsApi.start(0);
-        ecs = api.client();
+        ecs = LocalEcsClients.of(api);
         resolver = new EcsBackendResolver(ecs, clock, refresher);
         LOG.addHandler(logged);
     }

@@ -3,9 +3,9 @@ package dev.tollgate.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.Gateway;
-import dev.tollgate.local.LocalEcsApi;
-import dev.tollgate.local.LocalEcsApi.Binding;
-import dev.tollgate.local.LocalEcsApi.Task;
+import dev.tollgate.emulators.LocalEcsApi;
+import dev.tollgate.emulators.LocalEcsApi.Binding;
+import dev.tollgate.emulators.LocalEcsApi.Task;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.http.GatewayRequest;
@@ -16,6 +16,7 @@ import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
 import dev.tollgate.testing.InMemoryCounterStore;
 import dev.tollgate.testing.MutableClock;
 import dev.tollgate.testing.TestBackend;
+import dev.tollgate.testing.TestGateways;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,13 +40,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  */
 class EcsLookupBudgetTest {
 
-    private static final String CONFIG = """
-            stages:
-              dev: {variables: {ordersBackend: "ecs://dev/orders:8080"}}
-            plans:
-              p: {quota: {limit: 1000, period: day}}
-            apiKeys:
-              - {id: d, value: dev-secret-key, consumer: c, stage: dev, plan: p}
+    private static final String CONFIG = TestGateways.keyedDev("ordersBackend", "ecs://dev/orders:8080") + """
             routes:
               - path: /orders
                 methods: [GET]
@@ -66,7 +61,7 @@ class EcsLookupBudgetTest {
     @BeforeEach
     void start() throws Exception {
         api = LocalEcsApi.start(0);
-        ecs = api.client();
+        ecs = LocalEcsClients.of(api);
         api.putService("dev", "orders", List.of(Task.running("0123456789abcdef0123456789abcdef", "127.0.0.1",
                 new Binding(8080, URI.create(task.url()).getPort()))));
     }
