@@ -107,7 +107,7 @@ class StagesFileTest {
                       serverErrorRatePercent: 0
                       topicArn: my-topic
                 """)).containsExactly(
-                "stages.yaml:5: stages.dev.colour: unknown field (expected one of: account, alarms, api, ecsClusters,"
+                "stages.yaml:5: stages.dev.colour: unknown field (expected one of: account, alarms, api, azure, ecsClusters,"
                         + " function, logRetentionDays, network, protectData, region, throttle, variables)",
                 "stages.yaml:4: stages.dev.api: graphql (expected: http or rest)",
                 "stages.yaml:7: stages.dev.function.memory: 64 (expected: a whole number from 128 to 10240)",
