@@ -86,6 +86,12 @@ public final class ArmTemplate {
     private static final Ref COSMOS = new Ref(COSMOS_ACCOUNT, "variables('cosmosAccountName')");
     private static final Ref TOLLGATE_DATABASE = new Ref(SQL_DATABASE, "variables('cosmosAccountName')",
             "variables('databaseName')");
+    /** The database, as a Cosmos DB data-plane role assignment's scope takes it. */
+    private static final String TOLLGATE_DATABASE_SCOPE = "format('{0}/dbs/{1}', " + COSMOS.id() + ", variables('databaseName'))";
+    private static final Ref DATA_CONTRIBUTOR = new Ref(SQL_ROLE_DEFINITION, "variables('cosmosAccountName')",
+            "variables('cosmosDataContributor')");
+    private static final Ref METADATA_READER = new Ref(SQL_ROLE_DEFINITION, "variables('cosmosAccountName')",
+            "guid(" + COSMOS.id() + ", 'readMetadata')");
     private static final String PRINCIPAL_ID = "reference(" + APP.id() + ", '" + WEB_API + "', 'full').identity.principalId";
     private static final String PACKAGE_URL = "format('{0}{1}/{2}', reference(" + STORAGE.id() + ", '" + STORAGE_API
             + "').primaryEndpoints.blob, variables('packageContainer'), variables('packageBlob'))";
@@ -124,7 +130,10 @@ public final class ArmTemplate {
         for (String policy : List.of("ftp", "scm")) {
             resources.add(publishingCredentials(policy));
         }
-        resources.add(cosmosRoleAssignment());
+        // One after the other: Cosmos DB takes one role operation on an account at a time.
+        resources.add(cosmosRoleAssignment(DATA_CONTRIBUTOR, "[" + TOLLGATE_DATABASE_SCOPE + "]", TOLLGATE_DATABASE));
+        resources.add(metadataReader(assignmentOf(DATA_CONTRIBUTOR)));
+        resources.add(cosmosRoleAssignment(METADATA_READER, "[" + COSMOS.id() + "]", METADATA_READER));
         resources.add(roleAssignment(STORAGE.scope(), STORAGE, "variables('storageBlobDataOwner')"));
         if (azure.ecsCredentials().isPresent()) {
             resources.add(roleAssignment("format('Microsoft.KeyVault/vaults/{0}', variables('keyVaultName'))", null,
@@ -343,18 +352,38 @@ public final class ArmTemplate {
         return credentials;
     }
 
-    /** The app's identity may read and write items of the tollgate database, and nothing of the account's control plane. */
-    private static ObjectNode cosmosRoleAssignment() {
-        Ref assignment = new Ref(SQL_ROLE_ASSIGNMENT, "variables('cosmosAccountName')",
-                "guid(" + COSMOS.id() + ", " + APP.id() + ", variables('cosmosDataContributor'))");
-        ObjectNode role = resource(assignment, COSMOS_API, APP, TOLLGATE_DATABASE);
-        role.remove("location");
-        ObjectNode properties = role.putObject("properties");
-        properties.put("roleDefinitionId", "[resourceId('" + SQL_ROLE_DEFINITION
-                + "', variables('cosmosAccountName'), variables('cosmosDataContributor'))]");
+    /**
+     * A data-plane role for the app's identity. Items: the built-in Data Contributor on the tollgate database only,
+     * no control plane, no other database. Account: reading its metadata only, which the SDK does when its client
+     * starts (the account's regions, GET /) and which a role scoped to a database does not grant.
+     */
+    private static ObjectNode cosmosRoleAssignment(Ref role, String scope, Ref waitsFor) {
+        ObjectNode roleAssignment = resource(assignmentOf(role), COSMOS_API, APP, waitsFor);
+        roleAssignment.remove("location");
+        ObjectNode properties = roleAssignment.putObject("properties");
+        properties.put("roleDefinitionId", "[" + role.id() + "]");
         properties.put("principalId", "[" + PRINCIPAL_ID + "]");
-        properties.put("scope", "[format('{0}/dbs/{1}', " + COSMOS.id() + ", variables('databaseName'))]");
-        return role;
+        properties.put("scope", scope);
+        return roleAssignment;
+    }
+
+    /** The app's assignment of a Cosmos DB role. */
+    private static Ref assignmentOf(Ref role) {
+        return new Ref(SQL_ROLE_ASSIGNMENT, "variables('cosmosAccountName')",
+                "guid(" + COSMOS.id() + ", " + APP.id() + ", " + role.segments().get(1) + ")");
+    }
+
+    /** A Cosmos DB role of one permission: reading the account's metadata (no item, no database's content). */
+    private static ObjectNode metadataReader(Ref waitsFor) {
+        ObjectNode definition = resource(METADATA_READER, COSMOS_API, COSMOS, waitsFor);
+        definition.remove("location");
+        ObjectNode properties = definition.putObject("properties");
+        properties.put("roleName", "Tollgate account metadata reader");
+        properties.put("type", "CustomRole");
+        properties.putArray("assignableScopes").add("[" + COSMOS.id() + "]");
+        properties.putArray("permissions").addObject().putArray("dataActions")
+                .add("Microsoft.DocumentDB/databaseAccounts/readMetadata");
+        return definition;
     }
 
     /**

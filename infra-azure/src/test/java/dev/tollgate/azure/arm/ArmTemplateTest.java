@@ -67,9 +67,10 @@ class ArmTemplateTest {
                 entry("Microsoft.DocumentDB/databaseAccounts", "2024-05-15"),
                 entry("Microsoft.DocumentDB/databaseAccounts/sqlDatabases", "2024-05-15"),
                 entry("Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers", "2024-05-15"),
+                entry("Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions", "2024-05-15"),
                 entry("Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments", "2024-05-15"),
                 entry("Microsoft.Authorization/roleAssignments", "2022-04-01")));
-        assertThat(types(prod)).containsEntry("Microsoft.Authorization/locks", "2020-05-01").hasSize(13);
+        assertThat(types(prod)).containsEntry("Microsoft.Authorization/locks", "2020-05-01").hasSize(14);
         assertThat(dev.get("$schema").asText())
                 .isEqualTo("https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#");
         assertThat(apiVersionsAreDates(dev)).isTrue();
@@ -180,13 +181,23 @@ class ArmTemplateTest {
     void theAppsIdentity_holdsTheLeastRoles_onTheTollgateDatabase_theStorageAccount_andTheKeyVault() {
         assertThat(only(dev, "Microsoft.Web/sites").at("/identity/type").asText()).isEqualTo("SystemAssigned");
 
-        JsonNode cosmosRole = only(dev, "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments");
-        assertThat(cosmosRole.at("/properties/roleDefinitionId").asText()).isEqualTo("[resourceId("
-                + "'Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions', variables('cosmosAccountName'),"
-                + " variables('cosmosDataContributor'))]");
+        // Items: the built-in Data Contributor, on the tollgate database only.
+        Map<String, String> cosmosRoles = new TreeMap<>();
+        for (JsonNode assignment : resources(dev, "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments")) {
+            assertThat(assignment.at("/properties/principalId").asText()).isEqualTo(PRINCIPAL);
+            cosmosRoles.put(assignment.at("/properties/roleDefinitionId").asText(), assignment.at("/properties/scope").asText());
+        }
+        String metadataReader = id(only(dev, "Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions"));
+        assertThat(cosmosRoles).containsOnly(
+                entry("[resourceId('Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions', variables('cosmosAccountName'),"
+                        + " variables('cosmosDataContributor'))]", DATABASE_SCOPE),
+                entry(metadataReader, "[resourceId('Microsoft.DocumentDB/databaseAccounts', variables('cosmosAccountName'))]"));
         assertThat(dev.at("/variables/cosmosDataContributor").asText()).isEqualTo("00000000-0000-0000-0000-000000000002");
-        assertThat(cosmosRole.at("/properties/principalId").asText()).isEqualTo(PRINCIPAL);
-        assertThat(cosmosRole.at("/properties/scope").asText()).isEqualTo(DATABASE_SCOPE);
+        // Account: its metadata only, which the SDK reads as its client starts.
+        JsonNode reader = only(dev, "Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions").get("properties");
+        assertThat(reader.at("/permissions").toString())
+                .isEqualTo("[{\"dataActions\":[\"Microsoft.DocumentDB/databaseAccounts/readMetadata\"]}]");
+        assertThat(reader.at("/type").asText()).isEqualTo("CustomRole");
 
         Map<String, String> roles = new TreeMap<>();
         for (JsonNode assignment : resources(dev, "Microsoft.Authorization/roleAssignments")) {
@@ -214,8 +225,11 @@ class ArmTemplateTest {
                     assertThat(ids).as("%s waits for %s", resource.get("name"), dependency).contains(dependency.asText())));
         }
         String app = "[resourceId('Microsoft.Web/sites', parameters('appName'))]";
-        assertThat(only(dev, "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments").get("dependsOn").toString())
-                .contains(app, "sqlDatabases");
+        resources(dev, "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments").forEach(role ->
+                assertThat(role.get("dependsOn").toString()).contains(app));
+        // Cosmos DB takes one role operation on an account at a time: assignment, definition, assignment.
+        assertThat(only(dev, "Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions").get("dependsOn").toString())
+                .contains("sqlRoleAssignments");
         resources(dev, "Microsoft.Authorization/roleAssignments").forEach(role ->
                 assertThat(role.get("dependsOn").toString()).contains(app));
         assertThat(only(dev, "Microsoft.Web/sites").get("dependsOn").toString()).contains("serverfarms", "storageAccounts",
