@@ -558,6 +558,8 @@ class StagesFileTest {
         @Test
         void aStageWithoutAzureSection_isNotOnAzure_andOnlyAppNameIsRequired() {
             assertThat(load(HTTPS_DEV).stage("dev").orElseThrow().azure()).isEmpty();
+            assertThat(StageDiff.settings(load(HTTPS_DEV).stage("dev").orElseThrow())).containsEntry("azure", "none")
+                    .doesNotContainKey("azure.appName");
 
             assertThat(load(HTTPS_DEV + "    azure: {appName: tollgate-dev-acme}\n").stage("dev").orElseThrow().azure())
                     .contains(new AzureSettings("tollgate-dev-acme", Optional.empty(), "Session", 30, Optional.empty(),
