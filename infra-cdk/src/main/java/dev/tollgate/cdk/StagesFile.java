@@ -41,7 +41,8 @@ import java.util.regex.Pattern;
 
 /**
  * The deployment's stages file ({@value #DEFAULT_PATH}): per stage its API Gateway stage variables,
- * the function's size, the VPC, the limits and the alarm thresholds. Reading it also reads the
+ * the function's size, the VPC, the limits and the alarm thresholds, and its {@link AzureSettings} if
+ * the stage is deployed to Azure too. Reading it also reads the
  * gateway configuration it names (the file the function bundles) with the function's own
  * {@link ConfigLoader}, and checks the two together: every stage exists in the configuration, and
  * the configuration stays valid with the stages file's variables in place of its own (as API
