@@ -86,6 +86,6 @@ final class ContextOverrides {
                 new Stage.FunctionSettings(memoryMb, limit, function.architecture(), function.snapStart(),
                         function.javaToolOptions(), function.reservedConcurrency()),
                 stage.throttle(), stage.network(), stage.backendVariables(), stage.ecsClusters(), stage.backendPorts(),
-                stage.logRetentionDays(), stage.alarms(), stage.protectData());
+                stage.logRetentionDays(), stage.alarms(), stage.protectData(), stage.azure());
     }
 }

@@ -31,12 +31,13 @@ import java.util.TreeSet;
  * @param logRetentionDays how long the function's and API Gateway's logs are kept
  * @param alarms          the alarm thresholds
  * @param protectData     RETAIN and deletion protection for the tables, termination protection for the stack
+ * @param azure           the stage's Azure settings, if it is deployed to Azure too
  */
 public record Stage(String name, Optional<String> account, Optional<String> region, Api api,
                     Map<String, String> variables, Map<String, String> effectiveVariables,
                     FunctionSettings function, Throttle throttle, Network network,
                     SortedSet<String> backendVariables, SortedSet<String> ecsClusters, SortedSet<Integer> backendPorts,
-                    int logRetentionDays, AlarmThresholds alarms, boolean protectData) {
+                    int logRetentionDays, AlarmThresholds alarms, boolean protectData, Optional<AzureSettings> azure) {
 
     public Stage {
         // Ordered, so that a template is the same from one synthesis to the next.

@@ -12,8 +12,9 @@ import java.util.TreeSet;
 
 /**
  * How two stages differ, setting by setting, as they will be deployed: variables (the configuration's
- * with the stages file's in place), sizes, limits, network, alarms. {@code ./tollgate diff dev prod}
- * runs it before a promotion so that drift is seen, not found. Needs no CDK and no AWS access.
+ * with the stages file's in place), sizes, limits, network, alarms, and for Azure (the stages' {@code azure:}
+ * sections) the function app, its region, Cosmos DB and logs. {@code ./tollgate diff dev prod} runs it before a
+ * promotion so that drift is seen, not found. Needs no CDK and no AWS or Azure access.
  */
 public final class StageDiff {
 
@@ -124,6 +125,23 @@ public final class StageDiff {
         settings.put("alarms.authFailures", Integer.toString(alarms.authFailures()));
         settings.put("alarms.topicArn", alarms.topicArn().orElse("none"));
         settings.put("protectData", Boolean.toString(stage.protectData()));
+        azure(stage, settings);
         return settings;
+    }
+
+    /** The stage's Azure settings, as its ARM template carries them beside its variables; "none" for a stage not on Azure. */
+    private static void azure(Stage stage, Map<String, String> settings) {
+        if (stage.azure().isEmpty()) {
+            settings.put("azure", "none");
+            return;
+        }
+        AzureSettings azure = stage.azure().get();
+        settings.put("azure.appName", azure.appName());
+        settings.put("azure.location", azure.location().orElse("(the resource group's)"));
+        settings.put("azure.cosmosConsistency", azure.cosmosConsistency());
+        settings.put("azure.logRetentionDays", Integer.toString(azure.logRetentionDays()));
+        settings.put("azure.maxInstances", azure.maxInstances().map(String::valueOf).orElse("(the plan's)"));
+        settings.put("azure.ecsCredentials", azure.ecsCredentials()
+                .map(ecs -> "Key Vault " + ecs.keyVault() + ", " + ecs.region()).orElse("none"));
     }
 }

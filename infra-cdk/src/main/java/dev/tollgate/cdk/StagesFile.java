@@ -41,7 +41,8 @@ import java.util.regex.Pattern;
 
 /**
  * The deployment's stages file ({@value #DEFAULT_PATH}): per stage its API Gateway stage variables,
- * the function's size, the VPC, the limits and the alarm thresholds. Reading it also reads the
+ * the function's size, the VPC, the limits and the alarm thresholds, and its {@link AzureSettings} if
+ * the stage is deployed to Azure too. Reading it also reads the
  * gateway configuration it names (the file the function bundles) with the function's own
  * {@link ConfigLoader}, and checks the two together: every stage exists in the configuration, and
  * the configuration stays valid with the stages file's variables in place of its own (as API
@@ -74,12 +75,20 @@ public final class StagesFile {
 
     private static final Set<String> TOP_LEVEL = Set.of("config", "stages");
     private static final Set<String> STAGE_FIELDS = Set.of("account", "region", "api", "variables", "function", "throttle",
-            "network", "ecsClusters", "logRetentionDays", "alarms", "protectData");
+            "network", "ecsClusters", "logRetentionDays", "alarms", "protectData", "azure");
     private static final Set<String> FUNCTION_FIELDS = Set.of("memory", "timeout", "architecture", "snapStart",
             "javaToolOptions", "reservedConcurrency");
     private static final Set<String> THROTTLE_FIELDS = Set.of("rate", "burst");
     private static final Set<String> NETWORK_FIELDS = Set.of("vpcId", "availabilityZones", "privateSubnetIds", "vpcCidr",
             "backendCidrs");
+    private static final Set<String> AZURE_FIELDS = Set.of("appName", "location", "cosmosConsistency",
+            "logRetentionDays", "maxInstances", "ecsCredentials");
+    private static final Set<String> ECS_CREDENTIALS_FIELDS = Set.of("keyVault", "region");
+    /** Short enough for the names derived from it: the Cosmos DB account's ({@code NAME-cosmos}) takes 44 at most. */
+    private static final Pattern AZURE_APP_NAME = Pattern.compile("[a-z][a-z0-9-]{1,30}[a-z0-9]");
+    private static final Pattern AZURE_LOCATION = Pattern.compile("[a-z][a-z0-9]{2,39}");
+    private static final Pattern COSMOS_CONSISTENCY = Pattern.compile("Session|Eventual|ConsistentPrefix|Strong");
+    private static final Pattern KEY_VAULT_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]");
     private static final Set<String> ALARM_FIELDS = Set.of("serverErrorRatePercent", "latencyP99Ms", "throttles",
             "counterStoreErrors", "authFailures", "topicArn");
 
@@ -166,7 +175,7 @@ public final class StagesFile {
     private record Draft(String name, Optional<String> account, Optional<String> region, Stage.Api api,
                          Map<String, String> variables, Stage.FunctionSettings function, Stage.Throttle throttle,
                          Stage.Network network, List<String> ecsClusters, int logRetentionDays,
-                         Stage.AlarmThresholds alarms, boolean protectData) {
+                         Stage.AlarmThresholds alarms, boolean protectData, Optional<AzureSettings> azure) {
     }
 
     /** One pass over the stages file, then over the configuration, collecting problems instead of stopping at the first. */
@@ -234,7 +243,9 @@ public final class StagesFile {
             deployable(configText, configSource, effective, drafts);
             Map<String, Stage> stages = new LinkedHashMap<>();
             for (Draft draft : drafts) {
-                stages.put(draft.name(), complete(draft, effective, configSource));
+                Stage stage = complete(draft, effective, configSource);
+                azureCredentials(stage);
+                stages.put(draft.name(), stage);
             }
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems);
@@ -269,8 +280,9 @@ public final class StagesFile {
             }
             Stage.AlarmThresholds alarms = alarms(node.path("alarms"), path + ".alarms");
             boolean protect = in.bool(node, "protectData", path, false);
+            Optional<AzureSettings> azure = node.has("azure") ? azure(node.get("azure"), path + ".azure") : Optional.empty();
             return Optional.of(new Draft(name, account, region, api, variables, function, throttle, network, clusters,
-                    retention, alarms, protect));
+                    retention, alarms, protect, azure));
         }
 
         private Map<String, String> variables(JsonNode node, String path) {
@@ -369,6 +381,58 @@ public final class StagesFile {
             Optional<String> topic = optionalText(node, path + ".topicArn", TOPIC_ARN,
                     "an SNS topic's ARN, such as arn:aws:sns:eu-west-1:123456789012:tollgate-alarms");
             return new Stage.AlarmThresholds(errorRate, latency, throttles, counterStore, auth, topic);
+        }
+
+        /** The stage's {@code azure:} section ({@link AzureSettings}), each field checked; empty when it cannot be read. */
+        private Optional<AzureSettings> azure(JsonNode node, String path) {
+            if (!in.requireMap(node, path, "the stage's Azure settings: appName, and optionally location,"
+                    + " cosmosConsistency, logRetentionDays, maxInstances and ecsCredentials")) {
+                return Optional.empty();
+            }
+            int before = in.problems();
+            in.unknownFields(node, path, AZURE_FIELDS);
+            String appName = in.text(node.path("appName"), path + ".appName", AZURE_APP_NAME, "a function app name of 3 to"
+                    + " 32 lowercase letters, digits and -, unique in Azure (NAME.azurewebsites.net), such as tollgate-dev-acme")
+                    .orElse("");
+            Optional<String> location = node.has("location") ? in.text(node.get("location"), path + ".location",
+                    AZURE_LOCATION, "an Azure region's name, such as westeurope") : Optional.empty();
+            String consistency = node.has("cosmosConsistency") ? in.text(node.get("cosmosConsistency"),
+                    path + ".cosmosConsistency", COSMOS_CONSISTENCY, "Session, Eventual, ConsistentPrefix or Strong")
+                    .orElse(AzureSettings.DEFAULT_CONSISTENCY) : AzureSettings.DEFAULT_CONSISTENCY;
+            int retention = in.whole(node, "logRetentionDays", path, 30, 730, AzureSettings.DEFAULT_LOG_RETENTION_DAYS);
+            Optional<Integer> maxInstances = node.has("maxInstances")
+                    ? Optional.of(in.whole(node, "maxInstances", path, 1, 100, 0)).filter(n -> n > 0) : Optional.empty();
+            Optional<AzureSettings.EcsCredentials> ecs = Optional.empty();
+            if (node.has("ecsCredentials")) {
+                String place = path + ".ecsCredentials";
+                if (in.requireMap(node.get("ecsCredentials"), place, "the Key Vault holding the AWS credentials, and the"
+                        + " AWS region: {keyVault: NAME, region: eu-west-1}")) {
+                    JsonNode credentials = node.get("ecsCredentials");
+                    in.unknownFields(credentials, place, ECS_CREDENTIALS_FIELDS);
+                    String vault = in.text(credentials.path("keyVault"), place + ".keyVault", KEY_VAULT_NAME, "a Key Vault"
+                            + " name of 3 to 24 letters, digits and -, in the stage's resource group").orElse("");
+                    String region = in.text(credentials.path("region"), place + ".region", REGION,
+                            "the AWS region of the ECS clusters, such as eu-west-1").orElse("");
+                    ecs = Optional.of(new AzureSettings.EcsCredentials(vault, region));
+                }
+            }
+            return in.problems() > before ? Optional.empty()
+                    : Optional.of(new AzureSettings(appName, location, consistency, retention, maxInstances, ecs));
+        }
+
+        /**
+         * From Azure, {@code ecs://} discovery needs AWS credentials: a stage deployed there with ECS backends
+         * names the Key Vault they are in, or the function would refuse to start.
+         */
+        private void azureCredentials(Stage stage) {
+            if (stage.azure().isEmpty() || stage.ecsClusters().isEmpty() || stage.azure().get().ecsCredentials().isPresent()) {
+                return;
+            }
+            problem("stages." + stage.name() + ".azure.ecsCredentials", "missing (expected: {keyVault: NAME, region:"
+                    + " AWS_REGION}, the Key Vault whose secrets " + AzureSettings.EcsCredentials.ACCESS_KEY_ID_SECRET
+                    + " and " + AzureSettings.EcsCredentials.SECRET_ACCESS_KEY_SECRET + " the function lists ECS tasks"
+                    + " with from Azure, since the stage reaches the ECS clusters " + String.join(", ", stage.ecsClusters())
+                    + "; or https:// backends in place of its ecs:// ones)");
         }
 
         /**
@@ -499,7 +563,7 @@ public final class StagesFile {
             }
             return new Stage(draft.name(), draft.account(), draft.region(), draft.api(), draft.variables(), variables,
                     draft.function(), draft.throttle(), draft.network(), backendVariables, clusters, ports, draft.logRetentionDays(),
-                    draft.alarms(), draft.protectData());
+                    draft.alarms(), draft.protectData(), draft.azure());
         }
 
         // Reading values, each naming its problem and giving way to a default.

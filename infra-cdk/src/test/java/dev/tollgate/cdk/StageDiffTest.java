@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class StageDiffTest {
 
     @Test
-    void devAndProd_differInVariablesSizesLimitsNetworkAndAlarms_lineBySetting() {
+    void devAndProd_differInVariablesSizesLimitsNetworkAlarmsAndAzureSettings_lineBySetting() {
         String diff = diff("dev", "prod");
 
         assertThat(diff.lines().findFirst().orElseThrow()).matches("setting +dev +prod");
@@ -26,14 +26,20 @@ class StageDiffTest {
                 .containsPattern("alarms.serverErrorRatePercent +10% +1%\n")
                 .containsPattern("protectData +false +true\n")
                 .containsPattern("network.backendCidrs +10.10.0.0/16 +10.20.0.0/16\n")
-                .endsWith("18 settings differ, 10 the same\n");
+                // Azure: the function app, its logs, its scale and where ecs:// finds AWS credentials.
+                .containsPattern("azure.appName +tollgate-dev-example +tollgate-prod-example\n")
+                .containsPattern("azure.logRetentionDays +30 +90\n")
+                .containsPattern("azure.maxInstances +\\(the plan's\\) +50\n")
+                .containsPattern("azure.ecsCredentials +Key Vault tollgate-dev-kv, eu-west-1 +none\n")
+                .endsWith("22 settings differ, 12 the same\n");
         // Settings both stages share are not listed.
-        assertThat(diff).doesNotContain("function.timeout", "function.architecture", "alarms.throttles");
+        assertThat(diff).doesNotContain("function.timeout", "function.architecture", "alarms.throttles", "azure.location",
+                "azure.cosmosConsistency");
     }
 
     @Test
     void aStageWithItself_differsInNothing() {
-        assertThat(diff("prod", "prod")).isEqualTo("setting  prod  prod\n0 settings differ, 28 the same\n");
+        assertThat(diff("prod", "prod")).isEqualTo("setting  prod  prod\n0 settings differ, 34 the same\n");
     }
 
     @Test
