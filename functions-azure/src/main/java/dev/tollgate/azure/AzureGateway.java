@@ -56,10 +56,11 @@ public final class AzureGateway {
     private AzureGateway() {
     }
 
-    /** The configuration the settings name, checked against Azure's limits. */
+    /** The configuration the settings name (an empty setting is none), checked against Azure's limits. */
     public static GatewayConfig config(Map<String, String> settings) {
-        return settings.containsKey(CONFIG)
-                ? ConfigLoader.load(Path.of(settings.get(CONFIG)), AzureLimits.INSTANCE)
+        String file = settings.get(CONFIG);
+        return file != null && !file.isBlank()
+                ? ConfigLoader.load(Path.of(file), AzureLimits.INSTANCE)
                 : ConfigLoader.loadResource(BUNDLED_CONFIG, AzureLimits.INSTANCE);
     }
 

@@ -31,7 +31,7 @@ import java.util.Optional;
  * name (a repeated header's values joined by commas), the URL as the caller sent it behind the
  * platform's front end, and the caller's address only in {@code X-Forwarded-For}, which the front end
  * sets or appends to as {@code IP:PORT}: the caller's address is its last element ({@link #clientAddress}),
- * never one the caller sent. Back, the Java worker carries one value per header name: a header with
+ * never one the caller sent, and the core sees the chain ending with that address, without its port. Back, the Java worker carries one value per header name: a header with
  * several values (two {@code Set-Cookie}) goes out as one, its values joined by {@code ", "}
  * (azure-functions-java-worker issue 788).
  */
@@ -93,6 +93,13 @@ public final class TollgateFunction {
                 }
             });
         }
+        String forwardedFor = String.join(",", headers.build().all(HeaderNames.X_FORWARDED_FOR));
+        String sourceIp = forwardedFor.isEmpty() ? "" : clientAddress(forwardedFor);
+        if (!sourceIp.isEmpty()) {
+            // The chain as the core reads it (as API Gateway hands it over): the callers' elements, then the address.
+            int last = forwardedFor.lastIndexOf(',');
+            headers.set(HeaderNames.X_FORWARDED_FOR, last < 0 ? sourceIp : forwardedFor.substring(0, last) + ", " + sourceIp);
+        }
         Headers built = headers.build();
         String path = uri == null || uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         Optional<byte[]> body = request.getBody();
@@ -102,7 +109,7 @@ public final class TollgateFunction {
                 uri == null ? "" : uri.getRawQuery(),
                 built,
                 body == null ? new byte[0] : body.orElse(new byte[0]),
-                built.first(HeaderNames.X_FORWARDED_FOR).map(TollgateFunction::clientAddress).orElse(""),
+                sourceIp,
                 uri == null || uri.getScheme() == null ? "https" : uri.getScheme(),
                 stage,
                 stageVariables,

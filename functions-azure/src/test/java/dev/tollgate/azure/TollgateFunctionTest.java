@@ -61,7 +61,6 @@ class TollgateFunctionTest {
         Path file = Files.writeString(dir.resolve("tollgate.yaml"), config(first.url()));
         Map<String, String> settings = new HashMap<>(Map.of(AzureGateway.CONFIG, file.toString(), AzureGateway.STAGE, "dev"));
         settings.putAll(extraSettings);
-        var config = AzureGateway.config(settings);
         return new TollgateFunction(AzureGateway.fromSettings(settings, new InMemoryCounterStore(),
                 new ConfigKeyStore(List.of()), Clock.systemUTC(), RequestObserver.NONE));
     }
@@ -129,6 +128,7 @@ class TollgateFunctionTest {
                 .header("x-forwarded-for", "10.9.9.9, 203.0.113.7:52311"));
 
         assertThat(request.sourceIp()).isEqualTo("203.0.113.7");
+        assertThat(request.headers().all("x-forwarded-for")).containsExactly("10.9.9.9, 203.0.113.7");
         assertThat(TollgateFunction.clientAddress("[2001:db8::7]:52311")).isEqualTo("2001:db8::7");
         assertThat(TollgateFunction.clientAddress("2001:db8::7")).isEqualTo("2001:db8::7");
         assertThat(TollgateFunction.clientAddress("198.51.100.2")).isEqualTo("198.51.100.2");

@@ -81,7 +81,7 @@ final class ApiGatewayEmulator implements AutoCloseable {
      * Everything the parser can read is passed on as written, as API Gateway passes its raw path: the
      * function, not the emulator, decides what an encoded slash or a dot segment means.
      */
-    private static final UriCompliance RAW_URIS = UriCompliance.from(EnumSet.complementOf(
+    static final UriCompliance RAW_URIS = UriCompliance.from(EnumSet.complementOf(
             EnumSet.of(UriCompliance.Violation.BAD_UTF8_ENCODING, UriCompliance.Violation.USER_INFO)));
 
     private final Server server;
