@@ -19,7 +19,9 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -149,6 +151,7 @@ public final class AzureGateway {
         GatewayConfig config = config(settings);
         String stage = stage(settings, config);
         Map<String, String> variables = stageVariables(settings);
+        checkHeaderVariables(config, stage, variables);
         BackendResolver backends = backends(settings, config, stage, variables, clock);
         return new App(create(config, counters, keys, clock, requestLog, backends), stage, variables);
     }
@@ -204,6 +207,27 @@ public final class AzureGateway {
         return Optional.of(token == null || token.isBlank()
                 ? AwsBasicCredentials.create(id, secret)
                 : AwsSessionCredentials.create(id, secret, token));
+    }
+
+    /**
+     * Every stage variable a route's header rules send (a backend's token, say) has a value on the app's
+     * stage, from the file or, for a secret, from a setting (a Key Vault reference): else the app fails
+     * at start naming the setting, rather than each request with a 502.
+     */
+    static void checkHeaderVariables(GatewayConfig config, String stage, Map<String, String> settingVariables) {
+        Map<String, String> file = config.stage(stage).orElseThrow().variables();
+        for (int i = 0; i < config.routes().size(); i++) {
+            RouteConfig route = config.routes().get(i);
+            Set<String> used = new TreeSet<>(route.requestHeaders().variables());
+            used.addAll(route.responseHeaders().variables());
+            for (String variable : used) {
+                if (!file.containsKey(variable) && !settingVariables.containsKey(variable)) {
+                    throw new IllegalStateException(STAGE_VARIABLE_PREFIX + variable + ": not set (expected: the value"
+                            + " routes[" + i + "] (" + route.path() + ") sends in a header as ${stageVariables." + variable
+                            + "} on stage " + stage + "; for a secret, a Key Vault reference @Microsoft.KeyVault(SecretUri=...))");
+                }
+            }
+        }
     }
 
     /** The first ecs:// backend a route reaches on the stage, described for a message. */

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tollgate.backend.BackendResolver;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
+import dev.tollgate.testing.InMemoryCounterStore;
+import dev.tollgate.testing.TestBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -91,6 +94,31 @@ class AzureGatewayTest {
         assertThatThrownBy(() -> AzureGateway.backends(settings, AzureGateway.config(settings), "dev", Map.of(),
                 Clock.systemUTC()))
                 .hasMessage("AWS_SECRET_ACCESS_KEY: not set (expected: both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither)");
+    }
+
+    @Test
+    void aHeaderRulesSecret_comesFromAStageVariableSetting_orTheAppFailsAtStart_namingTheSetting() throws Exception {
+        try (TestBackend backend = new TestBackend()) {
+            backend.answer(200, "application/json", "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Path file = Files.writeString(dir.resolve("secret.yaml"), TollgateFunctionTest.config(backend.url())
+                    + "    requestHeaders:\n      set: {x-backend-token: \"${stageVariables.backendToken}\"}\n");
+            Map<String, String> settings = new HashMap<>(Map.of(AzureGateway.CONFIG, file.toString(), AzureGateway.STAGE, "dev"));
+
+            assertThatThrownBy(() -> app(settings))
+                    .hasMessage("TOLLGATE_STAGEVAR_backendToken: not set (expected: the value routes[0] (/orders) sends in a"
+                            + " header as ${stageVariables.backendToken} on stage dev; for a secret, a Key Vault reference"
+                            + " @Microsoft.KeyVault(SecretUri=...))");
+
+            settings.put("TOLLGATE_STAGEVAR_backendToken", "resolved-by-the-platform");
+            new TollgateFunction(app(settings)).run(FunctionRequests.request(com.microsoft.azure.functions.HttpMethod.GET,
+                    "https://app.example/orders").header("x-api-key", TollgateFunctionTest.KEY), new FunctionRequests.Context(null));
+            assertThat(backend.received().get(0).header("x-backend-token")).isEqualTo("resolved-by-the-platform");
+        }
+    }
+
+    private static AzureGateway.App app(Map<String, String> settings) {
+        return AzureGateway.fromSettings(settings, new InMemoryCounterStore(), new ConfigKeyStore(java.util.List.of()),
+                Clock.systemUTC(), dev.tollgate.observe.RequestObserver.NONE);
     }
 
     @Test
