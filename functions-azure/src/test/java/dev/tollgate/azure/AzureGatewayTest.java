@@ -110,8 +110,8 @@ class AzureGatewayTest {
                             + " @Microsoft.KeyVault(SecretUri=...))");
 
             settings.put("TOLLGATE_STAGEVAR_backendToken", "resolved-by-the-platform");
-            new TollgateFunction(app(settings)).run(FunctionRequests.request(com.microsoft.azure.functions.HttpMethod.GET,
-                    "https://app.example/orders").header("x-api-key", TollgateFunctionTest.KEY), new FunctionRequests.Context(null));
+            new TollgateFunction(app(settings)).run(Invocations.request(com.microsoft.azure.functions.HttpMethod.GET,
+                    "https://app.example/orders", "x-api-key", TollgateFunctionTest.KEY), Invocations.context(new java.util.ArrayList<>(), null));
             assertThat(backend.received().get(0).header("x-backend-token")).isEqualTo("resolved-by-the-platform");
         }
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.azure.functions.HttpMethod;
 import com.microsoft.azure.functions.HttpResponseMessage;
+import dev.tollgate.emulators.functions.LocalExecutionContext;
+import dev.tollgate.emulators.functions.LocalHttpResponse;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.http.Headers;
@@ -65,6 +67,10 @@ class TollgateFunctionTest {
                 new ConfigKeyStore(List.of()), Clock.systemUTC(), RequestObserver.NONE));
     }
 
+    private static LocalExecutionContext context() {
+        return Invocations.context(new java.util.ArrayList<>(), null);
+    }
+
     @Test
     void aBinaryBody_goesToTheBackend_andComesBack_byteForByte() throws Exception {
         byte[] sent = new byte[70_000];
@@ -73,9 +79,8 @@ class TollgateFunctionTest {
         new Random(12).nextBytes(answered);
         first.answer(200, "application/octet-stream", answered);
 
-        HttpResponseMessage response = function(Map.of()).run(FunctionRequests.request(HttpMethod.POST, "https://app.example/orders")
-                .header("x-api-key", KEY).header("content-type", "application/octet-stream").body(sent),
-                new FunctionRequests.Context(null));
+        HttpResponseMessage response = function(Map.of()).run(Invocations.request(HttpMethod.POST, "https://app.example/orders",
+                sent, "x-api-key", KEY, "content-type", "application/octet-stream"), context());
 
         assertThat(response.getStatusCode()).isEqualTo(200);
         assertThat(first.received().get(0).body()).isEqualTo(sent);
@@ -83,13 +88,13 @@ class TollgateFunctionTest {
     }
 
     @Test
-    void headerNames_areReadWhateverTheirCase_andTheRawQueryIsPassedOnUndecoded() throws Exception {
+    void headers_asTheHostJoinsThem_reachTheBackend_andTheRawQueryIsPassedOnUndecoded() throws Exception {
         first.answer(200, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
 
         HttpResponseMessage response = function(Map.of()).run(
-                FunctionRequests.request(HttpMethod.GET, "https://app.example/orders?q=a%20b&path=%2Fx&q=2")
-                        .header("X-Api-Key", KEY).header("X-Custom", "one,two"),
-                new FunctionRequests.Context(null));
+                Invocations.request(HttpMethod.GET, "https://app.example/orders?q=a%20b&path=%2Fx&q=2",
+                        "X-Api-Key", KEY, "X-Custom", "one", "x-custom", "two"),
+                context());
 
         assertThat(response.getStatusCode()).isEqualTo(200);
         TestBackend.Received received = first.received().get(0);
@@ -103,8 +108,7 @@ class TollgateFunctionTest {
         second.answer(200, "application/json", "{\"from\":\"second\"}".getBytes(StandardCharsets.UTF_8));
 
         HttpResponseMessage response = function(Map.of(AzureGateway.STAGE_VARIABLE_PREFIX + "ordersBackend", second.url()))
-                .run(FunctionRequests.request(HttpMethod.GET, "https://app.example/orders").header("x-api-key", KEY),
-                        new FunctionRequests.Context(null));
+                .run(Invocations.request(HttpMethod.GET, "https://app.example/orders", "x-api-key", KEY), context());
 
         assertThat(response.getStatusCode()).isEqualTo(200);
         assertThat(second.received()).hasSize(1);
@@ -113,8 +117,7 @@ class TollgateFunctionTest {
 
     @Test
     void aRequestWithoutMethod_isTheGatewaysBadRequestProblem() throws Exception {
-        HttpResponseMessage response = function(Map.of()).run(FunctionRequests.request(null, "https://app.example/orders"),
-                new FunctionRequests.Context(null));
+        HttpResponseMessage response = function(Map.of()).run(Invocations.request(null, "https://app.example/orders"), context());
 
         assertThat(response.getStatusCode()).isEqualTo(400);
         assertThat(response.getHeader("content-type")).isEqualTo("application/problem+json");
@@ -124,8 +127,8 @@ class TollgateFunctionTest {
 
     @Test
     void theCallersAddress_isTheLastForwardedForElement_withoutItsPort() throws Exception {
-        GatewayRequest request = function(Map.of()).toRequest(FunctionRequests.request(HttpMethod.GET, "https://app.example/orders")
-                .header("x-forwarded-for", "10.9.9.9, 203.0.113.7:52311"));
+        GatewayRequest request = function(Map.of()).toRequest(Invocations.request(HttpMethod.GET, "https://app.example/orders",
+                "X-Forwarded-For", "10.9.9.9, 203.0.113.7:52311"));
 
         assertThat(request.sourceIp()).isEqualTo("203.0.113.7");
         assertThat(request.headers().all("x-forwarded-for")).containsExactly("10.9.9.9, 203.0.113.7");
@@ -140,8 +143,8 @@ class TollgateFunctionTest {
                 .add("set-cookie", "a=1; Path=/").add("set-cookie", "b=2").add("content-type", "text/plain").build(),
                 new byte[0]);
 
-        FunctionRequests.Response response = (FunctionRequests.Response) TollgateFunction.toResponse(
-                FunctionRequests.request(HttpMethod.GET, "https://app.example/"), answer);
+        LocalHttpResponse response = (LocalHttpResponse) TollgateFunction.toResponse(
+                Invocations.request(HttpMethod.GET, "https://app.example/"), answer);
 
         assertThat(response.getStatusCode()).isEqualTo(201);
         assertThat(response.headers()).containsEntry("set-cookie", "a=1; Path=/, b=2").containsEntry("content-type", "text/plain");

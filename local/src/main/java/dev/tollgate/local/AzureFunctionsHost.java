@@ -3,15 +3,16 @@ package dev.tollgate.local;
 import com.microsoft.azure.functions.HttpMethod;
 import dev.tollgate.azure.AzureLimits;
 import dev.tollgate.azure.TollgateFunction;
-import dev.tollgate.local.azure.LocalExecutionContext;
-import dev.tollgate.local.azure.LocalHttpRequest;
-import dev.tollgate.local.azure.LocalHttpResponse;
+import dev.tollgate.emulators.functions.LocalExecutionContext;
+import dev.tollgate.emulators.functions.LocalHttpRequest;
+import dev.tollgate.emulators.functions.LocalHttpResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,14 +25,11 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * A local stand-in for the Functions host and Java worker of one function app per stage, on 127.0.0.1:
@@ -48,9 +46,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 final class AzureFunctionsHost implements AutoCloseable {
 
     static final long MAX_BODY_BYTES = AzureLimits.MAX_REQUEST_MEGABYTES * 1024L * 1024;
+    /** What the host's server (Kestrel) holds of a request's head by default, 32 KB. */
+    static final int HEADER_BYTES = 32 * 1024;
+    /** How long a caller may send nothing before it is dropped. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Logger LOG = Logger.getLogger(AzureFunctionsHost.class.getName());
-    private static final int THREADS = 64;
 
     private final Server server;
     private final ServerConnector connector;
@@ -73,37 +74,12 @@ final class AzureFunctionsHost implements AutoCloseable {
      */
     static AzureFunctionsHost start(int port, IntFunction<Map<String, TollgateFunction>> functions, String demoJwks,
                                     Logger functionLog) throws IOException {
-        QueuedThreadPool threads = new QueuedThreadPool(THREADS + 8, 4);
-        threads.setName("functions-host");
-        threads.setDaemon(true);
-        Server server = new Server(threads);
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        http.setSendXPoweredBy(false);
-        http.setUriCompliance(ApiGatewayEmulator.RAW_URIS);
-        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
-        connector.setHost("127.0.0.1");
-        connector.setPort(port);
-        server.addConnector(connector);
+        ServerConnector connector = LoopbackServer.bind("functions-host", port, HEADER_BYTES, IDLE_TIMEOUT);
+        Server server = connector.getServer();
         AzureFunctionsHost host = new AzureFunctionsHost(server, connector,
                 demoJwks == null ? null : demoJwks.getBytes(StandardCharsets.UTF_8), functionLog);
         server.setHandler(host.new Serve());
-        try {
-            connector.open();
-        } catch (IOException e) {
-            throw new IOException("cannot listen on 127.0.0.1:" + port + " (" + e.getMessage()
-                    + "); choose another port with --port", e);
-        }
-        try {
-            host.functions = Map.copyOf(functions.apply(connector.getLocalPort()));
-            server.start();
-        } catch (Exception e) {
-            host.close();
-            if (e instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IOException("the local Functions host could not start: " + e.getMessage(), e);
-        }
+        LoopbackServer.start(server, "Functions host", () -> host.functions = Map.copyOf(functions.apply(connector.getLocalPort())));
         return host;
     }
 
@@ -189,10 +165,6 @@ final class AzureFunctionsHost implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            server.stop();
-        } catch (Exception e) {
-            LOG.log(Level.WARNING, "stopping the local Functions host failed", e);
-        }
+        LoopbackServer.stop(server, "Functions host");
     }
 }

@@ -1,4 +1,4 @@
-package dev.tollgate.local.azure;
+package dev.tollgate.emulators.functions;
 
 import com.microsoft.azure.functions.HttpResponseMessage;
 import com.microsoft.azure.functions.HttpStatus;

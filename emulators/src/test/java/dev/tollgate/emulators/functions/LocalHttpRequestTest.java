@@ -1,4 +1,4 @@
-package dev.tollgate.local.azure;
+package dev.tollgate.emulators.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
