@@ -2,6 +2,7 @@ package dev.tollgate.aws;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.tollgate.observe.AccessLogFields;
 import dev.tollgate.observe.LogText;
 import dev.tollgate.observe.Outcome;
 import dev.tollgate.observe.RequestObservation;
@@ -9,11 +10,9 @@ import dev.tollgate.observe.RequestObserver;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * One JSON line per request on standard output, which is both the access log and CloudWatch
@@ -29,10 +28,8 @@ import java.util.stream.Collectors;
  *   <li>{@code Latency} (the gateway's, backend included) and {@code BackendLatency} (inside the
  *       sends to the backend; only when it was called): milliseconds.</li>
  * </ul>
- * The access log fields sit beside them: time, request id, stage, route, method, path (never the
- * query, whose values may be credentials), caller address, credential kind and id (an API key's id,
- * never the key), consumer, status, latencies, retries, outcome, problem type, circuit state and
- * the W3C trace id. The observation holds no header, key, token or key hash, so none can be logged.
+ * The access log fields sit beside them ({@link AccessLogFields}, as the Azure function writes them).
+ * The observation holds no header, key, token or key hash, so none can be logged.
  * Control characters, line separators and bidirectional controls in any value (a token's subject, a
  * path) are written as JSON escapes ({@link LogText#JSON_ESCAPES}): a line stays one line and one
  * document, whatever a caller sends, and reads back as sent.
@@ -40,8 +37,8 @@ import java.util.stream.Collectors;
 public final class EmfRequestLog implements RequestObserver {
 
     public static final String NAMESPACE = "Tollgate";
-    public static final String STAGE = "stage";
-    public static final String ROUTE = "route";
+    public static final String STAGE = AccessLogFields.STAGE;
+    public static final String ROUTE = AccessLogFields.ROUTE;
     private static final JsonFactory JSON = new JsonFactory();
     private static final String COUNT = "Count";
     private static final String MILLISECONDS = "Milliseconds";
@@ -93,44 +90,7 @@ public final class EmfRequestLog implements RequestObserver {
             json.writeEndArray();
             json.writeEndObject();
 
-            json.writeStringField("time", o.time().toString());
-            json.writeStringField("requestId", o.requestId());
-            // A dimension's value must not be empty.
-            json.writeStringField(STAGE, o.stage().isBlank() ? "-" : o.stage());
-            if (o.route().isPresent()) {
-                json.writeStringField(ROUTE, o.route().get());
-            }
-            json.writeStringField("method", o.method());
-            json.writeStringField("path", o.path());
-            json.writeStringField("sourceIp", o.sourceIp());
-            json.writeStringField("credential", o.credential().label());
-            if (o.credentialId().isPresent()) {
-                json.writeStringField("credentialId", o.credentialId().get());
-            }
-            if (o.consumer().isPresent()) {
-                json.writeStringField("consumer", o.consumer().get());
-            }
-            json.writeNumberField("status", o.status());
-            json.writeNumberField("latencyMs", millis(o.latency()));
-            if (o.backendLatency().isPresent()) {
-                json.writeNumberField("backendLatencyMs", millis(o.backendLatency().get()));
-            }
-            json.writeNumberField("retries", o.retries());
-            json.writeStringField("outcome", outcome(o));
-            if (o.problem().isPresent()) {
-                json.writeStringField("problem", o.problem().get());
-            }
-            if (o.circuit().isPresent()) {
-                json.writeStringField("circuit", o.circuit().get());
-            }
-            if (!o.circuitChanges().isEmpty()) {
-                json.writeArrayFieldStart("circuitChanges");
-                for (String change : o.circuitChanges()) {
-                    json.writeString(change);
-                }
-                json.writeEndArray();
-            }
-            json.writeStringField("traceId", o.traceId());
+            AccessLogFields.write(json, o);
 
             for (Metric metric : metrics) {
                 if (metric.unit().equals(COUNT)) {
@@ -146,16 +106,11 @@ public final class EmfRequestLog implements RequestObserver {
         return text.toString();
     }
 
-    /** {@code ok}, or the outcomes' labels joined by commas, {@code backend-error,response-too-large}. */
-    static String outcome(RequestObservation o) {
-        return o.outcomes().isEmpty() ? "ok" : o.outcomes().stream().map(Outcome::label).collect(Collectors.joining(","));
-    }
-
     private static List<Metric> metrics(RequestObservation o) {
         List<Metric> metrics = new ArrayList<>(14);
         metrics.add(new Metric("Requests", COUNT, 1));
-        metrics.add(new Metric("Latency", MILLISECONDS, millis(o.latency())));
-        o.backendLatency().ifPresent(backend -> metrics.add(new Metric("BackendLatency", MILLISECONDS, millis(backend))));
+        metrics.add(new Metric("Latency", MILLISECONDS, AccessLogFields.millis(o.latency())));
+        o.backendLatency().ifPresent(backend -> metrics.add(new Metric("BackendLatency", MILLISECONDS, AccessLogFields.millis(backend))));
         metrics.add(count("4xx", o.status() >= 400 && o.status() < 500));
         metrics.add(count("5xx", o.status() >= 500));
         metrics.add(count("RateLimited", o.has(Outcome.RATE_LIMITED)));
@@ -171,11 +126,6 @@ public final class EmfRequestLog implements RequestObserver {
 
     private static Metric count(String name, boolean counted) {
         return new Metric(name, COUNT, counted ? 1 : 0);
-    }
-
-    /** Milliseconds to the microsecond. */
-    private static double millis(Duration duration) {
-        return Math.round(duration.toNanos() / 1_000.0) / 1_000.0;
     }
 
     private record Metric(String name, String unit, double value) {

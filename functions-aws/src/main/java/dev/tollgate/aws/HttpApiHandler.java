@@ -78,7 +78,7 @@ public final class HttpApiHandler extends ApiGatewayHandler {
                 if (name.equalsIgnoreCase("set-cookie")) {
                     cookies.addAll(response.headers().all(name));
                 } else {
-                    json.writeStringField(name, String.join(", ", response.headers().all(name)));
+                    json.writeStringField(name, response.headers().joined(name));
                 }
             }
             json.writeEndObject();

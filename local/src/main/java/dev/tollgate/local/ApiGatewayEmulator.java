@@ -18,7 +18,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,18 +30,14 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * An API Gateway HTTP API on 127.0.0.1: each stage under its own path prefix, as the invoke URL
@@ -71,18 +66,9 @@ final class ApiGatewayEmulator implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ApiGatewayEmulator.class.getName());
     private static final DateTimeFormatter REQUEST_TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
-    /** The most requests the function handles at once, as warm instances would. */
-    private static final int THREADS = 64;
-    private static final int BACKLOG = 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
     /** What the HTTP parser holds before it refuses with 431: beyond API Gateway's quota, which is checked exactly. */
     private static final int PARSER_HEADER_BYTES = 64 * 1024;
-    /**
-     * Everything the parser can read is passed on as written, as API Gateway passes its raw path: the
-     * function, not the emulator, decides what an encoded slash or a dot segment means.
-     */
-    private static final UriCompliance RAW_URIS = UriCompliance.from(EnumSet.complementOf(
-            EnumSet.of(UriCompliance.Violation.BAD_UTF8_ENCODING, UriCompliance.Violation.USER_INFO)));
 
     private final Server server;
     private final ServerConnector connector;
@@ -114,41 +100,13 @@ final class ApiGatewayEmulator implements AutoCloseable {
     static ApiGatewayEmulator start(int port, Map<String, Map<String, String>> stageVariables,
                                     IntFunction<RequestStreamHandler> handler,
                                     String demoJwks, Duration idleTimeout) throws IOException {
-        QueuedThreadPool threads = new QueuedThreadPool(THREADS + 8, 4);
-        threads.setName("api-gateway");
-        threads.setDaemon(true);
-        Server server = new Server(threads);
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        http.setSendXPoweredBy(false);
-        http.setRequestHeaderSize(PARSER_HEADER_BYTES);
-        http.setUriCompliance(RAW_URIS);
-        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
-        connector.setHost("127.0.0.1");
-        connector.setPort(port);
-        connector.setAcceptQueueSize(BACKLOG);
-        connector.setIdleTimeout(idleTimeout.toMillis());
-        server.addConnector(connector);
+        ServerConnector connector = LoopbackServer.bind("api-gateway", port, PARSER_HEADER_BYTES, idleTimeout);
+        Server server = connector.getServer();
         ApiGatewayEmulator emulator = new ApiGatewayEmulator(server, connector, Map.copyOf(stageVariables),
                 demoJwks == null ? null : demoJwks.getBytes(StandardCharsets.UTF_8));
         server.setHandler(emulator.new Serve());
         server.setErrorHandler(new JsonErrors());
-        try {
-            connector.open();
-        } catch (IOException e) {
-            throw new IOException("cannot listen on 127.0.0.1:" + port + " (" + e.getMessage()
-                    + "); choose another port with --port", e);
-        }
-        try {
-            emulator.handler = handler.apply(connector.getLocalPort());
-            server.start();
-        } catch (Exception e) {
-            emulator.close();
-            if (e instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IOException("the local API Gateway could not start: " + e.getMessage(), e);
-        }
+        LoopbackServer.start(server, "API Gateway", () -> emulator.handler = handler.apply(connector.getLocalPort()));
         return emulator;
     }
 
@@ -435,10 +393,6 @@ final class ApiGatewayEmulator implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            server.stop();
-        } catch (Exception e) {
-            LOG.log(Level.WARNING, "stopping the local API Gateway failed", e);
-        }
+        LoopbackServer.stop(server, "API Gateway");
     }
 }

@@ -1,6 +1,5 @@
 package dev.tollgate.local;
 
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -9,6 +8,8 @@ import dev.tollgate.aws.DynamoDbCounterStore;
 import dev.tollgate.aws.DynamoDbKeyStore;
 import dev.tollgate.aws.EcsBackendResolver;
 import dev.tollgate.aws.HttpApiHandler;
+import dev.tollgate.azure.AzureGateway;
+import dev.tollgate.azure.TollgateFunction;
 import dev.tollgate.backend.EcsService;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.Deployable;
@@ -37,7 +38,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -67,14 +67,16 @@ public final class LocalRunner implements AutoCloseable {
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Map<String, Map<String, String>> stageVariables = new LinkedHashMap<>();
     private final List<DemoKey> demoKeys;
-    private ApiGatewayEmulator apiGateway;
+    /** The API Gateway or Functions host, and the port it listens on. */
+    private AutoCloseable front;
+    private int port;
     private LocalDynamoDb dynamoDb;
     private String demoJwks;
     private DynamoDbClient dynamoClient;
     private String firstPlan;
     private LocalEcsApi ecsApi;
     private final List<DemoTask> demoTasks = new ArrayList<>();
-    /** Ports that were busy, by what wanted them ("API Gateway", "DynamoDB Local", "STAGE.VARIABLE"). */
+    /** Ports that were busy, by what wanted them ("API Gateway" or "Functions host", "DynamoDB Local", "STAGE.VARIABLE"). */
     private final Map<String, Integer> busyPorts = new LinkedHashMap<>();
 
     /**
@@ -90,16 +92,26 @@ public final class LocalRunner implements AutoCloseable {
      * @param requestLog     told about every request the handler answers: {@code ./tollgate local} prints a line
      * @param portsMayMove   whether {@code port} and {@code dynamoDbPort}, when busy, give way to free ports (the
      *                       defaults do, a port the user named does not); a demo service's port always may
+     * @param platform       the function to run: the Lambda handler behind API Gateway stages, or the Azure
+     *                       function behind a local Functions host, one app per stage
      */
     public record Options(Path config, int port, int dynamoDbPort, Map<String, Map<String, String>> overrides,
                           boolean demoBackends, String countersTable, Clock clock, RequestObserver requestLog,
-                          boolean portsMayMove) {
+                          boolean portsMayMove, Platform platform) {
 
         public static final int DEFAULT_PORT = 8080;
         public static final int DEFAULT_DYNAMODB_PORT = 8000;
 
         public Options {
             overrides = Map.copyOf(overrides);
+        }
+
+        /** The Lambda handler. */
+        public Options(Path config, int port, int dynamoDbPort, Map<String, Map<String, String>> overrides,
+                       boolean demoBackends, String countersTable, Clock clock, RequestObserver requestLog,
+                       boolean portsMayMove) {
+            this(config, port, dynamoDbPort, overrides, demoBackends, countersTable, clock, requestLog, portsMayMove,
+                    Platform.AWS);
         }
 
         /** On exactly the ports given. */
@@ -112,6 +124,32 @@ public final class LocalRunner implements AutoCloseable {
         public Options(Path config, int port, int dynamoDbPort, Map<String, Map<String, String>> overrides,
                        boolean demoBackends, String countersTable, Clock clock) {
             this(config, port, dynamoDbPort, overrides, demoBackends, countersTable, clock, RequestObserver.NONE);
+        }
+    }
+
+    /** The platform whose function the runner runs ({@code --platform aws|azure}). */
+    public enum Platform {
+        /** The Lambda handler behind a local API Gateway HTTP API. */
+        AWS("API Gateway (HTTP API)", "API Gateway"),
+        /** The Azure function behind a local Functions host, one function app per stage. */
+        AZURE("Azure Functions host", "Functions host");
+
+        private final String front;
+        /** What {@link #busyPorts()} calls it. */
+        private final String portName;
+
+        Platform(String front, String portName) {
+            this.front = front;
+            this.portName = portName;
+        }
+
+        /** {@code aws} or {@code azure}, as the command line names it. */
+        public static Platform named(String name) {
+            return switch (name) {
+                case "aws" -> AWS;
+                case "azure" -> AZURE;
+                default -> throw new IllegalArgumentException("expected aws or azure");
+            };
         }
     }
 
@@ -187,12 +225,23 @@ public final class LocalRunner implements AutoCloseable {
                 .timeToLiveSpecification(spec -> spec.enabled(true).attributeName(DynamoDbCounterStore.EXPIRES_AT)));
         dynamoClient.createTable(DynamoDbKeyStore.tableDefinition(AwsGateway.DEFAULT_KEYS_TABLE));
         DemoIssuer demoIssuer = DemoIssuer.trustedBy(config).isEmpty() ? null : DemoIssuer.at(Main.HOME);
-        apiGateway = startApiGateway(port -> new HttpApiHandler(AwsGateway.create(
-                withDemoIssuerOn(config, port), dynamoClient, options.countersTable(), AwsGateway.DEFAULT_KEYS_TABLE,
-                options.clock(), options.requestLog(), new EcsBackendResolver(ecsClient, options.clock())), Optional.empty()),
-                demoIssuer == null ? null : demoIssuer.jwks());
-        started.add(apiGateway);
-        demoJwks = demoIssuer == null ? null : "http://127.0.0.1:" + apiGateway.port() + DemoIssuer.JWKS_PATH;
+        String jwks = demoIssuer == null ? null : demoIssuer.jwks();
+        if (options.platform() == Platform.AZURE) {
+            AzureFunctionsHost host = startFront(requested -> AzureFunctionsHost.start(requested,
+                    bound -> azureFunctions(config, bound, ecsClient), jwks, functionLog()));
+            front = host;
+            port = host.port();
+        } else {
+            ApiGatewayEmulator apiGateway = startFront(requested -> ApiGatewayEmulator.start(requested, stageVariables,
+                    bound -> new HttpApiHandler(AwsGateway.create(
+                            withDemoIssuerOn(config, bound), dynamoClient, options.countersTable(), AwsGateway.DEFAULT_KEYS_TABLE,
+                            options.clock(), options.requestLog(), new EcsBackendResolver(ecsClient, options.clock())),
+                            Optional.empty()), jwks));
+            front = apiGateway;
+            port = apiGateway.port();
+        }
+        started.add(front);
+        demoJwks = demoIssuer == null ? null : "http://127.0.0.1:" + port + DemoIssuer.JWKS_PATH;
     }
 
     private LocalDynamoDb startDynamoDb() throws Exception {
@@ -207,18 +256,61 @@ public final class LocalRunner implements AutoCloseable {
         }
     }
 
-    private ApiGatewayEmulator startApiGateway(
-            IntFunction<RequestStreamHandler> handler, String jwks)
-            throws IOException {
+    /** Starts the API Gateway or Functions host on the port asked for, or on a free one when that is busy and may move. */
+    private <T> T startFront(PortStart<T> start) throws IOException {
         try {
-            return ApiGatewayEmulator.start(options.port(), stageVariables, handler, jwks);
+            return start.on(options.port());
         } catch (IOException e) {
             if (!options.portsMayMove() || options.port() == 0 || !isBusy(options.port())) {
                 throw e;
             }
-            busyPorts.put("API Gateway", options.port());
-            return ApiGatewayEmulator.start(0, stageVariables, handler, jwks);
+            busyPorts.put(options.platform().portName, options.port());
+            return start.on(0);
         }
+    }
+
+    @FunctionalInterface
+    private interface PortStart<T> {
+        T on(int port) throws IOException;
+    }
+
+    /**
+     * One Azure function per stage, each built as that stage's function app would be: the stage and its
+     * variables as the app's settings give them, the gateway checked against Azure's limits. Counters and
+     * keys: the stores the runner holds (DynamoDB Local's tables, which {@code ./tollgate keys} writes).
+     */
+    private Map<String, TollgateFunction> azureFunctions(GatewayConfig config, int bound, EcsClient ecsClient) {
+        GatewayConfig served = withDemoIssuerOn(config, bound);
+        Map<String, TollgateFunction> functions = new LinkedHashMap<>();
+        stageVariables.forEach((stage, variables) -> functions.put(stage, new TollgateFunction(AzureGateway.create(served,
+                new DynamoDbCounterStore(dynamoClient, options.countersTable()),
+                new DynamoDbKeyStore(dynamoClient, AwsGateway.DEFAULT_KEYS_TABLE),
+                options.clock(), options.requestLog(), new EcsBackendResolver(ecsClient, options.clock())), stage, variables)));
+        return functions;
+    }
+
+    /** The invocations' logger: what the function logs through it (its JSON request lines) goes to standard output. */
+    private static java.util.logging.Logger functionLog() {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("Function." + TollgateFunction.NAME + ".User");
+        logger.setUseParentHandlers(false);
+        if (logger.getHandlers().length == 0) {
+            logger.addHandler(new java.util.logging.Handler() {
+                @Override
+                public void publish(java.util.logging.LogRecord record) {
+                    System.out.println(record.getMessage());
+                }
+
+                @Override
+                public void flush() {
+                    System.out.flush();
+                }
+
+                @Override
+                public void close() {
+                }
+            });
+        }
+        return logger;
     }
 
     /** Whether something else listens on 127.0.0.1:{@code port}, rather than it failing for another reason. */
@@ -333,7 +425,7 @@ public final class LocalRunner implements AutoCloseable {
     }
 
     public int port() {
-        return apiGateway.port();
+        return port;
     }
 
     public int dynamoDbPort() {
@@ -364,7 +456,9 @@ public final class LocalRunner implements AutoCloseable {
         StringBuilder text = new StringBuilder();
         String base = "http://127.0.0.1:" + port();
         text.append("Tollgate is running locally (").append(options.config()).append(")\n\n");
-        text.append("  API Gateway (HTTP API)  ").append(base).append("/{stage}/...").append(busy("API Gateway")).append('\n');
+        String front = options.platform().front;
+        text.append("  ").append(front).append(" ".repeat(Math.max(1, 24 - front.length()))).append(base).append("/{stage}/...")
+                .append(options.platform() == Platform.AZURE ? "  (one function app per stage)" : "").append(busy(options.platform().portName)).append('\n');
         stageVariables.forEach((stage, variables) -> {
             text.append("    stage ").append(stage).append("  ").append(base).append('/').append(stage).append('\n');
             variables.forEach((name, value) -> text.append("      ").append(name).append(" = ").append(value)

@@ -1,6 +1,7 @@
 package dev.tollgate.local;
 
 import dev.tollgate.aws.EmfRequestLog;
+import dev.tollgate.azure.AzureRequestLog;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.ConfigProblem;
@@ -31,14 +32,17 @@ public final class Main {
 
     static final String USAGE = """
             usage:
-              tollgate local [--port N] [--dynamodb-port N] [--config FILE]
+              tollgate local [--platform aws|azure] [--port N] [--dynamodb-port N] [--config FILE]
                              [--stage-var STAGE.NAME=VALUE]... [--no-demo-backends] [--log text|json|off]
                              [--ready-file FILE]
-                  Runs Tollgate on 127.0.0.1: API Gateway stages around the real Lambda handler,
+                  Runs Tollgate on 127.0.0.1: API Gateway stages around the real Lambda handler
+                  (--platform aws, the default), or with --platform azure a local Functions host
+                  around the real Azure function, one function app per stage at the same URLs;
                   DynamoDB Local, a local ECS API and demo services (two demo tasks for each
                   ecs:// service). Defaults: --port 8080, --dynamodb-port 8000,
                   --config examples/tollgate.yaml, --log text (a line per request; json: the lines
-                  the Lambda function writes, access log and EMF metrics). When no port is named
+                  the function writes: on aws access log and EMF metrics, on azure the JSON
+                  request lines Application Insights receives). When no port is named
                   and 8080 or 8000 is busy (a second runner), a free port is taken instead, as for
                   a demo service whose port is busy; the banner says so. A named port must be free.
                   --ready-file: once everything is up, writes the banner's addresses to FILE for
@@ -161,12 +165,13 @@ public final class Main {
         Path config = DEFAULT_CONFIG;
         Path readyFile = null;
         boolean demoBackends = true;
-        RequestObserver requestLog = new LocalRequestLog(out::println);
+        String logFormat = "text";
+        LocalRunner.Platform platform = LocalRunner.Platform.AWS;
         Map<String, Map<String, String>> overrides = new LinkedHashMap<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
-                case "--port", "--dynamodb-port", "--config", "--stage-var", "--log", "--ready-file" -> {
+                case "--port", "--dynamodb-port", "--config", "--stage-var", "--log", "--ready-file", "--platform" -> {
                     if (i + 1 >= args.size()) {
                         return usage(err, arg + " needs a value");
                     }
@@ -183,7 +188,8 @@ public final class Main {
                             }
                             case "--config" -> config = Path.of(value);
                             case "--ready-file" -> readyFile = Path.of(value);
-                            case "--log" -> requestLog = requestLog(value, out);
+                            case "--log" -> logFormat = checkedLogFormat(value);
+                            case "--platform" -> platform = LocalRunner.Platform.named(value);
                             default -> stageVariable(value, overrides);
                         }
                     } catch (IllegalArgumentException e) {
@@ -202,7 +208,8 @@ public final class Main {
         LocalRunner runner;
         try {
             runner = LocalRunner.start(new LocalRunner.Options(config, port, dynamoDbPort, overrides, demoBackends,
-                    dev.tollgate.aws.AwsGateway.DEFAULT_COUNTERS_TABLE, java.time.Clock.systemUTC(), requestLog, !portsNamed));
+                    dev.tollgate.aws.AwsGateway.DEFAULT_COUNTERS_TABLE, java.time.Clock.systemUTC(),
+                    requestLog(logFormat, platform, out), !portsNamed, platform));
         } catch (ConfigException e) {
             e.problems().forEach(err::println);
             err.println("tollgate: the configuration is not valid; nothing was started");
@@ -218,7 +225,7 @@ public final class Main {
             stopped.countDown();
         }, "tollgate-stop"));
         out.print(runner.banner());
-        out.println("Requests are logged below, a line each (--log json: the Lambda function's own lines; --log off: none).\n");
+        out.println("Requests are logged below, a line each (--log json: the function's own lines; --log off: none).\n");
         out.flush();
         if (readyFile != null) {
             writeReady(readyFile, runner.readyLine());
@@ -301,13 +308,23 @@ public final class Main {
         return 0;
     }
 
-    /** {@code text}: a readable line per request; {@code json}: the Lambda function's own lines; {@code off}. */
-    private static RequestObserver requestLog(String format, PrintStream out) {
+    private static String checkedLogFormat(String format) {
+        if (!Set.of("text", "json", "off").contains(format)) {
+            throw new IllegalArgumentException("expected text, json or off");
+        }
+        return format;
+    }
+
+    /**
+     * {@code text}: a readable line per request; {@code json}: the function's own lines (the Lambda
+     * function's on standard output, the Azure function's through the invocation's logger, which the
+     * local host prints); {@code off}.
+     */
+    private static RequestObserver requestLog(String format, LocalRunner.Platform platform, PrintStream out) {
         return switch (format) {
             case "text" -> new LocalRequestLog(out::println);
-            case "json" -> new EmfRequestLog(out::println);
-            case "off" -> RequestObserver.NONE;
-            default -> throw new IllegalArgumentException("expected text, json or off");
+            case "json" -> platform == LocalRunner.Platform.AZURE ? AzureRequestLog.toFunctionLogger() : new EmfRequestLog(out::println);
+            default -> RequestObserver.NONE;
         };
     }
 

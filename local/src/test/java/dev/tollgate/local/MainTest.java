@@ -178,6 +178,7 @@ class MainTest {
                 "--expires", "2026-11-23");
         assertUsageError("--stage is given twice", "keys", "create", "--stage", "dev", "--stage", "prod");
         assertUsageError("keys list: unknown option --plan", "keys", "list", "--plan", "developer");
+        assertUsageError("--platform gcp: expected aws or azure", "local", "--platform", "gcp");
         assertUsageError("keys list: unexpected key_1", "keys", "list", "key_1");
         assertUsageError("keys revoke needs one KEY_ID", "keys", "revoke");
         assertUsageError("keys rotate needs one KEY_ID, not [key_1, key_2]", "keys", "rotate", "key_1", "key_2");
@@ -231,7 +232,7 @@ class MainTest {
                 int status = runAt(NOON, args.toArray(String[]::new));
 
                 assertThat(status).as(args.toString()).isZero();
-                assertThat(text(out)).as(args.toString()).startsWith("usage:").contains("tollgate local [--port N]")
+                assertThat(text(out)).as(args.toString()).startsWith("usage:").contains("tollgate local [--platform aws|azure] [--port N]")
                         .contains("Every command takes -h or --help");
                 assertThat(text(err)).as(args.toString()).isEmpty();
             }

@@ -93,7 +93,7 @@ final class ForwardedHeaders {
                 values.forEach(value -> headers.add(name, value));
             }
         });
-        rules.applyTo(headers);
+        rules.applyTo(headers, request.stage(), request.stageVariables());
         headers.remove(HeaderNames.X_FORWARDED_FOR);
         forwardedFor(request.headers().all(HeaderNames.X_FORWARDED_FOR), request.sourceIp())
                 .ifPresent(forwardedFor -> headers.set(HeaderNames.X_FORWARDED_FOR, forwardedFor));

@@ -2,6 +2,7 @@ package dev.tollgate.backend;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.config.ConfigReader;
+import dev.tollgate.config.StageConfig;
 import dev.tollgate.http.HeaderNames;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +59,8 @@ public final class HeaderRulesReader {
                         + "*, in any case, with _ or -)");
             } else if (!value.isValueNode() || value.isNull() || !HEADER_VALUE.matcher(value.asText()).matches()) {
                 in.problem(place, ConfigReader.describe(value) + " (expected: a header value of visible characters and spaces)");
+            } else if (value.asText().contains("${") && StageConfig.variableReference(value.asText()).isEmpty()) {
+                in.problem(place, value.asText() + " (expected: a literal value, or ${stageVariables.NAME} alone)");
             } else {
                 values.put(name.toLowerCase(Locale.ROOT), value.asText());
             }

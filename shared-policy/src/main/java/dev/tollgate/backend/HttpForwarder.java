@@ -240,7 +240,7 @@ public final class HttpForwarder {
                 }
             }
             Headers.Builder returned = ForwardedHeaders.fromBackend(response.headers()).toBuilder();
-            route.responseHeaders().applyTo(returned);
+            route.responseHeaders().applyTo(returned, request.stage(), request.stageVariables());
             return new GatewayResponse(response.statusCode(), returned.build(), response.body());
         }
     }

@@ -42,6 +42,14 @@ public final class Headers {
         return list == null ? List.of() : Collections.unmodifiableList(list);
     }
 
+    /**
+     * The header's values as one field, joined by {@code ", "} as RFC 9110 (section 5.3) combines a
+     * list-valued field, for platforms that carry one value per name; empty when absent.
+     */
+    public String joined(String name) {
+        return String.join(", ", all(name));
+    }
+
     public boolean contains(String name) {
         return values.containsKey(name);
     }

@@ -10,6 +10,7 @@ import dev.tollgate.config.ConfigProblem;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.http.Headers;
+import dev.tollgate.testing.ProblemAssertions;
 import dev.tollgate.testing.TestBackend;
 import dev.tollgate.testing.TestGateways;
 import java.util.Map;
@@ -57,6 +58,32 @@ class ForwardingRulesTest {
         assertThat(received.header("x-request-id")).isNotNull();
         assertThat(response.headers().first("cache-control")).contains("no-store");
         assertThat(response.headers().contains("x-backend")).isFalse();
+    }
+
+    @Test
+    void aRuleValue_ofAStageVariable_sendsTheRequestsValue_andWithoutOne_isA502NamingTheVariable() throws Exception {
+        Gateway gateway = TestGateways.from(CONFIG.formatted(backend.url(), backend.url())
+                .replace("set: {x-tenant: acme}", "set: {x-tenant: acme, x-backend-token: \"${stageVariables.backendToken}\"}"));
+
+        gateway.handle(new GatewayRequest("GET", "/api/orders/7", "", Headers.builder().set("x-api-key", "dev-secret-key").build(),
+                null, "192.0.2.1", "https", "dev", Map.of("backendToken", "s3cret-token")));
+        GatewayResponse missing = gateway.handle(request("/api/orders/7", Headers.builder()));
+
+        assertThat(backend.received()).singleElement().satisfies(received ->
+                assertThat(received.header("x-backend-token")).isEqualTo("s3cret-token"));
+        ProblemAssertions.assertProblem(missing, 502, "urn:tollgate:problem:bad-gateway", "Stage dev has no stage variable"
+                + " backendToken, whose value the route sends in the header x-backend-token; set it.");
+    }
+
+    @Test
+    void aRuleValue_withAVariableInsideOtherText_isRefused() {
+        String text = CONFIG.formatted(backend.url(), backend.url())
+                .replace("set: {x-tenant: acme}", "set: {x-tenant: \"Bearer ${stageVariables.token}\"}");
+
+        assertThatThrownBy(() -> ConfigLoader.parse(text, "t.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems().stream().map(ConfigProblem::toString))
+                        .containsExactly("t.yaml:13: routes[0].requestHeaders.set.x-tenant: Bearer ${stageVariables.token}"
+                                + " (expected: a literal value, or ${stageVariables.NAME} alone)"));
     }
 
     @Test

@@ -71,9 +71,16 @@ final class LocalTollgate implements AutoCloseable {
 
     /** The shipped example, with its demo services on free ports and a request log. */
     static LocalTollgate example(RequestObserver requestLog) throws Exception {
-        return start(EXAMPLE, Map.of(
+        return example(requestLog, LocalRunner.Platform.AWS);
+    }
+
+    /** The shipped example around the platform's function ({@code ./tollgate local --platform ...}). */
+    static LocalTollgate example(RequestObserver requestLog, LocalRunner.Platform platform) throws Exception {
+        Clock clock = Clock.fixed(midHour(), ZoneOffset.UTC);
+        return new LocalTollgate(LocalRunner.start(new LocalRunner.Options(EXAMPLE, 0, 0, Map.of(
                 "dev", Map.of("ordersBackend", "http://127.0.0.1:0"),
-                "prod", Map.of("ordersBackend", "http://127.0.0.1:0")), true, Clock.fixed(midHour(), ZoneOffset.UTC), requestLog);
+                "prod", Map.of("ordersBackend", "http://127.0.0.1:0")), true,
+                AwsGateway.DEFAULT_COUNTERS_TABLE, clock, requestLog, false, platform)), clock.instant());
     }
 
     /** The middle of the current hour: no quota window ends for half an hour, and TTL sweeps leave it alone. */
@@ -90,6 +97,11 @@ final class LocalTollgate implements AutoCloseable {
     static LocalTollgate limits() throws Exception {
         return start(Path.of("src", "test", "resources", "limits.yaml"),
                 Map.of("dev", Map.of("ordersBackend", "http://127.0.0.1:0")), true);
+    }
+
+    /** A runner started by a test, whose gateway's clock stood at {@code now}. */
+    static LocalTollgate of(LocalRunner runner, Instant now) {
+        return new LocalTollgate(runner, now);
     }
 
     /** The moment the gateway's clock stood at when it started. */
