@@ -33,8 +33,10 @@ import java.util.concurrent.TimeUnit;
  * ({@code -DCOSMOS.HTTP_CONNECTION_WITHOUT_TLS_ALLOWED=true}, or surefire's
  * {@code systemPropertyVariables}), or call {@link #allowPlainHttp()} first thing in {@code main}.
  *
- * <p>Not faithful to Cosmos DB: no TTL (items never expire), no request units (never 429), no
- * authorization (any key is accepted: {@link #KEY} is the real emulator's well-known one).
+ * <p>Two of its answers are made those of Cosmos DB by a script node preloads ({@value #FIXES}): a
+ * point read of a missing item answers 404 (not 500), and the Java SDK's query plan requests get a plan.
+ * Still not faithful: no TTL (items never expire), no request units (never 429), no authorization (any
+ * key is accepted: {@link #KEY} is the real emulator's well-known one).
  */
 public final class CosmosEmulator implements AutoCloseable {
 
@@ -43,10 +45,12 @@ public final class CosmosEmulator implements AutoCloseable {
     /** The system property the Cosmos Java SDK needs to talk plain HTTP to the emulator. */
     public static final String SDK_PLAIN_HTTP = "COSMOS.HTTP_CONNECTION_WITHOUT_TLS_ALLOWED";
     /** The key of Microsoft's Cosmos DB emulator, published in its documentation; this emulator checks no key. */
-    public static final String KEY = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMS0VQ==";
+    public static final String KEY = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
     static final String PACKAGE = "@vercel/cosmosdb-server";
     static final Path CLI = Path.of("node_modules", "@vercel", "cosmosdb-server", "lib", "cli.js");
     private static final String READY = "Ready to accept HTTP connections";
+    /** What makes two of the emulator's answers those of Cosmos DB: see the script. */
+    static final String FIXES = "cosmos-emulator-fixes.js";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -186,10 +190,11 @@ public final class CosmosEmulator implements AutoCloseable {
     }
 
     private static CosmosEmulator launch(Path root, int port) {
+        Path fixes = fixes();
         Process node;
         try {
-            node = new ProcessBuilder(List.of("node", CLI.toString(), "-p", Integer.toString(port), "--host", "127.0.0.1",
-                    "--no-ssl"))
+            node = new ProcessBuilder(List.of("node", "-r", fixes.toString(), CLI.toString(), "-p", Integer.toString(port),
+                    "--host", "127.0.0.1", "--no-ssl"))
                     .directory(root.toFile())
                     .redirectErrorStream(true)
                     .start();
@@ -204,6 +209,18 @@ public final class CosmosEmulator implements AutoCloseable {
         } catch (RuntimeException e) {
             emulator.close();
             throw e;
+        }
+    }
+
+    /** {@value #FIXES}, written where node can preload it. */
+    private static Path fixes() {
+        try (var in = CosmosEmulator.class.getResourceAsStream(FIXES)) {
+            Path file = Files.createTempFile("tollgate-cosmos-emulator-fixes", ".js");
+            file.toFile().deleteOnExit();
+            Files.write(file, in.readAllBytes());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the Cosmos DB emulator's fixes to a temporary file", e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.tollgate.aws;
 
 import dev.tollgate.policy.auth.apikey.ApiKey;
+import dev.tollgate.policy.auth.apikey.KeyAdmin.StoredKey;
 import dev.tollgate.policy.auth.apikey.KeyStore;
 import dev.tollgate.problem.KeyStoreException;
 import java.time.Instant;
@@ -48,17 +49,6 @@ public final class DynamoDbKeyStore implements KeyStore {
     public static final String SHA256 = "sha256";
     static final String KEY_ITEM = "key#";
     static final String ID_ITEM = "id#";
-
-    /**
-     * A key as the table holds it, for the keys command ({@link DynamoDbKeyAdmin}).
-     *
-     * @param key        the key as the gateway sees it
-     * @param createdAt  when it was made
-     * @param revokedAt  when it was revoked, if it was
-     * @param replacedBy the id of the key that rotation made in its place, if any
-     */
-    public record StoredKey(ApiKey key, Instant createdAt, Optional<Instant> revokedAt, Optional<String> replacedBy) {
-    }
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -131,10 +121,5 @@ public final class DynamoDbKeyStore implements KeyStore {
 
     static AttributeValue seconds(Instant instant) {
         return AttributeValue.fromN(Long.toString(instant.getEpochSecond()));
-    }
-
-    /** Times are kept in whole seconds; what this store returns says what it kept. */
-    static Instant truncate(Instant instant) {
-        return Instant.ofEpochSecond(instant.getEpochSecond());
     }
 }

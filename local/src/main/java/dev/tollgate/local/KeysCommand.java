@@ -2,8 +2,8 @@ package dev.tollgate.local;
 
 import dev.tollgate.aws.AwsGateway;
 import dev.tollgate.aws.DynamoDbKeyAdmin;
-import dev.tollgate.aws.DynamoDbKeyAdmin.Rotation;
-import dev.tollgate.aws.DynamoDbKeyStore.StoredKey;
+import dev.tollgate.policy.auth.apikey.KeyAdmin.Rotation;
+import dev.tollgate.policy.auth.apikey.KeyAdmin.StoredKey;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.Durations;
