@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -100,12 +101,21 @@ public final class CosmosStores implements AutoCloseable {
 
     /** Connects as the settings say; the client reads the account once here, so an unreachable account fails now. */
     public static CosmosStores connect(Map<String, String> settings) {
+        return connect(settings, CosmosStores::managedIdentity);
+    }
+
+    /** The same, signing in with {@code signIn}'s credential when no key is set (the keys command: {@code az login}). */
+    public static CosmosStores connect(Map<String, String> settings, Supplier<TokenCredential> signIn) {
         Settings checked = Settings.from(settings);
-        return new CosmosStores(checked, builder(checked, OPERATION_TIMEOUT).buildClient());
+        return new CosmosStores(checked, builder(checked, OPERATION_TIMEOUT, signIn).buildClient());
     }
 
     /** The client's builder, as {@link #connect} uses it with {@link #OPERATION_TIMEOUT}. */
     static CosmosClientBuilder builder(Settings settings, Duration operationTimeout) {
+        return builder(settings, operationTimeout, CosmosStores::managedIdentity);
+    }
+
+    private static CosmosClientBuilder builder(Settings settings, Duration operationTimeout, Supplier<TokenCredential> signIn) {
         CosmosClientBuilder builder = new CosmosClientBuilder()
                 .endpoint(settings.endpoint().toString())
                 .gatewayMode(new GatewayConnectionConfig())
@@ -116,7 +126,7 @@ public final class CosmosStores implements AutoCloseable {
                         .setMaxRetryWaitTime(operationTimeout))
                 .endToEndOperationLatencyPolicyConfig(new CosmosEndToEndOperationLatencyPolicyConfigBuilder(operationTimeout).build())
                 .userAgentSuffix("tollgate");
-        settings.key().ifPresentOrElse(builder::key, () -> builder.credential(managedIdentity()));
+        settings.key().ifPresentOrElse(builder::key, () -> builder.credential(signIn.get()));
         return builder;
     }
 
