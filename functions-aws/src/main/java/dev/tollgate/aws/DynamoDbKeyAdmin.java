@@ -1,22 +1,22 @@
 package dev.tollgate.aws;
 
-import static dev.tollgate.aws.DynamoDbKeyStore.CONSUMER;
-import static dev.tollgate.aws.DynamoDbKeyStore.CREATED_AT;
-import static dev.tollgate.aws.DynamoDbKeyStore.EXPIRES_AT;
 import static dev.tollgate.aws.DynamoDbKeyStore.ID_ITEM;
-import static dev.tollgate.aws.DynamoDbKeyStore.KEY_ID;
 import static dev.tollgate.aws.DynamoDbKeyStore.KEY_ITEM;
 import static dev.tollgate.aws.DynamoDbKeyStore.PARTITION_KEY;
-import static dev.tollgate.aws.DynamoDbKeyStore.PLAN;
-import static dev.tollgate.aws.DynamoDbKeyStore.REPLACED_BY;
-import static dev.tollgate.aws.DynamoDbKeyStore.REVOKED_AT;
 import static dev.tollgate.aws.DynamoDbKeyStore.SHA256;
-import static dev.tollgate.aws.DynamoDbKeyStore.STAGE;
-import static dev.tollgate.aws.DynamoDbKeyStore.STATUS;
 import static dev.tollgate.aws.DynamoDbKeyStore.seconds;
 import static dev.tollgate.aws.DynamoDbKeyStore.status;
 import static dev.tollgate.aws.DynamoDbKeyStore.stored;
 import static dev.tollgate.aws.DynamoDbKeyStore.text;
+import static dev.tollgate.policy.auth.apikey.KeyItems.CONSUMER;
+import static dev.tollgate.policy.auth.apikey.KeyItems.CREATED_AT;
+import static dev.tollgate.policy.auth.apikey.KeyItems.EXPIRES_AT;
+import static dev.tollgate.policy.auth.apikey.KeyItems.KEY_ID;
+import static dev.tollgate.policy.auth.apikey.KeyItems.PLAN;
+import static dev.tollgate.policy.auth.apikey.KeyItems.REPLACED_BY;
+import static dev.tollgate.policy.auth.apikey.KeyItems.REVOKED_AT;
+import static dev.tollgate.policy.auth.apikey.KeyItems.STAGE;
+import static dev.tollgate.policy.auth.apikey.KeyItems.STATUS;
 
 import dev.tollgate.policy.auth.apikey.ApiKey;
 import dev.tollgate.policy.auth.apikey.KeyAdmin;

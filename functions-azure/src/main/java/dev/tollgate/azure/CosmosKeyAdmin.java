@@ -1,12 +1,12 @@
 package dev.tollgate.azure;
 
-import static dev.tollgate.azure.CosmosKeyStore.CONSUMER;
-import static dev.tollgate.azure.CosmosKeyStore.EXPIRES_AT;
-import static dev.tollgate.azure.CosmosKeyStore.KEY_ID;
-import static dev.tollgate.azure.CosmosKeyStore.REPLACED_BY;
-import static dev.tollgate.azure.CosmosKeyStore.REVOKED_AT;
-import static dev.tollgate.azure.CosmosKeyStore.STAGE;
-import static dev.tollgate.azure.CosmosKeyStore.STATUS;
+import static dev.tollgate.policy.auth.apikey.KeyItems.CONSUMER;
+import static dev.tollgate.policy.auth.apikey.KeyItems.EXPIRES_AT;
+import static dev.tollgate.policy.auth.apikey.KeyItems.KEY_ID;
+import static dev.tollgate.policy.auth.apikey.KeyItems.REPLACED_BY;
+import static dev.tollgate.policy.auth.apikey.KeyItems.REVOKED_AT;
+import static dev.tollgate.policy.auth.apikey.KeyItems.STAGE;
+import static dev.tollgate.policy.auth.apikey.KeyItems.STATUS;
 
 import com.azure.cosmos.CosmosContainer;
 import com.azure.cosmos.CosmosException;
@@ -20,6 +20,7 @@ import com.azure.cosmos.models.SqlQuerySpec;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.policy.auth.apikey.ApiKey;
 import dev.tollgate.policy.auth.apikey.KeyAdmin;
+import dev.tollgate.policy.auth.apikey.KeyItems;
 import dev.tollgate.problem.KeyStoreException;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,7 +89,7 @@ public final class CosmosKeyAdmin implements KeyAdmin {
         }
         String id = item.get().get("id").asText();
         CosmosPatchOperations revoke = CosmosPatchOperations.create()
-                .set("/" + STATUS, CosmosKeyStore.status(ApiKey.Status.REVOKED))
+                .set("/" + STATUS, KeyItems.status(ApiKey.Status.REVOKED))
                 .set("/" + REVOKED_AT, now.getEpochSecond());
         try {
             return Optional.of(CosmosKeyStore.stored(patch(id, revoke, "FROM c WHERE c." + STATUS + " = 'active'")));

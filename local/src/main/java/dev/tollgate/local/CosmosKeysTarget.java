@@ -45,17 +45,7 @@ record CosmosKeysTarget(URI endpoint, String database, String container, Optiona
         key.ifPresent(k -> settings.put(CosmosStores.KEY, k));
         CosmosStores stores = CosmosStores.connect(settings, () -> new AzureCliCredentialBuilder().build());
         KeyAdmin admin = stores.keyAdmin();
-        return new Session() {
-            @Override
-            public KeyAdmin admin() {
-                return admin;
-            }
-
-            @Override
-            public void close() {
-                stores.close();
-            }
-        };
+        return new Session(admin, stores::close);
     }
 
     @Override

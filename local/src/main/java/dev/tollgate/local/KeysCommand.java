@@ -443,17 +443,7 @@ final class KeysCommand {
         public Session open() {
             DynamoDbClient dynamo = client();
             KeyAdmin admin = new DynamoDbKeyAdmin(dynamo, table);
-            return new Session() {
-                @Override
-                public KeyAdmin admin() {
-                    return admin;
-                }
-
-                @Override
-                public void close() {
-                    dynamo.close();
-                }
-            };
+            return new Session(admin, dynamo::close);
         }
 
         @Override

@@ -6,12 +6,17 @@ import java.io.PrintStream;
 /** Where {@code ./tollgate keys} works: a DynamoDB table or a Cosmos DB container, and how to say so. */
 interface KeysTarget {
 
-    /** The store's keys, open until closed. */
-    interface Session extends AutoCloseable {
-        KeyAdmin admin();
-
+    /**
+     * The store's keys, open until closed.
+     *
+     * @param admin  the keys
+     * @param closer what closes the store's client
+     */
+    record Session(KeyAdmin admin, Runnable closer) implements AutoCloseable {
         @Override
-        void close();
+        public void close() {
+            closer.run();
+        }
     }
 
     Session open();
