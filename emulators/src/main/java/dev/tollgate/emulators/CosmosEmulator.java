@@ -74,13 +74,25 @@ public final class CosmosEmulator implements AutoCloseable {
 
     /** Starts the emulator from the repository found as the class comment says, installing it first if need be. */
     public static CosmosEmulator start() {
-        return start(repositoryRoot());
+        return start(repositoryRoot(), 0);
+    }
+
+    /**
+     * The same on {@code port} of 127.0.0.1 (the local runner's fixed port); 0: a free one.
+     *
+     * @throws IllegalStateException when the port is taken, naming it
+     */
+    public static CosmosEmulator start(int port) {
+        return start(repositoryRoot(), port);
     }
 
     /** Starts the emulator installed (or to be installed) under {@code root}, the folder of the root package.json. */
-    public static CosmosEmulator start(Path root) {
+    public static CosmosEmulator start(Path root, int port) {
         if (!Files.isRegularFile(root.resolve(CLI))) {
             install(root);
+        }
+        if (port != 0) {
+            return launch(root, port);
         }
         IllegalStateException last = null;
         for (int tries = 0; tries < PORT_TRIES; tries++) {
@@ -304,7 +316,7 @@ public final class CosmosEmulator implements AutoCloseable {
 
     private static final class PortTakenException extends IllegalStateException {
         PortTakenException(int port) {
-            super("port " + port + " on 127.0.0.1 was taken before the Cosmos DB emulator could bind it");
+            super("port " + port + " on 127.0.0.1 is taken: the Cosmos DB emulator cannot listen there");
         }
     }
 }

@@ -36,6 +36,23 @@ class CosmosEmulatorTest {
     }
 
     @Test
+    void start_onAGivenPort_listensThere_andATakenPortIsNamed() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> CosmosEmulator.start(taken.getLocalPort()))
+                    .hasMessage("port " + taken.getLocalPort() + " on 127.0.0.1 is taken: the Cosmos DB emulator cannot"
+                            + " listen there");
+        }
+        int free;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            free = socket.getLocalPort();
+        }
+        try (CosmosEmulator emulator = CosmosEmulator.start(free)) {
+            assertThat(emulator.endpoint()).isEqualTo("http://127.0.0.1:" + free);
+            assertThat(emulator.answer()).contains(200);
+        }
+    }
+
+    @Test
     void repositoryRoot_isTheFolderWithPackageJsonAndPom_aboveTheWorkingDirectory() {
         Path root = CosmosEmulator.repositoryRoot();
 
