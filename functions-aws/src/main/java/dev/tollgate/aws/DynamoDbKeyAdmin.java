@@ -1,31 +1,29 @@
 package dev.tollgate.aws;
 
-import static dev.tollgate.aws.DynamoDbKeyStore.CONSUMER;
-import static dev.tollgate.aws.DynamoDbKeyStore.CREATED_AT;
-import static dev.tollgate.aws.DynamoDbKeyStore.EXPIRES_AT;
 import static dev.tollgate.aws.DynamoDbKeyStore.ID_ITEM;
-import static dev.tollgate.aws.DynamoDbKeyStore.KEY_ID;
 import static dev.tollgate.aws.DynamoDbKeyStore.KEY_ITEM;
 import static dev.tollgate.aws.DynamoDbKeyStore.PARTITION_KEY;
-import static dev.tollgate.aws.DynamoDbKeyStore.PLAN;
-import static dev.tollgate.aws.DynamoDbKeyStore.REPLACED_BY;
-import static dev.tollgate.aws.DynamoDbKeyStore.REVOKED_AT;
 import static dev.tollgate.aws.DynamoDbKeyStore.SHA256;
-import static dev.tollgate.aws.DynamoDbKeyStore.STAGE;
-import static dev.tollgate.aws.DynamoDbKeyStore.STATUS;
 import static dev.tollgate.aws.DynamoDbKeyStore.seconds;
 import static dev.tollgate.aws.DynamoDbKeyStore.status;
 import static dev.tollgate.aws.DynamoDbKeyStore.stored;
 import static dev.tollgate.aws.DynamoDbKeyStore.text;
-import static dev.tollgate.aws.DynamoDbKeyStore.truncate;
+import static dev.tollgate.policy.auth.apikey.KeyItems.CONSUMER;
+import static dev.tollgate.policy.auth.apikey.KeyItems.CREATED_AT;
+import static dev.tollgate.policy.auth.apikey.KeyItems.EXPIRES_AT;
+import static dev.tollgate.policy.auth.apikey.KeyItems.KEY_ID;
+import static dev.tollgate.policy.auth.apikey.KeyItems.PLAN;
+import static dev.tollgate.policy.auth.apikey.KeyItems.REPLACED_BY;
+import static dev.tollgate.policy.auth.apikey.KeyItems.REVOKED_AT;
+import static dev.tollgate.policy.auth.apikey.KeyItems.STAGE;
+import static dev.tollgate.policy.auth.apikey.KeyItems.STATUS;
 
-import dev.tollgate.aws.DynamoDbKeyStore.StoredKey;
 import dev.tollgate.policy.auth.apikey.ApiKey;
+import dev.tollgate.policy.auth.apikey.KeyAdmin;
 import dev.tollgate.problem.KeyStoreException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,10 +42,11 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * The administrator's side of the keys table that {@link DynamoDbKeyStore} describes and reads:
  * creating, listing, revoking and rotating keys, for {@code ./tollgate keys}. Never on the request
  * path: the gateway only looks keys up ({@link DynamoDbKeyStore#findBySha256}). Listing scans the table.
+ * A rotation writes the new key and changes the old one in one transaction.
  *
  * <p>Every SDK failure becomes a {@link KeyStoreException}, as in the store.
  */
-public final class DynamoDbKeyAdmin {
+public final class DynamoDbKeyAdmin implements KeyAdmin {
 
     private static final String NOT_THERE = "attribute_not_exists(#pk)";
     private static final String REVOKE = "SET #status = :revoked, #revokedAt = if_not_exists(#revokedAt, :now)";
@@ -55,15 +54,6 @@ public final class DynamoDbKeyAdmin {
     /** The old key is rotated only as it was read: active, not replaced, with the expiry it had (or none). */
     private static final String AS_READ = "#status = :active AND attribute_not_exists(#replacedBy)"
             + " AND (attribute_not_exists(#expiresAt) OR #expiresAt = :seen)";
-
-    /**
-     * What a rotation did.
-     *
-     * @param previous    the old key, now expiring at the end of its grace period
-     * @param replacement the new key: same consumer, stage and plan
-     */
-    public record Rotation(StoredKey previous, StoredKey replacement) {
-    }
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -75,13 +65,10 @@ public final class DynamoDbKeyAdmin {
         this.store = new DynamoDbKeyStore(dynamo, table);
     }
 
-    /**
-     * Writes a new key, its times in whole seconds; it fails, changing nothing, if its id or hash is
-     * taken (which random ones never are).
-     */
+    @Override
     public StoredKey create(String sha256Hex, ApiKey key, Instant createdAt) {
         ApiKey kept = new ApiKey(key.id(), key.consumer(), key.stage(), key.plan(), key.status(),
-                key.expiresAt().map(DynamoDbKeyStore::truncate));
+                key.expiresAt().map(KeyAdmin::inSeconds));
         try {
             dynamo.transactWriteItems(write -> write.transactItems(newKey(sha256Hex, kept, createdAt)));
         } catch (TransactionCanceledException e) {
@@ -89,14 +76,15 @@ public final class DynamoDbKeyAdmin {
         } catch (SdkException e) {
             throw new KeyStoreException("The key could not be created.", e);
         }
-        return new StoredKey(kept, truncate(createdAt), Optional.empty(), Optional.empty());
+        return new StoredKey(kept, KeyAdmin.inSeconds(createdAt), Optional.empty(), Optional.empty());
     }
 
+    @Override
     public Optional<StoredKey> findById(String keyId) {
         return hashOf(keyId).flatMap(hash -> store.keyItem(hash, "The key could not be read.")).map(DynamoDbKeyStore::stored);
     }
 
-    /** Revokes a key for good; revoking it again changes nothing. Empty when there is no such key. */
+    @Override
     public Optional<StoredKey> revoke(String keyId, Instant now) {
         Optional<String> hash = hashOf(keyId);
         if (hash.isEmpty()) {
@@ -119,15 +107,7 @@ public final class DynamoDbKeyAdmin {
         }
     }
 
-    /**
-     * Replaces a key by a new one of the same consumer, stage and plan, in one transaction; the old
-     * key keeps working for {@code grace} (or until its own expiry, if that comes first). Empty when
-     * there is no such key.
-     *
-     * @param newExpiry when the new key expires; empty: when the old key would have (never, if it would not)
-     * @throws IllegalStateException when the key is revoked, expired or replaced already (its grace
-     *                               period would become the new key's expiry), or changed while this ran
-     */
+    @Override
     public Optional<Rotation> rotate(String keyId, String newSha256Hex, String newKeyId, Instant now, Duration grace,
                                      Optional<Instant> newExpiry) {
         Optional<String> hash = hashOf(keyId);
@@ -135,30 +115,13 @@ public final class DynamoDbKeyAdmin {
         if (found.isEmpty()) {
             return Optional.empty();
         }
-        ApiKey old = found.get().key();
-        if (old.status() == ApiKey.Status.REVOKED) {
-            throw new IllegalStateException("key " + keyId + " is revoked (expected: an active key; create a new one instead)");
-        }
-        if (old.expiredAt(now)) {
-            throw new IllegalStateException("key " + keyId + " expired at " + old.expiresAt().orElseThrow()
-                    + " (expected: an active key; create a new one instead)");
-        }
-        if (found.get().replacedBy().isPresent()) {
-            String replacement = found.get().replacedBy().get();
-            throw new IllegalStateException("key " + keyId + " was rotated already: key " + replacement + " replaces it"
-                    + old.expiresAt().map(end -> " and " + keyId + " stops working at " + end).orElse("")
-                    + " (expected: a key not yet replaced; rotate " + replacement + " instead)");
-        }
-        Instant graceEnds = truncate(now.plus(grace));
-        Instant expiresAt = old.expiresAt().filter(own -> own.isBefore(graceEnds)).orElse(graceEnds);
-        ApiKey replacement = new ApiKey(newKeyId, old.consumer(), old.stage(), old.plan(), ApiKey.Status.ACTIVE,
-                newExpiry.or(old::expiresAt).map(DynamoDbKeyStore::truncate));
+        Rotation rotation = Rotation.of(found.get(), newKeyId, now, grace, newExpiry);
         Map<String, AttributeValue> seen = new HashMap<>(Map.of(
                 ":active", status(ApiKey.Status.ACTIVE),
-                ":expiresAt", seconds(expiresAt),
+                ":expiresAt", seconds(rotation.previous().key().expiresAt().orElseThrow()),
                 ":replacedBy", AttributeValue.fromS(newKeyId)));
-        seen.put(":seen", old.expiresAt().map(DynamoDbKeyStore::seconds).orElse(AttributeValue.fromN("0")));
-        List<TransactWriteItem> writes = new ArrayList<>(newKey(newSha256Hex, replacement, now));
+        seen.put(":seen", found.get().key().expiresAt().map(DynamoDbKeyStore::seconds).orElse(AttributeValue.fromN("0")));
+        List<TransactWriteItem> writes = new ArrayList<>(newKey(newSha256Hex, rotation.replacement().key(), now));
         writes.add(TransactWriteItem.builder().update(update -> update
                 .tableName(table)
                 .key(Map.of(PARTITION_KEY, AttributeValue.fromS(KEY_ITEM + hash.get())))
@@ -177,12 +140,11 @@ public final class DynamoDbKeyAdmin {
         } catch (SdkException e) {
             throw new KeyStoreException("The key could not be rotated.", e);
         }
-        StoredKey previous = new StoredKey(new ApiKey(old.id(), old.consumer(), old.stage(), old.plan(), old.status(),
-                Optional.of(expiresAt)), found.get().createdAt(), Optional.empty(), Optional.of(newKeyId));
-        return Optional.of(new Rotation(previous, new StoredKey(replacement, truncate(now), Optional.empty(), Optional.empty())));
+        return Optional.of(rotation);
     }
 
-    /** The keys of the table, oldest first, of one stage and consumer when given. */
+    /** {@inheritDoc} Listing scans the table. */
+    @Override
     public List<StoredKey> list(Optional<String> stage, Optional<String> consumer) {
         StringBuilder filter = new StringBuilder("begins_with(#pk, :keyItem)");
         Map<String, String> names = new HashMap<>(Map.of("#pk", PARTITION_KEY));
@@ -207,7 +169,7 @@ public final class DynamoDbKeyAdmin {
         try {
             List<StoredKey> keys = new ArrayList<>();
             dynamo.scanPaginator(scan).items().forEach(item -> keys.add(stored(item)));
-            keys.sort(Comparator.comparing(StoredKey::createdAt).thenComparing(k -> k.key().id()));
+            keys.sort(StoredKey.OLDEST_FIRST);
             return keys;
         } catch (SdkException e) {
             throw new KeyStoreException("The keys could not be listed.", e);

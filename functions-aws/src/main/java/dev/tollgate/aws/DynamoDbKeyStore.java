@@ -1,10 +1,11 @@
 package dev.tollgate.aws;
 
 import dev.tollgate.policy.auth.apikey.ApiKey;
+import dev.tollgate.policy.auth.apikey.KeyAdmin.StoredKey;
+import dev.tollgate.policy.auth.apikey.KeyItems;
 import dev.tollgate.policy.auth.apikey.KeyStore;
 import dev.tollgate.problem.KeyStoreException;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -17,10 +18,8 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
  * this class holds a key or its hash. One table, partition key {@value #PARTITION_KEY} (S), two
  * kinds of item:
  * <ul>
- *   <li>{@code key#SHA256HEX}: the key: {@value #KEY_ID}, {@value #CONSUMER}, {@value #STAGE},
- *       {@value #PLAN}, {@value #STATUS} ({@code active} or {@code revoked}), {@value #CREATED_AT},
- *       and optionally {@value #EXPIRES_AT}, {@value #REVOKED_AT}, {@value #REPLACED_BY} (times in
- *       epoch seconds). The gateway reads only these, one strongly consistent {@code GetItem} each.</li>
+ *   <li>{@code key#SHA256HEX}: the key, {@link KeyItems its fields}. The gateway reads only these,
+ *       one strongly consistent {@code GetItem} each.</li>
  *   <li>{@code id#KEY_ID}: which hash a key id has ({@value #SHA256}), so that {@code keys revoke}
  *       and {@code keys rotate} find a key by its id.</li>
  * </ul>
@@ -36,29 +35,9 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 public final class DynamoDbKeyStore implements KeyStore {
 
     public static final String PARTITION_KEY = "pk";
-    public static final String KEY_ID = "keyId";
-    public static final String CONSUMER = "consumer";
-    public static final String STAGE = "stage";
-    public static final String PLAN = "plan";
-    public static final String STATUS = "status";
-    public static final String CREATED_AT = "createdAt";
-    public static final String EXPIRES_AT = "expiresAt";
-    public static final String REVOKED_AT = "revokedAt";
-    public static final String REPLACED_BY = "replacedBy";
     public static final String SHA256 = "sha256";
     static final String KEY_ITEM = "key#";
     static final String ID_ITEM = "id#";
-
-    /**
-     * A key as the table holds it, for the keys command ({@link DynamoDbKeyAdmin}).
-     *
-     * @param key        the key as the gateway sees it
-     * @param createdAt  when it was made
-     * @param revokedAt  when it was revoked, if it was
-     * @param replacedBy the id of the key that rotation made in its place, if any
-     */
-    public record StoredKey(ApiKey key, Instant createdAt, Optional<Instant> revokedAt, Optional<String> replacedBy) {
-    }
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -93,48 +72,39 @@ public final class DynamoDbKeyStore implements KeyStore {
         }
     }
 
-    /** An item as a key; an item that is not one is the store's failure (503), not the caller's (401). */
+    /** An item as a key ({@link KeyItems#stored}). */
     static StoredKey stored(Map<String, AttributeValue> item) {
-        String keyId = item.containsKey(KEY_ID) ? item.get(KEY_ID).s() : null;
-        try {
-            ApiKey key = new ApiKey(text(item, KEY_ID), text(item, CONSUMER), text(item, STAGE), text(item, PLAN),
-                    ApiKey.Status.valueOf(text(item, STATUS).toUpperCase(Locale.ROOT)), time(item, EXPIRES_AT));
-            return new StoredKey(key, time(item, CREATED_AT).orElseThrow(() -> missing(CREATED_AT)),
-                    time(item, REVOKED_AT), Optional.ofNullable(item.get(REPLACED_BY)).map(AttributeValue::s));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            // The message names the key's id at most: never its hash.
-            throw new KeyStoreException("The API key could not be looked up.",
-                    new IllegalStateException("the item of key " + keyId + " is malformed: " + e.getMessage()));
-        }
+        return KeyItems.stored(new KeyItems.Fields() {
+            @Override
+            public Optional<String> text(String name) {
+                AttributeValue value = item.get(name);
+                if (value != null && value.s() == null) {
+                    throw new IllegalArgumentException(name + " is not a string");
+                }
+                return Optional.ofNullable(value).map(AttributeValue::s);
+            }
+
+            @Override
+            public Optional<Long> number(String name) {
+                return Optional.ofNullable(item.get(name)).map(value -> Long.parseLong(value.n()));
+            }
+        });
     }
 
+    /** A text attribute that must be there. */
     static String text(Map<String, AttributeValue> item, String name) {
         AttributeValue value = item.get(name);
         if (value == null || value.s() == null) {
-            throw missing(name);
+            throw new IllegalArgumentException("no " + name);
         }
         return value.s();
     }
 
-    static Optional<Instant> time(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null ? Optional.empty() : Optional.of(Instant.ofEpochSecond(Long.parseLong(value.n())));
-    }
-
-    private static IllegalArgumentException missing(String name) {
-        return new IllegalArgumentException("no " + name);
-    }
-
     static AttributeValue status(ApiKey.Status status) {
-        return AttributeValue.fromS(status.name().toLowerCase(Locale.ROOT));
+        return AttributeValue.fromS(KeyItems.status(status));
     }
 
     static AttributeValue seconds(Instant instant) {
         return AttributeValue.fromN(Long.toString(instant.getEpochSecond()));
-    }
-
-    /** Times are kept in whole seconds; what this store returns says what it kept. */
-    static Instant truncate(Instant instant) {
-        return Instant.ofEpochSecond(instant.getEpochSecond());
     }
 }

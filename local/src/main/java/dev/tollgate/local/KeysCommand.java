@@ -2,14 +2,16 @@ package dev.tollgate.local;
 
 import dev.tollgate.aws.AwsGateway;
 import dev.tollgate.aws.DynamoDbKeyAdmin;
-import dev.tollgate.aws.DynamoDbKeyAdmin.Rotation;
-import dev.tollgate.aws.DynamoDbKeyStore.StoredKey;
+import dev.tollgate.azure.CosmosStores;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.Durations;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.policy.auth.apikey.ApiKey;
 import dev.tollgate.policy.auth.apikey.CachingKeyStore;
+import dev.tollgate.policy.auth.apikey.KeyAdmin;
+import dev.tollgate.policy.auth.apikey.KeyAdmin.Rotation;
+import dev.tollgate.policy.auth.apikey.KeyAdmin.StoredKey;
 import dev.tollgate.policy.auth.apikey.NewApiKey;
 import dev.tollgate.problem.KeyStoreException;
 import java.io.PrintStream;
@@ -47,7 +49,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /**
- * {@code ./tollgate keys create|list|revoke|rotate}: the API keys of a keys table. A new key is
+ * {@code ./tollgate keys create|list|revoke|rotate}: the API keys of a keys table (DynamoDB) or
+ * container (Cosmos DB, {@code --platform azure}: {@link CosmosKeysTarget} says where). A new key is
  * printed once, alone on stdout, when it is made; after that only its id is ever shown, and
  * neither a key nor its hash is printed or logged.
  *
@@ -65,7 +68,10 @@ final class KeysCommand {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
     private static final String DURATION_OR_DATE = "a duration such as 30d or 12h, a date such as 2026-12-31"
             + " (midnight UTC) or a time such as 2026-12-31T18:00:00Z";
-    private static final Set<String> TARGET = Set.of("--table", "--endpoint", "--region", "--config");
+    private static final Set<String> TARGET = Set.of("--table", "--endpoint", "--region", "--config", "--platform",
+            "--cosmos-endpoint", "--database", "--container");
+    private static final Set<String> AWS_ONLY = Set.of("--table", "--endpoint", "--region");
+    private static final Set<String> AZURE_ONLY = Set.of("--cosmos-endpoint", "--database", "--container");
     private static final Map<String, Set<String>> OPTIONS = Map.of(
             "create", Set.of("--stage", "--plan", "--consumer", "--expires"),
             "list", Set.of("--stage", "--consumer"),
@@ -99,19 +105,19 @@ final class KeysCommand {
     static int run(List<String> args, PrintStream out, PrintStream err, Clock clock) {
         KeysCommand keys = new KeysCommand(out, err, clock);
         Args parsed;
-        Target target;
+        KeysTarget target;
         try {
             parsed = parse(args);
             if (parsed == null) {
                 out.print(Main.USAGE);
                 return 0;
             }
-            target = Target.of(parsed);
+            target = target(parsed);
         } catch (UsageException e) {
             return Main.usage(err, e.getMessage());
         }
-        try (DynamoDbClient dynamo = target.client()) {
-            DynamoDbKeyAdmin store = new DynamoDbKeyAdmin(dynamo, target.table());
+        try (KeysTarget.Session session = target.open()) {
+            KeyAdmin store = session.admin();
             return switch (parsed.command()) {
                 case "create" -> keys.create(parsed, store, target);
                 case "list" -> keys.list(parsed, store, target);
@@ -130,6 +136,54 @@ final class KeysCommand {
         } catch (SdkException e) {
             err.println("tollgate: DynamoDB failed: " + target.explain(e));
             return 1;
+        } catch (RuntimeException e) {
+            if (!(target instanceof CosmosKeysTarget)) {
+                throw e;
+            }
+            err.println("tollgate: Cosmos DB failed: " + target.explain(e));
+            return 1;
+        }
+    }
+
+    /** Where the keys are, by {@code --platform}: each platform's options only with it. */
+    private static KeysTarget target(Args args) throws UsageException {
+        String platform = args.option("--platform").orElse("aws");
+        if (!platform.equals("aws") && !platform.equals("azure")) {
+            throw new UsageException("--platform " + platform + ": expected aws or azure");
+        }
+        Set<String> others = platform.equals("aws") ? AZURE_ONLY : AWS_ONLY;
+        for (String option : args.options().keySet()) {
+            if (others.contains(option)) {
+                throw new UsageException(option + " is for --platform " + (platform.equals("aws") ? "azure" : "aws"));
+            }
+        }
+        if (platform.equals("aws")) {
+            return Target.of(args);
+        }
+        if (args.aws()) {
+            throw new UsageException("--aws is for --platform aws");
+        }
+        Optional<URI> endpoint = Optional.empty();
+        if (args.option("--cosmos-endpoint").isPresent()) {
+            String value = args.option("--cosmos-endpoint").get();
+            URI uri = httpUrl(value);
+            if (uri == null || "http".equals(uri.getScheme()) && !"127.0.0.1".equals(uri.getHost())) {
+                throw new UsageException("--cosmos-endpoint " + value + ": expected https://ACCOUNT.documents.azure.com:443/"
+                        + " or the local emulator's http://127.0.0.1:PORT");
+            }
+            endpoint = Optional.of(uri);
+        }
+        return CosmosKeysTarget.of(endpoint, args.option("--database"), args.option("--container"),
+                Optional.ofNullable(System.getenv(CosmosStores.KEY)).filter(k -> !k.isBlank()));
+    }
+
+    /** {@code value} as an http(s) URL with a host; null when it is not one. */
+    private static URI httpUrl(String value) {
+        try {
+            URI uri = URI.create(value);
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null ? uri : null;
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 
@@ -176,7 +230,7 @@ final class KeysCommand {
         return new Args(command, options, aws, positional);
     }
 
-    private int create(Args args, DynamoDbKeyAdmin store, Target target) throws UsageException {
+    private int create(Args args, KeyAdmin store, KeysTarget target) throws UsageException {
         String stage = args.option("--stage").orElseThrow(() -> new UsageException("keys create needs --stage STAGE"));
         String plan = args.option("--plan").orElseThrow(() -> new UsageException("keys create needs --plan PLAN"));
         String consumer = args.option("--consumer").orElseThrow(() -> new UsageException("keys create needs --consumer NAME"));
@@ -207,7 +261,7 @@ final class KeysCommand {
         return 0;
     }
 
-    private int list(Args args, DynamoDbKeyAdmin store, Target target) {
+    private int list(Args args, KeyAdmin store, KeysTarget target) {
         target.announce(err);
         List<StoredKey> keys = store.list(args.option("--stage"), args.option("--consumer"));
         Instant now = clock.instant();
@@ -232,12 +286,12 @@ final class KeysCommand {
             }
             out.println(line.toString().stripTrailing());
         }
-        err.println("tollgate: " + keys.size() + (keys.size() == 1 ? " key" : " keys") + " in table " + target.table()
+        err.println("tollgate: " + keys.size() + (keys.size() == 1 ? " key" : " keys") + " in " + target.name()
                 + " (the configuration file's apiKeys are not listed)");
         return 0;
     }
 
-    private int revoke(Args args, DynamoDbKeyAdmin store, Target target) {
+    private int revoke(Args args, KeyAdmin store, KeysTarget target) {
         String keyId = args.positional().get(0);
         target.announce(err);
         Optional<StoredKey> before = store.findById(keyId);
@@ -255,7 +309,7 @@ final class KeysCommand {
         return 0;
     }
 
-    private int rotate(Args args, DynamoDbKeyAdmin store, Target target) throws UsageException {
+    private int rotate(Args args, KeyAdmin store, KeysTarget target) throws UsageException {
         String keyId = args.positional().get(0);
         String graceText = args.option("--grace").orElse(DEFAULT_GRACE);
         Duration grace = duration(graceText).filter(d -> d.compareTo(MAX_DURATION) <= 0).orElseThrow(() -> new UsageException(
@@ -279,7 +333,7 @@ final class KeysCommand {
         return 0;
     }
 
-    private int noSuchKey(String keyId, Args args, Target target) {
+    private int noSuchKey(String keyId, Args args, KeysTarget target) {
         String hint = "";
         try {
             Path file = configFile(args);
@@ -289,7 +343,7 @@ final class KeysCommand {
         } catch (ConfigException | IllegalArgumentException e) {
             // Only a hint: the file is not needed to revoke or rotate.
         }
-        err.println("tollgate: no key " + keyId + " in table " + target.table() + hint);
+        err.println("tollgate: no key " + keyId + " in " + target.name() + hint);
         return 1;
     }
 
@@ -351,20 +405,15 @@ final class KeysCommand {
      * @param region   the region; {@code us-east-1} for DynamoDB Local, which ignores it
      * @param aws      whether the usual AWS credentials are used (only with {@code --aws})
      */
-    private record Target(String table, Optional<URI> endpoint, Region region, boolean aws) {
+    private record Target(String table, Optional<URI> endpoint, Region region, boolean aws) implements KeysTarget {
 
         static Target of(Args args) throws UsageException {
             String table = args.option("--table").orElse(AwsGateway.DEFAULT_KEYS_TABLE);
             Optional<URI> endpoint = Optional.empty();
             if (args.option("--endpoint").isPresent()) {
                 String value = args.option("--endpoint").get();
-                URI uri;
-                try {
-                    uri = URI.create(value);
-                } catch (IllegalArgumentException e) {
-                    uri = null;
-                }
-                if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                URI uri = httpUrl(value);
+                if (uri == null) {
                     throw new UsageException("--endpoint " + value + ": expected an http(s) URL, such as http://127.0.0.1:8000");
                 }
                 endpoint = Optional.of(uri);
@@ -390,6 +439,18 @@ final class KeysCommand {
             return new Target(table, endpoint, region, true);
         }
 
+        @Override
+        public Session open() {
+            DynamoDbClient dynamo = client();
+            KeyAdmin admin = new DynamoDbKeyAdmin(dynamo, table);
+            return new Session(admin, dynamo::close);
+        }
+
+        @Override
+        public String name() {
+            return "table " + table;
+        }
+
         DynamoDbClient client() {
             DynamoDbClientBuilder builder = DynamoDbClient.builder()
                     .httpClient(UrlConnectionHttpClient.create())
@@ -409,12 +470,13 @@ final class KeysCommand {
                     : "in DynamoDB Local at " + endpoint.orElseThrow();
         }
 
-        void announce(PrintStream err) {
+        @Override
+        public void announce(PrintStream err) {
             err.println("tollgate: keys table " + table + " " + where());
         }
 
-        /** Why a call failed, in the user's terms. */
-        String explain(Throwable cause) {
+        @Override
+        public String explain(Throwable cause) {
             if (cause instanceof ResourceNotFoundException) {
                 return "table " + table + " does not exist " + where()
                         + (aws ? "" : " (./tollgate local creates " + AwsGateway.DEFAULT_KEYS_TABLE + ")");

@@ -71,6 +71,11 @@ public final class Main {
                   the usual AWS_PROFILE, AWS_REGION and credentials (or --region). Nothing reaches
                   AWS without --aws. Also: --table NAME (default tollgate-keys), --config FILE
                   (default examples/tollgate.yaml; create checks --stage and --plan against it).
+                  --platform azure: the keys container of Cosmos DB instead; by default the local
+                  runner's emulator (http://127.0.0.1:8081), or --cosmos-endpoint URL: an account
+                  (https://ACCOUNT.documents.azure.com:443/), signed in with TOLLGATE_COSMOS_KEY if
+                  set, else your az login. Also: --database NAME (default tollgate), --container
+                  NAME (default tollgate-keys).
                   DURATION: 90s, 30m, 12h, 30d; DATE: 2026-12-31 (midnight UTC), 2026-12-31T18:00:00Z.
               tollgate synth [STAGE] [--demo] [-o DIR]
                   Synthesizes the CDK stacks of deploy/stages.yaml (or one stage's) into

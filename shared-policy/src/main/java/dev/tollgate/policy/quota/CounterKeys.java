@@ -22,7 +22,8 @@ public final class CounterKeys {
     public static final int MAX_READABLE_BYTES = 128;
     /** The longest key Tollgate writes, in UTF-8 bytes: well below DynamoDB's 2,048 (see docs/policies.md). */
     public static final int MAX_KEY_BYTES = 1024;
-    static final String HASHED = "sha256:";
+    /** What begins a hashed part, and nothing else. */
+    public static final String HASHED = "sha256:";
 
     private CounterKeys() {
     }
@@ -33,6 +34,14 @@ public final class CounterKeys {
         boolean readable = utf8.length <= MAX_READABLE_BYTES && !part.startsWith(HASHED)
                 && part.equals(new String(utf8, StandardCharsets.UTF_8));
         return readable ? part : HASHED + ApiKeyHash.sha256Hex(utf8);
+    }
+
+    /**
+     * {@code text}'s hashed form, as {@link #part} writes it: for a store whose keys are narrower
+     * than Tollgate's (a Cosmos DB item id) to bound a whole key the same way.
+     */
+    public static String hashed(String text) {
+        return HASHED + ApiKeyHash.sha256Hex(utf8(text));
     }
 
     /** UTF-8, with a lone surrogate written as the three bytes its code point would take (as WTF-8 does). */

@@ -49,4 +49,14 @@ class CounterKeysTest {
             assertThat(key.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(CounterKeys.MAX_KEY_BYTES);
         }
     }
+
+    @Test
+    void hashed_isThePartsHashedForm_whateverTheLength() {
+        String longOne = "x".repeat(CounterKeys.MAX_READABLE_BYTES + 1);
+
+        assertThat(CounterKeys.hashed(longOne)).isEqualTo(CounterKeys.part(longOne));
+        assertThat(CounterKeys.hashed("alice"))
+                .isEqualTo("sha256:2bd806c97f0e00af1a1fc3328fa763a9269723c8db8fac4f93af71db186d6e90");
+        assertThat(CounterKeys.hashed("\ud800")).isNotEqualTo(CounterKeys.hashed("\ud801"));
+    }
 }

@@ -1,0 +1,237 @@
+package dev.tollgate.azure;
+
+import com.azure.cosmos.CosmosContainer;
+import com.azure.cosmos.CosmosException;
+import com.azure.cosmos.models.CosmosPatchItemRequestOptions;
+import com.azure.cosmos.models.CosmosPatchOperations;
+import com.azure.cosmos.models.PartitionKey;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.policy.quota.CounterStore;
+import dev.tollgate.problem.CounterStoreException;
+import dev.tollgate.problem.CounterStoreRejectedException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Quota counters and rate limit buckets in a Cosmos DB for NoSQL container, one item each
+ * (partition key {@code /id}), changed only by patches with a filter predicate, so that concurrent
+ * callers on any number of function instances never push a limit past itself.
+ *
+ * <p>A quota counter takes one round trip: {@code increment /used 1} only
+ * {@code FROM c WHERE c.used < limit}; Cosmos DB answers 412 when the predicate is false, and the
+ * use is refused. A counter not yet written answers 404 and is created with {@code used} 1 (409:
+ * another caller created it first, so patch again).
+ *
+ * <p>A rate limit bucket holds its GCRA theoretical arrival time ({@value #TAT}, integer
+ * microseconds) and follows {@code DynamoDbCounterStore}'s advance-or-restart: first
+ * {@code increment /tat interval} only while {@code now <= tat <= now + tolerance} (one round trip
+ * while the bucket is in use); on 412, {@code set /tat now + interval} only while {@code tat < now}
+ * (the bucket was idle: two); when that is refused too, the TAT lies beyond the tolerance, or another
+ * caller moved it meanwhile, and one read says which (a refusal: three). A failed patch returns
+ * no item in Cosmos DB, hence that read; it decides only whether to try again, never what to write.
+ *
+ * <p>Items carry {@value #TTL}, in seconds from their last write (Cosmos DB's TTL), set at every
+ * count to what remains until the window's {@code expiresAt}; the container needs TTL on with no
+ * default ({@code defaultTtl -1}). Ids are {@link CosmosItemIds bounded whatever the identity}.
+ *
+ * <p>A request Cosmos DB refuses as invalid (400) is a {@link CounterStoreRejectedException}, never
+ * failed open; every other failure (429, 503, 408, a timeout, no connection) is the store being
+ * unavailable, a {@link CounterStoreException}.
+ */
+public final class CosmosCounterStore implements CounterStore {
+
+    public static final String USED = "used";
+    public static final String TAT = "tat";
+    public static final String TTL = "ttl";
+    /** The counter's key as the gateway wrote it, kept at creation: the id may be its hash. */
+    public static final String KEY = "key";
+    /** Each failed try means another caller changed the item meanwhile: more happen only when clocks disagree wildly. */
+    static final int MAX_TRIES = 5;
+
+    private static final int CONFLICT = 409;
+    private static final int PRECONDITION_FAILED = 412;
+    private static final int BAD_REQUEST = 400;
+
+    private final CosmosContainer container;
+    private final Clock clock;
+
+    /**
+     * @param container the counters container (partition key {@code /id}, {@code defaultTtl -1})
+     * @param clock     what tells how many seconds remain until a counter's {@code expiresAt}, for its TTL
+     */
+    public CosmosCounterStore(CosmosContainer container, Clock clock) {
+        this.container = container;
+        this.clock = clock;
+    }
+
+    @Override
+    public Acquisition tryAcquire(String counter, long limit, Instant expiresAt) {
+        String id = CosmosItemIds.of(counter);
+        long ttl = ttl(expiresAt, clock.instant().getEpochSecond());
+        CosmosPatchOperations increment = CosmosPatchOperations.create().increment("/" + USED, 1L).set("/" + TTL, ttl);
+        CosmosPatchItemRequestOptions belowLimit = filter("FROM c WHERE c." + USED + " < " + limit);
+        try {
+            for (int tries = 0; tries < MAX_TRIES; tries++) {
+                try {
+                    return new Acquisition(true, number(patch(id, increment, belowLimit), USED));
+                } catch (CosmosException e) {
+                    if (e.getStatusCode() == PRECONDITION_FAILED) {
+                        return new Acquisition(false, limit);
+                    }
+                    if (!CosmosItems.itemMissing(e)) {
+                        throw e;
+                    }
+                }
+                if (limit < 1) {
+                    return new Acquisition(false, 0);
+                }
+                if (create(id, counter, USED, 1, ttl)) {
+                    return new Acquisition(true, 1);
+                }
+            }
+        } catch (CosmosException e) {
+            throw failure("The quota counter could not be updated.", e);
+        }
+        throw new CounterStoreException("The quota counter could not be updated.",
+                new IllegalStateException("counter " + id + " changed under " + MAX_TRIES + " tries in a row"));
+    }
+
+    @Override
+    public void release(String counter) {
+        try {
+            patch(CosmosItemIds.of(counter), CosmosPatchOperations.create().increment("/" + USED, -1L),
+                    filter("FROM c WHERE c." + USED + " > 0"));
+        } catch (CosmosException e) {
+            if (e.getStatusCode() != PRECONDITION_FAILED && !CosmosItems.itemMissing(e)) {
+                throw failure("The quota counter could not give a use back.", e);
+            }
+            // The counter is at 0 or gone (its window ended): nothing is counted that could be given back.
+        }
+    }
+
+    @Override
+    public long used(String counter) {
+        try {
+            return read(CosmosItemIds.of(counter)).map(item -> number(item, USED)).orElse(0L);
+        } catch (CosmosException e) {
+            throw failure("The quota counter could not be read.", e);
+        }
+    }
+
+    @Override
+    public Admission tryAdmit(String bucket, long nowMicros, long intervalMicros, long toleranceMicros, Instant expiresAt) {
+        String id = CosmosItemIds.of(bucket);
+        long maxTat = Math.addExact(nowMicros, toleranceMicros);
+        long restarted = Math.addExact(nowMicros, intervalMicros);
+        long ttl = ttl(expiresAt, nowMicros / 1_000_000);
+        CosmosPatchOperations advance = CosmosPatchOperations.create().increment("/" + TAT, intervalMicros).set("/" + TTL, ttl);
+        CosmosPatchItemRequestOptions withinTolerance = filter(
+                "FROM c WHERE c." + TAT + " >= " + nowMicros + " AND c." + TAT + " <= " + maxTat);
+        CosmosPatchOperations restart = CosmosPatchOperations.create().set("/" + TAT, restarted).set("/" + TTL, ttl);
+        CosmosPatchItemRequestOptions inThePast = filter("FROM c WHERE c." + TAT + " < " + nowMicros);
+        try {
+            for (int tries = 0; tries < MAX_TRIES; tries++) {
+                try {
+                    return new Admission(true, number(patch(id, advance, withinTolerance), TAT));
+                } catch (CosmosException e) {
+                    if (CosmosItems.itemMissing(e)) {
+                        if (create(id, bucket, TAT, restarted, ttl)) {
+                            return new Admission(true, restarted);
+                        }
+                        continue; // created meanwhile: advance again
+                    }
+                    if (e.getStatusCode() != PRECONDITION_FAILED) {
+                        throw e;
+                    }
+                }
+                try {
+                    patch(id, restart, inThePast);
+                    return new Admission(true, restarted);
+                } catch (CosmosException e) {
+                    if (e.getStatusCode() != PRECONDITION_FAILED && !CosmosItems.itemMissing(e)) {
+                        throw e;
+                    }
+                }
+                Optional<Long> found = read(id).map(item -> number(item, TAT));
+                if (found.isPresent() && found.get() > maxTat) {
+                    return new Admission(false, found.get());
+                }
+                // moved into the window, or into the past, or deleted since: try again
+            }
+        } catch (CosmosException e) {
+            throw failure("The rate limit bucket could not be updated.", e);
+        }
+        throw new CounterStoreException("The rate limit bucket could not be updated.",
+                new IllegalStateException("bucket " + id + " changed under " + MAX_TRIES + " tries in a row"));
+    }
+
+    @Override
+    public long theoreticalArrival(String bucket) {
+        try {
+            return read(CosmosItemIds.of(bucket)).map(item -> number(item, TAT)).orElse(0L);
+        } catch (CosmosException e) {
+            throw failure("The rate limit bucket could not be read.", e);
+        }
+    }
+
+    private ObjectNode patch(String id, CosmosPatchOperations operations, CosmosPatchItemRequestOptions options) {
+        return container.patchItem(id, new PartitionKey(id), operations, options, ObjectNode.class).getItem();
+    }
+
+    /** Creates the item with {@code field} at {@code value}; false when another caller created it first. */
+    private boolean create(String id, String key, String field, long value, long ttl) {
+        ObjectNode item = JsonNodeFactory.instance.objectNode()
+                .put("id", id)
+                .put(KEY, key)
+                .put(field, value)
+                .put(TTL, ttl);
+        try {
+            container.createItem(item, new PartitionKey(id), null);
+            return true;
+        } catch (CosmosException e) {
+            if (e.getStatusCode() == CONFLICT) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private Optional<ObjectNode> read(String id) {
+        return CosmosItems.read(container, id);
+    }
+
+    private static CosmosPatchItemRequestOptions filter(String predicate) {
+        CosmosPatchItemRequestOptions options = new CosmosPatchItemRequestOptions();
+        options.setFilterPredicate(predicate);
+        return options;
+    }
+
+    /** Seconds from now to {@code expiresAt}, at least 1 (Cosmos DB refuses 0). */
+    private static long ttl(Instant expiresAt, long nowSeconds) {
+        return Math.max(1, Math.min(Integer.MAX_VALUE, expiresAt.getEpochSecond() - nowSeconds));
+    }
+
+    private static long number(ObjectNode item, String field) {
+        JsonNode value = item.get(field);
+        if (value == null || !value.isNumber()) {
+            throw new CounterStoreException("The counter store holds an item of another shape.",
+                    new IllegalStateException("item " + item.path("id").asText() + " has no number " + field));
+        }
+        return value.asLong();
+    }
+
+    /**
+     * A 400 is Cosmos DB refusing this request as invalid (an id it cannot hold, a container of
+     * another shape), not Cosmos DB being unavailable: it is never failed open.
+     */
+    static CounterStoreException failure(String detail, CosmosException e) {
+        if (e.getStatusCode() == BAD_REQUEST) {
+            return new CounterStoreRejectedException(detail + " Cosmos DB refused it as invalid.", e);
+        }
+        return new CounterStoreException(detail + " Cosmos DB answered " + e.getStatusCode()
+                + (e.getSubStatusCode() == 0 ? "" : "/" + e.getSubStatusCode()) + ".", e);
+    }
+}
