@@ -176,18 +176,15 @@ public final class AzureGateway {
         private Instance() {
         }
 
+        /**
+         * The counters and keys are the Cosmos DB account's of the settings ({@link CosmosStores}), reached
+         * with the app's managed identity; a missing or bad setting fails here, naming it.
+         */
         private static App build() {
             Map<String, String> settings = System.getenv();
             Clock clock = Clock.systemUTC();
-            return fromSettings(settings, counters(settings), keys(settings), clock, AzureRequestLog.toFunctionLogger());
-        }
-
-        private static CounterStore counters(Map<String, String> settings) {
-            throw new IllegalStateException("TOLLGATE_COSMOS_ENDPOINT: the Cosmos DB counter store is not part of this build");
-        }
-
-        private static KeyStore keys(Map<String, String> settings) {
-            throw new IllegalStateException("TOLLGATE_COSMOS_ENDPOINT: the Cosmos DB key store is not part of this build");
+            CosmosStores cosmos = CosmosStores.connect(settings);
+            return fromSettings(settings, cosmos.counters(clock), cosmos.keys(), clock, AzureRequestLog.toFunctionLogger());
         }
     }
 

@@ -9,12 +9,14 @@ import dev.tollgate.aws.DynamoDbKeyStore;
 import dev.tollgate.aws.EcsBackendResolver;
 import dev.tollgate.aws.HttpApiHandler;
 import dev.tollgate.azure.AzureGateway;
+import dev.tollgate.azure.CosmosStores;
 import dev.tollgate.azure.TollgateFunction;
 import dev.tollgate.backend.EcsService;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.Deployable;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.StageConfig;
+import dev.tollgate.emulators.CosmosEmulator;
 import dev.tollgate.emulators.LocalEcsApi;
 import dev.tollgate.observe.LogText;
 import dev.tollgate.observe.RequestObserver;
@@ -63,6 +65,8 @@ public final class LocalRunner implements AutoCloseable {
     /** Demo tasks started for each ecs:// service, so that requests visibly spread across them. */
     public static final int TASKS_PER_SERVICE = 2;
 
+    private static final String COSMOS = "Cosmos DB emulator";
+
     private final Options options;
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Map<String, Map<String, String>> stageVariables = new LinkedHashMap<>();
@@ -70,13 +74,16 @@ public final class LocalRunner implements AutoCloseable {
     /** The API Gateway or Functions host, and the port it listens on. */
     private AutoCloseable front;
     private int port;
+    /** DynamoDB Local (on AWS) or the Cosmos DB emulator (on Azure). */
     private LocalDynamoDb dynamoDb;
+    private CosmosEmulator cosmos;
+    private CosmosStores cosmosStores;
     private String demoJwks;
     private DynamoDbClient dynamoClient;
     private String firstPlan;
     private LocalEcsApi ecsApi;
     private final List<DemoTask> demoTasks = new ArrayList<>();
-    /** Ports that were busy, by what wanted them ("API Gateway" or "Functions host", "DynamoDB Local", "STAGE.VARIABLE"). */
+    /** Ports that were busy, by what wanted them ("API Gateway" or "Functions host", "DynamoDB Local" or "Cosmos DB emulator", "STAGE.VARIABLE"). */
     private final Map<String, Integer> busyPorts = new LinkedHashMap<>();
 
     /**
@@ -84,23 +91,26 @@ public final class LocalRunner implements AutoCloseable {
      *
      * @param config         the configuration file
      * @param port           the API Gateway port (0: any free port)
-     * @param dynamoDbPort   DynamoDB Local's port (0: any free port)
+     * @param storePort      the counter and key store's port: DynamoDB Local's on AWS ({@link #DEFAULT_DYNAMODB_PORT}),
+     *                       the Cosmos DB emulator's on Azure ({@link #DEFAULT_COSMOS_PORT}); 0: any free port
      * @param overrides      stage variables that replace the file's, by stage then name
      * @param demoBackends   whether to start demo services on the loopback URLs stage variables name
-     * @param countersTable  the counters table to create in DynamoDB Local
+     * @param countersTable  the counters table (or container) to create in the store
      * @param clock          the gateway's clock; tests fix it so that a quota window cannot end mid-test
      * @param requestLog     told about every request the handler answers: {@code ./tollgate local} prints a line
-     * @param portsMayMove   whether {@code port} and {@code dynamoDbPort}, when busy, give way to free ports (the
+     * @param portsMayMove   whether {@code port} and {@code storePort}, when busy, give way to free ports (the
      *                       defaults do, a port the user named does not); a demo service's port always may
      * @param platform       the function to run: the Lambda handler behind API Gateway stages, or the Azure
      *                       function behind a local Functions host, one app per stage
      */
-    public record Options(Path config, int port, int dynamoDbPort, Map<String, Map<String, String>> overrides,
+    public record Options(Path config, int port, int storePort, Map<String, Map<String, String>> overrides,
                           boolean demoBackends, String countersTable, Clock clock, RequestObserver requestLog,
                           boolean portsMayMove, Platform platform) {
 
         public static final int DEFAULT_PORT = 8080;
         public static final int DEFAULT_DYNAMODB_PORT = 8000;
+        /** The Cosmos DB emulator's port, where {@code ./tollgate keys --platform azure} looks by default. */
+        public static final int DEFAULT_COSMOS_PORT = 8081;
 
         public Options {
             overrides = Map.copyOf(overrides);
@@ -215,15 +225,11 @@ public final class LocalRunner implements AutoCloseable {
         EcsClient ecsClient = AwsGateway.ecs(Map.of(AwsGateway.ECS_ENDPOINT, ecsApi.endpoint().toString(),
                 "AWS_REGION", LocalEcsApi.REGION), StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
         started.add(ecsClient);
-        dynamoDb = startDynamoDb();
-        started.add(dynamoDb);
-        dynamoClient = dynamoDb.client();
-        started.add(dynamoClient);
-        dynamoClient.createTable(DynamoDbCounterStore.tableDefinition(options.countersTable()));
-        // As the deployed counters table has it (TollgateStack): old windows and buckets expire.
-        dynamoClient.updateTimeToLive(ttl -> ttl.tableName(options.countersTable())
-                .timeToLiveSpecification(spec -> spec.enabled(true).attributeName(DynamoDbCounterStore.EXPIRES_AT)));
-        dynamoClient.createTable(DynamoDbKeyStore.tableDefinition(AwsGateway.DEFAULT_KEYS_TABLE));
+        if (options.platform() == Platform.AZURE) {
+            startCosmos();
+        } else {
+            startDynamoDbTables();
+        }
         DemoIssuer demoIssuer = DemoIssuer.trustedBy(config).isEmpty() ? null : DemoIssuer.at(Main.HOME);
         String jwks = demoIssuer == null ? null : demoIssuer.jwks();
         if (options.platform() == Platform.AZURE) {
@@ -244,14 +250,46 @@ public final class LocalRunner implements AutoCloseable {
         demoJwks = demoIssuer == null ? null : "http://127.0.0.1:" + port + DemoIssuer.JWKS_PATH;
     }
 
-    private LocalDynamoDb startDynamoDb() throws Exception {
+    private void startDynamoDbTables() throws Exception {
+        dynamoDb = startDynamoDb();
+        started.add(dynamoDb);
+        dynamoClient = dynamoDb.client();
+        started.add(dynamoClient);
+        dynamoClient.createTable(DynamoDbCounterStore.tableDefinition(options.countersTable()));
+        // As the deployed counters table has it (TollgateStack): old windows and buckets expire.
+        dynamoClient.updateTimeToLive(ttl -> ttl.tableName(options.countersTable())
+                .timeToLiveSpecification(spec -> spec.enabled(true).attributeName(DynamoDbCounterStore.EXPIRES_AT)));
+        dynamoClient.createTable(DynamoDbKeyStore.tableDefinition(AwsGateway.DEFAULT_KEYS_TABLE));
+    }
+
+    /**
+     * The Cosmos DB emulator, with the database and containers the deployment template makes, reached as
+     * the function app reaches its account: through {@link CosmosStores} and the agreed settings.
+     */
+    private void startCosmos() {
         try {
-            return LocalDynamoDb.start(options.dynamoDbPort());
+            cosmos = CosmosEmulator.start(options.storePort());
         } catch (IllegalStateException e) {
-            if (!options.portsMayMove() || options.dynamoDbPort() == 0 || !isBusy(options.dynamoDbPort())) {
+            if (!options.portsMayMove() || options.storePort() == 0 || !isBusy(options.storePort())) {
                 throw e;
             }
-            busyPorts.put("DynamoDB Local", options.dynamoDbPort());
+            busyPorts.put(COSMOS, options.storePort());
+            cosmos = CosmosEmulator.start(0);
+        }
+        started.add(cosmos);
+        cosmosStores = CosmosStores.connect(Map.of(CosmosStores.ENDPOINT, cosmos.endpoint(), CosmosStores.KEY, cosmos.key(),
+                CosmosStores.COUNTERS_CONTAINER, options.countersTable())).createIfMissing();
+        started.add(cosmosStores);
+    }
+
+    private LocalDynamoDb startDynamoDb() throws Exception {
+        try {
+            return LocalDynamoDb.start(options.storePort());
+        } catch (IllegalStateException e) {
+            if (!options.portsMayMove() || options.storePort() == 0 || !isBusy(options.storePort())) {
+                throw e;
+            }
+            busyPorts.put("DynamoDB Local", options.storePort());
             return LocalDynamoDb.start(0);
         }
     }
@@ -277,14 +315,13 @@ public final class LocalRunner implements AutoCloseable {
     /**
      * One Azure function per stage, each built as that stage's function app would be: the stage and its
      * variables as the app's settings give them, the gateway checked against Azure's limits. Counters and
-     * keys: the stores the runner holds (DynamoDB Local's tables, which {@code ./tollgate keys} writes).
+     * keys: the Cosmos DB emulator's containers, which {@code ./tollgate keys --platform azure} writes.
      */
     private Map<String, TollgateFunction> azureFunctions(GatewayConfig config, int bound, EcsClient ecsClient) {
         GatewayConfig served = withDemoIssuerOn(config, bound);
         Map<String, TollgateFunction> functions = new LinkedHashMap<>();
         stageVariables.forEach((stage, variables) -> functions.put(stage, new TollgateFunction(AzureGateway.create(served,
-                new DynamoDbCounterStore(dynamoClient, options.countersTable()),
-                new DynamoDbKeyStore(dynamoClient, AwsGateway.DEFAULT_KEYS_TABLE),
+                cosmosStores.counters(options.clock()), cosmosStores.keys(),
                 options.clock(), options.requestLog(), new EcsBackendResolver(ecsClient, options.clock())), stage, variables)));
         return functions;
     }
@@ -428,8 +465,14 @@ public final class LocalRunner implements AutoCloseable {
         return port;
     }
 
+    /** DynamoDB Local's port; on Azure, the Cosmos DB emulator's. */
     public int dynamoDbPort() {
-        return dynamoDb.port();
+        return dynamoDb != null ? dynamoDb.port() : cosmos.port();
+    }
+
+    /** The Cosmos DB emulator's endpoint, when the runner runs the Azure function. */
+    public Optional<String> cosmosEndpoint() {
+        return Optional.ofNullable(cosmos).map(CosmosEmulator::endpoint);
     }
 
     /** The stage variables each stage's requests carry, after overrides and demo ports. */
@@ -464,9 +507,15 @@ public final class LocalRunner implements AutoCloseable {
             variables.forEach((name, value) -> text.append("      ").append(name).append(" = ").append(value)
                     .append(busy(stage + "." + name)).append('\n'));
         });
-        text.append("  DynamoDB Local          ").append(dynamoDb.endpoint())
-                .append("  (tables ").append(options.countersTable()).append(", ").append(AwsGateway.DEFAULT_KEYS_TABLE)
-                .append("; any credentials and region)").append(busy("DynamoDB Local")).append('\n');
+        if (cosmos != null) {
+            text.append("  Cosmos DB emulator      ").append(cosmos.endpoint()).append("  (database ")
+                    .append(cosmosStores.settings().database()).append(", containers ").append(cosmosStores.settings().counters())
+                    .append(", ").append(cosmosStores.settings().keys()).append("; plain HTTP, any key)").append(busy(COSMOS)).append('\n');
+        } else {
+            text.append("  DynamoDB Local          ").append(dynamoDb.endpoint())
+                    .append("  (tables ").append(options.countersTable()).append(", ").append(AwsGateway.DEFAULT_KEYS_TABLE)
+                    .append("; any credentials and region)").append(busy("DynamoDB Local")).append('\n');
+        }
         text.append("  ECS API (JSON 1.1)      ").append(ecsApi.endpoint()).append("  (ListTasks, DescribeTasks)\n");
         for (DemoTask task : demoTasks) {
             text.append("    ").append(task.service()).append("  task ").append(task.id())
@@ -492,10 +541,14 @@ public final class LocalRunner implements AutoCloseable {
                         .append(")\" ").append(base).append('/').append(first.stage()).append("/orders\n");
             }
         }
-        text.append("\n  Keys of your own (in DynamoDB Local: gone when this stops; see ./tollgate keys --help):\n")
-                .append("    ./tollgate keys create --stage ").append(stageVariables.keySet().iterator().next())
+        text.append("\n  Keys of your own (in ").append(cosmos != null ? "the Cosmos DB emulator" : "DynamoDB Local")
+                .append(": gone when this stops; see ./tollgate keys --help):\n")
+                .append("    ./tollgate keys create").append(cosmos != null ? " --platform azure" : "")
+                .append(" --stage ").append(stageVariables.keySet().iterator().next())
                 .append(" --plan ").append(firstPlan).append(" --consumer you")
-                .append(dynamoDb.port() == Options.DEFAULT_DYNAMODB_PORT ? "" : " --endpoint " + dynamoDb.endpoint())
+                .append(cosmos != null
+                        ? (cosmos.port() == Options.DEFAULT_COSMOS_PORT ? "" : " --cosmos-endpoint " + cosmos.endpoint())
+                        : (dynamoDb.port() == Options.DEFAULT_DYNAMODB_PORT ? "" : " --endpoint " + dynamoDb.endpoint()))
                 .append('\n');
         text.append("\nPress Ctrl-C to stop.\n");
         return text.toString();
@@ -503,13 +556,18 @@ public final class LocalRunner implements AutoCloseable {
 
     /**
      * The same facts for scripts, on one line ({@code ./tollgate local --ready-file}): {@value #READY} and then
-     * {@code NAME=VALUE} fields separated by single spaces: {@code api}, {@code dynamodb}, {@code ecs}, {@code jwks}
+     * {@code NAME=VALUE} fields separated by single spaces: {@code api}, {@code dynamodb} (on AWS) or {@code cosmos}
+     * (on Azure), {@code ecs}, {@code jwks}
      * (when a demo issuer is trusted) and {@code STAGE.VARIABLE} for every stage variable.
      */
     public String readyLine() {
         StringBuilder line = new StringBuilder(READY);
         line.append(" api=http://127.0.0.1:").append(port());
-        line.append(" dynamodb=").append(dynamoDb.endpoint());
+        if (cosmos != null) {
+            line.append(" cosmos=").append(cosmos.endpoint());
+        } else {
+            line.append(" dynamodb=").append(dynamoDb.endpoint());
+        }
         line.append(" ecs=").append(ecsApi.endpoint());
         if (demoJwks != null) {
             line.append(" jwks=").append(demoJwks);

@@ -10,6 +10,7 @@ import dev.tollgate.config.Durations;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.StageConfig;
 import dev.tollgate.config.YamlDocument;
+import dev.tollgate.emulators.CosmosEmulator;
 import dev.tollgate.observe.OneLineLogFormatter;
 import dev.tollgate.observe.RequestObserver;
 import dev.tollgate.policy.auth.jwt.JwtIssuerConfig;
@@ -32,21 +33,22 @@ public final class Main {
 
     static final String USAGE = """
             usage:
-              tollgate local [--platform aws|azure] [--port N] [--dynamodb-port N] [--config FILE]
+              tollgate local [--platform aws|azure] [--port N] [--dynamodb-port N | --cosmos-port N] [--config FILE]
                              [--stage-var STAGE.NAME=VALUE]... [--no-demo-backends] [--log text|json|off]
                              [--ready-file FILE]
                   Runs Tollgate on 127.0.0.1: API Gateway stages around the real Lambda handler
                   (--platform aws, the default), or with --platform azure a local Functions host
                   around the real Azure function, one function app per stage at the same URLs;
-                  DynamoDB Local, a local ECS API and demo services (two demo tasks for each
-                  ecs:// service). Defaults: --port 8080, --dynamodb-port 8000,
+                  DynamoDB Local (on azure: the Cosmos DB emulator), a local ECS API and demo
+                  services (two demo tasks for each ecs:// service). Defaults: --port 8080,
+                  --dynamodb-port 8000 (aws), --cosmos-port 8081 (azure),
                   --config examples/tollgate.yaml, --log text (a line per request; json: the lines
                   the function writes: on aws access log and EMF metrics, on azure the JSON
                   request lines Application Insights receives). When no port is named
-                  and 8080 or 8000 is busy (a second runner), a free port is taken instead, as for
+                  and 8080, 8000 or 8081 is busy (a second runner), a free port is taken instead, as for
                   a demo service whose port is busy; the banner says so. A named port must be free.
                   --ready-file: once everything is up, writes the banner's addresses to FILE for
-                  scripts, one line: TOLLGATE_READY api=URL dynamodb=URL ecs=URL [jwks=URL]
+                  scripts, one line: TOLLGATE_READY api=URL dynamodb=URL|cosmos=URL ecs=URL [jwks=URL]
                   STAGE.VARIABLE=VALUE...
               tollgate validate [--deployable] FILE...
                   Checks configuration files; exits 0 when all are valid, 1 naming every problem.
@@ -100,6 +102,9 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         OneLineLogFormatter.install();
+        // The Cosmos DB emulator (local --platform azure, keys --platform azure) speaks plain HTTP, which the
+        // SDK allows only when told before its first class loads.
+        CosmosEmulator.allowPlainHttp();
         int status = run(args, System.out, System.err);
         if (status != 0) {
             System.exit(status);
@@ -165,7 +170,8 @@ public final class Main {
 
     private static int local(List<String> args, PrintStream out, PrintStream err) throws Exception {
         int port = LocalRunner.Options.DEFAULT_PORT;
-        int dynamoDbPort = LocalRunner.Options.DEFAULT_DYNAMODB_PORT;
+        Integer storePort = null;
+        String storePortOption = null;
         boolean portsNamed = false;
         Path config = DEFAULT_CONFIG;
         Path readyFile = null;
@@ -176,7 +182,7 @@ public final class Main {
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
-                case "--port", "--dynamodb-port", "--config", "--stage-var", "--log", "--ready-file", "--platform" -> {
+                case "--port", "--dynamodb-port", "--cosmos-port", "--config", "--stage-var", "--log", "--ready-file", "--platform" -> {
                     if (i + 1 >= args.size()) {
                         return usage(err, arg + " needs a value");
                     }
@@ -187,8 +193,9 @@ public final class Main {
                                 port = port(value);
                                 portsNamed = true;
                             }
-                            case "--dynamodb-port" -> {
-                                dynamoDbPort = port(value);
+                            case "--dynamodb-port", "--cosmos-port" -> {
+                                storePort = port(value);
+                                storePortOption = arg;
                                 portsNamed = true;
                             }
                             case "--config" -> config = Path.of(value);
@@ -207,12 +214,22 @@ public final class Main {
                 }
             }
         }
+        String expectedStorePort = platform == LocalRunner.Platform.AZURE ? "--cosmos-port" : "--dynamodb-port";
+        if (storePortOption != null && !storePortOption.equals(expectedStorePort)) {
+            return usage(err, storePortOption + " is for --platform " + (platform == LocalRunner.Platform.AZURE ? "aws" : "azure")
+                    + "; with --platform " + (platform == LocalRunner.Platform.AZURE ? "azure" : "aws") + " the store's port is "
+                    + expectedStorePort);
+        }
+        if (storePort == null) {
+            storePort = platform == LocalRunner.Platform.AZURE ? LocalRunner.Options.DEFAULT_COSMOS_PORT
+                    : LocalRunner.Options.DEFAULT_DYNAMODB_PORT;
+        }
         if (!Files.isRegularFile(config)) {
             return usage(err, "--config " + config + ": no such file");
         }
         LocalRunner runner;
         try {
-            runner = LocalRunner.start(new LocalRunner.Options(config, port, dynamoDbPort, overrides, demoBackends,
+            runner = LocalRunner.start(new LocalRunner.Options(config, port, storePort, overrides, demoBackends,
                     dev.tollgate.aws.AwsGateway.DEFAULT_COUNTERS_TABLE, java.time.Clock.systemUTC(),
                     requestLog(logFormat, platform, out), !portsNamed, platform));
         } catch (ConfigException e) {

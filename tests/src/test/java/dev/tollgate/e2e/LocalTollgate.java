@@ -95,8 +95,15 @@ final class LocalTollgate implements AutoCloseable {
 
     /** {@code limits.yaml}: plans with rate limits and quotas, with a demo service on a free port. */
     static LocalTollgate limits() throws Exception {
-        return start(Path.of("src", "test", "resources", "limits.yaml"),
-                Map.of("dev", Map.of("ordersBackend", "http://127.0.0.1:0")), true);
+        return limits(LocalRunner.Platform.AWS);
+    }
+
+    /** The same around the platform's function: on Azure, counted in the Cosmos DB emulator. */
+    static LocalTollgate limits(LocalRunner.Platform platform) throws Exception {
+        Clock clock = Clock.fixed(midHour(), ZoneOffset.UTC);
+        return new LocalTollgate(LocalRunner.start(new LocalRunner.Options(Path.of("src", "test", "resources", "limits.yaml"),
+                0, 0, Map.of("dev", Map.of("ordersBackend", "http://127.0.0.1:0")), true,
+                AwsGateway.DEFAULT_COUNTERS_TABLE, clock, RequestObserver.NONE, false, platform)), clock.instant());
     }
 
     /** A runner started by a test, whose gateway's clock stood at {@code now}. */
