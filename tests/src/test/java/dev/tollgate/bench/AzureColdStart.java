@@ -22,6 +22,8 @@ import java.util.logging.Logger;
  * {@code TOLLGATE_COSMOS_ENDPOINT}, {@code TOLLGATE_COSMOS_KEY}), then one request with the demo API key
  * through {@code run}, the quota's patch in Cosmos DB included. The request log's line goes through the
  * invocation's logger to standard output; the figure, milliseconds from JVM start, is the last line.
+ * The milliseconds from JVM start to the function built (its constructor returned) go to standard
+ * error, as {@code function-built-ms N}.
  * No arguments: everything is in the settings, as on Azure.
  */
 public final class AzureColdStart {
@@ -31,18 +33,24 @@ public final class AzureColdStart {
 
     public static void main(String[] args) {
         TollgateFunction function = new TollgateFunction();
+        // When the worker would have the function: its gateway built, the Cosmos DB client connected.
+        System.err.println("function-built-ms " + sinceStart());
         // The app's own URL: the front end appends the caller's IP:PORT to X-Forwarded-For.
         LocalHttpRequest request = LocalHttpRequest.of(HttpMethod.GET, URI.create("https://tollgate-dev.azurewebsites.net/orders"),
                 List.of(Map.entry("x-api-key", "demo-dev-key"), Map.entry("X-Forwarded-For", "127.0.0.1:50000")), null);
         LocalHttpResponse response = (LocalHttpResponse) function.run(request,
                 new LocalExecutionContext(TollgateFunction.NAME, functionLog(), null));
-        long millis = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        long millis = sinceStart();
         if (response.getStatusCode() != 200) {
             System.err.println("cold start: " + response.getStatusCode() + " " + new String(response.bodyBytes()));
             System.exit(1);
         }
         System.out.println(millis);
         System.exit(0);
+    }
+
+    private static long sinceStart() {
+        return System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
     }
 
     /** The invocation's logger, as the worker's: each message one line, here on standard output. */
