@@ -9,9 +9,6 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 /**
  * One cold start of the Azure function, run by {@code bench/cold-start} in a fresh JVM whose classpath
@@ -39,7 +36,7 @@ public final class AzureColdStart {
         LocalHttpRequest request = LocalHttpRequest.of(HttpMethod.GET, URI.create("https://tollgate-dev.azurewebsites.net/orders"),
                 List.of(Map.entry("x-api-key", "demo-dev-key"), Map.entry("X-Forwarded-For", "127.0.0.1:50000")), null);
         LocalHttpResponse response = (LocalHttpResponse) function.run(request,
-                new LocalExecutionContext(TollgateFunction.NAME, functionLog(), null));
+                new LocalExecutionContext(TollgateFunction.NAME, LocalExecutionContext.standardOutputLogger(TollgateFunction.NAME), null));
         long millis = sinceStart();
         if (response.getStatusCode() != 200) {
             System.err.println("cold start: " + response.getStatusCode() + " " + new String(response.bodyBytes()));
@@ -51,27 +48,5 @@ public final class AzureColdStart {
 
     private static long sinceStart() {
         return System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-    }
-
-    /** The invocation's logger, as the worker's: each message one line, here on standard output. */
-    private static Logger functionLog() {
-        Logger logger = Logger.getLogger("Function." + TollgateFunction.NAME + ".User");
-        logger.setUseParentHandlers(false);
-        logger.addHandler(new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                System.out.println(record.getMessage());
-            }
-
-            @Override
-            public void flush() {
-                System.out.flush();
-            }
-
-            @Override
-            public void close() {
-            }
-        });
-        return logger;
     }
 }
