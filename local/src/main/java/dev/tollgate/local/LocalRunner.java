@@ -18,6 +18,7 @@ import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.StageConfig;
 import dev.tollgate.emulators.CosmosEmulator;
 import dev.tollgate.emulators.LocalEcsApi;
+import dev.tollgate.emulators.functions.LocalExecutionContext;
 import dev.tollgate.observe.LogText;
 import dev.tollgate.observe.RequestObserver;
 import dev.tollgate.policy.auth.jwt.JwtConfig;
@@ -234,7 +235,7 @@ public final class LocalRunner implements AutoCloseable {
         String jwks = demoIssuer == null ? null : demoIssuer.jwks();
         if (options.platform() == Platform.AZURE) {
             AzureFunctionsHost host = startFront(requested -> AzureFunctionsHost.start(requested,
-                    bound -> azureFunctions(config, bound, ecsClient), jwks, functionLog()));
+                    bound -> azureFunctions(config, bound, ecsClient), jwks, LocalExecutionContext.standardOutputLogger(TollgateFunction.NAME)));
             front = host;
             port = host.port();
         } else {
@@ -324,30 +325,6 @@ public final class LocalRunner implements AutoCloseable {
                 cosmosStores.counters(options.clock()), cosmosStores.keys(),
                 options.clock(), options.requestLog(), new EcsBackendResolver(ecsClient, options.clock())), stage, variables)));
         return functions;
-    }
-
-    /** The invocations' logger: what the function logs through it (its JSON request lines) goes to standard output. */
-    private static java.util.logging.Logger functionLog() {
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("Function." + TollgateFunction.NAME + ".User");
-        logger.setUseParentHandlers(false);
-        if (logger.getHandlers().length == 0) {
-            logger.addHandler(new java.util.logging.Handler() {
-                @Override
-                public void publish(java.util.logging.LogRecord record) {
-                    System.out.println(record.getMessage());
-                }
-
-                @Override
-                public void flush() {
-                    System.out.flush();
-                }
-
-                @Override
-                public void close() {
-                }
-            });
-        }
-        return logger;
     }
 
     /** Whether something else listens on 127.0.0.1:{@code port}, rather than it failing for another reason. */

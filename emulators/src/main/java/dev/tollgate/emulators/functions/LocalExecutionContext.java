@@ -4,6 +4,8 @@ import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.TraceContext;
 import java.util.Map;
 import java.util.UUID;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
@@ -22,6 +24,36 @@ public final class LocalExecutionContext implements ExecutionContext {
         this.functionName = functionName;
         this.logger = logger;
         this.traceparent = traceparent(callerTraceparent);
+    }
+
+    /**
+     * The logger the worker hands a function's invocations ({@code Function.NAME.User}), here writing each
+     * message as one line on standard output, and only there; asked for again, the same logger, one line
+     * per message still.
+     */
+    public static Logger standardOutputLogger(String functionName) {
+        Logger logger = Logger.getLogger("Function." + functionName + ".User");
+        synchronized (LocalExecutionContext.class) {
+            logger.setUseParentHandlers(false);
+            if (logger.getHandlers().length == 0) {
+                logger.addHandler(new Handler() {
+                    @Override
+                    public void publish(LogRecord record) {
+                        System.out.println(record.getMessage());
+                    }
+
+                    @Override
+                    public void flush() {
+                        System.out.flush();
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                });
+            }
+        }
+        return logger;
     }
 
     /** The caller's trace with a span of the host's own, or a new trace. */

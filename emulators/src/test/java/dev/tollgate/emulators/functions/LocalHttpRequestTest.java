@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.azure.functions.HttpMethod;
 import com.microsoft.azure.functions.HttpStatus;
 import com.microsoft.azure.functions.HttpStatusType;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /** The request, response and context as the Functions host and Java worker fill them. */
@@ -56,5 +59,24 @@ class LocalHttpRequestTest {
         assertThat(LocalExecutionContext.traceparent(caller)).startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-").endsWith("-01")
                 .isNotEqualTo(caller);
         assertThat(LocalExecutionContext.traceparent("garbage")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-00");
+    }
+
+    @Test
+    void theStandardOutputLogger_writesEachMessageAsOneLine_onStandardOutputOnly_evenWhenAskedForTwice() {
+        PrintStream out = System.out;
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(written, true, StandardCharsets.UTF_8));
+        try {
+            LocalExecutionContext.standardOutputLogger("probe");
+            Logger logger = LocalExecutionContext.standardOutputLogger("probe");
+            logger.info("{\"log\":\"one\"}");
+            logger.warning("two");
+        } finally {
+            System.setOut(out);
+        }
+
+        assertThat(written.toString(StandardCharsets.UTF_8)).isEqualTo("{\"log\":\"one\"}" + System.lineSeparator()
+                + "two" + System.lineSeparator());
+        assertThat(Logger.getLogger("Function.probe.User").getUseParentHandlers()).isFalse();
     }
 }
