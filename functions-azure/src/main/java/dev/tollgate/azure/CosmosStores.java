@@ -10,6 +10,7 @@ import com.azure.cosmos.GatewayConnectionConfig;
 import com.azure.cosmos.ThrottlingRetryOptions;
 import com.azure.cosmos.models.CosmosContainerProperties;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
+import dev.tollgate.config.Durations;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,13 +21,13 @@ import java.util.regex.Pattern;
 
 /**
  * The Cosmos DB client and containers of a function app, from its settings: {@value #ENDPOINT}
- * (required), {@value #DATABASE}, {@value #COUNTERS_CONTAINER}, {@value #KEYS_CONTAINER}, and
- * {@value #KEY} for the emulator and local runs only; without a key the client signs in as the
+ * (required), {@value #DATABASE}, {@value #COUNTERS_CONTAINER}, {@value #KEYS_CONTAINER},
+ * {@value #TIMEOUT}, and {@value #KEY} for the emulator and local runs only; without a key the client signs in as the
  * app's managed identity, which needs the data-plane role "Cosmos DB Built-in Data Contributor".
  *
  * <p>The client runs in gateway mode (HTTPS to the account, no direct TCP connections to replicas,
  * which suits short-lived function instances), gives up on an operation after
- * {@link #OPERATION_TIMEOUT}, and retries a throttled one (429) at most once: the gateway answers a
+ * {@value #TIMEOUT} ({@link #OPERATION_TIMEOUT} unless set), and retries a throttled one (429) at most once: the gateway answers a
  * caller, and a counter store that cannot answer soon fails per plan. Against a loopback endpoint
  * (the emulator) it does not look for the account's other regions.
  */
@@ -37,20 +38,30 @@ public final class CosmosStores implements AutoCloseable {
     public static final String COUNTERS_CONTAINER = "TOLLGATE_COUNTERS_CONTAINER";
     public static final String KEYS_CONTAINER = "TOLLGATE_KEYS_CONTAINER";
     public static final String KEY = "TOLLGATE_COSMOS_KEY";
+    public static final String TIMEOUT = "TOLLGATE_COSMOS_TIMEOUT";
     public static final String DEFAULT_DATABASE = "tollgate";
     public static final String DEFAULT_COUNTERS_CONTAINER = "tollgate-counters";
     public static final String DEFAULT_KEYS_CONTAINER = "tollgate-keys";
     /** How long one store operation may take, retries included, before it fails as unavailable (408). */
     public static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(2);
+    /** The bounds of {@value #TIMEOUT}: a decision waits no longer than the longest a request may take. */
+    public static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
+    public static final Duration MAX_TIMEOUT = Duration.ofSeconds(30);
     /** Database and container names: Cosmos DB refuses / \ ? # and trailing spaces; Tollgate keeps to these. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,254}");
 
     /**
      * The settings, checked.
      *
-     * @param key the account key; empty: the managed identity
+     * @param key              the account key; empty: the managed identity
+     * @param operationTimeout how long one operation may take, retries included
      */
-    public record Settings(URI endpoint, String database, String counters, String keys, Optional<String> key) {
+    public record Settings(URI endpoint, String database, String counters, String keys, Optional<String> key,
+                           Duration operationTimeout) {
+
+        public Settings(URI endpoint, String database, String counters, String keys, Optional<String> key) {
+            this(endpoint, database, counters, keys, key, OPERATION_TIMEOUT);
+        }
 
         /** Reads and checks the settings; a missing or invalid one fails, naming it and what was expected. */
         public static Settings from(Map<String, String> settings) {
@@ -73,7 +84,18 @@ public final class CosmosStores implements AutoCloseable {
             Optional<String> key = Optional.ofNullable(settings.get(KEY)).filter(k -> !k.isBlank());
             return new Settings(uri, name(settings, DATABASE, DEFAULT_DATABASE),
                     name(settings, COUNTERS_CONTAINER, DEFAULT_COUNTERS_CONTAINER),
-                    name(settings, KEYS_CONTAINER, DEFAULT_KEYS_CONTAINER), key);
+                    name(settings, KEYS_CONTAINER, DEFAULT_KEYS_CONTAINER), key, timeout(settings));
+        }
+
+        private static Duration timeout(Map<String, String> settings) {
+            String value = settings.get(TIMEOUT);
+            if (value == null) {
+                return OPERATION_TIMEOUT;
+            }
+            return Durations.parse(value.strip(), Durations.CONFIG_UNITS)
+                    .filter(timeout -> timeout.compareTo(MIN_TIMEOUT) >= 0 && timeout.compareTo(MAX_TIMEOUT) <= 0)
+                    .orElseThrow(() -> new IllegalStateException(TIMEOUT + ": " + value + " (expected: a duration from "
+                            + Durations.show(MIN_TIMEOUT) + " to " + Durations.show(MAX_TIMEOUT) + ", such as 2s or 500ms)"));
         }
 
         /** How the client signs in, for the start-up log: never the key itself. */
@@ -107,7 +129,7 @@ public final class CosmosStores implements AutoCloseable {
     /** The same, signing in with {@code signIn}'s credential when no key is set (the keys command: {@code az login}). */
     public static CosmosStores connect(Map<String, String> settings, Supplier<TokenCredential> signIn) {
         Settings checked = Settings.from(settings);
-        return new CosmosStores(checked, builder(checked, OPERATION_TIMEOUT, signIn).buildClient());
+        return new CosmosStores(checked, builder(checked, checked.operationTimeout(), signIn).buildClient());
     }
 
     /** The client's builder, as {@link #connect} uses it with {@link #OPERATION_TIMEOUT}. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.azure.cosmos.models.CosmosContainerProperties;
 import com.azure.identity.ManagedIdentityCredential;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,22 @@ class CosmosStoresTest {
         assertThat(settings).isEqualTo(new CosmosStores.Settings(URI.create("http://127.0.0.1:8081"), "gw", "c", "k",
                 Optional.of("secret==")));
         assertThat(settings.signsInWith()).isEqualTo("an account key (TOLLGATE_COSMOS_KEY)").doesNotContain("secret");
+    }
+
+    @Test
+    void theOperationTimeout_is2s_unlessSet_withinItsBounds() {
+        assertThat(CosmosStores.Settings.from(Map.of(CosmosStores.ENDPOINT, ENDPOINT)).operationTimeout())
+                .isEqualTo(Duration.ofSeconds(2));
+        assertThat(CosmosStores.Settings.from(Map.of(CosmosStores.ENDPOINT, ENDPOINT, CosmosStores.TIMEOUT, "500ms"))
+                .operationTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(CosmosStores.Settings.from(Map.of(CosmosStores.ENDPOINT, ENDPOINT, CosmosStores.TIMEOUT, "30s"))
+                .operationTimeout()).isEqualTo(Duration.ofSeconds(30));
+        for (String bad : new String[] {"99ms", "31s", "1m", "2", "2 s", "-1s", ""}) {
+            assertThatThrownBy(() -> CosmosStores.Settings.from(Map.of(CosmosStores.ENDPOINT, ENDPOINT, CosmosStores.TIMEOUT, bad)))
+                    .as(bad)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("TOLLGATE_COSMOS_TIMEOUT: " + bad + " (expected: a duration from 100ms to 30s, such as 2s or 500ms)");
+        }
     }
 
     @Test

@@ -67,6 +67,8 @@ public final class LocalRunner implements AutoCloseable {
     public static final int TASKS_PER_SERVICE = 2;
 
     private static final String COSMOS = "Cosmos DB emulator";
+    /** {@value CosmosStores#TIMEOUT} for the emulator. */
+    private static final String EMULATOR_TIMEOUT = "10s";
 
     private final Options options;
     private final List<AutoCloseable> started = new ArrayList<>();
@@ -278,8 +280,10 @@ public final class LocalRunner implements AutoCloseable {
             cosmos = CosmosEmulator.start(0);
         }
         started.add(cosmos);
+        // The emulator answers one request at a time and closes every connection: under a burst its answers
+        // queue far longer than Cosmos DB's, so its operations get longer than the deployed default.
         cosmosStores = CosmosStores.connect(Map.of(CosmosStores.ENDPOINT, cosmos.endpoint(), CosmosStores.KEY, cosmos.key(),
-                CosmosStores.COUNTERS_CONTAINER, options.countersTable())).createIfMissing();
+                CosmosStores.COUNTERS_CONTAINER, options.countersTable(), CosmosStores.TIMEOUT, EMULATOR_TIMEOUT)).createIfMissing();
         started.add(cosmosStores);
     }
 
