@@ -25,7 +25,7 @@ class QuotaConfigReaderTest {
     @Test
     void theLimitAndThePeriod_areChecked() {
         assertThat(read("quota: {limit: -5, period: fortnight, per: day}\n").problems()).containsExactly(
-                "t.yaml:1: quota.per: unknown field (expected one of: limit, period)",
+                "t.yaml:1: quota.per: unknown field (expected one of: lease, limit, period)",
                 "t.yaml:1: quota.limit: -5 (expected: a whole number from 1 to 9223372036854775807)",
                 "t.yaml:1: quota.period: fortnight (expected: one of hour, day, week, month)");
     }
