@@ -31,6 +31,22 @@ class QuotaConfigReaderTest {
     }
 
     @Test
+    void leasing_isOnUnlessAQuotaSaysLeaseFalse() {
+        assertThat(read("quota: {limit: 10000, period: day}\n").value())
+                .containsExactly(new QuotaConfig(10000, QuotaPeriod.DAY, true));
+        assertThat(read("quota:\n  - {limit: 10000, period: day, lease: false}\n  - {limit: 500, period: hour, lease: true}\n")
+                .value()).containsExactly(new QuotaConfig(10000, QuotaPeriod.DAY, false), new QuotaConfig(500, QuotaPeriod.HOUR, true));
+    }
+
+    @Test
+    void lease_mustBeTrueOrFalse() {
+        assertThat(read("quota: {limit: 10, period: day, lease: sometimes}\n").problems()).containsExactly(
+                "t.yaml:1: quota.lease: sometimes (expected: true or false)");
+        assertThat(read("quota:\n  - {limit: 10, period: day, lease: 1}\n").problems()).containsExactly(
+                "t.yaml:2: quota[0].lease: 1 (expected: true or false)");
+    }
+
+    @Test
     void eachPeriod_isAllowedOnce() {
         Read<List<QuotaConfig>> read = read("quota:\n  - {limit: 10000, period: day}\n  - {limit: 20000, period: day}\n");
 
