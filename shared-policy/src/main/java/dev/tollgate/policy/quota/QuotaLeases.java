@@ -27,8 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * lease. So a quota may admit fewer than its limit, by at most the units stranded in instances that
  * stopped asking; instances that keep asking use up every unit.
  *
- * <p>A unit given back (a later quota of the plan refused the request) goes back into the lease,
- * with no write. Safe for concurrent requests: each counter's lease is taken under its own lock,
+ * <p>An instance that found every unit leased asks the store no more in that window: a leased
+ * counter only grows, so its refusals cost no write. A unit given back (a later quota of the plan
+ * refused the request) goes back into the lease, with no write. Safe for concurrent requests: each counter's lease is taken under its own lock,
  * and one request of an instance leases while the others of that counter wait for its units.
  */
 public final class QuotaLeases {
@@ -102,6 +103,9 @@ public final class QuotaLeases {
 
         synchronized Acquisition take(String counter, long limit, Instant expiresAt) {
             if (left == 0) {
+                if (leased >= limit) {
+                    return new Acquisition(false, leased);
+                }
                 long size = leased < 0 ? 1 : nextSize(limit - leased);
                 Lease lease = counters.tryLease(counter, size, limit, expiresAt);
                 leased = lease.used();

@@ -65,6 +65,25 @@ class QuotaLeasesTest {
     }
 
     @Test
+    void onceEveryUnitIsLeased_refusalsCostNoWrite_untilTheWindowEnds() {
+        QuotaWindow window = hourOf(2, TEN_PAST_NOON);
+        String counter = window.counter("dev", "alice");
+        leases.tryAcquire(counter, window, TEN_PAST_NOON);
+        leases.tryAcquire(counter, window, TEN_PAST_NOON);
+        assertThat(leases.tryAcquire(counter, window, TEN_PAST_NOON).granted()).isFalse();
+        long writes = store.writes();
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(leases.tryAcquire(counter, window, TEN_PAST_NOON)).isEqualTo(new Acquisition(false, 2));
+        }
+
+        assertThat(store.writes()).isEqualTo(writes);
+        Instant onePm = Instant.parse("2026-11-23T13:00:00Z");
+        QuotaWindow next = hourOf(2, onePm);
+        assertThat(leases.tryAcquire(next.counter("dev", "alice"), next, onePm).granted()).isTrue();
+    }
+
+    @Test
     void aUnitPutBack_servesTheNextRequest_withoutAWrite() {
         QuotaWindow window = hourOf(1, TEN_PAST_NOON);
         String counter = window.counter("dev", "alice");
