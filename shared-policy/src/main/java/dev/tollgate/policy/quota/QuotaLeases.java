@@ -27,10 +27,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * lease. So a quota may admit fewer than its limit, by at most the units stranded in instances that
  * stopped asking; instances that keep asking use up every unit.
  *
- * <p>An instance that found every unit leased asks the store no more in that window: a leased
- * counter only grows, so its refusals cost no write. A unit given back (a later quota of the plan
- * refused the request) goes back into the lease, with no write. Safe for concurrent requests: each counter's lease is taken under its own lock,
- * and one request of an instance leases while the others of that counter wait for its units.
+ * <p>An instance that found every unit leased asks the store no more in that window, so its
+ * refusals cost no write: leases never give units back to the store, and only a {@code lease: false}
+ * quota of the same consumer and period (another plan's) could, which errs on the strict side. A
+ * unit given back (a later quota of the plan refused the request) goes back into the lease, with
+ * no write. Safe for concurrent requests: each counter's lease is taken under its own lock, and one
+ * request of an instance leases while the others of that counter wait for its units.
  */
 public final class QuotaLeases {
 
