@@ -22,6 +22,7 @@ import dev.tollgate.policy.correlation.CorrelationIdPolicy;
 import dev.tollgate.policy.cors.CorsPolicy;
 import dev.tollgate.policy.quota.CounterStore;
 import dev.tollgate.policy.quota.CounterStoreFailures;
+import dev.tollgate.policy.quota.QuotaLeases;
 import dev.tollgate.policy.quota.QuotaPolicy;
 import dev.tollgate.policy.ip.IpAccessPolicy;
 import dev.tollgate.policy.ratelimit.RateLimitPolicy;
@@ -69,6 +70,7 @@ public final class Gateway {
         this.backends = forwarder.resolver();
         this.tokens = new JwtAuthenticator(config.jwt(), config.plans().keySet(),
                 builder.jwks != null ? builder.jwks : new HttpJwksSource());
+        QuotaLeases leases = new QuotaLeases(counters);
         this.authentication = new AuthenticationPolicy(config.plans(), new ApiKeyAuthenticator(keys), tokens);
         // The request path, in order (docs/design.md). Each policy is given only its own part of the
         // configuration; what it needs of the request's route or plan comes on the exchange.
@@ -78,7 +80,7 @@ public final class Gateway {
                 new RefusalPolicy(),
                 new ResponseSizePolicy(),
                 new RoutePolicy(config.stages().keySet(), config.routes(),
-                        AuthConfig.anyCredential(config.jwt().issuers().keySet()), new UsageEndpoint(counters)),
+                        AuthConfig.anyCredential(config.jwt().issuers().keySet()), new UsageEndpoint(counters, leases)),
                 new IpAccessPolicy(config.ipAccess()),
                 new RequestSizePolicy(),
                 authentication,
@@ -86,7 +88,7 @@ public final class Gateway {
                 // Rate limits (the plan's, then the route's) before quotas: a request refused for its
                 // rate uses nothing of a quota.
                 new RateLimitPolicy(counters, counterStoreFailures),
-                new QuotaPolicy(counters, counterStoreFailures),
+                new QuotaPolicy(counters, leases, counterStoreFailures),
                 // The route's handler answers: forwarding to the backend, or the usage endpoint.
                 new RouteHandlerPolicy(forwarder::forward)),
                 builder.clock, builder.ticker, builder.observer);

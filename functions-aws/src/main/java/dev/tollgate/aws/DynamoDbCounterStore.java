@@ -21,7 +21,10 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * {@code UpdateItem}s, so that concurrent callers on any number of function instances never push
  * a limit past itself.
  *
- * <p>A quota counter is incremented by {@code ADD used :one} only while {@code used < :limit}.
+ * <p>A quota counter takes {@code ADD used :units} only while {@code used <= :limit - :units}: a
+ * lease of n units, or of one for a single use, is one write. When fewer units remain than asked,
+ * the refused write's old item ({@code ALL_OLD}) gives the count, and a second write leases what
+ * remains. Units are given back by {@code ADD used -:units} only while {@code used >= :units}.
  *
  * <p>A rate limit bucket holds its GCRA theoretical arrival time ({@value #TAT}, integer
  * microseconds). A request first tries to push a TAT that lies ahead of now by one interval,
@@ -42,13 +45,12 @@ public final class DynamoDbCounterStore implements CounterStore {
     public static final String EXPIRES_AT = "expiresAt";
     public static final String TAT = "tat";
 
-    private static final String INCREMENT = "SET #expiresAt = if_not_exists(#expiresAt, :expiresAt) ADD #used :one";
-    private static final String BELOW_LIMIT = "attribute_not_exists(#used) OR #used < :limit";
+    private static final String INCREMENT = "SET #expiresAt = if_not_exists(#expiresAt, :expiresAt) ADD #used :units";
+    private static final String ROOM_FOR_UNITS = "attribute_not_exists(#used) OR #used <= :most";
     private static final Map<String, String> NAMES = Map.of("#used", USED, "#expiresAt", EXPIRES_AT);
-    private static final AttributeValue ONE = AttributeValue.fromN("1");
 
-    private static final String DECREMENT = "ADD #used :minusOne";
-    private static final String ABOVE_ZERO = "#used > :zero";
+    private static final String DECREMENT = "ADD #used :minusUnits";
+    private static final String AT_LEAST_UNITS = "#used >= :units";
 
     private static final String ADVANCE = "SET #tat = #tat + :interval, #expiresAt = :expiresAt";
     private static final String WITHIN_TOLERANCE = "#tat >= :now AND #tat <= :maxTat";
@@ -76,43 +78,64 @@ public final class DynamoDbCounterStore implements CounterStore {
     }
 
     @Override
-    public Acquisition tryAcquire(String counter, long limit, Instant expiresAt) {
+    public Lease tryLease(String counter, long units, long limit, Instant expiresAt) {
+        long asked = Lease.firstAsk(units, limit);
+        AttributeValue expires = number(expiresAt.getEpochSecond());
         try {
-            UpdateItemResponse response = dynamo.updateItem(update -> update
-                    .tableName(table)
-                    .key(key(counter))
-                    .updateExpression(INCREMENT)
-                    .conditionExpression(BELOW_LIMIT)
-                    .expressionAttributeNames(NAMES)
-                    .expressionAttributeValues(Map.of(
-                            ":one", ONE,
-                            ":limit", AttributeValue.fromN(Long.toString(limit)),
-                            ":expiresAt", AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond()))))
-                    .returnValues(ReturnValue.UPDATED_NEW)
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-            return new Acquisition(true, Long.parseLong(response.attributes().get(USED).n()));
-        } catch (ConditionalCheckFailedException refused) {
-            AttributeValue used = refused.hasItem() ? refused.item().get(USED) : null;
-            return new Acquisition(false, used == null ? limit : Long.parseLong(used.n()));
+            for (int tries = 0; tries < MAX_TRIES; tries++) {
+                long n = asked;
+                try {
+                    UpdateItemResponse response = dynamo.updateItem(update -> update
+                            .tableName(table)
+                            .key(key(counter))
+                            .updateExpression(INCREMENT)
+                            .conditionExpression(ROOM_FOR_UNITS)
+                            .expressionAttributeNames(NAMES)
+                            .expressionAttributeValues(Map.of(
+                                    ":units", number(n),
+                                    ":most", number(limit - n),
+                                    ":expiresAt", expires))
+                            .returnValues(ReturnValue.UPDATED_NEW)
+                            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+                    return new Lease(n, Long.parseLong(response.attributes().get(USED).n()));
+                } catch (ConditionalCheckFailedException refused) {
+                    long found = used(refused, limit);
+                    if (found >= limit) {
+                        return new Lease(0, found);
+                    }
+                    asked = limit - found; // fewer remain than asked: lease those
+                }
+            }
         } catch (SdkException e) {
             throw failure("The quota counter could not be updated.", e);
         }
+        throw new CounterStoreException("The quota counter could not be updated.",
+                new IllegalStateException("counter " + counter + " changed under " + MAX_TRIES + " tries in a row"));
     }
 
     @Override
-    public void release(String counter) {
+    public void giveBack(String counter, long units) {
+        long n = units;
         try {
-            dynamo.updateItem(update -> update
-                    .tableName(table)
-                    .key(key(counter))
-                    .updateExpression(DECREMENT)
-                    .conditionExpression(ABOVE_ZERO)
-                    .expressionAttributeNames(Map.of("#used", USED))
-                    .expressionAttributeValues(Map.of(":minusOne", AttributeValue.fromN("-1"), ":zero", AttributeValue.fromN("0"))));
-        } catch (ConditionalCheckFailedException nothingToGiveBack) {
-            // The counter is at 0 or gone (its window ended): nothing is counted that could be given back.
+            for (int tries = 0; tries < MAX_TRIES && n > 0; tries++) {
+                long back = n;
+                try {
+                    dynamo.updateItem(update -> update
+                            .tableName(table)
+                            .key(key(counter))
+                            .updateExpression(DECREMENT)
+                            .conditionExpression(AT_LEAST_UNITS)
+                            .expressionAttributeNames(Map.of("#used", USED))
+                            .expressionAttributeValues(Map.of(":minusUnits", number(-back), ":units", number(back)))
+                            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+                    return;
+                } catch (ConditionalCheckFailedException fewer) {
+                    // Fewer are counted than given back (or the counter is gone with its window): give back what is.
+                    n = Math.min(n, used(fewer, 0));
+                }
+            }
         } catch (SdkException e) {
-            throw failure("The quota counter could not give a use back.", e);
+            throw failure("The quota counter could not give uses back.", e);
         }
     }
 
@@ -204,6 +227,12 @@ public final class DynamoDbCounterStore implements CounterStore {
             return new CounterStoreRejectedException(detail + " DynamoDB refused it as invalid.", e);
         }
         return new CounterStoreException(detail, e);
+    }
+
+    /** The count of the item as it was when a condition failed; {@code absent} when there was none. */
+    private static long used(ConditionalCheckFailedException failed, long absent) {
+        AttributeValue used = failed.hasItem() ? failed.item().get(USED) : null;
+        return used == null ? absent : Long.parseLong(used.n());
     }
 
     /** The TAT of the item as it was when a condition failed; null when there was none. */

@@ -124,7 +124,7 @@ class DynamoDbCounterStoreTest extends CounterStoreContract {
                 .hasMessage("The quota counter could not be read.");
         assertThatThrownBy(() -> missingTable.release("c"))
                 .isInstanceOf(CounterStoreException.class)
-                .hasMessage("The quota counter could not give a use back.");
+                .hasMessage("The quota counter could not give uses back.");
         assertThatThrownBy(() -> missingTable.tryAdmit("b", 1, 1, 0, EXPIRES))
                 .isInstanceOf(CounterStoreException.class)
                 .hasMessage("The rate limit bucket could not be updated.");

@@ -20,10 +20,13 @@ import java.util.Optional;
  * (partition key {@code /id}), changed only by patches with a filter predicate, so that concurrent
  * callers on any number of function instances never push a limit past itself.
  *
- * <p>A quota counter takes one round trip: {@code increment /used 1} only
- * {@code FROM c WHERE c.used < limit}; Cosmos DB answers 412 when the predicate is false, and the
- * use is refused. A counter not yet written answers 404 and is created with {@code used} 1 (409:
- * another caller created it first, so patch again).
+ * <p>A quota counter takes one round trip for a use or a whole lease of n units:
+ * {@code increment /used n} only {@code FROM c WHERE c.used <= limit - n}; Cosmos DB answers 412
+ * when the predicate is false. For one unit that is a refusal; for more, a failed patch returns no
+ * item, so a read finds the count and a second patch leases what remains (three round trips). A
+ * counter not yet written answers 404 and is created with {@code used} n (409: another caller
+ * created it first, so patch again). Units are given back by {@code increment /used -n} only
+ * {@code FROM c WHERE c.used >= n}.
  *
  * <p>A rate limit bucket holds its GCRA theoretical arrival time ({@value #TAT}, integer
  * microseconds) and follows {@code DynamoDbCounterStore}'s advance-or-restart: first
@@ -68,28 +71,33 @@ public final class CosmosCounterStore implements CounterStore {
     }
 
     @Override
-    public Acquisition tryAcquire(String counter, long limit, Instant expiresAt) {
+    public Lease tryLease(String counter, long units, long limit, Instant expiresAt) {
+        long asked = Lease.firstAsk(units, limit);
         String id = CosmosItemIds.of(counter);
         long ttl = ttl(expiresAt, clock.instant().getEpochSecond());
-        CosmosPatchOperations increment = CosmosPatchOperations.create().increment("/" + USED, 1L).set("/" + TTL, ttl);
-        CosmosPatchItemRequestOptions belowLimit = filter("FROM c WHERE c." + USED + " < " + limit);
         try {
             for (int tries = 0; tries < MAX_TRIES; tries++) {
                 try {
-                    return new Acquisition(true, number(patch(id, increment, belowLimit), USED));
+                    CosmosPatchOperations increment = CosmosPatchOperations.create().increment("/" + USED, asked).set("/" + TTL, ttl);
+                    return new Lease(asked, number(patch(id, increment, filter("FROM c WHERE c." + USED + " <= " + (limit - asked))), USED));
                 } catch (CosmosException e) {
                     if (e.getStatusCode() == PRECONDITION_FAILED) {
-                        return new Acquisition(false, limit);
+                        if (asked == 1) {
+                            return new Lease(0, limit);
+                        }
+                        long found = read(id).map(item -> number(item, USED)).orElse(0L);
+                        if (found >= limit) {
+                            return new Lease(0, found);
+                        }
+                        asked = Math.min(asked, limit - found); // fewer remain than asked: lease those
+                        continue;
                     }
                     if (!CosmosItems.itemMissing(e)) {
                         throw e;
                     }
                 }
-                if (limit < 1) {
-                    return new Acquisition(false, 0);
-                }
-                if (create(id, counter, USED, 1, ttl)) {
-                    return new Acquisition(true, 1);
+                if (create(id, counter, USED, asked, ttl)) {
+                    return new Lease(asked, asked);
                 }
             }
         } catch (CosmosException e) {
@@ -100,15 +108,27 @@ public final class CosmosCounterStore implements CounterStore {
     }
 
     @Override
-    public void release(String counter) {
+    public void giveBack(String counter, long units) {
+        String id = CosmosItemIds.of(counter);
+        long n = units;
         try {
-            patch(CosmosItemIds.of(counter), CosmosPatchOperations.create().increment("/" + USED, -1L),
-                    filter("FROM c WHERE c." + USED + " > 0"));
-        } catch (CosmosException e) {
-            if (e.getStatusCode() != PRECONDITION_FAILED && !CosmosItems.itemMissing(e)) {
-                throw failure("The quota counter could not give a use back.", e);
+            for (int tries = 0; tries < MAX_TRIES && n > 0; tries++) {
+                try {
+                    patch(id, CosmosPatchOperations.create().increment("/" + USED, -n), filter("FROM c WHERE c." + USED + " >= " + n));
+                    return;
+                } catch (CosmosException e) {
+                    if (CosmosItems.itemMissing(e)) {
+                        return; // gone with its window: nothing is counted that could be given back
+                    }
+                    if (e.getStatusCode() != PRECONDITION_FAILED) {
+                        throw e;
+                    }
+                }
+                // Fewer are counted than given back: give back what is.
+                n = Math.min(n, read(id).map(item -> number(item, USED)).orElse(0L));
             }
-            // The counter is at 0 or gone (its window ended): nothing is counted that could be given back.
+        } catch (CosmosException e) {
+            throw failure("The quota counter could not give uses back.", e);
         }
     }
 

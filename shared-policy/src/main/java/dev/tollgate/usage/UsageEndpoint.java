@@ -11,6 +11,7 @@ import dev.tollgate.policy.auth.Identity;
 import dev.tollgate.policy.quota.CounterStore;
 import dev.tollgate.policy.quota.LimitStatus;
 import dev.tollgate.policy.quota.QuotaConfig;
+import dev.tollgate.policy.quota.QuotaLeases;
 import dev.tollgate.policy.quota.QuotaWindow;
 import dev.tollgate.policy.ratelimit.RateLimitPolicy;
 import dev.tollgate.policy.route.RouteHandler;
@@ -18,16 +19,20 @@ import dev.tollgate.policy.route.RouteHandler;
 /**
  * {@code GET /{stage}/_tollgate/usage}: the caller's plan and what is left of its quotas and its
  * plan's rate limit. Reading it counts against neither. {@code quota} (the plan's first quota)
- * stays for callers written before plans had several; {@code quotas} has them all.
+ * stays for callers written before plans had several; {@code quotas} has them all. Under a leased
+ * quota, {@code used} is the units admitted or leased to another instance, as far as this instance
+ * knows: the store's count less what this instance's lease still holds.
  */
 public final class UsageEndpoint implements RouteHandler {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CounterStore counters;
+    private final QuotaLeases leases;
 
-    public UsageEndpoint(CounterStore counters) {
+    public UsageEndpoint(CounterStore counters, QuotaLeases leases) {
         this.counters = counters;
+        this.leases = leases;
     }
 
     @Override
@@ -68,7 +73,8 @@ public final class UsageEndpoint implements RouteHandler {
 
     private ObjectNode quota(QuotaConfig quota, String stage, String consumer, Exchange exchange) {
         QuotaWindow window = QuotaWindow.at(quota, exchange.now());
-        long used = counters.used(window.counter(stage, consumer));
+        String counter = window.counter(stage, consumer);
+        long used = counters.used(counter) - (quota.lease() ? leases.unused(counter) : 0);
         long limit = quota.limit();
         return JSON.createObjectNode()
                 .put("limit", limit)

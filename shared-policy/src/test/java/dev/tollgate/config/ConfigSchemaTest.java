@@ -319,6 +319,7 @@ class ConfigSchemaTest {
                               - {limit: 10000, period: month}
                         """)),
                 accepted("a quota list of one", replace("quota: {limit: 100, period: hour}", "quota: [{limit: 1, period: month}]")),
+                accepted("a quota counted each request, not leased", replace("period: hour}", "period: hour, lease: false}")),
                 // Stages
                 accepted("a stage with no variables", BASE
                         .replace("backend: ${stageVariables.ordersBackend}", "backend: https://orders.internal")
@@ -369,6 +370,8 @@ class ConfigSchemaTest {
                 rejected("quota period missing", replace("{limit: 100, period: hour}", "{limit: 100}"), "plans.trial.quota.period",
                         "plans.trial.quota"),
                 rejected("an unknown quota field", replace("period: hour}", "period: hour, burst: 3}"), "plans.trial.quota.burst"),
+                rejected("quota lease not a boolean", replace("period: hour}", "period: hour, lease: sometimes}"),
+                        "plans.trial.quota.lease"),
                 rejected("a plan written empty", replace("    quota: {limit: 100, period: hour}\n    failOpen: true\n", ""),
                         "plans.trial"),
                 rejected("a plan that is an empty map", replace("  trial:\n    quota: {limit: 100, period: hour}\n    failOpen: true\n",

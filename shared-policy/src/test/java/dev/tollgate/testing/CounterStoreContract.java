@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.policy.quota.CounterStore;
 import dev.tollgate.policy.quota.CounterStore.Admission;
+import dev.tollgate.policy.quota.CounterStore.Lease;
+import dev.tollgate.policy.quota.QuotaConfig;
+import dev.tollgate.policy.quota.QuotaPeriod;
+import dev.tollgate.policy.quota.QuotaWindow;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link CounterStore} must do for rate limits and for giving quota uses back, run
+ * What every {@link CounterStore} must do for rate limits, for leasing quota units and giving them
+ * back, and for several gateway instances leasing one quota at once ({@link LeasedInstances}), run
  * against each implementation by a subclass. Times are numbers handed in, never slept for; they
  * lie in the real present, with expiries in the future, so that a store with a TTL sweep keeps the
  * items.
@@ -170,5 +175,111 @@ public abstract class CounterStoreContract {
         store().release(counter);
         assertThat(store().used(counter)).isZero();
         store().release("quota#never#" + UUID.randomUUID());
+    }
+
+    @Test
+    void aLease_grantsWhatItAsks_whileItFits_thenWhatRemains_thenNothing() {
+        String counter = "quota#test#" + UUID.randomUUID();
+
+        assertThat(store().tryLease(counter, 5, 10, expires)).isEqualTo(new Lease(5, 5));
+        assertThat(store().tryLease(counter, 4, 10, expires)).isEqualTo(new Lease(4, 9));
+        assertThat(store().tryLease(counter, 3, 10, expires)).isEqualTo(new Lease(1, 10));
+        assertThat(store().tryLease(counter, 1, 10, expires)).isEqualTo(new Lease(0, 10));
+        assertThat(store().tryLease(counter, 7, 10, expires).granted()).isZero();
+        assertThat(store().used(counter)).isEqualTo(10);
+    }
+
+    @Test
+    void aLeaseLargerThanTheLimit_grantsTheLimit() {
+        String counter = "quota#test#" + UUID.randomUUID();
+
+        assertThat(store().tryLease(counter, 100, 3, expires)).isEqualTo(new Lease(3, 3));
+        assertThat(store().tryAcquire(counter, 3, expires).granted()).isFalse();
+    }
+
+    @Test
+    void unitsGivenBack_areFreeAgain_andACounterNeverGoesBelowZero() {
+        String counter = "quota#test#" + UUID.randomUUID();
+        store().tryLease(counter, 8, 10, expires);
+
+        store().giveBack(counter, 5);
+
+        assertThat(store().used(counter)).isEqualTo(3);
+        assertThat(store().tryLease(counter, 9, 10, expires)).isEqualTo(new Lease(7, 10));
+        store().giveBack(counter, 4);
+        assertThat(store().used(counter)).isEqualTo(6);
+        store().giveBack(counter, 50);
+        assertThat(store().used(counter)).isZero();
+        store().giveBack("quota#never#" + UUID.randomUUID(), 3);
+    }
+
+    @Test
+    void concurrentLeases_grantExactlyTheLimit_neverMore() throws Exception {
+        String counter = "quota#test#" + UUID.randomUUID();
+        long limit = 97;
+        int callers = 6;
+        AtomicLong granted = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int c = 0; c < callers; c++) {
+                long units = 1 + c * 2;
+                done.add(pool.submit(() -> {
+                    Lease lease;
+                    do {
+                        lease = store().tryLease(counter, units, limit, expires);
+                        granted.addAndGet(lease.granted());
+                        assertThat(lease.used()).isLessThanOrEqualTo(limit);
+                    } while (lease.granted() > 0);
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(granted.get()).isEqualTo(limit);
+        assertThat(store().used(counter)).isEqualTo(limit);
+    }
+
+    /**
+     * Four gateway instances, two request threads each, lease one quota until each is refused:
+     * they admit exactly the limit, whether it is smaller than one lease or many leases large, and
+     * nothing is left stranded since every instance kept asking.
+     */
+    @Test
+    void fourLeasingInstances_admitExactlyTheLimit_neverMore_andLeaveNothingStranded() throws Exception {
+        Instant now = Instant.ofEpochSecond(start / 1_000_000);
+        for (long limit : new long[] {1, 3, 64, 65, 200, 1_500}) {
+            QuotaWindow window = QuotaWindow.at(new QuotaConfig(limit, QuotaPeriod.HOUR), now);
+            String counter = window.counter("test", UUID.randomUUID().toString());
+
+            LeasedInstances run = LeasedInstances.run(store(), 4, 2, window, counter, now, Long.MAX_VALUE);
+
+            assertThat(run.admitted()).as("admitted under limit %d", limit).isEqualTo(limit);
+            assertThat(store().used(counter)).as("counted under limit %d", limit).isEqualTo(limit);
+            assertThat(run.unused(counter)).isZero();
+        }
+    }
+
+    /**
+     * A large quota at steady state: four instances serve 8,000 requests and the store sees at most
+     * one write per 20 of them (a count of calls, not a timing).
+     */
+    @Test
+    void aLargeLeasedQuota_costsAtMostOneWritePerTwentyRequests() throws Exception {
+        Instant now = Instant.ofEpochSecond(start / 1_000_000);
+        QuotaWindow window = QuotaWindow.at(new QuotaConfig(1_000_000, QuotaPeriod.DAY), now);
+        String counter = window.counter("test", UUID.randomUUID().toString());
+        CountingCounterStore counting = new CountingCounterStore(store());
+
+        LeasedInstances run = LeasedInstances.run(counting, 4, 2, window, counter, now, 1_000);
+
+        assertThat(run.admitted()).isEqualTo(8_000);
+        assertThat((double) counting.writes() / run.admitted()).isLessThanOrEqualTo(0.05);
+        assertThat(store().used(counter)).isEqualTo(run.admitted() + run.unused(counter));
     }
 }

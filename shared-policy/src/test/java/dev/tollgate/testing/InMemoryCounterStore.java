@@ -23,26 +23,28 @@ public final class InMemoryCounterStore implements CounterStore {
     private final AtomicBoolean failing = new AtomicBoolean();
 
     @Override
-    public Acquisition tryAcquire(String counter, long limit, Instant expiresAt) {
+    public Lease tryLease(String counter, long units, long limit, Instant expiresAt) {
+        long asked = Lease.firstAsk(units, limit);
         failIfTold(counter);
         AtomicLong count = counters.computeIfAbsent(counter, c -> new AtomicLong());
         while (true) {
             long current = count.get();
-            if (current >= limit) {
-                return new Acquisition(false, current);
+            long granted = Math.min(asked, limit - current);
+            if (granted <= 0) {
+                return new Lease(0, current);
             }
-            if (count.compareAndSet(current, current + 1)) {
-                return new Acquisition(true, current + 1);
+            if (count.compareAndSet(current, current + granted)) {
+                return new Lease(granted, current + granted);
             }
         }
     }
 
     @Override
-    public void release(String counter) {
+    public void giveBack(String counter, long units) {
         failIfTold(counter);
         AtomicLong count = counters.get(counter);
         if (count != null) {
-            count.getAndUpdate(n -> Math.max(0, n - 1));
+            count.getAndUpdate(n -> Math.max(0, n - units));
         }
     }
 

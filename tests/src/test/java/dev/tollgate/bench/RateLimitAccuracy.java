@@ -80,12 +80,7 @@ public final class RateLimitAccuracy {
                     key -> send(http, orders, "http-key-1"));
 
             GatewayConfig parsed = ConfigLoader.load(config);
-            DynamoDbClient dynamo = DynamoDbClient.builder()
-                    .httpClient(UrlConnectionHttpClient.create())
-                    .endpointOverride(URI.create("http://127.0.0.1:" + runner.dynamoDbPort()))
-                    .region(Region.US_EAST_1)
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                    .build();
+            DynamoDbClient dynamo = dynamoDb(runner);
             Map<String, String> variables = runner.stageVariables().get("dev");
             Gateway onTime = gateway(parsed, dynamo, Clock.systemUTC());
             Gateway ahead = gateway(parsed, dynamo, Clock.offset(Clock.systemUTC(), Duration.ofMillis(skewMillis)));
@@ -97,6 +92,16 @@ public final class RateLimitAccuracy {
             Files.deleteIfExists(config);
         }
         System.exit(exact ? 0 : 1);
+    }
+
+    /** A client of the runner's DynamoDB Local, built as the function builds its own. */
+    static DynamoDbClient dynamoDb(LocalRunner runner) {
+        return DynamoDbClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .endpointOverride(URI.create("http://127.0.0.1:" + runner.dynamoDbPort()))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .build();
     }
 
     /** The function's gateway over the runner's DynamoDB, on {@code clock}, logging each request as the function does. */

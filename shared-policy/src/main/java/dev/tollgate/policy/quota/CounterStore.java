@@ -11,20 +11,45 @@ import java.time.Instant;
 public interface CounterStore {
 
     /**
-     * Counts one more use of {@code counter}, unless {@code limit} uses are counted already.
+     * Counts one more use of {@code counter}, unless {@code limit} uses are counted already: a
+     * {@linkplain #tryLease lease} of one unit, one conditional write.
      *
      * @param counter   the counter's key: one consumer's window
      * @param limit     the most uses the counter may reach
      * @param expiresAt when the store may forget the counter
      * @return whether the use was counted, and the count after it (or the count that refused it)
      */
-    Acquisition tryAcquire(String counter, long limit, Instant expiresAt);
+    default Acquisition tryAcquire(String counter, long limit, Instant expiresAt) {
+        Lease lease = tryLease(counter, 1, limit, expiresAt);
+        return new Acquisition(lease.granted() == 1, lease.used());
+    }
+
+    /**
+     * Counts up to {@code units} uses of {@code counter} at once, never past {@code limit}: grants
+     * {@code min(units, limit - used)}, 0 when the limit is reached, in one atomic step. A whole
+     * grant is one conditional write ({@code used + units <= limit}); when fewer units remain than
+     * asked, the refused write tells (or a read finds) the count, and a second write leases what
+     * remains: each implementation says what that costs.
+     *
+     * @param units     how many uses to count, at least 1
+     * @param limit     the most uses the counter may reach, at least 1
+     * @return the units granted, and the count after them (or the count that refused them)
+     */
+    Lease tryLease(String counter, long units, long limit, Instant expiresAt);
 
     /**
      * Gives back one use that {@link #tryAcquire} counted, when a later limit refused the same
      * request, so that a refused request uses nothing of any quota. Never goes below 0.
      */
-    void release(String counter);
+    default void release(String counter) {
+        giveBack(counter, 1);
+    }
+
+    /**
+     * Gives back {@code units} uses counted before (a lease's unused units), in one atomic step;
+     * never below 0, and nothing for a counter that is gone.
+     */
+    void giveBack(String counter, long units);
 
     /** The uses counted so far, 0 for a counter never written. */
     long used(String counter);
@@ -60,5 +85,21 @@ public interface CounterStore {
      * @param tatMicros the bucket's TAT after this request when admitted; the TAT found when refused
      */
     record Admission(boolean admitted, long tatMicros) {
+    }
+
+    /**
+     * @param granted the uses counted, from 0 to the units asked
+     * @param used    the count after them when some were granted; the count found when none were
+     */
+    record Lease(long granted, long used) {
+
+        /** What a store asks for first: {@code units}, or the whole limit when that is smaller. */
+        public static long firstAsk(long units, long limit) {
+            if (units < 1 || limit < 1) {
+                throw new IllegalArgumentException("a lease of " + units + " units under limit " + limit
+                        + " (expected: both at least 1)");
+            }
+            return Math.min(units, limit);
+        }
     }
 }

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
-/** Reads a plan's {@code quota: {limit, period}}, or a list of them, into {@link QuotaConfig}s. */
+/** Reads a plan's {@code quota: {limit, period, lease}}, or a list of them, into {@link QuotaConfig}s. */
 public final class QuotaConfigReader {
 
     private QuotaConfigReader() {
@@ -50,12 +50,13 @@ public final class QuotaConfigReader {
             in.problem(path, ConfigReader.describe(node) + " (expected: a map with limit and period)");
             return Optional.empty();
         }
-        in.unknownFields(node, path, Set.of("limit", "period"));
+        in.unknownFields(node, path, Set.of("limit", "period", "lease"));
         OptionalLong limit = in.whole(node.path("limit"), path + ".limit", QuotaConfig.MIN_LIMIT, QuotaConfig.MAX_LIMIT);
         Optional<QuotaPeriod> period = in.oneOf(node.path("period"), path + ".period", QuotaPeriod.class);
+        boolean lease = in.bool(node, "lease", path, QuotaConfig.DEFAULT_LEASE);
         if (limit.isEmpty() || period.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new QuotaConfig(limit.getAsLong(), period.get()));
+        return Optional.of(new QuotaConfig(limit.getAsLong(), period.get(), lease));
     }
 }

@@ -22,16 +22,26 @@ import java.util.logging.Logger;
  * {@code RateLimit-Remaining} and {@code RateLimit-Reset} of the tightest limit the request met
  * (see {@link LimitStatus}); a refusal is 429 with {@code Retry-After}. A failing counter store is
  * left to the plan's {@code failOpen} ({@link CounterStoreFailures}).
+ *
+ * <p>A quota with {@code lease} (the default) admits from this instance's {@link QuotaLeases},
+ * which lease units from the store in batches and never past the limit; its
+ * {@code RateLimit-Remaining} is then the units neither admitted nor leased to an instance as far
+ * as this instance knows: the store's unleased units at its last lease plus what its own lease
+ * still holds. Units idle in other instances' leases are not counted as remaining, so the header
+ * errs low, never high, of what the store would still grant.
  */
 public final class QuotaPolicy implements Policy {
 
     private static final Logger LOG = Logger.getLogger(QuotaPolicy.class.getName());
 
     private final CounterStore counters;
+    private final QuotaLeases leases;
     private final CounterStoreFailures failures;
 
-    public QuotaPolicy(CounterStore counters, CounterStoreFailures failures) {
+    /** @param leases this instance's leases over {@code counters}, shared by its requests */
+    public QuotaPolicy(CounterStore counters, QuotaLeases leases, CounterStoreFailures failures) {
         this.counters = counters;
+        this.leases = leases;
         this.failures = failures;
     }
 
@@ -42,14 +52,15 @@ public final class QuotaPolicy implements Policy {
             return next.proceed(exchange);
         }
         PlanConfig plan = exchange.plan().orElseThrow();
-        List<String> taken = new ArrayList<>();
+        List<Taken> taken = new ArrayList<>();
         List<LimitStatus> statuses = new ArrayList<>();
         for (QuotaConfig quota : plan.quotas()) {
             QuotaWindow window = QuotaWindow.at(quota, exchange.now());
             String counter = window.counter(exchange.request().stage(), identity.consumer());
             CounterStore.Acquisition acquisition;
             try {
-                acquisition = counters.tryAcquire(counter, quota.limit(), window.expiresAt());
+                acquisition = quota.lease() ? leases.tryAcquire(counter, window, exchange.now())
+                        : counters.tryAcquire(counter, quota.limit(), window.expiresAt());
             } catch (CounterStoreException failure) {
                 if (!CounterStoreFailures.failsOpen(plan, failure)) {
                     giveBack(taken, exchange);
@@ -69,7 +80,7 @@ public final class QuotaPolicy implements Policy {
                         + " are used up; the quota resets in " + reset + " s.",
                         LimitStatus.refusal(exchange, new LimitStatus(quota.limit(), 0, reset), reset));
             }
-            taken.add(counter);
+            taken.add(new Taken(counter, quota.lease()));
             statuses.add(new LimitStatus(quota.limit(), Math.max(0, quota.limit() - acquisition.used()), reset));
         }
         statuses.forEach(exchange::limit);
@@ -77,17 +88,26 @@ public final class QuotaPolicy implements Policy {
     }
 
     /**
-     * Gives back the uses counted for a request that a later quota refused. A failure here leaves
-     * the use counted: the quota errs on the strict side, and the refusal stands.
+     * Gives back the uses counted for a request that a later quota refused: into this instance's
+     * lease, or to the store. A failure here leaves the use counted: the quota errs on the strict
+     * side, and the refusal stands.
      */
-    private void giveBack(List<String> taken, Exchange exchange) {
-        for (String counter : taken) {
+    private void giveBack(List<Taken> taken, Exchange exchange) {
+        for (Taken use : taken) {
+            if (use.leased()) {
+                leases.release(use.counter());
+                continue;
+            }
             try {
-                counters.release(counter);
+                counters.release(use.counter());
             } catch (CounterStoreException failure) {
-                LOG.warning("counter " + LogText.escape(counter) + " could not give back the use of refused request "
+                LOG.warning("counter " + LogText.escape(use.counter()) + " could not give back the use of refused request "
                         + exchange.requestId() + ": " + LogText.failure(failure));
             }
         }
+    }
+
+    /** A use counted for the request: from this instance's lease, or in the store. */
+    private record Taken(String counter, boolean leased) {
     }
 }

@@ -25,9 +25,25 @@ class QuotaConfigReaderTest {
     @Test
     void theLimitAndThePeriod_areChecked() {
         assertThat(read("quota: {limit: -5, period: fortnight, per: day}\n").problems()).containsExactly(
-                "t.yaml:1: quota.per: unknown field (expected one of: limit, period)",
+                "t.yaml:1: quota.per: unknown field (expected one of: lease, limit, period)",
                 "t.yaml:1: quota.limit: -5 (expected: a whole number from 1 to 9223372036854775807)",
                 "t.yaml:1: quota.period: fortnight (expected: one of hour, day, week, month)");
+    }
+
+    @Test
+    void leasing_isOnUnlessAQuotaSaysLeaseFalse() {
+        assertThat(read("quota: {limit: 10000, period: day}\n").value())
+                .containsExactly(new QuotaConfig(10000, QuotaPeriod.DAY, true));
+        assertThat(read("quota:\n  - {limit: 10000, period: day, lease: false}\n  - {limit: 500, period: hour, lease: true}\n")
+                .value()).containsExactly(new QuotaConfig(10000, QuotaPeriod.DAY, false), new QuotaConfig(500, QuotaPeriod.HOUR, true));
+    }
+
+    @Test
+    void lease_mustBeTrueOrFalse() {
+        assertThat(read("quota: {limit: 10, period: day, lease: sometimes}\n").problems()).containsExactly(
+                "t.yaml:1: quota.lease: sometimes (expected: true or false)");
+        assertThat(read("quota:\n  - {limit: 10, period: day, lease: 1}\n").problems()).containsExactly(
+                "t.yaml:2: quota[0].lease: 1 (expected: true or false)");
     }
 
     @Test

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tollgate.Gateway;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.GatewayResponse;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.testing.CountingCounterStore;
 import dev.tollgate.testing.InMemoryCounterStore;
 import dev.tollgate.testing.MutableClock;
 import dev.tollgate.testing.Requests;
@@ -130,6 +132,64 @@ class QuotaPolicyTest {
         assertThat(first.headers().contains("ratelimit-remaining")).isFalse();
         assertThat(lenient.counterStoreFailures()).isEqualTo(2);
         assertThat(gateway.counterStoreFailures()).isZero();
+    }
+
+    private static final String LARGE = """
+            stages:
+              dev: {variables: {ordersBackend: "%s"}}
+            plans:
+              leased: {quota: {limit: 10000, period: hour}}
+              counted: {quota: {limit: 10000, period: hour, lease: false}}
+            apiKeys:
+              - {id: l, value: leased-key-1, consumer: dana, stage: dev, plan: leased}
+              - {id: c, value: counted-key-1, consumer: erin, stage: dev, plan: counted}
+            routes:
+              - {path: /orders, methods: [GET], backend: "${stageVariables.ordersBackend}"}
+            """;
+
+    @Test
+    void aLeasedQuota_writesOncePerLease_whileLeaseFalse_writesEveryRequest() {
+        CountingCounterStore counting = new CountingCounterStore(counters);
+        Gateway instance = TestGateways.builder(LARGE.formatted(backend.url())).counters(counting).clock(clock).build();
+
+        for (int i = 0; i < 50; i++) {
+            assertThat(instance.handle(orders("leased-key-1")).status()).isEqualTo(200);
+        }
+        assertThat(counting.writes()).as("a lease of 1, then one of 100").isEqualTo(2);
+        for (int i = 0; i < 50; i++) {
+            assertThat(instance.handle(orders("counted-key-1")).status()).isEqualTo(200);
+        }
+        assertThat(counting.writes()).isEqualTo(2 + 50);
+    }
+
+    /**
+     * Under leases, RateLimit-Remaining is what neither this instance admitted nor any instance
+     * had leased when this one last leased: it counts down by one per request in each instance, and
+     * another instance's unused lease is not counted as remaining.
+     */
+    @Test
+    void underLeases_remainingCountsWhatNoInstanceAdmittedOrHolds() {
+        Gateway first = TestGateways.builder(LARGE.formatted(backend.url())).counters(counters).clock(clock).build();
+        Gateway second = TestGateways.builder(LARGE.formatted(backend.url())).counters(counters).clock(clock).build();
+
+        assertThat(first.handle(orders("leased-key-1")).headers().first("ratelimit-remaining")).contains("9999");
+        assertThat(first.handle(orders("leased-key-1")).headers().first("ratelimit-remaining")).contains("9998");
+        assertThat(first.handle(orders("leased-key-1")).headers().first("ratelimit-remaining")).contains("9997");
+        // The first instance holds 98 of its lease of 100: the second leases 1 after 101 leased.
+        assertThat(second.handle(orders("leased-key-1")).headers().first("ratelimit-remaining")).contains("9898");
+        assertThat(first.handle(orders("leased-key-1")).headers().first("ratelimit-remaining")).contains("9996");
+        // The usage endpoint reads the store afresh: 102 leased, less what each instance itself holds.
+        assertThat(usedSeenBy(first)).isEqualTo(102 - 97);
+        assertThat(usedSeenBy(second)).isEqualTo(102);
+    }
+
+    private static long usedSeenBy(Gateway instance) {
+        GatewayResponse usage = instance.handle(Requests.get("/_tollgate/usage").key("leased-key-1").build());
+        try {
+            return new ObjectMapper().readTree(usage.body()).path("quota").path("used").asLong();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private void useUpTheQuota() {
