@@ -54,9 +54,10 @@ final class Conformance implements AutoCloseable {
         EchoBackend a = started(new EchoBackend("a", issuer.publicKeys().toString()));
         EchoBackend b = started(new EchoBackend("b", issuer.publicKeys().toString()));
         String refused = "http://127.0.0.1:" + closedPort();
+        String broken = "http://127.0.0.1:" + closedPort();
         Map<String, Map<String, String>> stageVariables = Map.of(
-                "dev", Map.of("echoBackend", a.url(), "refusedBackend", refused),
-                "prod", Map.of("echoBackend", b.url(), "refusedBackend", refused));
+                "dev", Map.of("echoBackend", a.url(), "refusedBackend", refused, "brokenBackend", broken),
+                "prod", Map.of("echoBackend", b.url(), "refusedBackend", refused, "brokenBackend", broken));
         Path config = Path.of("target", "conformance", "tollgate.yaml");
         Files.createDirectories(config.getParent());
         Files.writeString(config, Files.readString(Path.of(CONFIG)).replace("JWKS_URL", a.url() + "/jwks.json"));

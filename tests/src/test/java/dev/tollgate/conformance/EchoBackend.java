@@ -23,14 +23,21 @@ import java.util.concurrent.TimeUnit;
  * The suite's backend on 127.0.0.1 and a free port: it answers with what it received, as JSON
  * ({@code method}, {@code path}, {@code query}, {@code headers} by lower-case name with all their values,
  * {@code bodyLength}, {@code bodySha256}, {@code backend}: its name), except on a few paths:
- * {@code /status/N} answers N (with the same JSON), {@code /bytes} answers the body it received as
- * {@code application/octet-stream}, {@code /multi} answers two {@code Set-Cookie} and two
- * {@code X-Multi} fields, {@code /slow} answers only when the backend closes, {@code /jwks.json} serves
- * the key set it was given.
+ * {@code /status/N} answers N (with the same JSON), {@code /bytes} answers the body it received with
+ * its content type and encoding, {@code /large} answers {@value #LARGE_BYTES} bytes, {@code /multi}
+ * answers two {@code Set-Cookie} and two {@code X-Multi} fields, {@code /slow} answers only when the
+ * backend closes, {@code /flaky} answers 503 to the first {@value #FLAKY_FAILURES} tries of each request
+ * (told apart by its {@code X-Request-Id}) and then the JSON with {@code attempt}, {@code /jwks.json}
+ * serves the key set it was given.
  */
 final class EchoBackend implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Past Lambda's 6 MB response payload. */
+    static final int LARGE_BYTES = 7 * 1024 * 1024;
+    static final int FLAKY_FAILURES = 2;
+
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> attempts = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final String name;
     private final byte[] jwks;
@@ -66,7 +73,22 @@ final class EchoBackend implements AutoCloseable {
             if (path.equals("/jwks.json")) {
                 send(exchange, 200, "application/jwk-set+json", jwks);
             } else if (path.equals("/bytes")) {
-                send(exchange, 200, "application/octet-stream", body);
+                String encoding = exchange.getRequestHeaders().getFirst("content-encoding");
+                if (encoding != null) {
+                    exchange.getResponseHeaders().set("content-encoding", encoding);
+                }
+                String type = exchange.getRequestHeaders().getFirst("content-type");
+                send(exchange, 200, type == null ? "application/octet-stream" : type, body);
+            } else if (path.equals("/large")) {
+                byte[] large = new byte[LARGE_BYTES];
+                java.util.Arrays.fill(large, (byte) 'x');
+                send(exchange, 200, "application/octet-stream", large);
+            } else if (path.equals("/flaky")) {
+                String id = String.valueOf(exchange.getRequestHeaders().getFirst("x-request-id"));
+                int attempt = attempts.computeIfAbsent(id, i -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                ObjectNode echo = (ObjectNode) JSON.readTree(echo(exchange, body));
+                send(exchange, attempt <= FLAKY_FAILURES ? 503 : 200, "application/json",
+                        JSON.writeValueAsBytes(echo.put("attempt", attempt)));
             } else if (path.equals("/multi")) {
                 exchange.getResponseHeaders().add("set-cookie", "a=1; Path=/");
                 exchange.getResponseHeaders().add("set-cookie", "b=2; Path=/");

@@ -9,6 +9,7 @@ import dev.tollgate.aws.AwsGateway;
 import dev.tollgate.aws.DynamoDbCounterStore;
 import dev.tollgate.aws.DynamoDbKeyStore;
 import dev.tollgate.aws.HttpApiHandler;
+import dev.tollgate.aws.LambdaBodies;
 import dev.tollgate.aws.RestApiHandler;
 import dev.tollgate.backend.BackendResolver;
 import dev.tollgate.config.GatewayConfig;
@@ -181,16 +182,14 @@ final class LambdaAdapter implements Adapter {
         return fields;
     }
 
-    /** As text when it is a text type in UTF-8, base64 otherwise, as API Gateway with binary media types {@code *}{@code /*} hands it over. */
+    /** As text when API Gateway hands it over as text ({@link LambdaBodies#utf8Text}), base64 otherwise. */
     private static void body(ObjectNode event, Call call) {
         if (call.body().length == 0) {
             event.putNull("body").put("isBase64Encoded", false);
             return;
         }
-        String type = Optional.ofNullable(call.first("content-type")).orElse("").toLowerCase(Locale.ROOT);
-        boolean text = type.startsWith("text/") || type.contains("json");
-        event.put("body", text ? new String(call.body(), StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(call.body()))
-                .put("isBase64Encoded", !text);
+        String text = LambdaBodies.utf8Text(call.first("content-type"), call.first("content-encoding"), call.body());
+        event.put("body", text != null ? text : Base64.getEncoder().encodeToString(call.body())).put("isBase64Encoded", text == null);
     }
 
     private Answer answer(JsonNode response) {

@@ -27,6 +27,11 @@ import java.util.Random;
 /** The scenarios, in the order of the request's path through the gateway; each names what it checks. */
 final class Scenarios {
 
+    private static final String NO_RESPONSE_LIMIT = "an Azure function's answer has no size limit of its own, where Lambda's"
+            + " response payload is at most 6 MB";
+    private static final String LAMBDA_RESPONSE_LIMIT = "Lambda carries back at most 6 MB of response payload"
+            + " (the gateway's 502 problem instead, covered by the scenario beside this one)";
+
     /** Why the Azure adapters answer a repeated response header as one field. */
     static final String JAVA_WORKER_JOINS_HEADERS = "the Azure Functions Java worker carries one value per response header:"
             + " two Set-Cookie go out joined by \", \" (azure-functions-java-worker issue 788; docs/azure-functions.md)";
@@ -53,6 +58,8 @@ final class Scenarios {
         byte[] large = new byte[1024 * 1024];
         new Random(13).nextBytes(large);
         byte[] utf8 = "{\"name\":\"Zoë\",\"city\":\"Kraków\",\"note\":\"€ ✓\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] notUtf8 = {(byte) 0xff, (byte) 0xfe, 'h', 'i', (byte) 0xc3, (byte) 0x28, 0, (byte) 0x80};
+        byte[] gzipped = gzip("{\"compressed\":true}".repeat(50).getBytes(StandardCharsets.UTF_8));
         Call echo = Call.get("/dev/echo");
         Call open = Call.get("/dev/public");
 
@@ -135,6 +142,13 @@ final class Scenarios {
                         .header("content-type", "text/plain").body("sixteen bytes!!!".getBytes(StandardCharsets.UTF_8)),
                         status(200), json("/bodyLength", "16")),
 
+                Scenario.of("ip access: a caller outside the route's allow list is 403", Call.get("/dev/ip/elsewhere"), problem(403)),
+                Scenario.of("ip access: a caller inside it passes", Call.get("/dev/ip/allowed"), status(200)),
+                Scenario.sequence("rate limit: a public route's counts per caller address",
+                        step(Call.get("/dev/public/limited"), status(200)),
+                        step(Call.get("/dev/public/limited"), status(200)),
+                        step(Call.get("/dev/public/limited"), problem(429), headerMatches("retry-after", "[1-9][0-9]*"))),
+
                 // Routing and stages.
                 Scenario.of("routing: no route is a 404 problem", Call.get("/dev/nowhere"), problem(404)),
                 Scenario.of("routing: a stage that does not exist is 404", Call.get("/nostage/public"), status(404)),
@@ -173,9 +187,24 @@ final class Scenarios {
                         answer -> assertThat(String.join(",", textValues(answer.json().path("headers").path("x-repeated")))
                                 .replace(", ", ",")).as("the backend's x-repeated, in %s", answer).isEqualTo("one,two")),
 
+                Scenario.of("trace context: one is started when the caller sends none", open, status(200),
+                        answer -> assertThat(answer.json().path("headers").path("traceparent").path(0).asText())
+                                .as("the backend's traceparent, in %s", answer).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]")),
+                Scenario.of("trace context: a malformed traceparent is replaced", open.header("traceparent", "00-nonsense-01"),
+                        status(200), answer -> assertThat(answer.json().path("headers").path("traceparent").path(0).asText())
+                                .as("the backend's traceparent, in %s", answer).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]")),
+
                 // Backend failures.
                 Scenario.of("backend: refused is a 502 problem", Call.get("/dev/refused"), problem(502)),
                 Scenario.of("backend: slower than the route's timeout is a 504 problem", Call.get("/dev/slow"), problem(504)),
+                Scenario.of("backend: a GET is retried on 503 until it succeeds", Call.get("/dev/flaky"),
+                        status(200), json("/attempt", "3")),
+                Scenario.of("backend: a POST is never retried", Call.of("POST", "/dev/flaky"), status(503), json("/attempt", "1")),
+                Scenario.sequence("backend: after 2 failures the circuit opens: 503 with Retry-After, the backend not called",
+                        step(Call.get("/dev/broken"), problem(502)),
+                        step(Call.get("/dev/broken"), problem(502)),
+                        step(Call.get("/dev/broken"), problem(503), json("/type", "urn:tollgate:problem:circuit-open"),
+                                headerMatches("retry-after", "[1-9][0-9]*"))),
                 Scenario.of("backend: its 503 is passed on", Call.get("/dev/status/503"), status(503), json("/backend", "a")),
                 Scenario.of("backend: its 404 is passed on", Call.get("/dev/status/404"), status(404), json("/backend", "a")),
 
@@ -193,6 +222,24 @@ final class Scenarios {
                         status(200), json("/method", "POST"), json("/bodyLength", "0")),
                 Scenario.of("backend: its 500 is passed on, not retried into another answer", Call.get("/dev/status/500"),
                         status(500), json("/backend", "a")),
+                Scenario.of("binary: bytes labelled text/plain that are not UTF-8, byte for byte both ways",
+                        Call.of("POST", "/dev/bytes").header("content-type", "text/plain").body(notUtf8),
+                        status(200), header("content-type", "text/plain"), body(notUtf8)),
+                Scenario.of("binary: a gzip-encoded JSON body, byte for byte both ways",
+                        Call.of("POST", "/dev/bytes").header("content-type", "application/json").header("content-encoding", "gzip")
+                                .body(gzipped), status(200), header("content-encoding", "gzip"), body(gzipped)),
+                Scenario.of("backend: an answer past Lambda's 6 MB is a 502 problem", Call.get("/dev/large"), problem(502))
+                        .skipOn("azure-function", NO_RESPONSE_LIMIT).skipOn("local-azure", NO_RESPONSE_LIMIT),
+                Scenario.of("backend: a 7 MB answer reaches the caller whole", Call.get("/dev/large"), status(200),
+                        answer -> assertThat(answer.body().length).as("body length").isEqualTo(EchoBackend.LARGE_BYTES))
+                        .skipOn("lambda-v2", LAMBDA_RESPONSE_LIMIT).skipOn("lambda-v1", LAMBDA_RESPONSE_LIMIT)
+                        .skipOn("local-aws", LAMBDA_RESPONSE_LIMIT),
+                Scenario.of("query: a plus sign and an empty value", open.query("q=a+b&flag="), status(200),
+                        receivedQuery(Map.of("q", List.of("a b"), "flag", List.of("")))),
+                Scenario.of("path: an encoded segment reaches the backend encoded", Call.get("/dev/api/items/a%20b"),
+                        status(200), json("/path", "/items/a%20b")),
+                Scenario.of("method: HEAD answers without a body", Call.of("HEAD", "/dev/multi"),
+                        status(200), answer -> assertThat(answer.body()).as("body of %s", answer).isEmpty()),
                 Scenario.of("query: repeated and encoded parameters reach the backend",
                         open.query("a=1&a=2&b=x%20y&c=%C3%A9"), status(200),
                         receivedQuery(Map.of("a", List.of("1", "2"), "b", List.of("x y"), "c", List.of("é")))),
@@ -213,6 +260,16 @@ final class Scenarios {
 
     private static String bearer(Conformance on, TestIssuer issuer, JWTClaimsSet claims) {
         return "Bearer " + issuer.sign(claims);
+    }
+
+    private static byte[] gzip(byte[] bytes) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(out)) {
+            zip.write(bytes);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     private static List<String> textValues(com.fasterxml.jackson.databind.JsonNode values) {
