@@ -57,15 +57,8 @@ final class AzureFunctionAdapter implements Adapter {
             // No function app answers there: the platform's 404.
             return new Answer(404, Map.of(), new byte[0]);
         }
-        List<Map.Entry<String, String>> fields = new ArrayList<>();
-        String forwardedFor = null;
-        for (Map.Entry<String, String> field : call.headers()) {
-            if (field.getKey().equalsIgnoreCase("x-forwarded-for")) {
-                forwardedFor = forwardedFor == null ? field.getValue() : forwardedFor + ", " + field.getValue();
-            } else {
-                fields.add(field);
-            }
-        }
+        List<Map.Entry<String, String>> fields = new ArrayList<>(call.without("x-forwarded-for"));
+        String forwardedFor = call.joined("x-forwarded-for");
         fields.add(Map.entry("host", "conformance.azurewebsites.net"));
         fields.add(Map.entry("X-Forwarded-For", (forwardedFor == null ? "" : forwardedFor + ", ") + "127.0.0.1:50000"));
         URI uri = URI.create("https://conformance.azurewebsites.net" + call.stagePath()

@@ -51,6 +51,17 @@ record Call(String method, String path, String query, List<Map.Entry<String, Str
         return end < 0 ? "/" : path.substring(end);
     }
 
+    /** The header fields but those named {@code name}. */
+    List<Map.Entry<String, String>> without(String name) {
+        return headers.stream().filter(h -> !h.getKey().equalsIgnoreCase(name)).toList();
+    }
+
+    /** A header's values joined by ", " (one field for several), or null when there is none. */
+    String joined(String name) {
+        List<String> values = headers.stream().filter(h -> h.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).toList();
+        return values.isEmpty() ? null : String.join(", ", values);
+    }
+
     /** The first value of a header, or null. */
     String first(String name) {
         return headers.stream().filter(h -> h.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst().orElse(null);

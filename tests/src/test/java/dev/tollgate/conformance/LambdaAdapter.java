@@ -163,15 +163,8 @@ final class LambdaAdapter implements Adapter {
 
     /** The caller's fields and those API Gateway adds: the caller's address appended to X-Forwarded-For, the scheme and port. */
     private static List<Map.Entry<String, String>> callerFields(Call call) {
-        List<Map.Entry<String, String>> fields = new ArrayList<>();
-        String forwardedFor = null;
-        for (Map.Entry<String, String> field : call.headers()) {
-            if (field.getKey().equalsIgnoreCase("x-forwarded-for")) {
-                forwardedFor = forwardedFor == null ? field.getValue() : forwardedFor + ", " + field.getValue();
-            } else {
-                fields.add(field);
-            }
-        }
+        List<Map.Entry<String, String>> fields = new ArrayList<>(call.without("x-forwarded-for"));
+        String forwardedFor = call.joined("x-forwarded-for");
         fields.add(Map.entry("host", "conformance.execute-api.us-east-1.amazonaws.com"));
         fields.add(Map.entry("x-forwarded-for", forwardedFor == null ? "127.0.0.1" : forwardedFor + ", 127.0.0.1"));
         fields.add(Map.entry("x-forwarded-proto", "https"));

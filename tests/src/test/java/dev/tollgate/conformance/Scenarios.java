@@ -27,6 +27,8 @@ import java.util.Random;
 /** The scenarios, in the order of the request's path through the gateway; each names what it checks. */
 final class Scenarios {
 
+    private static final String AZURE_BODY_LIMIT = "an Azure function's HTTP trigger takes bodies up to 100 MB,"
+            + " where API Gateway stops at 10 MB";
     private static final String NO_RESPONSE_LIMIT = "an Azure function's answer has no size limit of its own, where Lambda's"
             + " response payload is at most 6 MB";
     private static final String LAMBDA_RESPONSE_LIMIT = "Lambda carries back at most 6 MB of response payload"
@@ -58,6 +60,10 @@ final class Scenarios {
         byte[] large = new byte[1024 * 1024];
         new Random(13).nextBytes(large);
         byte[] utf8 = "{\"name\":\"Zoë\",\"city\":\"Kraków\",\"note\":\"€ ✓\"}".getBytes(StandardCharsets.UTF_8);
+        String notYet = bearer(on, on.issuer.claims("alice", Conformance.AUDIENCE, on.now)
+                .notBeforeTime(Date.from(on.now.plus(Duration.ofMinutes(10)))).build());
+        String acme = bearer(on, on.issuer.claims("alice", Conformance.AUDIENCE, on.now).claim("tenant", "acme").build());
+        String initech = bearer(on, on.issuer.claims("alice", Conformance.AUDIENCE, on.now).claim("tenant", "initech").build());
         byte[] notUtf8 = {(byte) 0xff, (byte) 0xfe, 'h', 'i', (byte) 0xc3, (byte) 0x28, 0, (byte) 0x80};
         byte[] gzipped = gzip("{\"compressed\":true}".repeat(50).getBytes(StandardCharsets.UTF_8));
         Call echo = Call.get("/dev/echo");
@@ -92,6 +98,20 @@ final class Scenarios {
                         problem(403), headerMatches("www-authenticate", "(?i).*bearer.*insufficient_scope.*")),
                 Scenario.of("scopes: a token with the route's scope is accepted",
                         Call.get("/dev/scoped").header("authorization", scoped), status(200), received("x-tollgate-scopes", "reports:read")),
+
+                Scenario.of("api key: an empty one is 401", echo.header(KEY, ""), problem(401)),
+                Scenario.of("api key: on a route that takes only tokens is 401",
+                        Call.get("/dev/scoped").header(KEY, "conformance-ok"), problem(401), headerMatches("www-authenticate", "(?i).*bearer.*")),
+                Scenario.of("jwt: a token not yet valid (nbf) is 401 invalid_token", echo.header("authorization", notYet),
+                        problem(401), headerMatches("www-authenticate", "(?i).*bearer.*invalid_token.*")),
+                Scenario.of("jwt: an unsigned token (alg none) is 401", echo.header("authorization", "Bearer "
+                        + "eyJhbGciOiJub25lIn0.eyJpc3MiOiJ1cm46dG9sbGdhdGU6Y29uZm9ybWFuY2UiLCJzdWIiOiJhbGljZSJ9."), problem(401)),
+                Scenario.of("claims: a token with an allowed claim value passes",
+                        Call.get("/dev/tenant").header("authorization", acme), status(200), received("x-tollgate-subject", "alice")),
+                Scenario.of("claims: a token with another value is 403", Call.get("/dev/tenant").header("authorization", initech),
+                        problem(403)),
+                Scenario.of("claims: a token without the claim is 403", Call.get("/dev/tenant").header("authorization", token),
+                        problem(403)),
 
                 // Limits.
                 Scenario.sequence("rate limit: past the burst is 429 with RateLimit-* and Retry-After",
@@ -129,9 +149,17 @@ final class Scenarios {
 
                 Scenario.of("cors: a preflight from another origin is not allowed",
                         Call.of("OPTIONS", "/dev/echo").header("origin", "https://evil.example")
-                                .header("access-control-request-method", "POST"), headerAbsent("access-control-allow-origin")),
+                                .header("access-control-request-method", "POST"), problem(403), headerAbsent("access-control-allow-origin")),
                 Scenario.of("cors: a successful answer names the allowed origin", open.header("origin", "http://localhost:3000"),
                         status(200), header("access-control-allow-origin", "http://localhost:3000")),
+
+                Scenario.of("cors: a preflight names the request headers it allows",
+                        Call.of("OPTIONS", "/dev/echo").header("origin", "http://localhost:3000")
+                                .header("access-control-request-method", "GET").header("access-control-request-headers", "x-api-key"),
+                        headerMatches("access-control-allow-headers", "(?i).*x-api-key.*")),
+                Scenario.of("cors: an error exposes its challenges and request id to the script",
+                        echo.header("origin", "http://localhost:3000"), problem(401),
+                        headerMatches("access-control-expose-headers", "(?i)(?=.*www-authenticate)(?=.*x-request-id).*")),
 
                 // Methods and sizes.
                 Scenario.of("method: DELETE on a GET/POST route is 405 with Allow", Call.of("DELETE", "/dev/public"),
@@ -148,6 +176,10 @@ final class Scenarios {
                         step(Call.get("/dev/public/limited"), status(200)),
                         step(Call.get("/dev/public/limited"), status(200)),
                         step(Call.get("/dev/public/limited"), problem(429), headerMatches("retry-after", "[1-9][0-9]*"))),
+
+                Scenario.of("size: a body past API Gateway's 10 MB is 413", Call.of("POST", "/dev/public")
+                        .header("content-type", "application/octet-stream").body(new byte[10 * 1024 * 1024 + 1]), status(413))
+                        .skipOn("azure-function", AZURE_BODY_LIMIT).skipOn("local-azure", AZURE_BODY_LIMIT),
 
                 // Routing and stages.
                 Scenario.of("routing: no route is a 404 problem", Call.get("/dev/nowhere"), problem(404)),
@@ -171,6 +203,9 @@ final class Scenarios {
                         status(200), received("x-tollgate-consumer", "conformance-ok")),
                 Scenario.of("request id: the caller's is kept, both ways", open.header("x-request-id", "conformance-req-1"),
                         status(200), header("x-request-id", "conformance-req-1"), received("x-request-id", "conformance-req-1")),
+                Scenario.of("request id: an unfit one (a space, a quote) is replaced", open.header("x-request-id", "not \"fit\""),
+                        status(200), headerMatches("x-request-id", "[-0-9a-f]{36}"),
+                        answer -> received("x-request-id", answer.header("x-request-id")).check(answer)),
                 Scenario.of("request id: one is made when the caller sends none", open, status(200),
                         headerMatches("x-request-id", "[-0-9a-zA-Z]{8,}"),
                         answer -> received("x-request-id", answer.header("x-request-id")).check(answer)),
@@ -236,6 +271,8 @@ final class Scenarios {
                         .skipOn("local-aws", LAMBDA_RESPONSE_LIMIT),
                 Scenario.of("query: a plus sign and an empty value", open.query("q=a+b&flag="), status(200),
                         receivedQuery(Map.of("q", List.of("a b"), "flag", List.of("")))),
+                Scenario.of("path: an encoded slash is 400", Call.get("/dev/api/items/a%2Fb"), problem(400)),
+                Scenario.of("path: a dot segment is 400", Call.get("/dev/api/items/../../echo"), problem(400)),
                 Scenario.of("path: an encoded segment reaches the backend encoded", Call.get("/dev/api/items/a%20b"),
                         status(200), json("/path", "/items/a%20b")),
                 Scenario.of("method: HEAD answers without a body", Call.of("HEAD", "/dev/multi"),
