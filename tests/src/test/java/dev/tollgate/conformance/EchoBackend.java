@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * ({@code method}, {@code path}, {@code query}, {@code headers} by lower-case name with all their values,
  * {@code bodyLength}, {@code bodySha256}, {@code backend}: its name), except on a few paths:
  * {@code /status/N} answers N (with the same JSON), {@code /bytes} answers the body it received with
- * its content type and encoding, {@code /large} answers {@value #LARGE_BYTES} bytes, {@code /multi}
+ * its content type and encoding, {@code /large} answers {@value #LARGE_BYTES} bytes, {@code /huge} {@value #HUGE_BYTES}, {@code /multi}
  * answers two {@code Set-Cookie} and two {@code X-Multi} fields, {@code /slow} answers only when the
  * backend closes, {@code /flaky} answers 503 to the first {@value #FLAKY_FAILURES} tries of each request
  * (told apart by its {@code X-Request-Id}) and then the JSON with {@code attempt}, {@code /jwks.json}
@@ -35,6 +35,8 @@ final class EchoBackend implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Past Lambda's 6 MB response payload. */
     static final int LARGE_BYTES = 7 * 1024 * 1024;
+    /** Past the 10 MB of a backend's answer that the gateway reads. */
+    static final int HUGE_BYTES = 11 * 1024 * 1024;
     static final int FLAKY_FAILURES = 2;
 
     private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> attempts = new java.util.concurrent.ConcurrentHashMap<>();
@@ -79,8 +81,8 @@ final class EchoBackend implements AutoCloseable {
                 }
                 String type = exchange.getRequestHeaders().getFirst("content-type");
                 send(exchange, 200, type == null ? "application/octet-stream" : type, body);
-            } else if (path.equals("/large")) {
-                byte[] large = new byte[LARGE_BYTES];
+            } else if (path.equals("/large") || path.equals("/huge")) {
+                byte[] large = new byte[path.equals("/large") ? LARGE_BYTES : HUGE_BYTES];
                 java.util.Arrays.fill(large, (byte) 'x');
                 send(exchange, 200, "application/octet-stream", large);
             } else if (path.equals("/flaky")) {

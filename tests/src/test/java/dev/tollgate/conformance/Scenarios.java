@@ -269,6 +269,15 @@ final class Scenarios {
                         answer -> assertThat(answer.body().length).as("body length").isEqualTo(EchoBackend.LARGE_BYTES))
                         .skipOn("lambda-v2", LAMBDA_RESPONSE_LIMIT).skipOn("lambda-v1", LAMBDA_RESPONSE_LIMIT)
                         .skipOn("local-aws", LAMBDA_RESPONSE_LIMIT),
+                Scenario.of("backend: an answer past the 10 MB the gateway reads is a 502 problem", Call.get("/dev/huge"), problem(502)),
+                Scenario.sequence("weights: a backend of weight 0 never gets a request",
+                        step(Call.get("/dev/canary"), status(200), json("/backend", "a")),
+                        step(Call.get("/dev/canary"), status(200), json("/backend", "a")),
+                        step(Call.get("/dev/canary"), status(200), json("/backend", "a")),
+                        step(Call.get("/dev/canary"), status(200), json("/backend", "a"))),
+                Scenario.of("headers: a value with a byte past ASCII is 400, naming the header",
+                        open.header("x-customer-name", "Zo\u00eb"), problem(400),
+                        answer -> assertThat(answer.json().path("detail").asText()).as("detail").contains("x-customer-name")),
                 Scenario.of("query: a plus sign and an empty value", open.query("q=a+b&flag="), status(200),
                         receivedQuery(Map.of("q", List.of("a b"), "flag", List.of("")))),
                 Scenario.of("path: an encoded slash is 400", Call.get("/dev/api/items/a%2Fb"), problem(400)),
