@@ -27,8 +27,6 @@ import java.util.Random;
 /** The scenarios, in the order of the request's path through the gateway; each names what it checks. */
 final class Scenarios {
 
-    private static final String AZURE_BODY_LIMIT = "an Azure function's HTTP trigger takes bodies up to 100 MB,"
-            + " where API Gateway stops at 10 MB";
     private static final String NO_RESPONSE_LIMIT = "an Azure function's answer has no size limit of its own, where Lambda's"
             + " response payload is at most 6 MB";
     private static final String LAMBDA_RESPONSE_LIMIT = "Lambda carries back at most 6 MB of response payload"
@@ -176,10 +174,6 @@ final class Scenarios {
                         step(Call.get("/dev/public/limited"), status(200)),
                         step(Call.get("/dev/public/limited"), status(200)),
                         step(Call.get("/dev/public/limited"), problem(429), headerMatches("retry-after", "[1-9][0-9]*"))),
-
-                Scenario.of("size: a body past API Gateway's 10 MB is 413", Call.of("POST", "/dev/public")
-                        .header("content-type", "application/octet-stream").body(new byte[10 * 1024 * 1024 + 1]), status(413))
-                        .skipOn("azure-function", AZURE_BODY_LIMIT).skipOn("local-azure", AZURE_BODY_LIMIT),
 
                 // Routing and stages.
                 Scenario.of("routing: no route is a 404 problem", Call.get("/dev/nowhere"), problem(404)),
