@@ -16,6 +16,7 @@ import dev.tollgate.testing.TestGateways;
 import dev.tollgate.testing.TestBackend;
 import java.io.ByteArrayOutputStream;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -97,6 +98,19 @@ class HttpApiHandlerTest {
         assertThat(text.path("isBase64Encoded").asBoolean()).isFalse();
         assertThat(text.path("body").asText()).isEqualTo("{\"a\":1}");
         assertThat(text.path("statusCode").asInt()).isEqualTo(201);
+    }
+
+    @Test
+    void textAnswersThatAreNotUtf8_orAreEncoded_goBackBase64_unchanged() throws Exception {
+        byte[] notUtf8 = {(byte) 0xff, (byte) 0xfe, 'h', 'i', (byte) 0xc3, (byte) 0x28};
+        JsonNode latin = written(new GatewayResponse(200, Headers.builder().set("content-type", "text/plain").build(), notUtf8));
+        JsonNode gzipped = written(new GatewayResponse(200,
+                Headers.builder().set("content-type", "application/json").set("content-encoding", "gzip").build(), notUtf8));
+
+        for (JsonNode answer : List.of(latin, gzipped)) {
+            assertThat(answer.path("isBase64Encoded").asBoolean()).isTrue();
+            assertThat(Base64.getDecoder().decode(answer.path("body").asText())).isEqualTo(notUtf8);
+        }
     }
 
     private static JsonNode written(GatewayResponse response) throws Exception {

@@ -4,13 +4,12 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.aws.LambdaBodies;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -239,7 +238,7 @@ final class ApiGatewayEmulator implements AutoCloseable {
         headers.put("x-forwarded-proto", "http");
         headers.put("x-forwarded-port", Integer.toString(port()));
 
-        String text = bytes.length == 0 ? null : utf8Text(headers.get("content-type"), headers.get("content-encoding"), bytes);
+        String text = bytes.length == 0 ? null : LambdaBodies.utf8Text(headers.get("content-type"), headers.get("content-encoding"), bytes);
         String rawPath = encodedOnce(request.getHttpURI().getPath());
         String rawQuery = request.getHttpURI().getQuery() == null ? "" : encodedOnce(request.getHttpURI().getQuery());
         Instant now = Instant.now();
@@ -303,30 +302,6 @@ final class ApiGatewayEmulator implements AutoCloseable {
             i = next;
         }
         return encoded == null ? sent : encoded.toString();
-    }
-
-    /**
-     * The body as text when API Gateway would hand it over as text: a text content type, no content
-     * encoding, and bytes that are UTF-8. Null when it goes base64, as anything else does, so that
-     * no byte is ever changed.
-     */
-    static String utf8Text(String contentType, String contentEncoding, byte[] bytes) {
-        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
-        boolean textType = type.startsWith("text/") || type.contains("json") || type.contains("xml")
-                || type.contains("javascript") || type.contains("x-www-form-urlencoded");
-        boolean encoded = contentEncoding != null && !contentEncoding.isBlank()
-                && !contentEncoding.strip().equalsIgnoreCase("identity");
-        if (!textType || encoded) {
-            return null;
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException notUtf8) {
-            return null;
-        }
     }
 
     /** One of API Gateway's own answers: its JSON message and a request id, as Tollgate's answers carry theirs. */

@@ -88,6 +88,9 @@ public final class Main {
                   The CDK CLI pinned in infra-cdk (bootstrap, deploy -c stage=dev, diff, destroy).
               tollgate test
                   Runs the test suite.
+              tollgate conformance
+                  Runs the conformance suite (every scenario on every adapter) and writes its
+                  table to docs/conformance.md.
             Every command takes -h or --help, which prints this.
             """;
     /** The checkout the {@code tollgate} script runs in. */

@@ -24,6 +24,7 @@ public final class HeaderNames {
     public static final String IDENTITY_SCOPES = "x-tollgate-scopes";
 
     public static final String CONTENT_TYPE = "content-type";
+    public static final String CONTENT_ENCODING = "content-encoding";
     public static final String HOST = "host";
     public static final String RETRY_AFTER = "retry-after";
 

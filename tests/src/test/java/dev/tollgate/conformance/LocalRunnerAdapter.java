@@ -1,0 +1,120 @@
+package dev.tollgate.conformance;
+
+import dev.tollgate.aws.AwsGateway;
+import dev.tollgate.local.LocalRunner;
+import dev.tollgate.observe.RequestObserver;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code ./tollgate local} (or {@code --platform azure}), started in this JVM on free ports with its own
+ * store (DynamoDB Local or the Cosmos DB emulator), called over real HTTP on 127.0.0.1: by the JDK's
+ * client, or a socket written byte for byte when a header value holds bytes past ASCII.
+ */
+final class LocalRunnerAdapter implements Adapter {
+
+    private final LocalRunner runner;
+    private final String name;
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    private LocalRunnerAdapter(LocalRunner runner, String name) {
+        this.runner = runner;
+        this.name = name;
+    }
+
+    static LocalRunnerAdapter start(LocalRunner.Platform platform, Path config, Map<String, Map<String, String>> stageVariables,
+                                    Clock clock) throws Exception {
+        LocalRunner runner = LocalRunner.start(new LocalRunner.Options(config, 0, 0, stageVariables, false,
+                AwsGateway.DEFAULT_COUNTERS_TABLE, clock, RequestObserver.NONE, false, platform));
+        return new LocalRunnerAdapter(runner, platform == LocalRunner.Platform.AWS ? "local-aws" : "local-azure");
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Answer send(Call call) throws IOException, InterruptedException {
+        if (call.headers().stream().anyMatch(field -> field.getValue().chars().anyMatch(c -> c > 0x7e))) {
+            return sendWritten(call);
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runner.port() + call.path()
+                        + (call.query().isEmpty() ? "" : "?" + call.query())))
+                .timeout(Duration.ofSeconds(30))
+                .method(call.method(), call.body().length == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(call.body()));
+        call.headers().forEach(field -> request.header(field.getKey(), field.getValue()));
+        HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return new Answer(response.statusCode(), response.headers().map(), response.body());
+    }
+
+    /**
+     * The call written byte for byte over a socket, header values in ISO-8859-1 as HTTP has them: the
+     * JDK's client sends a header's bytes past ASCII as {@code ?}. The answer's length is its
+     * {@code content-length} (both runners send one).
+     */
+    private Answer sendWritten(Call call) throws IOException {
+        StringBuilder head = new StringBuilder(call.method()).append(' ').append(call.path())
+                .append(call.query().isEmpty() ? "" : "?" + call.query()).append(" HTTP/1.1\r\n")
+                .append("host: 127.0.0.1:").append(runner.port()).append("\r\nconnection: close\r\n")
+                .append("content-length: ").append(call.body().length).append("\r\n");
+        call.headers().forEach(field -> head.append(field.getKey()).append(": ").append(field.getValue()).append("\r\n"));
+        head.append("\r\n");
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), runner.port())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.write(call.body());
+            out.flush();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            String[] lines = readHead(in).split("\r\n");
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                headers.computeIfAbsent(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT), n -> new ArrayList<>())
+                        .add(lines[i].substring(colon + 1).strip());
+            }
+            int length = Integer.parseInt(headers.getOrDefault("content-length", List.of("0")).get(0));
+            return new Answer(Integer.parseInt(lines[0].split(" ")[1]), headers, in.readNBytes(length));
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        int b;
+        while (matched < 4 && (b = in.read()) >= 0) {
+            head.write(b);
+            matched = (b == '\r' && matched % 2 == 0) || (b == '\n' && matched % 2 == 1) ? matched + 1 : 0;
+        }
+        String text = head.toString(StandardCharsets.ISO_8859_1);
+        return text.substring(0, Math.max(0, text.length() - 4));
+    }
+
+    @Override
+    public void close() {
+        runner.close();
+    }
+}
