@@ -25,6 +25,7 @@ import dev.tollgate.policy.quota.CounterStoreFailures;
 import dev.tollgate.policy.quota.QuotaLeases;
 import dev.tollgate.policy.quota.QuotaPolicy;
 import dev.tollgate.policy.ip.IpAccessPolicy;
+import dev.tollgate.policy.ratelimit.RateLeases;
 import dev.tollgate.policy.ratelimit.RateLimitPolicy;
 import dev.tollgate.policy.refusal.RefusalPolicy;
 import dev.tollgate.policy.route.RouteHandlerPolicy;
@@ -87,7 +88,7 @@ public final class Gateway {
                 new AuthorizationPolicy(),
                 // Rate limits (the plan's, then the route's) before quotas: a request refused for its
                 // rate uses nothing of a quota.
-                new RateLimitPolicy(counters, counterStoreFailures),
+                new RateLimitPolicy(counters, new RateLeases(counters), counterStoreFailures),
                 new QuotaPolicy(counters, leases, counterStoreFailures),
                 // The route's handler answers: forwarding to the backend, or the usage endpoint.
                 new RouteHandlerPolicy(forwarder::forward)),
