@@ -159,6 +159,9 @@ class RateLimitPolicyTest {
         get(first, "leased-key-1"); // a lease of 1, then one of 100: 99 held
 
         assertThat(get(second, "leased-key-1").headers().first("ratelimit-remaining")).contains("898");
+        // The usage endpoint reads the store afresh, and counts what the answering instance itself holds.
+        assertThat(rateRemainingSeenBy(first)).isEqualTo(898 + 99);
+        assertThat(rateRemainingSeenBy(second)).isEqualTo(898);
         clock.advance(Duration.ofMillis(200)); // 200 tokens back, and every slot of the first's lease passed
         assertThat(get(first, "leased-key-1").headers().first("ratelimit-remaining")).contains("999");
         assertThat(counting.writes()).isEqualTo(4);
@@ -335,6 +338,15 @@ class RateLimitPolicyTest {
                 "dev", Map.of()), clock.instant());
         exchange.route(route);
         return policy.apply(exchange, e -> GatewayResponse.json(200, "{}"));
+    }
+
+    private static long rateRemainingSeenBy(Gateway instance) {
+        try {
+            return JSON.readTree(instance.handle(Requests.get("/_tollgate/usage").key("leased-key-1").build()).body())
+                    .path("rateLimit").path("remaining").asLong();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static GatewayResponse get(Gateway instance, String key) {
