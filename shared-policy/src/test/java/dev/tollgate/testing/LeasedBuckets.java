@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Several gateway instances, each with its own {@link RateLeases} over one shared store, and several
- * request threads in each, all asking one rate limit bucket, each request at a time taken from one
+ * Several gateway instances, each with its own {@link RateLeases} over one shared store (or, for a
+ * limit with {@code lease: false}, each request straight to the store), and several request threads in each, all asking one rate limit bucket, each request at a time taken from one
  * controlled clock that the requests themselves move on: the clock never reads the wall, so a run is
  * about the algorithm, not about the machine's speed. Requests reach the leases in any order, so an
  * instance may see an earlier time after a later one.
@@ -64,7 +64,7 @@ public record LeasedBuckets(long[] admitted, long asks, long start, long end, Li
         }
         AtomicLong clock = new AtomicLong(startMicros);
         AtomicLong asks = new AtomicLong();
-        ConcurrentLinkedQueue<Long> admitted = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Long> admittedTimes = new ConcurrentLinkedQueue<>();
         SplittableRandom seeds = new SplittableRandom(seed);
         List<SplittableRandom> randoms = new ArrayList<>();
         for (int t = 0; t < instances * threadsEach; t++) {
@@ -77,12 +77,14 @@ public record LeasedBuckets(long[] admitted, long asks, long start, long end, Li
         LeasedInstances.inParallel(instances, threadsEach, asksPerThread, instance -> {
             long now = clock.addAndGet(ticks.next(random.get()));
             asks.incrementAndGet();
-            if (leases.get(instance).tryAdmit(bucket, limit, now, expiresAt).admitted()) {
-                admitted.add(now);
+            boolean admitted = limit.lease() ? leases.get(instance).tryAdmit(bucket, limit, now, expiresAt).admitted()
+                    : store.tryAdmit(bucket, now, limit.intervalMicros(), limit.toleranceMicros(), expiresAt).admitted();
+            if (admitted) {
+                admittedTimes.add(now);
             }
             return true; // keep asking, refused or not
         });
-        long[] times = admitted.stream().mapToLong(Long::longValue).toArray();
+        long[] times = admittedTimes.stream().mapToLong(Long::longValue).toArray();
         return new LeasedBuckets(times, asks.get(), startMicros, clock.get(), List.copyOf(leases));
     }
 
