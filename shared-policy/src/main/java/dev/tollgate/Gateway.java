@@ -25,6 +25,7 @@ import dev.tollgate.policy.quota.CounterStoreFailures;
 import dev.tollgate.policy.quota.QuotaLeases;
 import dev.tollgate.policy.quota.QuotaPolicy;
 import dev.tollgate.policy.ip.IpAccessPolicy;
+import dev.tollgate.policy.ratelimit.RateLeases;
 import dev.tollgate.policy.ratelimit.RateLimitPolicy;
 import dev.tollgate.policy.refusal.RefusalPolicy;
 import dev.tollgate.policy.route.RouteHandlerPolicy;
@@ -71,6 +72,7 @@ public final class Gateway {
         this.tokens = new JwtAuthenticator(config.jwt(), config.plans().keySet(),
                 builder.jwks != null ? builder.jwks : new HttpJwksSource());
         QuotaLeases leases = new QuotaLeases(counters);
+        RateLeases rateLeases = new RateLeases(counters);
         this.authentication = new AuthenticationPolicy(config.plans(), new ApiKeyAuthenticator(keys), tokens);
         // The request path, in order (docs/design.md). Each policy is given only its own part of the
         // configuration; what it needs of the request's route or plan comes on the exchange.
@@ -80,14 +82,14 @@ public final class Gateway {
                 new RefusalPolicy(),
                 new ResponseSizePolicy(),
                 new RoutePolicy(config.stages().keySet(), config.routes(),
-                        AuthConfig.anyCredential(config.jwt().issuers().keySet()), new UsageEndpoint(counters, leases)),
+                        AuthConfig.anyCredential(config.jwt().issuers().keySet()), new UsageEndpoint(counters, leases, rateLeases)),
                 new IpAccessPolicy(config.ipAccess()),
                 new RequestSizePolicy(),
                 authentication,
                 new AuthorizationPolicy(),
                 // Rate limits (the plan's, then the route's) before quotas: a request refused for its
                 // rate uses nothing of a quota.
-                new RateLimitPolicy(counters, counterStoreFailures),
+                new RateLimitPolicy(counters, rateLeases, counterStoreFailures),
                 new QuotaPolicy(counters, leases, counterStoreFailures),
                 // The route's handler answers: forwarding to the backend, or the usage endpoint.
                 new RouteHandlerPolicy(forwarder::forward)),

@@ -27,12 +27,14 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * remains. Units are given back by {@code ADD used -:units} only while {@code used >= :units}.
  *
  * <p>A rate limit bucket holds its GCRA theoretical arrival time ({@value #TAT}, integer
- * microseconds). A request first tries to push a TAT that lies ahead of now by one interval,
- * allowed only while the TAT is within the burst tolerance ({@code tat >= :now AND tat <= :maxTat});
- * if that condition fails because the TAT lies in the past (or the bucket is new), it starts the
- * TAT afresh at {@code now + interval}, allowed only while it still lies in the past. The old item
- * that {@code ALL_OLD} returns on a failed condition says which case holds, so no read precedes a
- * write. Two callers racing over a past TAT make one of them try again, a bounded number of times.
+ * microseconds). A lease of n tokens (one for a single request) first tries to push a TAT that lies
+ * ahead of now by n intervals, allowed only while all n conform
+ * ({@code tat >= :now AND tat <= :now + tolerance - (n - 1) * interval}); if that condition fails
+ * because the TAT lies in the past (or the bucket is new), it starts the TAT afresh at
+ * {@code now + n * interval}, allowed only while it still lies in the past. The old item that
+ * {@code ALL_OLD} returns on a failed condition says which case holds, and how many tokens fit when
+ * fewer than n do, so no read precedes a write. Two callers racing over a past TAT make one of them
+ * try again, a bounded number of times.
  *
  * <p>Items carry their expiry in {@value #EXPIRES_AT}, the table's TTL attribute. A write DynamoDB
  * refuses as invalid ({@code ValidationException}) is a {@link CounterStoreRejectedException}, never
@@ -52,9 +54,9 @@ public final class DynamoDbCounterStore implements CounterStore {
     private static final String DECREMENT = "ADD #used :minusUnits";
     private static final String AT_LEAST_UNITS = "#used >= :units";
 
-    private static final String ADVANCE = "SET #tat = #tat + :interval, #expiresAt = :expiresAt";
+    private static final String ADVANCE = "SET #tat = #tat + :advance, #expiresAt = :expiresAt";
     private static final String WITHIN_TOLERANCE = "#tat >= :now AND #tat <= :maxTat";
-    private static final String RESTART = "SET #tat = :nowPlusInterval, #expiresAt = :expiresAt";
+    private static final String RESTART = "SET #tat = :restarted, #expiresAt = :expiresAt";
     private static final String IN_THE_PAST = "attribute_not_exists(#tat) OR #tat < :now";
     private static final Map<String, String> BUCKET_NAMES = Map.of("#tat", TAT, "#expiresAt", EXPIRES_AT);
     /**
@@ -151,14 +153,14 @@ public final class DynamoDbCounterStore implements CounterStore {
     }
 
     @Override
-    public Admission tryAdmit(String bucket, long nowMicros, long intervalMicros, long toleranceMicros, Instant expiresAt) {
+    public TokenLease tryLeaseTokens(String bucket, long tokens, long nowMicros, long intervalMicros, long toleranceMicros,
+            Instant expiresAt) {
+        long asked = TokenLease.firstAsk(tokens, intervalMicros, toleranceMicros);
         AttributeValue now = number(nowMicros);
-        AttributeValue interval = number(intervalMicros);
-        AttributeValue maxTat = number(Math.addExact(nowMicros, toleranceMicros));
-        AttributeValue nowPlusInterval = number(Math.addExact(nowMicros, intervalMicros));
         AttributeValue expires = number(expiresAt.getEpochSecond());
         try {
             for (int tries = 0; tries < MAX_TRIES; tries++) {
+                long n = asked;
                 Long found;
                 try {
                     UpdateItemResponse advanced = dynamo.updateItem(update -> update
@@ -167,20 +169,24 @@ public final class DynamoDbCounterStore implements CounterStore {
                             .updateExpression(ADVANCE)
                             .conditionExpression(WITHIN_TOLERANCE)
                             .expressionAttributeNames(BUCKET_NAMES)
-                            .expressionAttributeValues(Map.of(":interval", interval, ":now", now, ":maxTat", maxTat,
+                            .expressionAttributeValues(Map.of(":advance", number(n * intervalMicros), ":now", now,
+                                    ":maxTat", number(Math.addExact(nowMicros, toleranceMicros - (n - 1) * intervalMicros)),
                                     ":expiresAt", expires))
                             .returnValues(ReturnValue.UPDATED_NEW)
                             .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-                    return new Admission(true, Long.parseLong(advanced.attributes().get(TAT).n()));
+                    return new TokenLease(n, Long.parseLong(advanced.attributes().get(TAT).n()));
                 } catch (ConditionalCheckFailedException notAdvanced) {
                     found = tat(notAdvanced);
                 }
-                if (found != null && found > nowMicros + toleranceMicros) {
-                    return new Admission(false, found);
-                }
                 if (found != null && found >= nowMicros) {
-                    continue; // moved into the window since: advance again
+                    long fitting = TokenLease.fitting(found, nowMicros, intervalMicros, toleranceMicros);
+                    if (fitting == 0) {
+                        return new TokenLease(0, found);
+                    }
+                    asked = Math.min(asked, fitting); // fewer fit than asked (or it moved meanwhile): advance by those
+                    continue;
                 }
+                long restarted = Math.addExact(nowMicros, n * intervalMicros);
                 try {
                     dynamo.updateItem(update -> update
                             .tableName(table)
@@ -188,14 +194,14 @@ public final class DynamoDbCounterStore implements CounterStore {
                             .updateExpression(RESTART)
                             .conditionExpression(IN_THE_PAST)
                             .expressionAttributeNames(BUCKET_NAMES)
-                            .expressionAttributeValues(Map.of(":nowPlusInterval", nowPlusInterval, ":now", now,
+                            .expressionAttributeValues(Map.of(":restarted", number(restarted), ":now", now,
                                     ":expiresAt", expires))
                             .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-                    return new Admission(true, nowMicros + intervalMicros);
+                    return new TokenLease(n, restarted);
                 } catch (ConditionalCheckFailedException notRestarted) {
                     Long moved = tat(notRestarted);
-                    if (moved != null && moved > nowMicros + toleranceMicros) {
-                        return new Admission(false, moved);
+                    if (moved != null && TokenLease.fitting(moved, nowMicros, intervalMicros, toleranceMicros) == 0) {
+                        return new TokenLease(0, moved);
                     }
                 }
             }

@@ -29,12 +29,14 @@ import java.util.Optional;
  * {@code FROM c WHERE c.used >= n}.
  *
  * <p>A rate limit bucket holds its GCRA theoretical arrival time ({@value #TAT}, integer
- * microseconds) and follows {@code DynamoDbCounterStore}'s advance-or-restart: first
- * {@code increment /tat interval} only while {@code now <= tat <= now + tolerance} (one round trip
- * while the bucket is in use); on 412, {@code set /tat now + interval} only while {@code tat < now}
- * (the bucket was idle: two); when that is refused too, the TAT lies beyond the tolerance, or another
- * caller moved it meanwhile, and one read says which (a refusal: three). A failed patch returns
- * no item in Cosmos DB, hence that read; it decides only whether to try again, never what to write.
+ * microseconds) and follows {@code DynamoDbCounterStore}'s advance-or-restart, for a lease of n
+ * tokens as for one request: first {@code increment /tat n * interval} only while
+ * {@code now <= tat <= now + tolerance - (n - 1) * interval} (one round trip while the bucket is in
+ * use); on 412, {@code set /tat now + n * interval} only while {@code tat < now} (the bucket was
+ * idle: two); when that is refused too, the TAT lies beyond the tolerance, fewer than n tokens fit,
+ * or another caller moved it meanwhile, and one read says which (a refusal: three; fewer tokens:
+ * a fourth round trip takes those). A failed patch returns no item in Cosmos DB, hence that read;
+ * it decides only whether and with how many tokens to try again, never what to write.
  *
  * <p>Items carry {@value #TTL}, in seconds from their last write (Cosmos DB's TTL), set at every
  * count to what remains until the window's {@code expiresAt}; the container needs TTL on with no
@@ -142,24 +144,25 @@ public final class CosmosCounterStore implements CounterStore {
     }
 
     @Override
-    public Admission tryAdmit(String bucket, long nowMicros, long intervalMicros, long toleranceMicros, Instant expiresAt) {
+    public TokenLease tryLeaseTokens(String bucket, long tokens, long nowMicros, long intervalMicros, long toleranceMicros,
+            Instant expiresAt) {
+        long asked = TokenLease.firstAsk(tokens, intervalMicros, toleranceMicros);
         String id = CosmosItemIds.of(bucket);
-        long maxTat = Math.addExact(nowMicros, toleranceMicros);
-        long restarted = Math.addExact(nowMicros, intervalMicros);
         long ttl = ttl(expiresAt, nowMicros / 1_000_000);
-        CosmosPatchOperations advance = CosmosPatchOperations.create().increment("/" + TAT, intervalMicros).set("/" + TTL, ttl);
-        CosmosPatchItemRequestOptions withinTolerance = filter(
-                "FROM c WHERE c." + TAT + " >= " + nowMicros + " AND c." + TAT + " <= " + maxTat);
-        CosmosPatchOperations restart = CosmosPatchOperations.create().set("/" + TAT, restarted).set("/" + TTL, ttl);
         CosmosPatchItemRequestOptions inThePast = filter("FROM c WHERE c." + TAT + " < " + nowMicros);
         try {
             for (int tries = 0; tries < MAX_TRIES; tries++) {
+                long maxTat = Math.addExact(nowMicros, toleranceMicros - (asked - 1) * intervalMicros);
+                long restarted = Math.addExact(nowMicros, asked * intervalMicros);
                 try {
-                    return new Admission(true, number(patch(id, advance, withinTolerance), TAT));
+                    CosmosPatchOperations advance = CosmosPatchOperations.create()
+                            .increment("/" + TAT, asked * intervalMicros).set("/" + TTL, ttl);
+                    return new TokenLease(asked, number(patch(id, advance,
+                            filter("FROM c WHERE c." + TAT + " >= " + nowMicros + " AND c." + TAT + " <= " + maxTat)), TAT));
                 } catch (CosmosException e) {
                     if (CosmosItems.itemMissing(e)) {
                         if (create(id, bucket, TAT, restarted, ttl)) {
-                            return new Admission(true, restarted);
+                            return new TokenLease(asked, restarted);
                         }
                         continue; // created meanwhile: advance again
                     }
@@ -168,18 +171,21 @@ public final class CosmosCounterStore implements CounterStore {
                     }
                 }
                 try {
-                    patch(id, restart, inThePast);
-                    return new Admission(true, restarted);
+                    patch(id, CosmosPatchOperations.create().set("/" + TAT, restarted).set("/" + TTL, ttl), inThePast);
+                    return new TokenLease(asked, restarted);
                 } catch (CosmosException e) {
                     if (e.getStatusCode() != PRECONDITION_FAILED && !CosmosItems.itemMissing(e)) {
                         throw e;
                     }
                 }
                 Optional<Long> found = read(id).map(item -> number(item, TAT));
-                if (found.isPresent() && found.get() > maxTat) {
-                    return new Admission(false, found.get());
+                if (found.isPresent()) {
+                    long fitting = TokenLease.fitting(found.get(), nowMicros, intervalMicros, toleranceMicros);
+                    if (fitting == 0) {
+                        return new TokenLease(0, found.get());
+                    }
+                    asked = Math.min(asked, fitting); // fewer fit than asked, or it moved meanwhile: try again
                 }
-                // moved into the window, or into the past, or deleted since: try again
             }
         } catch (CosmosException e) {
             throw failure("The rate limit bucket could not be updated.", e);

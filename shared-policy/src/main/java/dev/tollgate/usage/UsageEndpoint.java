@@ -13,6 +13,7 @@ import dev.tollgate.policy.quota.LimitStatus;
 import dev.tollgate.policy.quota.QuotaConfig;
 import dev.tollgate.policy.quota.QuotaLeases;
 import dev.tollgate.policy.quota.QuotaWindow;
+import dev.tollgate.policy.ratelimit.RateLeases;
 import dev.tollgate.policy.ratelimit.RateLimitPolicy;
 import dev.tollgate.policy.route.RouteHandler;
 
@@ -21,7 +22,8 @@ import dev.tollgate.policy.route.RouteHandler;
  * plan's rate limit. Reading it counts against neither. {@code quota} (the plan's first quota)
  * stays for callers written before plans had several; {@code quotas} has them all. Under a leased
  * quota, {@code used} is the units admitted or leased to another instance, as far as this instance
- * knows: the store's count less what this instance's lease still holds.
+ * knows: the store's count less what this instance's lease still holds; likewise a leased rate
+ * limit's {@code remaining} counts the tokens this instance's lease still holds.
  */
 public final class UsageEndpoint implements RouteHandler {
 
@@ -29,10 +31,12 @@ public final class UsageEndpoint implements RouteHandler {
 
     private final CounterStore counters;
     private final QuotaLeases leases;
+    private final RateLeases rateLeases;
 
-    public UsageEndpoint(CounterStore counters, QuotaLeases leases) {
+    public UsageEndpoint(CounterStore counters, QuotaLeases leases, RateLeases rateLeases) {
         this.counters = counters;
         this.leases = leases;
+        this.rateLeases = rateLeases;
     }
 
     @Override
@@ -55,8 +59,9 @@ public final class UsageEndpoint implements RouteHandler {
         body.set("quotas", quotas);
         plan.rateLimit().ifPresent(limit -> {
             long now = RateLimitPolicy.micros(exchange.now());
-            LimitStatus status = RateLimitPolicy.status(limit,
-                    counters.theoreticalArrival(RateLimitPolicy.bucket(stage, RateLimitPolicy.consumer(identity.consumer()))), now);
+            String bucket = RateLimitPolicy.bucket(stage, RateLimitPolicy.consumer(identity.consumer()));
+            long held = limit.lease() ? rateLeases.unused(bucket, now) : 0;
+            LimitStatus status = RateLimitPolicy.status(limit, counters.theoreticalArrival(bucket) - held * limit.intervalMicros(), now);
             body.putObject("rateLimit")
                     .put("requests", limit.requests())
                     .put("per", limit.per().configName())

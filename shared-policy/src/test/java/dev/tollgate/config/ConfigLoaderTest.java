@@ -173,7 +173,7 @@ class ConfigLoaderTest {
                         "t.yaml:13: plans.wild.rateLimit.per: hour (expected: one of second, minute)",
                         "t.yaml:13: plans.wild.rateLimit.burst: 2000000 (expected: a whole number from 1 to 1000000)",
                         "t.yaml:15: plans.notAMap.rateLimit: 10 (expected: a map with requests, per and burst)",
-                        "t.yaml:35: routes[1].rateLimit.window: unknown field (expected one of: burst, per, requests)",
+                        "t.yaml:35: routes[1].rateLimit.window: unknown field (expected one of: burst, lease, per, requests)",
                         "t.yaml:35: routes[1].rateLimit.requests: 100001 (expected: a whole number from 1 to 100000)"));
     }
 

@@ -306,6 +306,8 @@ class ConfigSchemaTest {
                         routeField("rateLimit: {requests: 1, per: second}") + "  - path: /b\n    methods: [GET]\n    backend: http://b:1\n"
                                 + "    rateLimit: {requests: 100000, per: minute, burst: 1000000}\n"),
                 accepted("a burst equal to requests", routeField("rateLimit: {requests: 100000, per: second, burst: 100000}")),
+                accepted("a rate limit taking each token in the store, not leased",
+                        routeField("rateLimit: {requests: 5, per: second, lease: false}")),
                 accepted("a plan with only a rate limit", replace("    quota: {limit: 100, period: hour}\n",
                         "    rateLimit: {requests: 100000, per: minute, burst: 1000000}\n")),
                 accepted("a plan with a rate limit of 1, burst 1", replace("    failOpen: true\n",
@@ -412,6 +414,8 @@ class ConfigSchemaTest {
                 rejected("a rate limit per 1s", routeField("rateLimit: {requests: 5, per: 1s}"), "routes[1].rateLimit.per"),
                 rejected("a rate limit per a number", routeField("rateLimit: {requests: 5, per: 1}"), "routes[1].rateLimit.per"),
                 rejected("a rate limit without per", routeField("rateLimit: {requests: 5}"), "routes[1].rateLimit.per"),
+                rejected("rate limit lease not a boolean", routeField("rateLimit: {requests: 5, per: second, lease: sometimes}"),
+                        "routes[1].rateLimit.lease"),
                 rejected("a rate limit of 0 requests", routeField("rateLimit: {requests: 0, per: second}"), "routes[1].rateLimit.requests"),
                 rejected("a rate limit of -1 requests", routeField("rateLimit: {requests: -1, per: second}"),
                         "routes[1].rateLimit.requests"),

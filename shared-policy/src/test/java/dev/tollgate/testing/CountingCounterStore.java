@@ -14,7 +14,7 @@ public final class CountingCounterStore implements CounterStore {
         this.store = store;
     }
 
-    /** Calls that write: leases (a single use is a lease of one), give-backs and rate limit admissions. */
+    /** Calls that write: leases of units or tokens (a single use or request is a lease of one) and give-backs. */
     public long writes() {
         return writes.get();
     }
@@ -37,9 +37,10 @@ public final class CountingCounterStore implements CounterStore {
     }
 
     @Override
-    public Admission tryAdmit(String bucket, long nowMicros, long intervalMicros, long toleranceMicros, Instant expiresAt) {
+    public TokenLease tryLeaseTokens(String bucket, long tokens, long nowMicros, long intervalMicros, long toleranceMicros,
+            Instant expiresAt) {
         writes.incrementAndGet();
-        return store.tryAdmit(bucket, nowMicros, intervalMicros, toleranceMicros, expiresAt);
+        return store.tryLeaseTokens(bucket, tokens, nowMicros, intervalMicros, toleranceMicros, expiresAt);
     }
 
     @Override

@@ -56,17 +56,20 @@ public final class InMemoryCounterStore implements CounterStore {
     }
 
     @Override
-    public Admission tryAdmit(String bucket, long nowMicros, long intervalMicros, long toleranceMicros, Instant expiresAt) {
+    public TokenLease tryLeaseTokens(String bucket, long tokens, long nowMicros, long intervalMicros, long toleranceMicros,
+            Instant expiresAt) {
+        long asked = TokenLease.firstAsk(tokens, intervalMicros, toleranceMicros);
         failIfTold(bucket);
         AtomicLong tat = buckets.computeIfAbsent(bucket, b -> new AtomicLong(Long.MIN_VALUE));
         while (true) {
             long current = tat.get();
-            long from = Math.max(current, nowMicros);
-            if (from > nowMicros + toleranceMicros) {
-                return new Admission(false, current);
+            long granted = Math.min(asked, TokenLease.fitting(current, nowMicros, intervalMicros, toleranceMicros));
+            if (granted == 0) {
+                return new TokenLease(0, current);
             }
-            if (tat.compareAndSet(current, from + intervalMicros)) {
-                return new Admission(true, from + intervalMicros);
+            long after = Math.max(current, nowMicros) + granted * intervalMicros;
+            if (tat.compareAndSet(current, after)) {
+                return new TokenLease(granted, after);
             }
         }
     }

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,8 +37,13 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *   <li>a large quota (10,000,000 a day) at steady state, leased and with {@code lease: false}.</li>
  * </ul>
  *
+ * <p>Then rate limits on each store, leased and with {@code lease: false} side by side
+ * ({@link LeasedRateLimits}, a quarter of {@code STEADY_REQUESTS} per run), and a {@code RESULT}
+ * line with their overshoot, writes per request at steady state and under-admission.
+ *
  * <p>Arguments (optional): {@code INSTANCES THREADS_EACH STEADY_REQUESTS}, default {@code 4 4 40000}.
- * Run by {@code bench/leases}. Exits 1 if any run admitted more than its limit.
+ * Run by {@code bench/leases}. Exits 1 if any run admitted more than its limit, or any interval of
+ * a rate limit's run more than {@code burst + rate × elapsed}.
  */
 public final class LeasedQuotas {
 
@@ -83,13 +89,25 @@ public final class LeasedQuotas {
             System.out.printf("%d gateway instances x %d threads each%n", instances, threadsEach);
             DynamoDbClient dynamo = RateLimitAccuracy.dynamoDb(runner);
             LeasedQuotas bench = new LeasedQuotas(instances, threadsEach, steady, backend);
-            bench.runAll("DynamoDB Local", new DynamoDbCounterStore(dynamo, AwsGateway.DEFAULT_COUNTERS_TABLE));
+            LeasedRateLimits rates = new LeasedRateLimits(instances, threadsEach, steady / 4);
+            DynamoDbCounterStore dynamoCounters = new DynamoDbCounterStore(dynamo, AwsGateway.DEFAULT_COUNTERS_TABLE);
+            bench.runAll("DynamoDB Local", dynamoCounters);
+            LeasedRateLimits.Summary dynamoRates = rates.runAll("DynamoDB Local", dynamoCounters);
+            LeasedRateLimits.Summary cosmosRates;
             try (CosmosEmulator cosmos = CosmosEmulator.start(0);
                     CosmosStores stores = CosmosStores.connect(Map.of(CosmosStores.ENDPOINT, cosmos.endpoint(),
                             CosmosStores.KEY, cosmos.key())).createIfMissing()) {
-                bench.runAll("Cosmos emulator", stores.counters(Clock.systemUTC()));
+                CounterStore cosmosCounters = stores.counters(Clock.systemUTC());
+                bench.runAll("Cosmos emulator", cosmosCounters);
+                cosmosRates = rates.runAll("Cosmos emulator", cosmosCounters);
             }
-            exact = bench.exact;
+            exact = bench.exact && dynamoRates.overshoot() == 0 && cosmosRates.overshoot() == 0;
+            System.out.printf(Locale.ROOT, "%nRESULT name=leases rate_overshoot_dynamodb=%d rate_overshoot_cosmos=%d"
+                            + " rate_steady_writes_per_request_dynamodb=%.4f rate_steady_writes_per_request_cosmos=%.4f"
+                            + " rate_under_admission_pct_dynamodb=%.2f rate_under_admission_pct_cosmos=%.2f%n",
+                    dynamoRates.overshoot(), cosmosRates.overshoot(), dynamoRates.steadyWritesPerRequest(),
+                    cosmosRates.steadyWritesPerRequest(), 100 * dynamoRates.underAdmission(),
+                    100 * cosmosRates.underAdmission());
         } finally {
             Files.deleteIfExists(config);
         }

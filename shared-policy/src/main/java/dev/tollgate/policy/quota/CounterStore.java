@@ -59,7 +59,8 @@ public interface CounterStore {
      * one number, its theoretical arrival time (TAT). The request is admitted when
      * {@code max(tat, now) <= now + tolerance}, and then, in the same atomic step, the TAT becomes
      * {@code max(tat, now) + interval}; otherwise nothing changes. A bucket never written counts
-     * as full.
+     * as full. A {@linkplain #tryLeaseTokens lease} of one token, one conditional write (two when
+     * the bucket was idle).
      *
      * @param bucket          the bucket's key
      * @param nowMicros       the request's time, in microseconds since the epoch
@@ -68,7 +69,26 @@ public interface CounterStore {
      * @param expiresAt       when the store may forget the bucket: after its TAT, when it is full anyway
      * @return whether the request was admitted, and the TAT after it (or the TAT that refused it)
      */
-    Admission tryAdmit(String bucket, long nowMicros, long intervalMicros, long toleranceMicros, Instant expiresAt);
+    default Admission tryAdmit(String bucket, long nowMicros, long intervalMicros, long toleranceMicros, Instant expiresAt) {
+        TokenLease lease = tryLeaseTokens(bucket, 1, nowMicros, intervalMicros, toleranceMicros, expiresAt);
+        return new Admission(lease.granted() == 1, lease.tatMicros());
+    }
+
+    /**
+     * Takes up to {@code tokens} tokens of a GCRA bucket at once, as that many requests at
+     * {@code now} in a row would: grants the most, up to {@code tokens}, that all conform, that is
+     * {@code max(tat, now) + (granted - 1) * interval <= now + tolerance}, and moves the TAT to
+     * {@code max(tat, now) + granted * interval} in the same atomic step; 0 and no change when not
+     * even one conforms. The tokens granted are the emission slots from {@code max(tat, now)} on,
+     * one interval apart, ending at the TAT returned ({@link TokenLease#firstSlot}). A whole grant is
+     * one conditional write (two when the bucket was idle); when fewer fit than asked, the refused
+     * write tells (or a read finds) the TAT, and a second write takes what fits.
+     *
+     * @param tokens how many tokens to take, at least 1; never more than the burst is granted
+     * @return the tokens granted, and the TAT after them (or the TAT that refused them)
+     */
+    TokenLease tryLeaseTokens(String bucket, long tokens, long nowMicros, long intervalMicros, long toleranceMicros,
+            Instant expiresAt);
 
     /** A bucket's theoretical arrival time in microseconds since the epoch; 0 (long past: full) when never written. */
     long theoreticalArrival(String bucket);
@@ -100,6 +120,36 @@ public interface CounterStore {
                         + " (expected: both at least 1)");
             }
             return Math.min(units, limit);
+        }
+    }
+
+    /**
+     * @param granted   the tokens taken, from 0 to the tokens asked
+     * @param tatMicros the bucket's TAT after them when some were granted; the TAT found when none were
+     */
+    record TokenLease(long granted, long tatMicros) {
+
+        /**
+         * The most tokens that conform at {@code now} in a bucket whose TAT is {@code tat}: 0 when
+         * the TAT lies beyond the tolerance, the burst when the bucket is full.
+         */
+        public static long fitting(long tat, long nowMicros, long intervalMicros, long toleranceMicros) {
+            long from = Math.max(tat, nowMicros);
+            return from > nowMicros + toleranceMicros ? 0 : (nowMicros + toleranceMicros - from) / intervalMicros + 1;
+        }
+
+        /** What a store asks for first: {@code tokens}, or the burst when that is smaller. */
+        public static long firstAsk(long tokens, long intervalMicros, long toleranceMicros) {
+            if (tokens < 1 || intervalMicros < 1 || toleranceMicros < 0) {
+                throw new IllegalArgumentException("a lease of " + tokens + " tokens at interval " + intervalMicros
+                        + " and tolerance " + toleranceMicros + " (expected: tokens and interval at least 1, tolerance at least 0)");
+            }
+            return Math.min(tokens, toleranceMicros / intervalMicros + 1);
+        }
+
+        /** The first token's emission slot: the TAT before this lease, or now if that was past. */
+        public long firstSlot(long intervalMicros) {
+            return tatMicros - granted * intervalMicros;
         }
     }
 }

@@ -11,12 +11,24 @@ import java.util.Locale;
  * @param requests requests per {@code per}, 1 to {@value #MAX_REQUESTS}
  * @param per      the unit of time the rate is given in
  * @param burst    the most requests allowed at once, from {@code requests} to {@value #MAX_BURST}
+ * @param lease    whether each instance leases tokens in batches ({@link RateLeases}) rather than
+ *                 take each request's token in the store
  */
-public record RateLimitConfig(long requests, Per per, long burst) {
+public record RateLimitConfig(long requests, Per per, long burst, boolean lease) {
 
     public static final long MIN_REQUESTS = 1;
     public static final long MAX_REQUESTS = 100_000;
     public static final long MAX_BURST = 1_000_000;
+    /**
+     * Leasing by default: it never admits more than {@code burst + rate × elapsed}, it is taking
+     * each request's token in the store near an empty bucket and on a burst under
+     * {@value RateLeases#LEASE_DIVISOR} × 2, and it saves writes while the bucket holds plenty.
+     */
+    public static final boolean DEFAULT_LEASE = true;
+
+    public RateLimitConfig(long requests, Per per, long burst) {
+        this(requests, per, burst, DEFAULT_LEASE);
+    }
 
     public RateLimitConfig {
         ConfigChecks.require(requests >= MIN_REQUESTS && requests <= MAX_REQUESTS, "requests", requests,

@@ -5,7 +5,7 @@ import dev.tollgate.config.ConfigReader;
 import java.util.Optional;
 import java.util.Set;
 
-/** Reads a plan's or a route's {@code rateLimit: {requests, per, burst}} into a {@link RateLimitConfig}. */
+/** Reads a plan's or a route's {@code rateLimit: {requests, per, burst, lease}} into a {@link RateLimitConfig}. */
 public final class RateLimitConfigReader {
 
     private RateLimitConfigReader() {
@@ -20,7 +20,7 @@ public final class RateLimitConfigReader {
             in.problem(path, ConfigReader.describe(node) + " (expected: a map with requests, per and burst)");
             return Optional.empty();
         }
-        in.unknownFields(node, path, Set.of("requests", "per", "burst"));
+        in.unknownFields(node, path, Set.of("requests", "per", "burst", "lease"));
         long requests = in.whole(node.path("requests"), path + ".requests", RateLimitConfig.MIN_REQUESTS,
                 RateLimitConfig.MAX_REQUESTS).orElse(-1);
         Optional<RateLimitConfig.Per> per = in.oneOf(node.path("per"), path + ".per", RateLimitConfig.Per.class);
@@ -33,9 +33,10 @@ public final class RateLimitConfigReader {
                 burst = -1;
             }
         }
+        boolean lease = in.bool(node, "lease", path, RateLimitConfig.DEFAULT_LEASE);
         if (requests < 1 || per.isEmpty() || burst < 1) {
             return Optional.empty();
         }
-        return Optional.of(new RateLimitConfig(requests, per.get(), burst));
+        return Optional.of(new RateLimitConfig(requests, per.get(), burst, lease));
     }
 }

@@ -24,8 +24,10 @@ import java.util.TreeSet;
 /**
  * Holds each metered request to its plan's rate limit (per consumer, every route of the stage),
  * then to its route's (per consumer on that route, or per caller address when the request has no
- * identity). Each limit is a token bucket counted by GCRA through one atomic
- * {@link CounterStore#tryAdmit} per request, so it is exact however many instances count at once.
+ * identity). Each limit is a token bucket counted by GCRA, so it is exact however many instances
+ * count at once: with {@code lease} (the default) from this instance's {@link RateLeases}, which
+ * lease tokens from the store in batches and never admit more than {@code burst + rate × elapsed};
+ * without, through one atomic {@link CounterStore#tryAdmit} per request.
  * A refusal is 429 with {@code Retry-After}, the seconds until a token is back. A token taken by
  * the plan's limit is not given back when the route's refuses: the caller did send the request.
  */
@@ -39,10 +41,13 @@ public final class RateLimitPolicy implements Policy {
     private static final long MICROS_PER_SECOND = 1_000_000;
 
     private final CounterStore counters;
+    private final RateLeases leases;
     private final CounterStoreFailures failures;
 
-    public RateLimitPolicy(CounterStore counters, CounterStoreFailures failures) {
+    /** @param leases this instance's leases over {@code counters}, shared by its requests */
+    public RateLimitPolicy(CounterStore counters, RateLeases leases, CounterStoreFailures failures) {
         this.counters = counters;
+        this.leases = leases;
         this.failures = failures;
     }
 
@@ -85,7 +90,8 @@ public final class RateLimitPolicy implements Policy {
         Instant expiresAt = exchange.now().plus(tolerance + interval, ChronoUnit.MICROS).plus(RETENTION);
         CounterStore.Admission admission;
         try {
-            admission = counters.tryAdmit(bucket, now, interval, tolerance, expiresAt);
+            admission = limit.lease() ? leases.tryAdmit(bucket, limit, now, expiresAt)
+                    : counters.tryAdmit(bucket, now, interval, tolerance, expiresAt);
         } catch (CounterStoreException failure) {
             failures.handle(exchange, plan, forLog, failure);
             return;

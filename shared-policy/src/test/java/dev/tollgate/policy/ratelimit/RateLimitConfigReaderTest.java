@@ -23,6 +23,24 @@ class RateLimitConfigReaderTest {
     }
 
     @Test
+    void leasing_isOnUnlessARateLimitSaysLeaseFalse() {
+        assertThat(read("rateLimit: {requests: 10, per: second}\n").value())
+                .contains(new RateLimitConfig(10, RateLimitConfig.Per.SECOND, 10, true));
+        assertThat(read("rateLimit: {requests: 10, per: second, burst: 20, lease: false}\n").value())
+                .contains(new RateLimitConfig(10, RateLimitConfig.Per.SECOND, 20, false));
+        assertThat(read("rateLimit: {requests: 10, per: second, lease: true}\n").value())
+                .contains(new RateLimitConfig(10, RateLimitConfig.Per.SECOND, 10, true));
+    }
+
+    @Test
+    void lease_mustBeTrueOrFalse() {
+        assertThat(read("rateLimit: {requests: 10, per: second, lease: sometimes}\n").problems()).containsExactly(
+                "t.yaml:1: rateLimit.lease: sometimes (expected: true or false)");
+        assertThat(read("rateLimit:\n  requests: 10\n  per: second\n  lease: 1\n").problems()).containsExactly(
+                "t.yaml:4: rateLimit.lease: 1 (expected: true or false)");
+    }
+
+    @Test
     void noRateLimit_isNone_withoutAProblem() {
         Read<Optional<RateLimitConfig>> read = read("other: 1\n");
 
@@ -33,7 +51,7 @@ class RateLimitConfigReaderTest {
     @Test
     void eachField_isCheckedWithItsRange() {
         assertThat(read("rateLimit: {requests: 0, per: hour, burst: 2000000, window: 1s}\n").problems()).containsExactly(
-                "t.yaml:1: rateLimit.window: unknown field (expected one of: burst, per, requests)",
+                "t.yaml:1: rateLimit.window: unknown field (expected one of: burst, lease, per, requests)",
                 "t.yaml:1: rateLimit.requests: 0 (expected: a whole number from 1 to 100000)",
                 "t.yaml:1: rateLimit.per: hour (expected: one of second, minute)",
                 "t.yaml:1: rateLimit.burst: 2000000 (expected: a whole number from 1 to 1000000)");

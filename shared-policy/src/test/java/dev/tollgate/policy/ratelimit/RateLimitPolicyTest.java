@@ -16,10 +16,12 @@ import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
 import dev.tollgate.policy.quota.CounterStoreFailures;
 import dev.tollgate.policy.route.RouteMatch;
 import dev.tollgate.problem.RateLimitedException;
+import dev.tollgate.testing.CountingCounterStore;
 import dev.tollgate.testing.InMemoryCounterStore;
 import dev.tollgate.testing.MutableClock;
 import dev.tollgate.testing.Requests;
 import dev.tollgate.testing.TestBackend;
+import dev.tollgate.testing.TestGateways;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -110,6 +112,59 @@ class RateLimitPolicyTest {
         clock.advance(Duration.ofMillis(1));
         assertThat(get("/orders", "bursty-key").status()).isEqualTo(200);
         assertThat(get("/orders", "bursty-key").status()).isEqualTo(429);
+    }
+
+    private static final String LARGE = """
+            stages:
+              dev: {variables: {ordersBackend: "%s"}}
+            plans:
+              leased: {rateLimit: {requests: 1000, per: second}}
+              counted: {rateLimit: {requests: 1000, per: second, lease: false}}
+            apiKeys:
+              - {id: l, value: leased-key-1, consumer: dana, stage: dev, plan: leased}
+              - {id: c, value: counted-key-1, consumer: erin, stage: dev, plan: counted}
+            routes:
+              - {path: /orders, methods: [GET], backend: "${stageVariables.ordersBackend}"}
+            """;
+
+    @Test
+    void aLeasedRateLimit_writesOncePerLease_whileLeaseFalse_writesEveryRequest() {
+        CountingCounterStore counting = new CountingCounterStore(counters);
+        Gateway instance = TestGateways.builder(LARGE.formatted(backend.url())).counters(counting).clock(clock).build();
+
+        for (int i = 1; i <= 50; i++) {
+            GatewayResponse allowed = get(instance, "leased-key-1");
+            assertThat(allowed.status()).isEqualTo(200);
+            assertThat(allowed.headers().first("ratelimit-remaining")).contains(Integer.toString(1000 - i));
+        }
+        assertThat(counting.writes()).as("a lease of 1, then one of 100").isEqualTo(2);
+        for (int i = 1; i <= 50; i++) {
+            GatewayResponse allowed = get(instance, "counted-key-1");
+            assertThat(allowed.status()).isEqualTo(200);
+            assertThat(allowed.headers().first("ratelimit-remaining")).contains(Integer.toString(1000 - i));
+        }
+        assertThat(counting.writes()).isEqualTo(2 + 50);
+    }
+
+    /**
+     * Two instances on one bucket: what the first holds leased is not remaining to the second, and
+     * once its slots have passed, the first leases afresh rather than spend them late.
+     */
+    @Test
+    void leasedTokens_areHeldByTheirInstance_andPassWithTheirSlots() {
+        CountingCounterStore counting = new CountingCounterStore(counters);
+        Gateway first = TestGateways.builder(LARGE.formatted(backend.url())).counters(counting).clock(clock).build();
+        Gateway second = TestGateways.builder(LARGE.formatted(backend.url())).counters(counting).clock(clock).build();
+        get(first, "leased-key-1");
+        get(first, "leased-key-1"); // a lease of 1, then one of 100: 99 held
+
+        assertThat(get(second, "leased-key-1").headers().first("ratelimit-remaining")).contains("898");
+        // The usage endpoint reads the store afresh, and counts what the answering instance itself holds.
+        assertThat(rateRemainingSeenBy(first)).isEqualTo(898 + 99);
+        assertThat(rateRemainingSeenBy(second)).isEqualTo(898);
+        clock.advance(Duration.ofMillis(200)); // 200 tokens back, and every slot of the first's lease passed
+        assertThat(get(first, "leased-key-1").headers().first("ratelimit-remaining")).contains("999");
+        assertThat(counting.writes()).isEqualTo(4);
     }
 
     @Test
@@ -267,7 +322,7 @@ class RateLimitPolicyTest {
 
     @Test
     void withoutAnIdentity_theRoutesLimit_countsPerCallerAddress() {
-        RateLimitPolicy policy = new RateLimitPolicy(counters, new CounterStoreFailures());
+        RateLimitPolicy policy = new RateLimitPolicy(counters, new RateLeases(counters), new CounterStoreFailures());
         RouteMatch search = new RouteMatch.Configured("GET /search", config.routes().get(1), Map.of());
 
         assertThat(anonymous(policy, search, "198.51.100.7").status()).isEqualTo(200);
@@ -283,6 +338,19 @@ class RateLimitPolicyTest {
                 "dev", Map.of()), clock.instant());
         exchange.route(route);
         return policy.apply(exchange, e -> GatewayResponse.json(200, "{}"));
+    }
+
+    private static long rateRemainingSeenBy(Gateway instance) {
+        try {
+            return JSON.readTree(instance.handle(Requests.get("/_tollgate/usage").key("leased-key-1").build()).body())
+                    .path("rateLimit").path("remaining").asLong();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static GatewayResponse get(Gateway instance, String key) {
+        return instance.handle(Requests.get("/orders").key(key).build());
     }
 
     private GatewayResponse get(String path, String key) {
