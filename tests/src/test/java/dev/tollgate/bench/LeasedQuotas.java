@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -83,11 +84,11 @@ public final class LeasedQuotas {
             System.out.printf("%d gateway instances x %d threads each%n", instances, threadsEach);
             DynamoDbClient dynamo = RateLimitAccuracy.dynamoDb(runner);
             LeasedQuotas bench = new LeasedQuotas(instances, threadsEach, steady, backend);
-            bench.runAll("DynamoDB Local", new DynamoDbCounterStore(dynamo, AwsGateway.DEFAULT_COUNTERS_TABLE));
+            bench.runAll("DynamoDB Local", "dynamodb", new DynamoDbCounterStore(dynamo, AwsGateway.DEFAULT_COUNTERS_TABLE));
             try (CosmosEmulator cosmos = CosmosEmulator.start(0);
                     CosmosStores stores = CosmosStores.connect(Map.of(CosmosStores.ENDPOINT, cosmos.endpoint(),
                             CosmosStores.KEY, cosmos.key())).createIfMissing()) {
-                bench.runAll("Cosmos emulator", stores.counters(Clock.systemUTC()));
+                bench.runAll("Cosmos emulator", "cosmos", stores.counters(Clock.systemUTC()));
             }
             exact = bench.exact;
         } finally {
@@ -96,16 +97,26 @@ public final class LeasedQuotas {
         System.exit(exact ? 0 : 1);
     }
 
-    private void runAll(String store, CounterStore counters) throws Exception {
+    /** What one run measured: its counter-store writes per request asked, and the units left unadmitted (-1: not asked until refused). */
+    private record Row(double writesPerRequest, long under, long overshoot) {
+    }
+
+    /** Every run on one store, then its RESULT line for ./tollgate bench (leases-ID: overshoot summed over the runs). */
+    private void runAll(String store, String id, CounterStore counters) throws Exception {
         System.out.printf("%n%s%n%-34s %10s %9s %9s %9s %7s %10s %10s%n", store, "run", "limit", "asked", "admitted",
                 "overshoot", "under", "writes", "writes/req");
+        long overshoot = 0;
         for (long limit : LIMITS) {
-            run(counters, "every instance asks until refused", limit, "hour", true, Long.MAX_VALUE, false);
+            overshoot += run(counters, "every instance asks until refused", limit, "hour", true, Long.MAX_VALUE, false).overshoot();
         }
-        run(counters, "one instance stops after " + IDLE_AFTER, IDLE_LIMIT, "hour", true, Long.MAX_VALUE, true);
+        Row idle = run(counters, "one instance stops after " + IDLE_AFTER, IDLE_LIMIT, "hour", true, Long.MAX_VALUE, true);
         long perThread = steadyRequests / ((long) instances * threadsEach);
-        run(counters, "steady state, leased", STEADY_LIMIT, "day", true, perThread, false);
-        run(counters, "steady state, lease: false", STEADY_LIMIT, "day", false, Math.max(1, perThread / 10), false);
+        Row leased = run(counters, "steady state, leased", STEADY_LIMIT, "day", true, perThread, false);
+        Row unleased = run(counters, "steady state, lease: false", STEADY_LIMIT, "day", false, Math.max(1, perThread / 10), false);
+        overshoot += idle.overshoot() + leased.overshoot() + unleased.overshoot();
+        System.out.printf(Locale.ROOT, "RESULT name=leases-%s overshoot=%d steady_leased_writes_per_req=%.4f"
+                + " steady_unleased_writes_per_req=%.4f idle_stranded_units=%d idle_limit=%d%n", id, overshoot,
+                leased.writesPerRequest(), unleased.writesPerRequest(), idle.under(), IDLE_LIMIT);
     }
 
     /**
@@ -113,7 +124,7 @@ public final class LeasedQuotas {
      * {@code asksPerThread} times or until refused; with {@code oneIdle}, instance 0 stops after
      * {@value #IDLE_AFTER} requests.
      */
-    private void run(CounterStore store, String name, long limit, String period, boolean lease, long asksPerThread,
+    private Row run(CounterStore store, String name, long limit, String period, boolean lease, long asksPerThread,
             boolean oneIdle) throws Exception {
         String yaml = """
                 stages:
@@ -152,7 +163,9 @@ public final class LeasedQuotas {
         boolean untilRefused = asksPerThread == Long.MAX_VALUE;
         String under = untilRefused ? Long.toString(limit - admitted) : "-";
         exact &= overshoot == 0;
+        double writesPerRequest = (double) counting.writes() / asked.get();
         System.out.printf("%-34s %10d %9d %9d %9d %7s %10d %10.4f%s%n", name, limit, asked.get(), admitted, overshoot,
-                under, counting.writes(), (double) counting.writes() / asked.get(), overshoot > 0 ? "  OVERSHOOT" : "");
+                under, counting.writes(), writesPerRequest, overshoot > 0 ? "  OVERSHOOT" : "");
+        return new Row(writesPerRequest, untilRefused ? limit - admitted : -1, overshoot);
     }
 }
