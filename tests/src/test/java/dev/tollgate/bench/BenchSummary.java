@@ -130,13 +130,13 @@ final class BenchSummary {
         Optional<Double> difference = Optional.empty();
         if (figure.baseline() != null) {
             String base = all.get(figure.baseline());
-            String baseLabel = figures.stream().filter(f -> f.id().equals(figure.baseline())).map(Figure::label).findFirst()
-                    .orElse("`" + figure.baseline() + "`");
+            String baseLabel = "`" + figure.baseline() + "`";
             against = base == null ? baseLabel + ": not reported" : baseLabel + ": " + value(figure.baseline(), base);
             Optional<Double> baseNumber = BenchResults.number(base);
             if (number.isPresent() && baseNumber.isPresent() && baseNumber.get() != 0) {
                 ratioValue = Optional.of(number.get() / baseNumber.get());
-                ratio = String.format(Locale.ROOT, "%.2f", ratioValue.get());
+                // Two decimals, or three significant digits for a small ratio (0.0105, not 0.01).
+                ratio = String.format(Locale.ROOT, Math.abs(ratioValue.get()) >= 0.1 ? "%.2f" : "%.3g", ratioValue.get());
             }
             if (number.isPresent() && baseNumber.isPresent()) {
                 difference = Optional.of(number.get() - baseNumber.get());

@@ -58,8 +58,11 @@ final class CostModel {
                 .append(file.path("region").path("azure").asText())
                 .append(" list prices, free tiers left out (they are listed below). Tollgate's rows price a plan with a quota"
                         + " (one counter); a plan with a rate limit too adds its own writes.\n\n");
-        out.append("| per million requests | front door | function requests | function duration | counter writes | key reads | total |\n");
-        out.append("|---|---|---|---|---|---|---|\n");
+        out.append("| per million requests | front door | function requests | function duration | counter writes | key reads | total"
+                + " | ratio to (c) or (d) |\n");
+        out.append("|---|---|---|---|---|---|---|---|\n");
+        double rest = price("restApi");
+        double apim = price("apimConsumption");
         long lambdaMs = (long) Math.ceil(gatewayMs.value());
         double memoryGb = function.memoryMb() / 1024.0;
         for (String architecture : List.of("arm64", "x86_64")) {
@@ -71,7 +74,7 @@ final class CostModel {
                 row(out, "(a) Tollgate on AWS: HTTP API + Lambda " + architecture + ", " + function.memoryMb() + " MB ("
                                 + function.stage() + "), " + lambdaMs + " ms billed + DynamoDB on-demand, "
                                 + (lease ? "quota leased" : "`lease: false`"),
-                        price("httpApi"), price("lambdaRequests"), duration, writes, reads);
+                        price("httpApi"), price("lambdaRequests"), duration, writes, reads, rest);
             }
         }
         long azureMb = Math.min(1536, (long) Math.ceil(azureMemory.value() / 128) * 128);
@@ -81,10 +84,10 @@ final class CostModel {
             double reads = keyReadsPerRequest * ruRead.value() * price("cosmosServerless");
             double duration = azureMb / 1024.0 * azureMs / 1000.0 * price("functionsDuration") * 1e6;
             row(out, "(b) Tollgate on Azure: Functions Consumption, " + azureMb + " MB, " + azureMs + " ms billed + Cosmos DB serverless, "
-                    + (lease ? "quota leased" : "`lease: false`"), 0, price("functionsExecutions"), duration, writes, reads);
+                    + (lease ? "quota leased" : "`lease: false`"), 0, price("functionsExecutions"), duration, writes, reads, apim);
         }
-        row(out, "(c) API Gateway REST API with usage plans (API keys, quotas and throttling built in)", price("restApi"), 0, 0, 0, 0);
-        row(out, "(d) Azure API Management, Consumption tier", price("apimConsumption"), 0, 0, 0, 0);
+        row(out, "(c) API Gateway REST API with usage plans (API keys, quotas and throttling built in)", rest, 0, 0, 0, 0, 0);
+        row(out, "(d) Azure API Management, Consumption tier", apim, 0, 0, 0, 0, 0);
 
         long waitedMs = (long) Math.ceil(gatewayMs.value() + backend.value());
         double armWait = memoryGb * (waitedMs - lambdaMs) / 1000.0 * price("lambdaArm64") * 1e6;
@@ -123,11 +126,14 @@ final class CostModel {
         return out.toString();
     }
 
+    /** A row of the table; {@code against}, the managed gateway's price it is compared with (0: none). */
     private static void row(StringBuilder out, String what, double frontDoor, double requests, double duration, double writes,
-            double reads) {
+            double reads, double against) {
+        double total = frontDoor + requests + duration + writes + reads;
         out.append("| ").append(what).append(" | ").append(cell(frontDoor)).append(" | ").append(cell(requests)).append(" | ")
                 .append(cell(duration)).append(" | ").append(cell(writes)).append(" | ").append(cell(reads)).append(" | **")
-                .append(usd(frontDoor + requests + duration + writes + reads)).append("** |\n");
+                .append(usd(total)).append("** | ")
+                .append(against == 0 ? "–" : String.format(Locale.ROOT, "%.2f", total / against)).append(" |\n");
     }
 
     private static String cell(double usd) {
