@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,8 @@ import java.util.stream.Stream;
  * seconds, load average at start and end) followed by the {@code RESULT} lines it printed. Every line is
  * {@code KIND key=value ...}; a value with spaces is quoted: {@code cpu="AMD EPYC"}. A benchmark prints its
  * figures as {@code RESULT name=NAME key=value ...}, numbers without units, the unit in the key's suffix
- * ({@code p50_ms=0.41 rps=1234}); a figure is then known as {@code NAME.key}.
+ * ({@code p50_ms=0.41 rps=1234}); a figure is then known as {@code NAME.key}. A name printed again in the same
+ * run (the same target at another concurrency, say) is counted: its figures are {@code NAME#2.key}, {@code NAME#3.key}.
  */
 final class BenchResults {
 
@@ -69,6 +71,7 @@ final class BenchResults {
         String bench = null;
         Map<String, String> fields = null;
         Map<String, String> figures = null;
+        Map<String, Integer> printedNames = new HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -87,12 +90,15 @@ final class BenchResults {
                     bench = required(values, "name", where);
                     fields = values;
                     figures = new LinkedHashMap<>();
+                    printedNames.clear();
                 }
                 case "RESULT" -> {
                     if (bench == null) {
                         throw new IllegalArgumentException(where + ": RESULT before any RUN line (expected: RUN name=BENCH first)");
                     }
-                    String name = required(values, "name", where);
+                    String printed = required(values, "name", where);
+                    int times = printedNames.merge(printed, 1, Integer::sum);
+                    String name = times == 1 ? printed : printed + "#" + times;
                     for (Map.Entry<String, String> value : values.entrySet()) {
                         if (!value.getKey().equals("name")) {
                             figures.put(name + "." + value.getKey(), value.getValue());

@@ -15,7 +15,7 @@ import java.util.Set;
  * The summary of the newest run of each benchmark, as Markdown: which ran (command, status, time, load
  * average at start and end, results file), on which machine, and a table of the figures that
  * {@code bench/figures.yaml} names (label, value, the baseline it is measured against and the ratio, the
- * target and whether it is met), then every other figure the runs printed. A benchmark that did not run,
+ * target and whether it is met), then every other figure the runs printed, a row per RESULT line. A benchmark that did not run,
  * or whose figure is missing, is said to be so: the summary renders whatever RESULT lines exist.
  */
 final class BenchSummary {
@@ -105,11 +105,16 @@ final class BenchSummary {
             named.add(figure.id());
             out.append(row(figure, runs.get(figure.bench()), all));
         }
+        // The other figures, one row per RESULT line: `NAME` | key value, key value, ...
+        Map<String, List<String>> others = new LinkedHashMap<>();
         for (Map.Entry<String, String> other : all.entrySet()) {
             if (!named.contains(other.getKey())) {
-                out.append(row("`" + other.getKey() + "`", value(other.getKey(), other.getValue()), "", "", "", ""));
+                int dot = other.getKey().lastIndexOf('.');
+                others.computeIfAbsent(other.getKey().substring(0, dot), name -> new ArrayList<>())
+                        .add(other.getKey().substring(dot + 1) + " " + value(other.getKey(), other.getValue()));
             }
         }
+        others.forEach((name, values) -> out.append(row("`" + name + "`", String.join(", ", values), "", "", "", "")));
         return out.toString();
     }
 
@@ -236,8 +241,10 @@ final class BenchSummary {
             return "bytes";
         } else if (key.equals("rps") || key.endsWith("_rps")) {
             return "requests/s";
-        } else if (key.endsWith("_per_req")) {
+        } else if (key.endsWith("_per_req") || key.endsWith("_per_request")) {
             return "per request";
+        } else if (key.endsWith("_pct")) {
+            return "%";
         }
         return "";
     }

@@ -98,7 +98,20 @@ final class CostModel {
                 .append(" answers in ").append(BenchSummary.number(backend.value())).append(" ms adds ").append(usd(armWait))
                 .append(" (arm64) or ").append(usd(x86Wait)).append(" (x86_64) per million requests to (a), and ")
                 .append(usd(azureWait)).append(" to (b)")
-                .append(azureWait == 0 ? " (inside the billed minimum)" : "").append(".\n");
+                .append(azureWait == 0 ? " (inside the billed minimum)" : "").append(".");
+        // The billed time per request at which Tollgate, leased, costs what the managed gateway does.
+        double reads = keyReadsPerRequest * rru.value() * price("dynamoDbReads");
+        double awsFixed = price("httpApi") + price("lambdaRequests") + leased.value() * wru.value() * price("dynamoDbWrites") + reads;
+        long armEven = (long) Math.floor((rest - awsFixed) / (memoryGb / 1000.0 * price("lambdaArm64") * 1e6));
+        long x86Even = (long) Math.floor((rest - awsFixed) / (memoryGb / 1000.0 * price("lambdaX86") * 1e6));
+        double azureFixed = price("functionsExecutions") + (cosmosLeased.value() * ruWrite.value() + keyReadsPerRequest * ruRead.value())
+                * price("cosmosServerless");
+        long azureEven = (long) Math.floor((apim - azureFixed) / (azureMb / 1024.0 / 1000.0 * price("functionsDuration") * 1e6));
+        out.append(" With its quota leased, (a) costs at most what (c) does while the function is billed up to ").append(armEven)
+                .append(" ms a request on arm64 (").append(x86Even).append(" ms on x86_64), its own time and the backend's together; (b)")
+                .append(azureEven < azureMinimum.value() ? " costs more than (d) at any duration"
+                        : " at most what (d) does up to " + azureEven + " ms")
+                .append(".\n");
 
         out.append("\n| input | value | from |\n|---|---|---|\n");
         out.append("| the function's memory and architecture | ").append(function.memoryMb()).append(" MB, ")

@@ -84,11 +84,11 @@ public final class LeasedQuotas {
             System.out.printf("%d gateway instances x %d threads each%n", instances, threadsEach);
             DynamoDbClient dynamo = RateLimitAccuracy.dynamoDb(runner);
             LeasedQuotas bench = new LeasedQuotas(instances, threadsEach, steady, backend);
-            bench.runAll("DynamoDB Local", "dynamodb", new DynamoDbCounterStore(dynamo, AwsGateway.DEFAULT_COUNTERS_TABLE));
+            bench.runAll("DynamoDB Local", new DynamoDbCounterStore(dynamo, AwsGateway.DEFAULT_COUNTERS_TABLE));
             try (CosmosEmulator cosmos = CosmosEmulator.start(0);
                     CosmosStores stores = CosmosStores.connect(Map.of(CosmosStores.ENDPOINT, cosmos.endpoint(),
                             CosmosStores.KEY, cosmos.key())).createIfMissing()) {
-                bench.runAll("Cosmos emulator", "cosmos", stores.counters(Clock.systemUTC()));
+                bench.runAll("Cosmos emulator", stores.counters(Clock.systemUTC()));
             }
             exact = bench.exact;
         } finally {
@@ -101,8 +101,12 @@ public final class LeasedQuotas {
     private record Row(double writesPerRequest, long under, long overshoot) {
     }
 
-    /** Every run on one store, then its RESULT line for ./tollgate bench (leases-ID: overshoot summed over the runs). */
-    private void runAll(String store, String id, CounterStore counters) throws Exception {
+    /**
+     * Every run on one store, then its RESULT line for ./tollgate bench, named after the store's first word
+     * ({@code leases-dynamodb}, {@code leases-cosmos}): overshoot summed over the runs.
+     */
+    private void runAll(String store, CounterStore counters) throws Exception {
+        String id = store.split(" ")[0].toLowerCase(Locale.ROOT);
         System.out.printf("%n%s%n%-34s %10s %9s %9s %9s %7s %10s %10s%n", store, "run", "limit", "asked", "admitted",
                 "overshoot", "under", "writes", "writes/req");
         long overshoot = 0;
