@@ -114,16 +114,30 @@ public final class LeasedQuotas {
         System.exit(exact ? 0 : 1);
     }
 
+    /** What one run measured: its counter-store writes per request asked, and the units left unadmitted (-1: not asked until refused). */
+    private record Row(double writesPerRequest, long under, long overshoot) {
+    }
+
+    /**
+     * Every run on one store, then its RESULT line for ./tollgate bench, named after the store's first word
+     * ({@code leases-dynamodb}, {@code leases-cosmos}): overshoot summed over the runs.
+     */
     private void runAll(String store, CounterStore counters) throws Exception {
+        String id = store.split(" ")[0].toLowerCase(Locale.ROOT);
         System.out.printf("%n%s%n%-34s %10s %9s %9s %9s %7s %10s %10s%n", store, "run", "limit", "asked", "admitted",
                 "overshoot", "under", "writes", "writes/req");
+        long overshoot = 0;
         for (long limit : LIMITS) {
-            run(counters, "every instance asks until refused", limit, "hour", true, Long.MAX_VALUE, false);
+            overshoot += run(counters, "every instance asks until refused", limit, "hour", true, Long.MAX_VALUE, false).overshoot();
         }
-        run(counters, "one instance stops after " + IDLE_AFTER, IDLE_LIMIT, "hour", true, Long.MAX_VALUE, true);
+        Row idle = run(counters, "one instance stops after " + IDLE_AFTER, IDLE_LIMIT, "hour", true, Long.MAX_VALUE, true);
         long perThread = steadyRequests / ((long) instances * threadsEach);
-        run(counters, "steady state, leased", STEADY_LIMIT, "day", true, perThread, false);
-        run(counters, "steady state, lease: false", STEADY_LIMIT, "day", false, Math.max(1, perThread / 10), false);
+        Row leased = run(counters, "steady state, leased", STEADY_LIMIT, "day", true, perThread, false);
+        Row unleased = run(counters, "steady state, lease: false", STEADY_LIMIT, "day", false, Math.max(1, perThread / 10), false);
+        overshoot += idle.overshoot() + leased.overshoot() + unleased.overshoot();
+        System.out.printf(Locale.ROOT, "RESULT name=leases-%s overshoot=%d steady_leased_writes_per_req=%.4f"
+                + " steady_unleased_writes_per_req=%.4f idle_stranded_units=%d idle_limit=%d%n", id, overshoot,
+                leased.writesPerRequest(), unleased.writesPerRequest(), idle.under(), IDLE_LIMIT);
     }
 
     /**
@@ -131,7 +145,7 @@ public final class LeasedQuotas {
      * {@code asksPerThread} times or until refused; with {@code oneIdle}, instance 0 stops after
      * {@value #IDLE_AFTER} requests.
      */
-    private void run(CounterStore store, String name, long limit, String period, boolean lease, long asksPerThread,
+    private Row run(CounterStore store, String name, long limit, String period, boolean lease, long asksPerThread,
             boolean oneIdle) throws Exception {
         String yaml = """
                 stages:
@@ -170,7 +184,9 @@ public final class LeasedQuotas {
         boolean untilRefused = asksPerThread == Long.MAX_VALUE;
         String under = untilRefused ? Long.toString(limit - admitted) : "-";
         exact &= overshoot == 0;
+        double writesPerRequest = (double) counting.writes() / asked.get();
         System.out.printf("%-34s %10d %9d %9d %9d %7s %10d %10.4f%s%n", name, limit, asked.get(), admitted, overshoot,
-                under, counting.writes(), (double) counting.writes() / asked.get(), overshoot > 0 ? "  OVERSHOOT" : "");
+                under, counting.writes(), writesPerRequest, overshoot > 0 ? "  OVERSHOOT" : "");
+        return new Row(writesPerRequest, untilRefused ? limit - admitted : -1, overshoot);
     }
 }

@@ -20,7 +20,7 @@ class CommandLineHelpTest {
     @Test
     void scriptCommands_printTheirUsage_forHelp() throws Exception {
         for (List<String> command : List.of(List.of("synth", "--help"), List.of("synth", "dev", "-h"), List.of("diff", "--help"),
-                List.of("test", "-h"), List.of("conformance", "--help"))) {
+                List.of("test", "-h"), List.of("conformance", "--help"), List.of("bench", "--help"))) {
             Process process = new ProcessBuilder(concat(List.of("bash", SCRIPT.toString()), command))
                     .redirectErrorStream(true).start();
             process.getOutputStream().close();
