@@ -1,8 +1,12 @@
 package dev.tollgate.conformance;
 
 import dev.tollgate.aws.AwsGateway;
+import dev.tollgate.aws.DynamoDbKeyAdmin;
+import dev.tollgate.azure.CosmosStores;
+import dev.tollgate.emulators.CosmosEmulator;
 import dev.tollgate.local.LocalRunner;
 import dev.tollgate.observe.RequestObserver;
+import dev.tollgate.policy.auth.apikey.KeyAdmin;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,6 +27,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * {@code ./tollgate local} (or {@code --platform azure}), started in this JVM on free ports with its own
@@ -38,16 +47,53 @@ final class LocalRunnerAdapter implements Adapter {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
-    private LocalRunnerAdapter(LocalRunner runner, String name) {
+    private final KeyAdmin keys;
+    private final AutoCloseable store;
+
+    private LocalRunnerAdapter(LocalRunner runner, String name, KeyAdmin keys, AutoCloseable store) {
         this.runner = runner;
         this.name = name;
+        this.keys = keys;
+        this.store = store;
     }
 
     static LocalRunnerAdapter start(LocalRunner.Platform platform, Path config, Map<String, Map<String, String>> stageVariables,
                                     Clock clock) throws Exception {
         LocalRunner runner = LocalRunner.start(new LocalRunner.Options(config, 0, 0, stageVariables, false,
                 AwsGateway.DEFAULT_COUNTERS_TABLE, clock, RequestObserver.NONE, false, platform));
-        return new LocalRunnerAdapter(runner, platform == LocalRunner.Platform.AWS ? "local-aws" : "local-azure");
+        try {
+            if (platform == LocalRunner.Platform.AWS) {
+                DynamoDbClient dynamo = dynamoDb(runner.dynamoDbPort());
+                return new LocalRunnerAdapter(runner, "local-aws", new DynamoDbKeyAdmin(dynamo, AwsGateway.DEFAULT_KEYS_TABLE), dynamo);
+            }
+            // As ./tollgate keys --platform azure reaches the runner's emulator.
+            CosmosStores stores = CosmosStores.connect(Map.of(CosmosStores.ENDPOINT, runner.cosmosEndpoint().orElseThrow(),
+                    CosmosStores.KEY, CosmosEmulator.KEY));
+            return new LocalRunnerAdapter(runner, "local-azure", stores.keyAdmin(), stores);
+        } catch (Exception | Error e) {
+            runner.close();
+            throw e;
+        }
+    }
+
+    /** The runner's DynamoDB Local, as {@code ./tollgate keys} reaches it. */
+    int dynamoDbPort() {
+        return runner.dynamoDbPort();
+    }
+
+    /** A client of DynamoDB Local on {@code port}, with the dummy credentials the local tools use. */
+    static DynamoDbClient dynamoDb(int port) {
+        return DynamoDbClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .endpointOverride(URI.create("http://127.0.0.1:" + port))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build();
+    }
+
+    @Override
+    public KeyAdmin keys() {
+        return keys;
     }
 
     @Override
@@ -115,6 +161,11 @@ final class LocalRunnerAdapter implements Adapter {
 
     @Override
     public void close() {
+        try {
+            store.close();
+        } catch (Exception e) {
+            // The runner stops all the same.
+        }
         runner.close();
     }
 }
