@@ -61,6 +61,8 @@ final class LambdaAdapter implements Adapter {
     static final int INSTANCES = 2;
     /** The function's timeout, as configured on Lambda. */
     static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** API Gateway's payload quota (HTTP and REST APIs): past it, API Gateway answers 413 itself. */
+    static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final boolean v2;
@@ -225,6 +227,11 @@ final class LambdaAdapter implements Adapter {
             // API Gateway's own answer for a stage that does not exist; the function is not called.
             return new Answer(404, Map.of("content-type", List.of("application/json")),
                     "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
+        }
+        if (call.body().length > MAX_BODY_BYTES) {
+            // API Gateway's own answer past its payload quota; the function is not called.
+            return new Answer(413, Map.of("content-type", List.of("application/json")),
+                    "{\"message\":\"Request Entity Too Large\"}".getBytes(StandardCharsets.UTF_8));
         }
         return invoke(v2 ? v2Event(call) : v1Event(call));
     }

@@ -40,6 +40,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 final class LocalRunnerAdapter implements Adapter {
 
+    /** Past this, a body is sent after {@code Expect: 100-continue}. */
+    private static final int LARGE_BODY = 1024 * 1024;
+
     private final LocalRunner runner;
     private final String name;
     private final HttpClient client = HttpClient.newBuilder()
@@ -103,7 +106,8 @@ final class LocalRunnerAdapter implements Adapter {
 
     @Override
     public Answer send(Call call) throws IOException, InterruptedException {
-        if (call.headers().stream().anyMatch(field -> field.getValue().chars().anyMatch(c -> c > 0x7e))) {
+        if (call.headers().stream().anyMatch(field -> field.getValue().chars().anyMatch(c -> c > 0x7e))
+                || call.first("content-length") != null || !validUri(call) || call.body().length > LARGE_BODY) {
             return sendWritten(call);
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runner.port() + call.path()
@@ -116,26 +120,49 @@ final class LocalRunnerAdapter implements Adapter {
         return new Answer(response.statusCode(), response.headers().map(), response.body());
     }
 
+    private static boolean validUri(Call call) {
+        try {
+            URI.create(call.path() + (call.query().isEmpty() ? "" : "?" + call.query()));
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /**
      * The call written byte for byte over a socket, header values in ISO-8859-1 as HTTP has them: the
-     * JDK's client sends a header's bytes past ASCII as {@code ?}. The answer's length is its
-     * {@code content-length} (both runners send one).
+     * JDK's client sends a header's bytes past ASCII as {@code ?}, refuses a target that is not a URI
+     * and sets {@code Content-Length} itself; here the call's own {@code Content-Length} goes out as
+     * sent. A large body waits for the server's go-ahead ({@code Expect: 100-continue}), so that an early
+     * answer (413) is read rather than cut off mid-upload. The answer's length is its {@code content-length}
+     * (both runners send one).
      */
     private Answer sendWritten(Call call) throws IOException {
         StringBuilder head = new StringBuilder(call.method()).append(' ').append(call.path())
                 .append(call.query().isEmpty() ? "" : "?" + call.query()).append(" HTTP/1.1\r\n")
-                .append("host: 127.0.0.1:").append(runner.port()).append("\r\nconnection: close\r\n")
-                .append("content-length: ").append(call.body().length).append("\r\n");
+                .append("host: 127.0.0.1:").append(runner.port()).append("\r\nconnection: close\r\n");
+        if (call.first("content-length") == null) {
+            head.append("content-length: ").append(call.body().length).append("\r\n");
+        }
         call.headers().forEach(field -> head.append(field.getKey()).append(": ").append(field.getValue()).append("\r\n"));
+        boolean goAhead = call.body().length > LARGE_BODY;
+        if (goAhead) {
+            head.append("expect: 100-continue\r\n");
+        }
         head.append("\r\n");
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), runner.port())) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
             out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-            out.write(call.body());
             out.flush();
             InputStream in = new BufferedInputStream(socket.getInputStream());
-            String[] lines = readHead(in).split("\r\n");
+            String answered = goAhead ? readHead(in) : null;
+            if (answered == null || answered.startsWith("HTTP/1.1 100")) {
+                out.write(call.body());
+                out.flush();
+                answered = readHead(in);
+            }
+            String[] lines = answered.split("\r\n");
             Map<String, List<String>> headers = new LinkedHashMap<>();
             for (int i = 1; i < lines.length; i++) {
                 int colon = lines[i].indexOf(':');
