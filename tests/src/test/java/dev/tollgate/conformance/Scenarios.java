@@ -382,16 +382,17 @@ final class Scenarios {
                         event.putNull("headers").putNull("multiValueHeaders");
                     }
                 }, status(200), json("/backend", "a"), headerMatches("x-request-id", ".+")),
-                lambdaEvent("lambda event: the $default stage is the function's own (TOLLGATE_STAGE dev)", open, (v2, event) -> {
-                    ObjectNode context = (ObjectNode) event.path("requestContext");
-                    context.put("stage", "$default");
-                    if (v2) {
-                        event.put("rawPath", "/public").put("routeKey", "$default");
-                        ((ObjectNode) context.path("http")).put("path", "/public");
-                    } else {
-                        context.put("path", "/public");
-                    }
-                }, status(200), json("/backend", "a"), json("/path", "/public")));
+                lambdaEvent("lambda event: the $default stage is the function's own (TOLLGATE_STAGE dev): dev's key passes",
+                        echo.header(KEY, "conformance-ok"), (v2, event) -> {
+                            ObjectNode context = (ObjectNode) event.path("requestContext");
+                            context.put("stage", "$default");
+                            if (v2) {
+                                event.put("rawPath", "/echo").put("routeKey", "$default");
+                                ((ObjectNode) context.path("http")).put("path", "/echo");
+                            } else {
+                                context.put("path", "/echo");
+                            }
+                        }, status(200), json("/backend", "a"), received("x-tollgate-consumer", "conformance-ok")));
     }
 
     /**
