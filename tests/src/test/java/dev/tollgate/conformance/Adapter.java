@@ -1,5 +1,7 @@
 package dev.tollgate.conformance;
 
+import dev.tollgate.policy.auth.apikey.KeyAdmin;
+
 /**
  * One way Tollgate runs: the suite's {@link Call} turned into what that platform hands the gateway,
  * and what the gateway answers turned back into what a caller receives. Every adapter runs the same
@@ -11,6 +13,9 @@ interface Adapter extends AutoCloseable {
     String name();
 
     Answer send(Call call) throws Exception;
+
+    /** The keys store the adapter's gateway looks keys up in, beside its configuration file's, as {@code ./tollgate keys} writes it. */
+    KeyAdmin keys();
 
     @Override
     void close();

@@ -10,6 +10,7 @@ import dev.tollgate.emulators.functions.LocalExecutionContext;
 import dev.tollgate.emulators.functions.LocalHttpRequest;
 import dev.tollgate.emulators.functions.LocalHttpResponse;
 import dev.tollgate.observe.RequestObserver;
+import dev.tollgate.policy.auth.apikey.KeyAdmin;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -32,9 +33,11 @@ final class AzureFunctionAdapter implements Adapter {
     private static final Logger LOG = Logger.getLogger(AzureFunctionAdapter.class.getName());
 
     private final Map<String, TollgateFunction> functions;
+    private final KeyAdmin keys;
 
-    private AzureFunctionAdapter(Map<String, TollgateFunction> functions) {
+    private AzureFunctionAdapter(Map<String, TollgateFunction> functions, KeyAdmin keys) {
         this.functions = functions;
+        this.keys = keys;
     }
 
     static AzureFunctionAdapter start(GatewayConfig config, Map<String, Map<String, String>> stageVariables,
@@ -42,12 +45,17 @@ final class AzureFunctionAdapter implements Adapter {
         Map<String, TollgateFunction> functions = new HashMap<>();
         stageVariables.forEach((stage, variables) -> functions.put(stage, new TollgateFunction(AzureGateway.create(config,
                 stores.counters(clock), stores.keys(), clock, RequestObserver.NONE, BackendResolver.NONE), stage, variables)));
-        return new AzureFunctionAdapter(Map.copyOf(functions));
+        return new AzureFunctionAdapter(Map.copyOf(functions), stores.keyAdmin());
     }
 
     @Override
     public String name() {
         return "azure-function";
+    }
+
+    @Override
+    public KeyAdmin keys() {
+        return keys;
     }
 
     @Override

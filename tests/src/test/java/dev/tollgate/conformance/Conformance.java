@@ -5,36 +5,39 @@ import dev.tollgate.azure.CosmosStores;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.local.LocalRunner;
+import dev.tollgate.policy.auth.apikey.ApiKey;
+import dev.tollgate.policy.auth.apikey.ApiKeyHash;
+import dev.tollgate.policy.auth.apikey.KeyAdmin;
 import dev.tollgate.testing.TestIssuer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
-import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * What the suite runs on: one configuration ({@value #CONFIG}), two echo backends (a: dev's, b: prod's)
- * that also serve the test issuer's keys, a closed port, one clock standing still in the middle of the
- * current hour (no quota window ends mid-run, and DynamoDB Local's TTL sweep leaves the counters alone),
- * and the five adapters built from them, each with a store of its own.
+ * that also serve the test issuer's keys, a closed port, and the five adapters built from them, each
+ * with a store of its own, all on the real clock (the Lambda functions run in JVMs of their own, where
+ * no clock can be passed in): scenarios about time use windows of a second or two.
  */
 final class Conformance implements AutoCloseable {
 
     static final String CONFIG = "src/test/resources/conformance/tollgate.yaml";
     static final String AUDIENCE = "conformance-api";
+    /** A key each adapter's keys store holds (not the configuration file), and one revoked there. */
+    static final String STORED_KEY = "conformance-stored";
+    static final String REVOKED_KEY = "conformance-stored-revoked";
 
-    final Instant now = Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofMinutes(30));
-    final Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+    final Instant now = Instant.now();
     final TestIssuer issuer = TestIssuer.rsa("urn:tollgate:conformance", "conformance-key");
     final List<Adapter> adapters = new ArrayList<>();
     private final List<AutoCloseable> started = new ArrayList<>();
@@ -51,6 +54,7 @@ final class Conformance implements AutoCloseable {
     }
 
     private void startAdapters() throws Exception {
+        Clock clock = Clock.systemUTC();
         EchoBackend a = started(new EchoBackend("a", issuer.publicKeys().toString()));
         EchoBackend b = started(new EchoBackend("b", issuer.publicKeys().toString()));
         String refused = "http://127.0.0.1:" + closedPort();
@@ -63,17 +67,38 @@ final class Conformance implements AutoCloseable {
         Files.writeString(config, Files.readString(Path.of(CONFIG)).replace("JWKS_URL", a.url() + "/jwks.json"));
         GatewayConfig loaded = ConfigLoader.load(config);
 
-        AmazonDynamoDBLocal dynamo = DynamoDBEmbedded.create(true);
-        started.add(dynamo::shutdown);
-        adapters.add(LambdaAdapter.start(true, loaded, stageVariables, dynamo.dynamoDbClient(), "v2", clock));
-        adapters.add(LambdaAdapter.start(false, loaded, stageVariables, dynamo.dynamoDbClient(), "v1", clock));
+        // The local runner on AWS first: the Lambda functions count in its DynamoDB Local, in tables of their own.
+        LocalRunnerAdapter localAws = LocalRunnerAdapter.start(LocalRunner.Platform.AWS, config, stageVariables, clock);
+        started.add(localAws);
+        DynamoDbClient dynamo = started(LocalRunnerAdapter.dynamoDb(localAws.dynamoDbPort()));
+        URI endpoint = URI.create("http://127.0.0.1:" + localAws.dynamoDbPort());
+        Path taskRoot = LambdaAdapter.taskRoot(Path.of("target", "conformance", "lambda-task"));
+        LambdaAdapter v2 = LambdaAdapter.start(true, taskRoot, config, stageVariables, dynamo, endpoint, "v2");
+        adapters.add(v2);
+        LambdaAdapter v1 = LambdaAdapter.start(false, taskRoot, config, stageVariables, dynamo, endpoint, "v1");
+        adapters.add(v1);
 
         CosmosFixture cosmos = started(new CosmosFixture());
         CosmosStores stores = started(cosmos.stores());
         adapters.add(AzureFunctionAdapter.start(loaded, stageVariables, stores, clock));
 
-        adapters.add(LocalRunnerAdapter.start(LocalRunner.Platform.AWS, config, stageVariables, clock));
+        started.remove(localAws);
+        adapters.add(localAws);
         adapters.add(LocalRunnerAdapter.start(LocalRunner.Platform.AZURE, config, stageVariables, clock));
+        v2.awaitStarted();
+        v1.awaitStarted();
+        for (Adapter adapter : adapters) {
+            storeKeys(adapter.keys());
+        }
+    }
+
+    /** The keys the scenarios expect in every keys store, written as {@code ./tollgate keys create} writes them. */
+    private void storeKeys(KeyAdmin keys) {
+        keys.create(ApiKeyHash.sha256Hex(STORED_KEY), new ApiKey("stored", "conformance-stored", "dev", "five",
+                ApiKey.Status.ACTIVE, Optional.empty()), now);
+        keys.create(ApiKeyHash.sha256Hex(REVOKED_KEY), new ApiKey("stored-revoked", "conformance-stored", "dev", "open",
+                ApiKey.Status.ACTIVE, Optional.empty()), now);
+        keys.revoke("stored-revoked", now);
     }
 
     private <T extends AutoCloseable> T started(T thing) {

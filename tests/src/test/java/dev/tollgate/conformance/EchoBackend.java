@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * its content type and encoding, {@code /large} answers {@value #LARGE_BYTES} bytes, {@code /huge} {@value #HUGE_BYTES}, {@code /multi}
  * answers two {@code Set-Cookie} and two {@code X-Multi} fields, {@code /slow} answers only when the
  * backend closes, {@code /flaky} answers 503 to the first {@value #FLAKY_FAILURES} tries of each request
- * (told apart by its {@code X-Request-Id}) and then the JSON with {@code attempt}, {@code /jwks.json}
+ * (told apart by its {@code X-Request-Id}) and then the JSON with {@code attempt}, {@code /recovering/TAG}
+ * answers 503 to the first {@value #FLAKY_FAILURES} calls of each tag and then the JSON with {@code attempt}, {@code /jwks.json}
  * serves the key set it was given.
  */
 final class EchoBackend implements AutoCloseable {
@@ -85,8 +86,9 @@ final class EchoBackend implements AutoCloseable {
                 byte[] large = new byte[path.equals("/large") ? LARGE_BYTES : HUGE_BYTES];
                 java.util.Arrays.fill(large, (byte) 'x');
                 send(exchange, 200, "application/octet-stream", large);
-            } else if (path.equals("/flaky")) {
-                String id = String.valueOf(exchange.getRequestHeaders().getFirst("x-request-id"));
+            } else if (path.equals("/flaky") || path.startsWith("/recovering/")) {
+                // Each request of /flaky (its X-Request-Id), each tag of /recovering, fails its first tries.
+                String id = path.equals("/flaky") ? String.valueOf(exchange.getRequestHeaders().getFirst("x-request-id")) : path;
                 int attempt = attempts.computeIfAbsent(id, i -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
                 ObjectNode echo = (ObjectNode) JSON.readTree(echo(exchange, body));
                 send(exchange, attempt <= FLAKY_FAILURES ? 503 : 200, "application/json",

@@ -1,80 +1,214 @@
 package dev.tollgate.conformance;
 
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.aws.AwsGateway;
 import dev.tollgate.aws.DynamoDbCounterStore;
+import dev.tollgate.aws.DynamoDbKeyAdmin;
 import dev.tollgate.aws.DynamoDbKeyStore;
-import dev.tollgate.aws.HttpApiHandler;
 import dev.tollgate.aws.LambdaBodies;
-import dev.tollgate.aws.RestApiHandler;
-import dev.tollgate.backend.BackendResolver;
-import dev.tollgate.config.GatewayConfig;
-import dev.tollgate.observe.RequestObserver;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import dev.tollgate.emulators.lambda.LocalLambdaRuntimeApi;
+import dev.tollgate.policy.auth.apikey.KeyAdmin;
+import java.io.File;
 import java.io.IOException;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The Lambda handler as API Gateway invokes it, in this JVM: each call becomes the proxy event API
- * Gateway sends, built on one of AWS's published sample events (its fields filled in, none invented),
- * handed to the stream handler as JSON bytes, as the Lambda runtime hands them over; the response event
- * is read back as API Gateway reads it. Payload 2.0 (HTTP API, {@link HttpApiHandler}): the raw path
- * with the stage, repeated headers joined by commas, cookies apart; back, {@code cookies} and joined
- * headers. Payload 1.0 (REST API, {@link RestApiHandler}): the path without the stage,
- * {@code multiValueHeaders} and decoded {@code multiValueQueryStringParameters}; back,
- * {@code multiValueHeaders}. Bodies that are not text go base64 both ways. The gateway counts in
- * DynamoDB Local (in-process, tables of its own). The handler runs on this module's classpath, not on
- * the packaged artifact's ({@code LambdaRuntimeEventsTest} covers that).
+ * The Lambda function as API Gateway invokes it: the packaged artifact
+ * ({@code functions-aws/target/tollgate-lambda.jar}, unpacked as Lambda unpacks it into its task root)
+ * run by the Lambda Java runtime itself (the runtime interface client, {@code tests/target/lambda-runtime/})
+ * in JVMs of their own, each an execution environment polling a {@link LocalLambdaRuntimeApi} of its own,
+ * configured by the environment variables a deployed function gets. Each call becomes the proxy event
+ * API Gateway sends, built on one of AWS's published sample events (its fields filled in, none invented),
+ * which the runtime hands to the stream handler as bytes; the response event is read back as API Gateway
+ * reads it. Payload 2.0 (HTTP API, {@code HttpApiHandler}): the raw path with the stage, repeated headers
+ * joined by commas, cookies apart; back, {@code cookies} and joined headers. Payload 1.0 (REST API,
+ * {@code RestApiHandler}): the path without the stage, {@code multiValueHeaders} and decoded
+ * {@code multiValueQueryStringParameters}; back, {@code multiValueHeaders}. Bodies that are not text go
+ * base64 both ways. The function counts in DynamoDB Local, in tables of its own.
+ *
+ * <p>An event goes to the environment that finished last (as Lambda reuses its warmest one), so that a
+ * sequence of calls meets one instance's state (its circuit breakers); calls at once spread over the
+ * {@value #INSTANCES} environments, as a burst does over several Lambda instances.
  */
 final class LambdaAdapter implements Adapter {
 
     static final Path SAMPLES = Path.of("..", "functions-aws", "src", "test", "resources", "aws-sample-events");
+    static final Path ARTIFACT = Path.of("..", "functions-aws", "target", "tollgate-lambda.jar");
+    /** The Lambda Java runtime and the libraries it ships with (tests/pom.xml copies them there). */
+    static final Path RUNTIME = Path.of("target", "lambda-runtime");
+    /** How many execution environments each function runs. */
+    static final int INSTANCES = 2;
+    /** The function's timeout, as configured on Lambda. */
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** API Gateway's payload quota (HTTP and REST APIs): past it, API Gateway answers 413 itself. */
+    static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final boolean v2;
-    private final RequestStreamHandler handler;
     private final Map<String, Map<String, String>> stageVariables;
     private final JsonNode sample;
+    private final KeyAdmin keys;
+    private final List<Environment> environments = new ArrayList<>();
+    private final LinkedBlockingDeque<Environment> idle = new LinkedBlockingDeque<>();
 
-    private LambdaAdapter(boolean v2, RequestStreamHandler handler, Map<String, Map<String, String>> stageVariables,
-                          JsonNode sample) {
+    /** One execution environment: the runtime's process and the Runtime API it polls. */
+    private record Environment(LocalLambdaRuntimeApi api, Process process, Path log) {
+    }
+
+    private LambdaAdapter(boolean v2, Map<String, Map<String, String>> stageVariables, JsonNode sample, KeyAdmin keys) {
         this.v2 = v2;
-        this.handler = handler;
         this.stageVariables = stageVariables;
         this.sample = sample;
+        this.keys = keys;
     }
 
     /**
-     * @param tables a prefix of the counters and keys tables it makes in {@code dynamo}, so that adapters sharing it count apart
+     * Unpacks the artifact into a task root, as Lambda does with a deployment package.
      */
-    static LambdaAdapter start(boolean v2, GatewayConfig config, Map<String, Map<String, String>> stageVariables,
-                               DynamoDbClient dynamo, String tables, Clock clock) throws IOException {
+    static Path taskRoot(Path dir) throws IOException {
+        if (!Files.isRegularFile(ARTIFACT)) {
+            throw new IllegalStateException(ARTIFACT.toAbsolutePath() + " is missing (expected: the packaged Lambda"
+                    + " artifact; build functions-aws with mvn package first)");
+        }
+        Path root = Files.createDirectories(dir);
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(ARTIFACT))) {
+            for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+                Path target = root.resolve(entry.getName()).normalize();
+                if (!target.startsWith(root)) {
+                    throw new IOException("an entry outside the task root: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(zip, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        return root;
+    }
+
+    /**
+     * The runtime's native client (JNI) for this machine, unpacked from the runtime's jar once. Left to
+     * itself, each runtime unpacks it to {@code /tmp/.libaws-lambda-jni.so}, one file for every process on
+     * the machine: runtimes starting at once overwrite it under each other's feet (on Lambda, one runtime
+     * runs per environment). Its system property names the file to load instead.
+     */
+    static Path nativeClient() throws IOException {
+        String arch = System.getProperty("os.arch");
+        String name = "libaws-lambda-jni.linux-" + (arch.equals("aarch64") ? "aarch_64" : "x86_64") + ".so";
+        Path target = RUNTIME.resolve(name).toAbsolutePath();
+        if (!Files.isRegularFile(target)) {
+            try (var jars = Files.newDirectoryStream(RUNTIME, "aws-lambda-java-runtime-interface-client-*.jar");
+                 var jar = new java.util.jar.JarFile(jars.iterator().next().toFile())) {
+                Path partial = Files.createTempFile(RUNTIME, name, ".part");
+                try (var in = jar.getInputStream(jar.getEntry("jni/" + name))) {
+                    Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+                }
+                Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+        return target;
+    }
+
+    /**
+     * Starts the function's environments; {@link #awaitStarted} waits for them.
+     *
+     * @param taskRoot the unpacked artifact ({@link #taskRoot})
+     * @param config   the configuration file the function reads ({@code TOLLGATE_CONFIG})
+     * @param dynamo   a client of DynamoDB Local at {@code endpoint}, where it makes the function's tables
+     * @param tables   a prefix of the counters and keys tables, so that functions sharing DynamoDB Local count apart
+     */
+    static LambdaAdapter start(boolean v2, Path taskRoot, Path config, Map<String, Map<String, String>> stageVariables,
+                               DynamoDbClient dynamo, URI endpoint, String tables) throws Exception {
         String counters = tables + "-counters";
-        String keys = tables + "-keys";
+        String keysTable = tables + "-keys";
         dynamo.createTable(DynamoDbCounterStore.tableDefinition(counters));
-        dynamo.createTable(DynamoDbKeyStore.tableDefinition(keys));
-        var gateway = AwsGateway.create(config, dynamo, counters, keys, clock, RequestObserver.NONE, BackendResolver.NONE);
-        RequestStreamHandler handler = v2 ? new HttpApiHandler(gateway, Optional.empty()) : new RestApiHandler(gateway, Optional.empty());
+        dynamo.createTable(DynamoDbKeyStore.tableDefinition(keysTable));
         JsonNode sample = JSON.readTree(SAMPLES.resolve(v2 ? "v2--go-apigw-v2-request-no-authorizer.json"
                 : "v1--javalibs-apigw_rest_event.json").toFile());
-        return new LambdaAdapter(v2, handler, stageVariables, sample);
+        LambdaAdapter adapter = new LambdaAdapter(v2, stageVariables, sample, new DynamoDbKeyAdmin(dynamo, keysTable));
+        try {
+            String handler = "dev.tollgate.aws." + (v2 ? "HttpApiHandler" : "RestApiHandler") + "::handleRequest";
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("AWS_LAMBDA_FUNCTION_NAME", "tollgate-conformance-" + tables);
+            env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+            env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
+            env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/tollgate-conformance-" + tables);
+            env.put("AWS_LAMBDA_LOG_STREAM_NAME", "conformance");
+            env.put("AWS_REGION", "us-east-1");
+            env.put("AWS_DEFAULT_REGION", "us-east-1");
+            env.put("AWS_ACCESS_KEY_ID", "test");
+            env.put("AWS_SECRET_ACCESS_KEY", "test");
+            env.put("LAMBDA_TASK_ROOT", taskRoot.toAbsolutePath().toString());
+            env.put("LAMBDA_RUNTIME_DIR", RUNTIME.toAbsolutePath().toString());
+            env.put("_HANDLER", handler);
+            env.put("TZ", ":UTC");
+            // What the stacks set (infra-cdk), pointed at DynamoDB Local and at no ECS.
+            env.put(AwsGateway.CONFIG, config.toAbsolutePath().toString());
+            env.put(AwsGateway.STAGE, "dev");
+            env.put(AwsGateway.COUNTERS_TABLE, counters);
+            env.put(AwsGateway.KEYS_TABLE, keysTable);
+            env.put(AwsGateway.DYNAMODB_ENDPOINT, endpoint.toString());
+            env.put(AwsGateway.ECS_ENDPOINT, "http://127.0.0.1:1");
+            for (int i = 0; i < INSTANCES; i++) {
+                LocalLambdaRuntimeApi api = LocalLambdaRuntimeApi.start("arn:aws:lambda:us-east-1:000000000000:function:"
+                        + env.get("AWS_LAMBDA_FUNCTION_NAME"));
+                Path log = Path.of("target", "conformance", "lambda-" + tables + "-" + i + ".log");
+                ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        // The options Lambda's Java 17 runtime starts its JVM with (a 1024 MB function).
+                        "-XX:MaxHeapSize=870m", "-XX:+UseSerialGC", "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
+                        "-Xshare:auto", "-Djava.net.preferIPv4Stack=true",
+                        "-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI=" + nativeClient(),
+                        "-cp", RUNTIME.toAbsolutePath() + File.separator + "*",
+                        "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler)
+                        // The runtime loads the function from its working directory, /var/task on Lambda.
+                        .directory(taskRoot.toAbsolutePath().toFile())
+                        .redirectErrorStream(true).redirectOutput(log.toAbsolutePath().toFile());
+                builder.environment().keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("TOLLGATE_")
+                        || name.startsWith("JAVA_TOOL") || name.startsWith("_JAVA"));
+                builder.environment().putAll(env);
+                builder.environment().put("AWS_LAMBDA_RUNTIME_API", api.address());
+                adapter.environments.add(new Environment(api, builder.start(), log));
+            }
+        } catch (Exception | Error e) {
+            adapter.close();
+            throw e;
+        }
+        return adapter;
+    }
+
+    /** Waits until each environment polls for its first event: its init is done (the others start meanwhile). */
+    LambdaAdapter awaitStarted() throws InterruptedException {
+        for (Environment environment : environments) {
+            if (!environment.api().awaitPolling(Duration.ofSeconds(60))) {
+                throw new IllegalStateException(name() + ": an environment did not start: "
+                        + environment.api().initError().orElse("no init error posted") + "; its log: " + tail(environment.log()));
+            }
+            idle.addFirst(environment);
+        }
+        return this;
     }
 
     @Override
@@ -83,16 +217,53 @@ final class LambdaAdapter implements Adapter {
     }
 
     @Override
-    public Answer send(Call call) throws IOException {
+    public KeyAdmin keys() {
+        return keys;
+    }
+
+    @Override
+    public Answer send(Call call) throws Exception {
         if (!stageVariables.containsKey(call.stage())) {
             // API Gateway's own answer for a stage that does not exist; the function is not called.
             return new Answer(404, Map.of("content-type", List.of("application/json")),
                     "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
         }
-        ObjectNode event = v2 ? v2Event(call) : v1Event(call);
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), output, null);
-        return answer(JSON.readTree(output.toByteArray()));
+        if (call.body().length > MAX_BODY_BYTES) {
+            // API Gateway's own answer past its payload quota; the function is not called.
+            return new Answer(413, Map.of("content-type", List.of("application/json")),
+                    "{\"message\":\"Request Entity Too Large\"}".getBytes(StandardCharsets.UTF_8));
+        }
+        return invoke(v2 ? v2Event(call) : v1Event(call));
+    }
+
+    /** Invokes the function with an event as API Gateway would send it; its answer as API Gateway reads it. */
+    Answer invoke(ObjectNode event) throws Exception {
+        Environment environment = idle.pollFirst(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (environment == null) {
+            throw new IllegalStateException(name() + ": no execution environment free in " + TIMEOUT);
+        }
+        LocalLambdaRuntimeApi.Result result;
+        try {
+            result = environment.api().invoke(JSON.writeValueAsBytes(event), TIMEOUT);
+        } finally {
+            // Back in line once it polls for the next event, as an environment is free only then.
+            environment.api().awaitPolling(Duration.ofSeconds(5));
+            idle.addFirst(environment);
+        }
+        if (result.failed()) {
+            // A failed invocation: API Gateway answers 502 (the test fails on it, with the function's error).
+            return new Answer(502, Map.of("x-lambda-error", List.of(result.errorType().get())), result.payload());
+        }
+        return answer(JSON.readTree(result.payload()));
+    }
+
+    /** The event of a call, for scenarios that then change it as a platform may. */
+    ObjectNode event(Call call) {
+        return v2 ? v2Event(call) : v1Event(call);
+    }
+
+    boolean v2() {
+        return v2;
     }
 
     private ObjectNode v2Event(Call call) {
@@ -213,6 +384,27 @@ final class LambdaAdapter implements Adapter {
 
     @Override
     public void close() {
-        // The gateway holds nothing to stop; DynamoDB Local is the suite's.
+        for (Environment environment : environments) {
+            environment.process().destroy();
+        }
+        for (Environment environment : environments) {
+            try {
+                if (!environment.process().waitFor(5, TimeUnit.SECONDS)) {
+                    environment.process().destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            environment.api().close();
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            String text = Files.readString(log);
+            return text.length() > 2000 ? text.substring(text.length() - 2000) : text;
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 }

@@ -1,8 +1,12 @@
 package dev.tollgate.conformance;
 
 import dev.tollgate.aws.AwsGateway;
+import dev.tollgate.aws.DynamoDbKeyAdmin;
+import dev.tollgate.azure.CosmosStores;
+import dev.tollgate.emulators.CosmosEmulator;
 import dev.tollgate.local.LocalRunner;
 import dev.tollgate.observe.RequestObserver;
+import dev.tollgate.policy.auth.apikey.KeyAdmin;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,6 +27,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * {@code ./tollgate local} (or {@code --platform azure}), started in this JVM on free ports with its own
@@ -31,6 +40,9 @@ import java.util.Map;
  */
 final class LocalRunnerAdapter implements Adapter {
 
+    /** Past this, a body is sent after {@code Expect: 100-continue}. */
+    private static final int LARGE_BODY = 1024 * 1024;
+
     private final LocalRunner runner;
     private final String name;
     private final HttpClient client = HttpClient.newBuilder()
@@ -38,16 +50,53 @@ final class LocalRunnerAdapter implements Adapter {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
-    private LocalRunnerAdapter(LocalRunner runner, String name) {
+    private final KeyAdmin keys;
+    private final AutoCloseable store;
+
+    private LocalRunnerAdapter(LocalRunner runner, String name, KeyAdmin keys, AutoCloseable store) {
         this.runner = runner;
         this.name = name;
+        this.keys = keys;
+        this.store = store;
     }
 
     static LocalRunnerAdapter start(LocalRunner.Platform platform, Path config, Map<String, Map<String, String>> stageVariables,
                                     Clock clock) throws Exception {
         LocalRunner runner = LocalRunner.start(new LocalRunner.Options(config, 0, 0, stageVariables, false,
                 AwsGateway.DEFAULT_COUNTERS_TABLE, clock, RequestObserver.NONE, false, platform));
-        return new LocalRunnerAdapter(runner, platform == LocalRunner.Platform.AWS ? "local-aws" : "local-azure");
+        try {
+            if (platform == LocalRunner.Platform.AWS) {
+                DynamoDbClient dynamo = dynamoDb(runner.dynamoDbPort());
+                return new LocalRunnerAdapter(runner, "local-aws", new DynamoDbKeyAdmin(dynamo, AwsGateway.DEFAULT_KEYS_TABLE), dynamo);
+            }
+            // As ./tollgate keys --platform azure reaches the runner's emulator.
+            CosmosStores stores = CosmosStores.connect(Map.of(CosmosStores.ENDPOINT, runner.cosmosEndpoint().orElseThrow(),
+                    CosmosStores.KEY, CosmosEmulator.KEY));
+            return new LocalRunnerAdapter(runner, "local-azure", stores.keyAdmin(), stores);
+        } catch (Exception | Error e) {
+            runner.close();
+            throw e;
+        }
+    }
+
+    /** The runner's DynamoDB Local, as {@code ./tollgate keys} reaches it. */
+    int dynamoDbPort() {
+        return runner.dynamoDbPort();
+    }
+
+    /** A client of DynamoDB Local on {@code port}, with the dummy credentials the local tools use. */
+    static DynamoDbClient dynamoDb(int port) {
+        return DynamoDbClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .endpointOverride(URI.create("http://127.0.0.1:" + port))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build();
+    }
+
+    @Override
+    public KeyAdmin keys() {
+        return keys;
     }
 
     @Override
@@ -57,7 +106,8 @@ final class LocalRunnerAdapter implements Adapter {
 
     @Override
     public Answer send(Call call) throws IOException, InterruptedException {
-        if (call.headers().stream().anyMatch(field -> field.getValue().chars().anyMatch(c -> c > 0x7e))) {
+        if (call.headers().stream().anyMatch(field -> field.getValue().chars().anyMatch(c -> c > 0x7e))
+                || call.first("content-length") != null || !validUri(call) || call.body().length > LARGE_BODY) {
             return sendWritten(call);
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runner.port() + call.path()
@@ -70,26 +120,49 @@ final class LocalRunnerAdapter implements Adapter {
         return new Answer(response.statusCode(), response.headers().map(), response.body());
     }
 
+    private static boolean validUri(Call call) {
+        try {
+            URI.create(call.path() + (call.query().isEmpty() ? "" : "?" + call.query()));
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /**
      * The call written byte for byte over a socket, header values in ISO-8859-1 as HTTP has them: the
-     * JDK's client sends a header's bytes past ASCII as {@code ?}. The answer's length is its
-     * {@code content-length} (both runners send one).
+     * JDK's client sends a header's bytes past ASCII as {@code ?}, refuses a target that is not a URI
+     * and sets {@code Content-Length} itself; here the call's own {@code Content-Length} goes out as
+     * sent. A large body waits for the server's go-ahead ({@code Expect: 100-continue}), so that an early
+     * answer (413) is read rather than cut off mid-upload. The answer's length is its {@code content-length}
+     * (both runners send one).
      */
     private Answer sendWritten(Call call) throws IOException {
         StringBuilder head = new StringBuilder(call.method()).append(' ').append(call.path())
                 .append(call.query().isEmpty() ? "" : "?" + call.query()).append(" HTTP/1.1\r\n")
-                .append("host: 127.0.0.1:").append(runner.port()).append("\r\nconnection: close\r\n")
-                .append("content-length: ").append(call.body().length).append("\r\n");
+                .append("host: 127.0.0.1:").append(runner.port()).append("\r\nconnection: close\r\n");
+        if (call.first("content-length") == null) {
+            head.append("content-length: ").append(call.body().length).append("\r\n");
+        }
         call.headers().forEach(field -> head.append(field.getKey()).append(": ").append(field.getValue()).append("\r\n"));
+        boolean goAhead = call.body().length > LARGE_BODY;
+        if (goAhead) {
+            head.append("expect: 100-continue\r\n");
+        }
         head.append("\r\n");
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), runner.port())) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
             out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-            out.write(call.body());
             out.flush();
             InputStream in = new BufferedInputStream(socket.getInputStream());
-            String[] lines = readHead(in).split("\r\n");
+            String answered = goAhead ? readHead(in) : null;
+            if (answered == null || answered.startsWith("HTTP/1.1 100")) {
+                out.write(call.body());
+                out.flush();
+                answered = readHead(in);
+            }
+            String[] lines = answered.split("\r\n");
             Map<String, List<String>> headers = new LinkedHashMap<>();
             for (int i = 1; i < lines.length; i++) {
                 int colon = lines[i].indexOf(':');
@@ -115,6 +188,11 @@ final class LocalRunnerAdapter implements Adapter {
 
     @Override
     public void close() {
+        try {
+            store.close();
+        } catch (Exception e) {
+            // The runner stops all the same.
+        }
         runner.close();
     }
 }

@@ -2,6 +2,7 @@ package dev.tollgate.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * A behaviour every adapter must show: a request, a short sequence of them, or a concurrent burst, and
@@ -68,6 +70,25 @@ record Scenario(String name, Exchange exchange, Map<String, String> skips) {
                 callers.shutdownNow();
             }
         }, Map.of());
+    }
+
+    /**
+     * Sends {@code call} again, a tenth of a second apart, until an answer shows {@code until}, each answer
+     * before showing {@code meanwhile}: for a window that ends on the real clock (every adapter runs on it),
+     * so for at most {@code within}, a second or two.
+     */
+    static Answer awaitAnswer(Adapter adapter, Call call, Predicate<Answer> until, Expect meanwhile, Duration within)
+            throws Exception {
+        long end = System.nanoTime() + within.toNanos();
+        while (true) {
+            Answer answer = adapter.send(call);
+            if (until.test(answer)) {
+                return answer;
+            }
+            meanwhile.check(answer);
+            assertThat(System.nanoTime()).as("still %s after %s", answer, within).isLessThan(end);
+            Thread.sleep(100);
+        }
     }
 
     /** The same, not run on {@code adapter}, for a reason the platform gives. */

@@ -15,10 +15,13 @@ import static dev.tollgate.conformance.Scenario.assertStatuses;
 import static dev.tollgate.conformance.Scenario.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.tollgate.testing.TestIssuer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +38,18 @@ final class Scenarios {
     /** Why the Azure adapters answer a repeated response header as one field. */
     static final String JAVA_WORKER_JOINS_HEADERS = "the Azure Functions Java worker carries one value per response header:"
             + " two Set-Cookie go out joined by \", \" (azure-functions-java-worker issue 788; docs/azure-functions.md)";
+
+    /** Why the events' own shapes are fed only to the Lambda adapters. */
+    static final String EVENT_SHAPE = "an API Gateway event's own shape: no HTTP request makes it (the local runner builds"
+            + " its events from HTTP requests; the Functions host hands over no event)";
+    /** Why raw HTTP is sent only to the local runners. */
+    static final String FRONT_DOOR = "the platform's front end (API Gateway, the Functions host) refuses such HTTP before"
+            + " the function runs; the local runners' emulation of it is what runs here";
+    private static final String AZURE_BODY_LIMIT = "an Azure HTTP trigger takes bodies up to 100 MB (docs/azure-functions.md);"
+            + " Tollgate's own limit there is the route's maxBodySize (the scenario beside this one)";
+    private static final String NO_URI = "the Functions library hands the function a java.net.URI, which cannot hold a"
+            + " malformed escape: such a request never reaches an Azure function (local-azure shows the host's 400)";
+    private static final String CIRCUIT_OPEN = "urn:tollgate:problem:circuit-open";
 
     private static final String KEY = "x-api-key";
     private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -64,6 +79,10 @@ final class Scenarios {
         String initech = bearer(on, on.issuer.claims("alice", Conformance.AUDIENCE, on.now).claim("tenant", "initech").build());
         byte[] notUtf8 = {(byte) 0xff, (byte) 0xfe, 'h', 'i', (byte) 0xc3, (byte) 0x28, 0, (byte) 0x80};
         byte[] gzipped = gzip("{\"compressed\":true}".repeat(50).getBytes(StandardCharsets.UTF_8));
+        String bob = bearer(on, on.issuer.claims("bob", Conformance.AUDIENCE, on.now).issuer("urn:tollgate:conformance-counted").build());
+        String carol = bearer(on, on.issuer.claims("carol", Conformance.AUDIENCE, on.now).issuer("urn:tollgate:conformance-counted").build());
+        byte[] eleven = new byte[11 * 1024 * 1024];
+        new Random(14).nextBytes(eleven);
         Call echo = Call.get("/dev/echo");
         Call open = Call.get("/dev/public");
 
@@ -291,7 +310,115 @@ final class Scenarios {
                         status(200), answer -> assertThat(answer.all("set-cookie")).as("set-cookie of %s", answer)
                                 .containsExactly("a=1; Path=/", "b=2; Path=/"))
                         .skipOn("azure-function", JAVA_WORKER_JOINS_HEADERS)
-                        .skipOn("local-azure", JAVA_WORKER_JOINS_HEADERS));
+                        .skipOn("local-azure", JAVA_WORKER_JOINS_HEADERS),
+
+                // Keys from the platform's keys store, not the configuration file.
+                Scenario.of("keys store: a key created there is accepted, with its consumer and plan",
+                        echo.header(KEY, Conformance.STORED_KEY), status(200), received("x-tollgate-consumer", "conformance-stored"),
+                        received("x-tollgate-plan", "five"), header("ratelimit-limit", "5")),
+                Scenario.of("keys store: a key revoked there is 401", echo.header(KEY, Conformance.REVOKED_KEY),
+                        problem(401), headerMatches("www-authenticate", "(?i).*apikey.*")),
+
+                // Windows that end, on the real clock.
+                new Scenario("rate limit: the window rolls over: 429 with Retry-After 1, then passes again", adapter -> {
+                    Call call = echo.header(KEY, "conformance-second");
+                    step(call, status(200)).run(adapter);
+                    step(call, problem(429), header("retry-after", "1")).run(adapter);
+                    Scenario.awaitAnswer(adapter, call, answer -> answer.status() == 200, problem(429), Duration.ofMillis(2500));
+                }, Map.of()),
+                Scenario.sequence("quota: a 429's Retry-After and RateLimit-Reset are the seconds until the hour ends",
+                        step(echo.header(KEY, "conformance-hour"), status(200), secondsUntilTheHourEnds("ratelimit-reset")),
+                        step(echo.header(KEY, "conformance-hour"), problem(429), secondsUntilTheHourEnds("retry-after"),
+                                secondsUntilTheHourEnds("ratelimit-reset"), header("ratelimit-remaining", "0"))),
+                new Scenario("backend: an open circuit lets a probe through after openFor, and closes when it succeeds", adapter -> {
+                    Call call = Call.get("/dev/recovering/" + adapter.name());
+                    step(call, status(503), json("/attempt", "1")).run(adapter);
+                    step(call, status(503), json("/attempt", "2")).run(adapter);
+                    step(call, problem(503), json("/type", CIRCUIT_OPEN), header("retry-after", "1")).run(adapter);
+                    Answer probe = Scenario.awaitAnswer(adapter, call, answer -> answer.status() == 200,
+                            answer -> json("/type", CIRCUIT_OPEN).check(answer), Duration.ofMillis(2500));
+                    json("/attempt", "3").check(probe);
+                    step(call, status(200), json("/attempt", "4")).run(adapter);
+                }, Map.of()),
+
+                // A burst counted per JWT subject.
+                new Scenario("quota: a burst of 12 with one JWT subject: exactly 5 pass; another subject is counted apart", adapter -> {
+                    Scenario.burst("", 12, echo.header("authorization", bob), answers -> {
+                        assertStatuses(answers, 200, 5);
+                        assertStatuses(answers, 429, 7);
+                    }).exchange().run(adapter);
+                    step(echo.header("authorization", carol), status(200), received("x-tollgate-subject", "carol"),
+                            header("ratelimit-remaining", "4")).run(adapter);
+                }, Map.of()),
+
+                // Sizes past the platforms' front doors.
+                Scenario.of("size: an 11 MB body to a route of 16 bytes is 413",
+                        Call.of("POST", "/dev/small").header("content-type", "application/octet-stream").body(eleven),
+                        status(413)),
+                Scenario.of("size: an 11 MB body is 413, past API Gateway's 10 MB",
+                        Call.of("POST", "/dev/bytes").header("content-type", "application/octet-stream").body(eleven),
+                        status(413))
+                        .skipOn("azure-function", AZURE_BODY_LIMIT).skipOn("local-azure", AZURE_BODY_LIMIT),
+
+                // Malformed requests, as each platform can deliver them.
+                Scenario.of("path: a bad escape (%zz) is 400", Call.get("/dev/api/items/%zz"), status(400))
+                        .skipOn("azure-function", NO_URI),
+                Scenario.of("path: encoded dot segments (%2e%2e) are 400", Call.get("/dev/api/items/%2e%2e/%2e%2e/echo"), status(400)),
+                Scenario.of("query: a parameter without '=' and one with an empty value", open.query("flag&empty="), status(200),
+                        receivedQuery(Map.of("flag", List.of(""), "empty", List.of("")))),
+                Scenario.of("http: header values past 10 KB are 431", open.header("x-large", "x".repeat(40_000)), status(431))
+                        .skipOn("lambda-v2", FRONT_DOOR).skipOn("lambda-v1", FRONT_DOOR).skipOn("azure-function", FRONT_DOOR),
+                Scenario.of("http: a Content-Length that is not a number is 400",
+                        Call.of("POST", "/dev/public").header("content-length", "ten"), status(400))
+                        .skipOn("lambda-v2", FRONT_DOOR).skipOn("lambda-v1", FRONT_DOOR).skipOn("azure-function", FRONT_DOOR),
+                lambdaEvent("lambda event: no body, yet marked isBase64Encoded", Call.of("POST", "/dev/public"),
+                        (v2, event) -> event.putNull("body").put("isBase64Encoded", true),
+                        status(200), json("/bodyLength", "0")),
+                lambdaEvent("lambda event: no headers at all", open, (v2, event) -> {
+                    if (v2) {
+                        event.remove("headers");
+                        event.remove("cookies");
+                    } else {
+                        event.putNull("headers").putNull("multiValueHeaders");
+                    }
+                }, status(200), json("/backend", "a"), headerMatches("x-request-id", ".+")),
+                lambdaEvent("lambda event: the $default stage is the function's own (TOLLGATE_STAGE dev): dev's key passes",
+                        echo.header(KEY, "conformance-ok"), (v2, event) -> {
+                            ObjectNode context = (ObjectNode) event.path("requestContext");
+                            context.put("stage", "$default");
+                            if (v2) {
+                                event.put("rawPath", "/echo").put("routeKey", "$default");
+                                ((ObjectNode) context.path("http")).put("path", "/echo");
+                            } else {
+                                context.put("path", "/echo");
+                            }
+                        }, status(200), json("/backend", "a"), received("x-tollgate-consumer", "conformance-ok")));
+    }
+
+    /**
+     * A scenario of an event API Gateway can send but no HTTP request makes: the call's event, changed by
+     * {@code change} (given whether it is payload 2.0), fed to the Lambda adapters only.
+     */
+    private static Scenario lambdaEvent(String name, Call call, java.util.function.BiConsumer<Boolean, ObjectNode> change,
+                                        Expect... expected) {
+        return new Scenario(name, adapter -> {
+            LambdaAdapter lambda = (LambdaAdapter) adapter;
+            ObjectNode event = lambda.event(call);
+            change.accept(lambda.v2(), event);
+            Answer answer = lambda.invoke(event);
+            for (Expect expect : expected) {
+                expect.check(answer);
+            }
+        }, Map.of()).skipOn("azure-function", EVENT_SHAPE).skipOn("local-aws", EVENT_SHAPE).skipOn("local-azure", EVENT_SHAPE);
+    }
+
+    /** The header is the seconds from now until the current UTC hour ends, give or take 2 (the answer's own now). */
+    private static Expect secondsUntilTheHourEnds(String name) {
+        return answer -> {
+            Instant now = Instant.now();
+            long left = Duration.between(now, now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1))).toSeconds();
+            assertThat(Long.parseLong(answer.header(name))).as("%s of %s", name, answer).isBetween(left - 2, left + 2);
+        };
     }
 
     private static String bearer(Conformance on, JWTClaimsSet claims) {

@@ -168,7 +168,7 @@ class PoliciesEndToEndTest {
                 "x-api-key", KEY);
 
         assertProblem(encoded, 400, "The path segment ..%2F..%2Fadmin%2Fusers is refused: a segment may not be . or ..,"
-                + " encoded or not, nor hold an encoded / or \\ (%2F, %5C).");
+                + " encoded or not, nor hold an encoded / or \\ (%2F, %5C) or a % without two hex digits.");
         assertThat(json(encoded).path("type").asText()).isEqualTo("urn:tollgate:problem:bad-request");
         assertThat(dots.status()).isEqualTo(400);
         assertThat(dots.body()).contains("The path segment .. is refused");

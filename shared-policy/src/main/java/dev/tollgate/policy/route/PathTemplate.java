@@ -73,10 +73,15 @@ public final class PathTemplate {
      * The first segment of a request path (as sent, percent-encoded) that no route may match, if any:
      * one that, percent-decoded once, is {@code .} or {@code ..}, also before a {@code ;} (servlet
      * containers read {@code ..;x} as {@code ..}), or holds a {@code /} or {@code \} ({@code %2F},
-     * {@code %5C}). Other dots are ordinary characters: {@code report.pdf} and {@code ...} pass.
+     * {@code %5C}), or holds a {@code %} without two hex digits after it ({@code %zz}, {@code 100%}),
+     * which one HTTP server refuses and another passes on as it is. Other dots are ordinary characters:
+     * {@code report.pdf} and {@code ...} pass.
      */
     public static Optional<String> unroutableSegment(String path) {
         for (String segment : path.split("/", -1)) {
+            if (hasMalformedEscape(segment)) {
+                return Optional.of(segment);
+            }
             String decoded = percentDecoded(segment);
             int parameters = decoded.indexOf(';');
             if (isDotSegment(parameters < 0 ? decoded : decoded.substring(0, parameters))
@@ -85,6 +90,15 @@ public final class PathTemplate {
             }
         }
         return Optional.empty();
+    }
+
+    private static boolean hasMalformedEscape(String segment) {
+        for (int i = segment.indexOf('%'); i >= 0; i = segment.indexOf('%', i + 1)) {
+            if (i + 2 >= segment.length() || hexDigit(segment.charAt(i + 1)) < 0 || hexDigit(segment.charAt(i + 2)) < 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isDotSegment(String segment) {

@@ -19,7 +19,7 @@ import java.util.TreeSet;
 /**
  * Finds the route for the request's stage, method and path: 404 when no route has the path, 405
  * (with {@code Allow}) when routes have it for other methods. Literal segments beat parameters. A
- * path with a dot segment or an encoded separator ({@link PathTemplate#unroutableSegment}) is 400,
+ * path with a dot segment, an encoded separator or a malformed escape ({@link PathTemplate#unroutableSegment}) is 400,
  * whatever the routes.
  */
 public final class RoutePolicy implements Policy {
@@ -65,7 +65,7 @@ public final class RoutePolicy implements Policy {
         Optional<String> unroutable = PathTemplate.unroutableSegment(path);
         if (unroutable.isPresent()) {
             throw new BadRequestException("The path segment " + unroutable.get() + " is refused: a segment may not be . or ..,"
-                    + " encoded or not, nor hold an encoded / or \\ (%2F, %5C).", null);
+                    + " encoded or not, nor hold an encoded / or \\ (%2F, %5C) or a % without two hex digits.", null);
         }
         if (path.equals(USAGE_PATH)) {
             if (!method.equals("GET")) {

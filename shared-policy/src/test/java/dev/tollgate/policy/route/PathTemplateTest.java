@@ -45,15 +45,15 @@ class PathTemplateTest {
     @ValueSource(strings = {
             "/public/..%2Fadmin%2Fusers", "/docs/..", "/docs/../admin", "/docs/.", "/./docs", "/docs/%2e%2e", "/docs/.%2E",
             "/docs/%2E", "/docs/..;jsessionid=1", "/docs/%2e%2e;x", "/docs/a%2fb", "/docs/a%2Fb", "/docs/a%5cb", "/docs/a%5Cb",
-            "/docs/a\\b"})
-    void aDotSegment_orAnEncodedSeparator_isUnroutable(String path) {
+            "/docs/a\\b", "/docs/100%", "/docs/%zz", "/docs/%2", "/docs/a%g1"})
+    void aDotSegment_anEncodedSeparator_orAMalformedEscape_isUnroutable(String path) {
         assertThat(PathTemplate.unroutableSegment(path)).isPresent();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {
             "/", "/docs/report.pdf", "/docs/...", "/docs/.hidden", "/docs/v1.2", "/docs/%2E%2E%2E", "/docs/a..b",
-            "/docs/42/", "/docs/100%", "/docs/%zz", "/docs/a%20b", "/docs/%252F"})
+            "/docs/42/", "/docs/100%25", "/docs/a%20b", "/docs/%252F", "/docs/%E2%82%AC"})
     void ordinaryDots_andOtherEscapes_areRoutable(String path) {
         assertThat(PathTemplate.unroutableSegment(path)).isEmpty();
     }
