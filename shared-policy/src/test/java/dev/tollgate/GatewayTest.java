@@ -84,6 +84,29 @@ class GatewayTest {
     }
 
     @Test
+    void answersGiven_takeTheForwardersPlace_afterEveryPolicy() {
+        GatewayConfig config = ConfigLoader.parse(TestGateways.oneRoute().replace("limit: 10", "limit: 1")
+                + "apiKeys:\n  - {id: k, value: free-key, consumer: c, stage: dev, plan: free}\n", "test.yaml");
+        AtomicInteger answered = new AtomicInteger();
+        Gateway inProcess = Gateway.builder().config(config).counters(counters).keys(new ConfigKeyStore(config.apiKeys()))
+                .answers((exchange, match) -> {
+                    answered.incrementAndGet();
+                    return GatewayResponse.json(200, "{\"route\":\"" + match.route().path() + "\"}");
+                })
+                .build();
+        GatewayRequest keyed = request("GET", "/orders", "free-key").build("dev");
+
+        GatewayResponse first = inProcess.handle(keyed);
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(new String(first.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("{\"route\":\"/orders\"}");
+        assertThat(first.headers().first("x-request-id")).isPresent();
+        assertThat(inProcess.handle(keyed).status()).isEqualTo(429);
+        assertThat(inProcess.handle(request("GET", "/orders", null).build("dev")).status()).isEqualTo(401);
+        assertThat(answered).hasValue(1);
+    }
+
+    @Test
     void aKnownKey_reachesTheBackend_withForwardingHeaders_andWithoutTheKey() {
         GatewayResponse response = gateway.handle(request("GET", "/orders/7", "dev-secret-key")
                 .build("dev", "q=1", Headers.builder().set("host", "api.example.com").set("x-forwarded-for", "10.1.1.1")));

@@ -4,7 +4,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
-import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
@@ -165,7 +164,7 @@ public final class JwtAuthenticator {
         }
         for (JWK key : candidates) {
             try {
-                if (jwt.verify(Verifiers.FACTORY.createJWSVerifier(header, ((AsymmetricJWK) key).toPublicKey()))) {
+                if (jwt.verify(Verifiers.FACTORY.createJWSVerifier(header, cache.publicKey(key)))) {
                     return;
                 }
             } catch (JOSEException | ClassCastException e) {

@@ -2,9 +2,12 @@ package dev.tollgate.policy.auth.jwt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
 import dev.tollgate.testing.TestIssuer;
 import java.net.URI;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -72,6 +75,19 @@ class JwksCacheTest {
         assertThat(first).succeedsWithin(Duration.ofSeconds(10)).isSameAs(FIRST);
         assertThat(second).succeedsWithin(Duration.ofSeconds(10)).isSameAs(FIRST);
         assertThat(fetches).hasValue(1);
+    }
+
+    @Test
+    void aKeysPublicKey_isConvertedOncePerFetch_andAfreshForTheKeysOfTheNextFetch() throws Exception {
+        JwksCache cache = new JwksCache(ISSUER, issuer -> fetches.incrementAndGet() == 1 ? FIRST : ROTATED, new AtomicLong());
+        JWK first = cache.current(NOW).getKeys().get(0);
+
+        PublicKey converted = cache.publicKey(first);
+
+        assertThat(cache.publicKey(first)).isSameAs(converted).isEqualTo(((RSAKey) first).toPublicKey());
+        JWK rotated = cache.current(NOW.plus(MAX_AGE)).getKeys().get(0);
+        assertThat(cache.publicKey(rotated)).isEqualTo(((RSAKey) rotated).toPublicKey()).isSameAs(cache.publicKey(rotated));
+        assertThat(fetches).hasValue(2);
     }
 
     /** Answers {@code answers} in turn; fetch number {@code blocking} waits until the test releases it. */
