@@ -40,6 +40,7 @@ import software.amazon.awssdk.services.ecs.EcsClientBuilder;
  *       {@code $default} stage reach (the CDK stacks set it, one function per stage).</li>
  * </ul>
  * Every request is logged, with its metrics, as one line on standard output ({@link EmfRequestLog}).
+ * Under SnapStart, a synthetic request primes the request path before the snapshot ({@link SnapStartPriming}).
  * The configuration is checked against, and the gateway fits its tries in, API Gateway's limits
  * ({@link ApiGatewayLimits}).
  * A bad configuration fails here, at cold start, never on a request.
@@ -187,6 +188,8 @@ public final class AwsGateway {
     private static final class Instance {
         static final Gateway GATEWAY = build();
         static final Optional<String> STAGE = stage(System.getenv(), GATEWAY.config());
+        /** Held here because the CRaC context holds it only weakly; SnapStart runs it before its snapshot. */
+        static final SnapStartPriming PRIMING = SnapStartPriming.register(GATEWAY.config(), STAGE);
 
         /** Lambda makes each line on standard error a log event of its own: one line per record. */
         private static Gateway build() {
