@@ -2,6 +2,7 @@ package dev.tollgate.aws;
 
 import dev.tollgate.Gateway;
 import dev.tollgate.backend.BackendResolver;
+import dev.tollgate.config.BackgroundInit;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.policy.auth.apikey.CachingKeyStore;
@@ -14,6 +15,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
@@ -65,6 +68,7 @@ public final class AwsGateway {
     public static final Duration ECS_ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
     /** How long the ECS client waits for a connection, and then for each read. */
     public static final Duration ECS_SOCKET_TIMEOUT = Duration.ofSeconds(2);
+    private static final Logger LOG = Logger.getLogger(AwsGateway.class.getName());
 
     private AwsGateway() {
     }
@@ -95,14 +99,33 @@ public final class AwsGateway {
         return Optional.of(stage);
     }
 
+    /**
+     * The DynamoDB client is built, and its UpdateItem path primed ({@link SdkRequestPriming}), on
+     * another thread while the configuration loads ({@link BackgroundInit}).
+     */
     public static Gateway fromEnvironment(Map<String, String> env) {
+        String countersTable = env.getOrDefault(COUNTERS_TABLE, DEFAULT_COUNTERS_TABLE);
+        BackgroundInit<DynamoDbClient> dynamo = BackgroundInit.start("tollgate-init-dynamodb", () -> {
+            DynamoDbClient client = dynamoDb(env);
+            primeQuietly(client, countersTable);
+            return client;
+        });
         GatewayConfig config = env.containsKey(CONFIG)
                 ? ConfigLoader.load(Path.of(env.get(CONFIG)), ApiGatewayLimits.INSTANCE)
                 : ConfigLoader.loadResource(BUNDLED_CONFIG, ApiGatewayLimits.INSTANCE);
         Clock clock = Clock.systemUTC();
-        return create(config, dynamoDb(env), env.getOrDefault(COUNTERS_TABLE, DEFAULT_COUNTERS_TABLE),
-                env.getOrDefault(KEYS_TABLE, DEFAULT_KEYS_TABLE), clock, EmfRequestLog.toStandardOutput(),
-                new EcsBackendResolver(ecs(env), clock));
+        EcsBackendResolver backends = new EcsBackendResolver(ecs(env), clock);
+        return create(config, dynamo.join(), countersTable, env.getOrDefault(KEYS_TABLE, DEFAULT_KEYS_TABLE), clock,
+                EmfRequestLog.toStandardOutput(), backends);
+    }
+
+    /** Priming only saves time: if an SDK change ever broke it, the function still starts, and says so. */
+    private static void primeQuietly(DynamoDbClient client, String countersTable) {
+        try {
+            SdkRequestPriming.primeUpdateItem(client, countersTable);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "priming the DynamoDB client's UpdateItem failed; the first request does that work", e);
+        }
     }
 
     /**
