@@ -68,6 +68,7 @@ public final class Gateway {
         HttpForwarder forwarder = builder.forwarder != null ? builder.forwarder
                 : new HttpForwarder(builder.backends != null ? builder.backends : BackendResolver.NONE,
                         builder.platform != null ? builder.platform : PlatformLimits.DEFAULT);
+        forwarder.prepare(config.routes());
         this.backends = forwarder.resolver();
         this.tokens = new JwtAuthenticator(config.jwt(), config.plans().keySet(),
                 builder.jwks != null ? builder.jwks : new HttpJwksSource());

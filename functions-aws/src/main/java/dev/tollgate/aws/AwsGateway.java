@@ -2,6 +2,7 @@ package dev.tollgate.aws;
 
 import dev.tollgate.Gateway;
 import dev.tollgate.backend.BackendResolver;
+import dev.tollgate.config.BackgroundInit;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.policy.auth.apikey.CachingKeyStore;
@@ -14,6 +15,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
@@ -40,6 +43,7 @@ import software.amazon.awssdk.services.ecs.EcsClientBuilder;
  *       {@code $default} stage reach (the CDK stacks set it, one function per stage).</li>
  * </ul>
  * Every request is logged, with its metrics, as one line on standard output ({@link EmfRequestLog}).
+ * Under SnapStart, a synthetic request primes the request path before the snapshot ({@link SnapStartPriming}).
  * The configuration is checked against, and the gateway fits its tries in, API Gateway's limits
  * ({@link ApiGatewayLimits}).
  * A bad configuration fails here, at cold start, never on a request.
@@ -64,6 +68,7 @@ public final class AwsGateway {
     public static final Duration ECS_ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
     /** How long the ECS client waits for a connection, and then for each read. */
     public static final Duration ECS_SOCKET_TIMEOUT = Duration.ofSeconds(2);
+    private static final Logger LOG = Logger.getLogger(AwsGateway.class.getName());
 
     private AwsGateway() {
     }
@@ -94,14 +99,33 @@ public final class AwsGateway {
         return Optional.of(stage);
     }
 
+    /**
+     * The DynamoDB client is built, and its UpdateItem path primed ({@link SdkRequestPriming}), on
+     * another thread while the configuration loads ({@link BackgroundInit}).
+     */
     public static Gateway fromEnvironment(Map<String, String> env) {
+        String countersTable = env.getOrDefault(COUNTERS_TABLE, DEFAULT_COUNTERS_TABLE);
+        BackgroundInit<DynamoDbClient> dynamo = BackgroundInit.start("tollgate-init-dynamodb", () -> {
+            DynamoDbClient client = dynamoDb(env);
+            primeQuietly(client, countersTable);
+            return client;
+        });
         GatewayConfig config = env.containsKey(CONFIG)
                 ? ConfigLoader.load(Path.of(env.get(CONFIG)), ApiGatewayLimits.INSTANCE)
                 : ConfigLoader.loadResource(BUNDLED_CONFIG, ApiGatewayLimits.INSTANCE);
         Clock clock = Clock.systemUTC();
-        return create(config, dynamoDb(env), env.getOrDefault(COUNTERS_TABLE, DEFAULT_COUNTERS_TABLE),
-                env.getOrDefault(KEYS_TABLE, DEFAULT_KEYS_TABLE), clock, EmfRequestLog.toStandardOutput(),
-                new EcsBackendResolver(ecs(env), clock));
+        EcsBackendResolver backends = new EcsBackendResolver(ecs(env), clock);
+        return create(config, dynamo.join(), countersTable, env.getOrDefault(KEYS_TABLE, DEFAULT_KEYS_TABLE), clock,
+                EmfRequestLog.toStandardOutput(), backends);
+    }
+
+    /** Priming only saves time: if an SDK change ever broke it, the function still starts, and says so. */
+    private static void primeQuietly(DynamoDbClient client, String countersTable) {
+        try {
+            SdkRequestPriming.primeUpdateItem(client, countersTable);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "priming the DynamoDB client's UpdateItem failed; the first request does that work", e);
+        }
     }
 
     /**
@@ -187,6 +211,8 @@ public final class AwsGateway {
     private static final class Instance {
         static final Gateway GATEWAY = build();
         static final Optional<String> STAGE = stage(System.getenv(), GATEWAY.config());
+        /** Held here because the CRaC context holds it only weakly; SnapStart runs it before its snapshot. */
+        static final SnapStartPriming PRIMING = SnapStartPriming.register(GATEWAY.config(), STAGE);
 
         /** Lambda makes each line on standard error a log event of its own: one line per record. */
         private static Gateway build() {

@@ -6,6 +6,7 @@ import dev.tollgate.aws.EcsBackendResolver;
 import dev.tollgate.backend.BackendResolver;
 import dev.tollgate.backend.EcsService;
 import dev.tollgate.backend.WeightedBackend;
+import dev.tollgate.config.BackgroundInit;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.observe.RequestObserver;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -54,6 +56,8 @@ public final class AzureGateway {
     public static final String AWS_SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
     public static final String AWS_SESSION_TOKEN = "AWS_SESSION_TOKEN";
     public static final String AWS_REGION = "AWS_REGION";
+    /** The thread the Cosmos DB client connects on at init. */
+    static final String COSMOS_INIT_THREAD = "tollgate-init-cosmos";
 
     private AzureGateway() {
     }
@@ -148,7 +152,12 @@ public final class AzureGateway {
      */
     public static App fromSettings(Map<String, String> settings, CounterStore counters, KeyStore keys, Clock clock,
                                    RequestObserver requestLog) {
-        GatewayConfig config = config(settings);
+        return fromSettings(settings, config(settings), counters, keys, clock, requestLog);
+    }
+
+    /** The function app of the settings over a configuration already loaded ({@link #config}). */
+    static App fromSettings(Map<String, String> settings, GatewayConfig config, CounterStore counters, KeyStore keys,
+                            Clock clock, RequestObserver requestLog) {
         String stage = stage(settings, config);
         Map<String, String> variables = stageVariables(settings);
         checkHeaderVariables(config, stage, variables);
@@ -169,22 +178,26 @@ public final class AzureGateway {
         }
     }
 
+    /**
+     * The function app of the settings with the counters and keys of the Cosmos DB account they name
+     * ({@code connect}: {@link CosmosStores#connect}, with the app's managed identity); a missing or bad
+     * setting fails here, naming it. The Cosmos DB client, most of the cold start, connects on another
+     * thread ({@value #COSMOS_INIT_THREAD}) while the configuration loads ({@link BackgroundInit}); a bad
+     * configuration is reported first.
+     */
+    static App connect(Map<String, String> settings, Function<Map<String, String>, CosmosStores> connect) {
+        Clock clock = Clock.systemUTC();
+        BackgroundInit<CosmosStores> cosmos = BackgroundInit.start(COSMOS_INIT_THREAD, () -> connect.apply(settings));
+        GatewayConfig config = config(settings);
+        CosmosStores stores = cosmos.join();
+        return fromSettings(settings, config, stores.counters(clock), stores.keys(), clock, AzureRequestLog.toFunctionLogger());
+    }
+
     /** Holds the worker's app, built from its settings when the worker first instantiates the function. */
     static final class Instance {
-        static final App APP = build();
+        static final App APP = connect(System.getenv(), CosmosStores::connect);
 
         private Instance() {
-        }
-
-        /**
-         * The counters and keys are the Cosmos DB account's of the settings ({@link CosmosStores}), reached
-         * with the app's managed identity; a missing or bad setting fails here, naming it.
-         */
-        private static App build() {
-            Map<String, String> settings = System.getenv();
-            Clock clock = Clock.systemUTC();
-            CosmosStores cosmos = CosmosStores.connect(settings);
-            return fromSettings(settings, cosmos.counters(clock), cosmos.keys(), clock, AzureRequestLog.toFunctionLogger());
         }
     }
 

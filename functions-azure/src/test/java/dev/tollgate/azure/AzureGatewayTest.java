@@ -122,6 +122,27 @@ class AzureGatewayTest {
     }
 
     @Test
+    void atInit_theCosmosClientConnectsOnAThreadOfItsOwn_andItsFailureIsThrown() throws Exception {
+        Path file = Files.writeString(dir.resolve("init.yaml"), TollgateFunctionTest.config("https://orders.example"));
+        Map<String, String> settings = Map.of(AzureGateway.CONFIG, file.toString(), AzureGateway.STAGE, "dev");
+
+        assertThatThrownBy(() -> AzureGateway.connect(settings, given -> {
+            throw new IllegalStateException("connecting on " + Thread.currentThread().getName());
+        })).hasMessage("connecting on " + AzureGateway.COSMOS_INIT_THREAD);
+    }
+
+    @Test
+    void atInit_aBadConfiguration_isReportedBeforeTheCosmosClientsFailure() throws Exception {
+        Path file = Files.writeString(dir.resolve("bad.yaml"), TollgateFunctionTest.config("https://orders.example")
+                + "    timeout: 231s\n");
+        Map<String, String> settings = Map.of(AzureGateway.CONFIG, file.toString(), AzureGateway.STAGE, "dev");
+
+        assertThatThrownBy(() -> AzureGateway.connect(settings, given -> {
+            throw new IllegalStateException("TOLLGATE_COSMOS_ENDPOINT: not set");
+        })).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
     void theConfiguration_isCheckedAgainstAzuresLimits() throws Exception {
         Path file = Files.writeString(dir.resolve("limits.yaml"), TollgateFunctionTest.config("https://orders.example")
                 + "    timeout: 231s\n    maxBodySize: 100MB\n");

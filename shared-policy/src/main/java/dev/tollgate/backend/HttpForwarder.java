@@ -29,6 +29,7 @@ import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -140,6 +141,20 @@ public final class HttpForwarder {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(connectTimeout)
                 .build();
+    }
+
+    /**
+     * Makes, at init, the clients the routes will send with (one per connect timeout), so that their
+     * setup (the JDK client's selector thread, its TLS context) is not part of the first request, and a
+     * SnapStart snapshot holds them made.
+     */
+    public void prepare(Collection<RouteConfig> routes) {
+        routes.forEach(route -> clients.computeIfAbsent(route.connectTimeout(), HttpForwarder::client));
+    }
+
+    /** The clients made so far, one per connect timeout. */
+    int clients() {
+        return clients.size();
     }
 
     /** The tasks of the ECS services this forwarder reaches, and how their lookups went. */

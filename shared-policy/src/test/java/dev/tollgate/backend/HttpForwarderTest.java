@@ -16,6 +16,7 @@ import dev.tollgate.problem.BackendTimeoutException;
 import dev.tollgate.problem.BackendUnavailableException;
 import dev.tollgate.problem.ResponseTooLargeException;
 import dev.tollgate.testing.Routes;
+import dev.tollgate.testing.TestGateways;
 import dev.tollgate.testing.TestBackend;
 import dev.tollgate.testing.TricklingBackend;
 import dev.tollgate.testing.UnacceptingBackend;
@@ -28,6 +29,19 @@ import org.junit.jupiter.api.Test;
 class HttpForwarderTest {
 
     private final HttpForwarder forwarder = new HttpForwarder();
+
+    @Test
+    void aGatewaysForwarder_makesItsClientsAtInit_onePerConnectTimeout() {
+        HttpForwarder forwarder = new HttpForwarder();
+        String yaml = TestGateways.oneRoute("connectTimeout: 2s") + """
+                  - {path: /a, methods: [GET], backend: "http://127.0.0.1:9101", connectTimeout: 2s}
+                  - {path: /b, methods: [GET], backend: "http://127.0.0.1:9101"}
+                """;
+
+        TestGateways.from(yaml, forwarder);
+
+        assertThat(forwarder.clients()).as("2s and the default connect timeout, before any request").isEqualTo(2);
+    }
 
     @Test
     void aRefusedConnection_isBadGateway() throws Exception {

@@ -27,7 +27,8 @@ import java.nio.file.Path;
  * {@code OUT_DIR/i.json} (the response event) or {@code OUT_DIR/i.error} (the failure, as the runtime
  * would report it), and prints {@value #START} and {@value #END} lines around the invocation on standard
  * output, so that the function's own lines there (its request log) can be told apart. On standard error
- * it prints {@code first-answer-ms N}: the milliseconds from JVM start to the first answer.
+ * it prints {@code init-ms N}, the milliseconds from JVM start to the handler made (Lambda's init
+ * phase), and {@code first-answer-ms N}, to the first answer.
  */
 public final class RuntimeInvoker {
 
@@ -47,6 +48,7 @@ public final class RuntimeInvoker {
             try {
                 if (handler == null) {
                     handler = Class.forName(args[0]).getConstructor().newInstance();
+                    System.err.println("init-ms " + sinceStart());
                 }
                 Files.write(out.resolve((i - 2) + ".json"), invoke(handler, event));
             } catch (Throwable failure) {
@@ -57,10 +59,14 @@ public final class RuntimeInvoker {
             System.out.flush();
             System.out.println(END + " " + (i - 2));
             if (i == 2) {
-                System.err.println("first-answer-ms " + (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()));
+                System.err.println("first-answer-ms " + sinceStart());
             }
         }
         System.out.flush();
+    }
+
+    private static long sinceStart() {
+        return System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
