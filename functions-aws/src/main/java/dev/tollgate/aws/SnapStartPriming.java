@@ -154,7 +154,8 @@ public final class SnapStartPriming implements Resource {
         }
 
         @Override
-        public Admission tryAdmit(String bucket, long nowMicros, long intervalMicros, long toleranceMicros, Instant expiresAt) {
+        public TokenLease tryLeaseTokens(String bucket, long tokens, long nowMicros, long intervalMicros,
+                long toleranceMicros, Instant expiresAt) {
             throw refused();
         }
 
