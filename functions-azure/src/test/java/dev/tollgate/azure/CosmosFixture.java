@@ -18,7 +18,9 @@ public final class CosmosFixture implements AutoCloseable {
         Map<String, String> settings = new HashMap<>(Map.of(
                 CosmosStores.ENDPOINT, emulator.endpoint(),
                 CosmosStores.KEY, emulator.key(),
-                CosmosStores.DATABASE, "test-" + UUID.randomUUID()));
+                CosmosStores.DATABASE, "test-" + UUID.randomUUID(),
+                // The emulator answers one request at a time: on a loaded machine 2 s (the default) is not enough.
+                CosmosStores.TIMEOUT, "10s"));
         settings.putAll(more);
         return settings;
     }

@@ -28,8 +28,11 @@ import org.junit.jupiter.api.Test;
 class CosmosStoreFailuresTest {
 
     private static final Instant EXPIRES = Instant.now().plus(Duration.ofDays(1));
-    /** Short, so that the hanging case ends soon; the client's own, not the test's, timeout. */
-    private static final Duration TIMEOUT = Duration.ofMillis(700);
+    /**
+     * Short, so that the hanging case ends soon, yet long enough for the emulator's answers through the
+     * proxy on a loaded machine; the client's own, not the test's, timeout.
+     */
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
     private static CosmosFixture cosmos;
     private static CosmosStores direct;
