@@ -1,0 +1,40 @@
+package dev.tollgate.battery.fuzz;
+
+import dev.tollgate.Gateway;
+import dev.tollgate.conformance.EchoBackend;
+import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
+import dev.tollgate.testing.InMemoryCounterStore;
+
+/**
+ * A gateway for the adapters' fuzz tests: the stages AWS's sample events use (and {@code dev}, the stage
+ * {@code $default} maps to), public routes of one to three segments on every method, and behind them a
+ * loopback backend that answers 200 (under the base path {@code /fuzz}, which none of its special paths, such
+ * as {@code /slow} or {@code /status/N}, starts with); in-memory counters and the file's keys.
+ */
+final class FuzzedGateway implements AutoCloseable {
+
+    final EchoBackend backend = new EchoBackend("fuzz", "{}");
+    final GatewayConfig config = ConfigLoader.parse("""
+            stages:
+              dev: {variables: {}}
+              prod: {variables: {}}
+              testStage: {variables: {}}
+              default: {variables: {}}
+            plans:
+              p: {quota: {limit: 1000, period: day}}
+            routes:
+              - {path: /, methods: [%1$s], backend: "%2$s", public: true}
+              - {path: "/{a}", methods: [%1$s], backend: "%2$s", public: true}
+              - {path: "/{a}/{b}", methods: [%1$s], backend: "%2$s", public: true}
+              - {path: "/{a}/{b}/{c}", methods: [%1$s], backend: "%2$s", public: true}
+            """.formatted("GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS", backend.url() + "/fuzz"), "fuzz.yaml");
+    final Gateway gateway = Gateway.builder().config(config).counters(new InMemoryCounterStore())
+            .keys(new ConfigKeyStore(config.apiKeys())).build();
+
+    @Override
+    public void close() {
+        backend.close();
+    }
+}
