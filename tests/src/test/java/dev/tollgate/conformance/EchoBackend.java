@@ -20,8 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The suite's backend (and the fuzz tests', {@code dev.tollgate.battery.fuzz}) on 127.0.0.1 and a free port: it answers with what it received, as JSON
- * ({@code method}, {@code path}, {@code query}, {@code headers} by lower-case name with all their values,
+ * The suite's backend (and the fuzz tests', {@code dev.tollgate.battery.fuzz}) on 127.0.0.1 and a free
+ * port: it answers with what it received, as JSON ({@code method}, {@code path}, {@code query}, {@code headers} by lower-case name with all their values,
  * {@code bodyLength}, {@code bodySha256}, {@code backend}: its name), except on a few paths:
  * {@code /status/N} answers N (with the same JSON), {@code /bytes} answers the body it received with
  * its content type and encoding, {@code /large} answers {@value #LARGE_BYTES} bytes, {@code /huge} {@value #HUGE_BYTES}, {@code /multi}

@@ -44,7 +44,7 @@ class HeadersFuzzTest {
 
     @BeforeAll
     static void start() {
-        backend = new EchoBackend("headers", "{}");
+        backend = FuzzedGateway.backend("headers");
         gateway = TestGateways.from(TestGateways.keyedDev("token", "stage-token") + """
                 routes:
                   - path: /echo

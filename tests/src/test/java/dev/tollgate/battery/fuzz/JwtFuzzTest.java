@@ -57,7 +57,7 @@ class JwtFuzzTest {
             {"kty":"EC","d":"I1pQ7CiinNs4Z18V0JP-IFiDm-9or0AzbxM-X2sfzXI","use":"sig","crv":"P-256","kid":"fuzz-key",
              "x":"Grlct6lGYJ9kWITKcWfBee5JBdM9cjQnEPA_bcx6rdY","y":"FKLNubuRfQ6hibXgedk9YIEChoolEu9BT9VDD7qvwHo"}""");
 
-    private static final EchoBackend BACKEND = new EchoBackend("jwt", "{}");
+    private static final EchoBackend BACKEND = FuzzedGateway.backend("jwt");
     private static final Gateway GATEWAY = TestGateways.builder("""
             stages:
               dev: {variables: {}}

@@ -41,7 +41,7 @@ class PathRulesFuzzTest {
 
     @BeforeAll
     static void start() {
-        backend = new EchoBackend("paths", "{}");
+        backend = FuzzedGateway.backend("paths");
         String url = backend.url();
         gateway = TestGateways.from("""
                 stages:
