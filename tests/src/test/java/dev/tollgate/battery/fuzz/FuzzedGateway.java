@@ -18,6 +18,7 @@ import java.util.Set;
 final class FuzzedGateway implements AutoCloseable {
 
     private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "::1");
+    private static volatile boolean loopbackExpected;
 
     final EchoBackend backend = backend("fuzz");
     final GatewayConfig config = ConfigLoader.parse("""
@@ -37,14 +38,21 @@ final class FuzzedGateway implements AutoCloseable {
     final Gateway gateway = Gateway.builder().config(config).counters(new InMemoryCounterStore())
             .keys(new ConfigKeyStore(config.apiKeys())).build();
 
-    /**
-     * A loopback backend that echoes what it received ({@link EchoBackend}). Jazzer's SSRF detector reports any
-     * connection it is not told to expect (the JDK client opens one whenever a kept one was closed): connections
-     * to loopback are expected, any other is still a finding.
-     */
+    /** A loopback backend that echoes what it received ({@link EchoBackend}). */
     static EchoBackend backend(String name) {
-        BugDetectors.allowNetworkConnections((host, port) -> LOOPBACK.contains(host));
         return new EchoBackend(name, "{}");
+    }
+
+    /**
+     * Tells Jazzer's SSRF detector, which reports any connection it is not told to expect (the JDK client opens
+     * one whenever a kept one was closed), that connections to loopback are expected: any other is still a
+     * finding. Called at the start of a fuzz test's method, once Jazzer's agent is in place.
+     */
+    static void expectLoopbackConnections() {
+        if (!loopbackExpected) {
+            BugDetectors.allowNetworkConnections((host, port) -> LOOPBACK.contains(host));
+            loopbackExpected = true;
+        }
     }
 
     @Override
