@@ -1,5 +1,6 @@
 package dev.tollgate.backend;
 
+import dev.tollgate.config.ConfigReader;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.HeaderNames;
 import dev.tollgate.http.Headers;
@@ -58,8 +59,15 @@ final class ForwardedHeaders {
     private ForwardedHeaders() {
     }
 
-    /** A header value to forward as it is, or the caller's 400 when it cannot pass unchanged (see {@link #plain}). */
+    /**
+     * A header value to forward as it is, or the caller's 400 when it cannot pass unchanged (see {@link #plain}),
+     * or when its name is no HTTP field name (RFC 9110's token), which no HTTP client sends.
+     */
     static String passable(String name, String value) {
+        if (!ConfigReader.HEADER_NAME.matcher(name).matches()) {
+            throw new BadRequestException("A header cannot be forwarded: its name holds a character a field name cannot"
+                    + " (expected: letters, digits and !#$%&'*+.^_`|~-).", null);
+        }
         if (!plain(value)) {
             throw new BadRequestException("The header " + name.toLowerCase(Locale.ROOT) + " cannot be forwarded: its"
                     + " value holds " + NOT_PLAIN, null);

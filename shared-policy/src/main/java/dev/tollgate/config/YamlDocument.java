@@ -85,6 +85,12 @@ public final class YamlDocument {
                         String child = path.isEmpty() ? name : path + "." + name;
                         int line = parser.currentTokenLocation().getLineNr();
                         parser.nextToken();
+                        if (name.isEmpty()) {
+                            // An empty key names no field: a problem on its line, since no path can point at it.
+                            problems.add(new ConfigProblem(source, line, path, "an empty key (expected: a field name)"));
+                            read(parser, child + "#empty");
+                            continue;
+                        }
                         if (object.has(name)) {
                             problems.add(new ConfigProblem(source, line, child, "duplicate key (expected: each key once)"));
                             read(parser, child + "#duplicate");

@@ -72,6 +72,20 @@ class HeaderBytesTest {
     }
 
     @Test
+    void aRequestHeaderWhoseNameIsNoToken_is400_andReachesNoBackend() {
+        // Found by HeadersFuzzTest: the JDK client refused the name, and the request was a 500.
+        for (String name : List.of("\u0001x-route", "x route", "x:y", "caf\u00e9", "x\"y", "(x)")) {
+            GatewayResponse refused = gateway.handle(request(Headers.builder().set("x-ok", "fine").set(name, "v")));
+
+            assertThat(refused.status()).as(name).isEqualTo(400);
+            assertThat(refused.bodyAsString()).contains("urn:tollgate:problem:bad-request",
+                    "A header cannot be forwarded: its name holds a character a field name cannot"
+                            + " (expected: letters, digits and !#$%&'*+.^_`|~-).");
+        }
+        assertThat(backend.heads()).isEmpty();
+    }
+
+    @Test
     void visibleAsciiAndSpacesFromTheBackend_reachTheCaller_unchanged() {
         // Not a tab: the JDK client reads one in a response header as a space, which HTTP takes as the same.
         String visible = VISIBLE.replace('\t', ' ');

@@ -265,6 +265,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anEmptyKey_isAProblemOnItsLine() {
+        // Found by ConfigFuzzTest: "&plans:" (an anchor, then an empty key) was an unknown field with no line or path.
+        String text = VALID.replace("plans:\n", "\"\":\n  x: 1\nplans:\n").replace("    methods: [GET]\n",
+                "    methods: [GET]\n    \"\": 1\n");
+
+        assertThatThrownBy(() -> ConfigLoader.parse(text, "t.yaml"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(messages(e)).containsExactly(
+                        "t.yaml:8: an empty key (expected: a field name)",
+                        "t.yaml:30: routes[1]: an empty key (expected: a field name)"));
+    }
+
+    @Test
     void keys_needExactlyOneOfValueOrSha256_andAreUnique() {
         String text = VALID
                 .replace("    value: demo-dev-key\n", "")

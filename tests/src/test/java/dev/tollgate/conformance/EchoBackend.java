@@ -20,8 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The suite's backend on 127.0.0.1 and a free port: it answers with what it received, as JSON
- * ({@code method}, {@code path}, {@code query}, {@code headers} by lower-case name with all their values,
+ * The suite's backend (and the fuzz tests', {@code dev.tollgate.battery.fuzz}) on 127.0.0.1 and a free
+ * port: it answers with what it received, as JSON ({@code method}, {@code path}, {@code query}, {@code headers} by lower-case name with all their values,
  * {@code bodyLength}, {@code bodySha256}, {@code backend}: its name), except on a few paths:
  * {@code /status/N} answers N (with the same JSON), {@code /bytes} answers the body it received with
  * its content type and encoding, {@code /large} answers {@value #LARGE_BYTES} bytes, {@code /huge} {@value #HUGE_BYTES}, {@code /multi}
@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * answers 503 to the first {@value #FLAKY_FAILURES} calls of each tag and then the JSON with {@code attempt}, {@code /jwks.json}
  * serves the key set it was given.
  */
-final class EchoBackend implements AutoCloseable {
+public final class EchoBackend implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Past Lambda's 6 MB response payload. */
@@ -52,7 +52,7 @@ final class EchoBackend implements AutoCloseable {
         return thread;
     });
 
-    EchoBackend(String name, String jwks) {
+    public EchoBackend(String name, String jwks) {
         this.name = name;
         this.jwks = jwks.getBytes(StandardCharsets.UTF_8);
         try {
@@ -65,7 +65,7 @@ final class EchoBackend implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 

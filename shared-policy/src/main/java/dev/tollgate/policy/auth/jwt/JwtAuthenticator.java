@@ -44,6 +44,11 @@ import java.util.regex.Pattern;
 public final class JwtAuthenticator {
 
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    /**
+     * A compact JWT: base64url parts between dots, nothing else. The JWT library's decoder skips what is not
+     * base64url, so a valid token with a character slipped into its signature would pass as another token.
+     */
+    private static final Pattern COMPACT = Pattern.compile("[A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]*)*");
 
     private final JwtConfig jwt;
     private final Set<String> plans;
@@ -104,6 +109,10 @@ public final class JwtAuthenticator {
     }
 
     private static SignedJWT parse(String token) throws CredentialRejectedException {
+        if (!COMPACT.matcher(token).matches()) {
+            throw CredentialRejectedException.badToken("The bearer token is not a JWT: its parts hold characters other"
+                    + " than base64url's (A-Z, a-z, 0-9, - and _).");
+        }
         JWT jwt;
         try {
             jwt = JWTParser.parse(token);

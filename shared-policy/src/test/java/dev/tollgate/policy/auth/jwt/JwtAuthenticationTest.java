@@ -27,6 +27,7 @@ import dev.tollgate.testing.TestIssuer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -169,6 +170,12 @@ class JwtAuthenticationTest {
         rejected.put(hmacSigned(good), "Tokens signed with HS256 are not accepted from issuer idp (accepted: RS256).");
         rejected.put(new PlainJWT(new PlainHeader(), good).serialize(), "Unsigned tokens (alg none) are never accepted.");
         rejected.put("not.a-jwt", "The bearer token is not a JWT.");
+        // Found by JwtFuzzTest: the JWT library's decoder skipped a ; in the signature, and the token passed.
+        String valid = IDP.sign(good);
+        for (String slipped : List.of(";", "+", "=", "%")) {
+            rejected.put(valid.substring(0, valid.length() - 20) + slipped + valid.substring(valid.length() - 20),
+                    "The bearer token is not a JWT: its parts hold characters other than base64url's (A-Z, a-z, 0-9, - and _).");
+        }
         rejected.put(IDP.sign(new JWTClaimsSet.Builder(good).expirationTime(null).build()),
                 "The token has no exp claim; tokens must expire.");
         rejected.put(IDP.sign(new JWTClaimsSet.Builder(good).subject(null).build()),
