@@ -1,5 +1,6 @@
 package dev.tollgate.backend;
 
+import dev.tollgate.config.ConfigReader;
 import dev.tollgate.http.GatewayRequest;
 import dev.tollgate.http.HeaderNames;
 import dev.tollgate.http.Headers;
@@ -89,6 +90,10 @@ final class ForwardedHeaders {
         Headers.Builder headers = Headers.builder();
         Set<String> nominated = nominated(request.headers().all("connection"));
         request.headers().forEach((name, values) -> {
+            if (!ConfigReader.HEADER_NAME.matcher(name).matches()) {
+                throw new BadRequestException("The header name \"" + headerSafe(name) + "\" cannot be forwarded: a field"
+                        + " name is a token (RFC 9110 5.1), without spaces or control characters.", null);
+            }
             if (passesOn(name, nominated)) {
                 values.forEach(value -> headers.add(name, value));
             }
