@@ -113,6 +113,15 @@ class ManagedHeadersTest {
     }
 
     @Test
+    void aCallersXForwardedPortPrefixOrScheme_staysBehind_asTheGatewayWritesOnlyItsOwnXForwarded() {
+        gateway.handle(request("/open", "192.0.2.10", Headers.builder().set("x-forwarded-port", "8443")
+                .set("X-Forwarded-Prefix", "/evil").set("x-forwarded-scheme", "http").set("x-forwarded-ssl", "off")));
+
+        assertThat(backend.received().get(0).headers()).doesNotContainKeys("x-forwarded-port", "x-forwarded-prefix",
+                "x-forwarded-scheme", "x-forwarded-ssl").containsKeys("x-forwarded-for", "x-forwarded-proto");
+    }
+
+    @Test
     void headersWithAnUnderscore_areNotForwarded_asNginxDoesByDefault() {
         gateway.handle(request("/open", "192.0.2.10", Headers.builder().set("x_tenant", "acme").set("x-tenant", "acme")));
 
