@@ -10,6 +10,7 @@ import dev.tollgate.http.Headers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -44,6 +45,15 @@ public abstract sealed class ApiGatewayHandler implements RequestStreamHandler p
     abstract void write(GatewayResponse response, OutputStream output) throws IOException;
 
     /**
+     * The scheme API Gateway received the request on, as its last {@code X-Forwarded-Proto} says: {@code http}
+     * (the local runner's emulation), otherwise {@code https}, whatever else a caller wrote there.
+     */
+    static String scheme(Headers headers) {
+        List<String> protos = headers.all(HeaderNames.X_FORWARDED_PROTO);
+        return !protos.isEmpty() && protos.get(protos.size() - 1).strip().equalsIgnoreCase("http") ? "http" : "https";
+    }
+
+    /**
      * The request from the fields the payload format read, in the order they were read (the first one
      * missing is the refusal's reason), with the body, the stage and its variables, which both formats
      * hold alike, and Lambda's trace header.
@@ -61,7 +71,7 @@ public abstract sealed class ApiGatewayHandler implements RequestStreamHandler p
                 built,
                 body,
                 sourceIp,
-                built.first(HeaderNames.X_FORWARDED_PROTO).orElse("https"),
+                scheme(built),
                 stage,
                 event.strings("/stageVariables"),
                 event.refusal());

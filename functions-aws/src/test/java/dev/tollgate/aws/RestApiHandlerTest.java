@@ -32,6 +32,20 @@ class RestApiHandlerTest {
     }
 
     @Test
+    void theScheme_isHttpsUnlessTheLastXForwardedProtoIsHttp_whateverACallerWrote() {
+        for (String[] protos : new String[][] {{"gopher"}, {"https"}, {"http", "https"}, {"http", "gopher"}, {"javascript"}}) {
+            ObjectNode event = event("GET", "/orders");
+            var values = event.putObject("multiValueHeaders").putArray("X-Forwarded-Proto");
+            java.util.Arrays.stream(protos).forEach(values::add);
+
+            assertThat(handler().toRequest(ProxyEvents.read(event)).scheme()).as("scheme of %s", (Object) protos).isEqualTo("https");
+        }
+        ObjectNode local = event("GET", "/orders");
+        local.putObject("multiValueHeaders").putArray("X-Forwarded-Proto").add("http");
+        assertThat(handler().toRequest(ProxyEvents.read(local)).scheme()).isEqualTo("http");
+    }
+
+    @Test
     void anHttpApisPayload10EventOfTheDefaultStage_reachesTheFunctionsStage() {
         ObjectNode event = ProxyEvents.sample("v1--javalibs-apigw_rest_event.json").put("path", "/orders");
 

@@ -118,8 +118,16 @@ final class AzureFunctionsHost implements AutoCloseable {
             }
             String appPath = end < 0 ? "/" : ApiGatewayEmulator.encodedOnce(rawPath.substring(end));
             String query = request.getHttpURI().getQuery();
-            URI uri = URI.create("http://127.0.0.1:" + port() + appPath
-                    + (query == null ? "" : "?" + ApiGatewayEmulator.encodedOnce(query)));
+            URI uri;
+            try {
+                uri = URI.create("http://127.0.0.1:" + port() + appPath
+                        + (query == null ? "" : "?" + ApiGatewayEmulator.encodedOnce(query)));
+            } catch (IllegalArgumentException notAUri) {
+                // A target no java.net.URI holds (a backslash, say): the Functions library could not hand it
+                // to the function, so the host refuses it, as it does a malformed escape.
+                send(response, callback, HttpStatus.BAD_REQUEST_400, Map.of("connection", "close"), new byte[0]);
+                return true;
+            }
             List<Map.Entry<String, String>> fields = new ArrayList<>();
             String forwardedFor = null;
             for (HttpField field : request.getHeaders()) {

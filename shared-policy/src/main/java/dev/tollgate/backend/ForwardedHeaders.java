@@ -49,6 +49,8 @@ final class ForwardedHeaders {
     private static final Set<String> NOT_FORWARDED = union(HOP_BY_HOP, Set.of(
             "proxy-authorization", "host", "content-length", "expect", "date", "from", "via", "warning", "http2-settings",
             HeaderNames.API_KEY, HeaderNames.FORWARDED));
+    /** The caller's headers of this prefix stay behind; the gateway writes its own (see {@link #passesOn}). */
+    private static final String X_FORWARDED_PREFIX = "x-forwarded-";
     /** Beside the hop-by-hop ones: those the JDK client reads itself. */
     private static final Set<String> NOT_RETURNED = union(HOP_BY_HOP, Set.of("content-length", ":status"));
 
@@ -97,6 +99,10 @@ final class ForwardedHeaders {
         Headers.Builder headers = Headers.builder();
         Set<String> nominated = nominated(request.headers().all("connection"));
         request.headers().forEach((name, values) -> {
+            if (!ConfigReader.HEADER_NAME.matcher(name).matches()) {
+                throw new BadRequestException("The header name \"" + headerSafe(name) + "\" cannot be forwarded: a field"
+                        + " name is a token (RFC 9110 5.1), without spaces or control characters.", null);
+            }
             if (passesOn(name, nominated)) {
                 values.forEach(value -> headers.add(name, value));
             }
@@ -143,12 +149,14 @@ final class ForwardedHeaders {
      * {@code x_tollgate_consumer} as the gateway's {@code x-tollgate-consumer}, and {@code x_forwarded_for}
      * as {@code X-Forwarded-For}, so such a name could stand in for any header the gateway sets or a route's
      * rules set, now or later. Nor one the gateway manages (the identity headers, {@code Forwarded},
-     * whose addresses the gateway does not vouch for), nor a hop-by-hop one.
+     * whose addresses the gateway does not vouch for, and every {@code X-Forwarded-*}: the gateway sets
+     * {@code -For}, {@code -Proto} and {@code -Host} itself, and a caller's {@code -Port}, {@code -Prefix} or
+     * {@code -Scheme} would steer the URLs a framework builds), nor a hop-by-hop one.
      */
     private static boolean passesOn(String name, Set<String> nominated) {
         String lower = name.toLowerCase(Locale.ROOT);
         return name.indexOf('_') < 0 && !NOT_FORWARDED.contains(lower) && !nominated.contains(lower)
-                && !lower.startsWith(HeaderNames.IDENTITY_PREFIX);
+                && !lower.startsWith(HeaderNames.IDENTITY_PREFIX) && !lower.startsWith(X_FORWARDED_PREFIX);
     }
 
     /**

@@ -101,6 +101,27 @@ class ManagedHeadersTest {
     }
 
     @Test
+    void aHeaderNameThatIsNoToken_isTheCallers400_notA500_andReachesNoBackend() throws Exception {
+        for (String name : List.of(" x-tollgate-consumer", "x-tollgate-consumer ", "x tollgate", "x-a\u0000b")) {
+            GatewayResponse response = gateway.handle(request("/open", "192.0.2.10", Headers.builder().set(name, "admin")));
+
+            assertThat(response.status()).as("status for %s", name).isEqualTo(400);
+            assertThat(new String(response.body(), java.nio.charset.StandardCharsets.UTF_8)).as("problem for %s", name)
+                    .contains("cannot be forwarded: a field name is a token (RFC 9110 5.1)");
+        }
+        assertThat(backend.received()).isEmpty();
+    }
+
+    @Test
+    void aCallersXForwardedPortPrefixOrScheme_staysBehind_asTheGatewayWritesOnlyItsOwnXForwarded() {
+        gateway.handle(request("/open", "192.0.2.10", Headers.builder().set("x-forwarded-port", "8443")
+                .set("X-Forwarded-Prefix", "/evil").set("x-forwarded-scheme", "http").set("x-forwarded-ssl", "off")));
+
+        assertThat(backend.received().get(0).headers()).doesNotContainKeys("x-forwarded-port", "x-forwarded-prefix",
+                "x-forwarded-scheme", "x-forwarded-ssl").containsKeys("x-forwarded-for", "x-forwarded-proto");
+    }
+
+    @Test
     void headersWithAnUnderscore_areNotForwarded_asNginxDoesByDefault() {
         gateway.handle(request("/open", "192.0.2.10", Headers.builder().set("x_tenant", "acme").set("x-tenant", "acme")));
 

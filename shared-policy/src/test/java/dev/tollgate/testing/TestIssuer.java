@@ -14,8 +14,10 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -104,6 +106,25 @@ public final class TestIssuer {
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A token of this issuer's key over a header and payload written as given, byte for byte (duplicate
+     * members, odd spellings): what no claims builder makes. The signature is of the issuer's algorithm.
+     */
+    public String signRaw(String headerJson, String payloadJson) {
+        String input = Base64URL.encode(headerJson.getBytes(StandardCharsets.UTF_8)) + "."
+                + Base64URL.encode(payloadJson.getBytes(StandardCharsets.UTF_8));
+        try {
+            return input + "." + signer(algorithm).sign(new JWSHeader(algorithm), input.getBytes(StandardCharsets.US_ASCII));
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The private key's public half, as a JWK (for tokens that embed or misuse it). */
+    public JWK publicKey() {
+        return key.toPublicJWK();
     }
 
     private JWSSigner signer(JWSAlgorithm signing) throws JOSEException {

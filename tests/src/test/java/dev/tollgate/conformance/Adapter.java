@@ -7,7 +7,7 @@ import dev.tollgate.policy.auth.apikey.KeyAdmin;
  * and what the gateway answers turned back into what a caller receives. Every adapter runs the same
  * configuration over the same backends ({@link Conformance}).
  */
-interface Adapter extends AutoCloseable {
+public interface Adapter extends AutoCloseable {
 
     /** The name in the table: {@code lambda-v2}, {@code lambda-v1}, {@code azure-function}, {@code local-aws}, {@code local-azure}. */
     String name();

@@ -10,33 +10,33 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** An answer as a caller receives it: the status, header fields by lower-case name with all their values, the body's bytes. */
-record Answer(int status, Map<String, List<String>> headers, byte[] body) {
+public record Answer(int status, Map<String, List<String>> headers, byte[] body) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    Answer {
+    public Answer {
         Map<String, List<String>> lower = new TreeMap<>();
         headers.forEach((name, values) -> lower.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new java.util.ArrayList<>())
                 .addAll(values));
         headers = lower;
     }
 
-    List<String> all(String name) {
+    public List<String> all(String name) {
         return headers.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
     }
 
     /** The header's values joined by ", " (as a repeated field means the same as one joined), or null when absent. */
-    String header(String name) {
+    public String header(String name) {
         List<String> values = all(name);
         return values.isEmpty() ? null : String.join(", ", values);
     }
 
-    String text() {
+    public String text() {
         return new String(body, StandardCharsets.UTF_8);
     }
 
     /** The body as JSON; a missing node when it is not JSON. */
-    JsonNode json() {
+    public JsonNode json() {
         try {
             return body.length == 0 ? JSON.missingNode() : JSON.readTree(body);
         } catch (IOException notJson) {

@@ -9,33 +9,33 @@ import java.util.Map;
  * ({@code /dev/echo}, as the local runners' URLs have it), the raw query (without {@code ?}, empty for
  * none), header fields in order (a name may repeat) and the body's bytes.
  */
-record Call(String method, String path, String query, List<Map.Entry<String, String>> headers, byte[] body) {
+public record Call(String method, String path, String query, List<Map.Entry<String, String>> headers, byte[] body) {
 
-    Call {
+    public Call {
         headers = List.copyOf(headers);
         body = body.clone();
     }
 
-    static Call get(String path) {
+    public static Call get(String path) {
         return new Call("GET", path, "", List.of(), new byte[0]);
     }
 
-    static Call of(String method, String path) {
+    public static Call of(String method, String path) {
         return new Call(method, path, "", List.of(), new byte[0]);
     }
 
     /** The same with one more header field (after any of the same name). */
-    Call header(String name, String value) {
+    public Call header(String name, String value) {
         List<Map.Entry<String, String>> more = new ArrayList<>(headers);
         more.add(Map.entry(name, value));
         return new Call(method, path, query, more, body);
     }
 
-    Call query(String raw) {
+    public Call query(String raw) {
         return new Call(method, path, raw, headers, body);
     }
 
-    Call body(byte[] bytes) {
+    public Call body(byte[] bytes) {
         return new Call(method, path, query, headers, bytes);
     }
 

@@ -29,20 +29,21 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * with a store of its own, all on the real clock (the Lambda functions run in JVMs of their own, where
  * no clock can be passed in): scenarios about time use windows of a second or two.
  */
-final class Conformance implements AutoCloseable {
+public final class Conformance implements AutoCloseable {
 
     static final String CONFIG = "src/test/resources/conformance/tollgate.yaml";
-    static final String AUDIENCE = "conformance-api";
+    public static final String AUDIENCE = "conformance-api";
     /** A key each adapter's keys store holds (not the configuration file), and one revoked there. */
     static final String STORED_KEY = "conformance-stored";
     static final String REVOKED_KEY = "conformance-stored-revoked";
 
-    final Instant now = Instant.now();
-    final TestIssuer issuer = TestIssuer.rsa("urn:tollgate:conformance", "conformance-key");
-    final List<Adapter> adapters = new ArrayList<>();
+    public final Instant now = Instant.now();
+    public final TestIssuer issuer = TestIssuer.rsa("urn:tollgate:conformance", "conformance-key");
+    public final List<Adapter> adapters = new ArrayList<>();
+    private final List<EchoBackend> backends = new ArrayList<>();
     private final List<AutoCloseable> started = new ArrayList<>();
 
-    static Conformance start() throws Exception {
+    public static Conformance start() throws Exception {
         Conformance conformance = new Conformance();
         try {
             conformance.startAdapters();
@@ -57,6 +58,8 @@ final class Conformance implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         EchoBackend a = started(new EchoBackend("a", issuer.publicKeys().toString()));
         EchoBackend b = started(new EchoBackend("b", issuer.publicKeys().toString()));
+        backends.add(a);
+        backends.add(b);
         String refused = "http://127.0.0.1:" + closedPort();
         String broken = "http://127.0.0.1:" + closedPort();
         Map<String, Map<String, String>> stageVariables = Map.of(
@@ -90,6 +93,13 @@ final class Conformance implements AutoCloseable {
         for (Adapter adapter : adapters) {
             storeKeys(adapter.keys());
         }
+    }
+
+    /** Every request the echo backends received (a's, then b's), as {@code METHOD raw-path[?raw-query]}, but those for the key set. */
+    public List<String> backendRequests() {
+        List<String> all = new ArrayList<>();
+        backends.forEach(backend -> all.addAll(backend.received()));
+        return all;
     }
 
     /** The keys the scenarios expect in every keys store, written as {@code ./tollgate keys create} writes them. */

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * backend closes, {@code /flaky} answers 503 to the first {@value #FLAKY_FAILURES} tries of each request
  * (told apart by its {@code X-Request-Id}) and then the JSON with {@code attempt}, {@code /recovering/TAG}
  * answers 503 to the first {@value #FLAKY_FAILURES} calls of each tag and then the JSON with {@code attempt}, {@code /jwks.json}
- * serves the key set it was given.
+ * serves the key set it was given. It records every request but those for its key set ({@link #received}).
  */
 public final class EchoBackend implements AutoCloseable {
 
@@ -44,6 +44,7 @@ public final class EchoBackend implements AutoCloseable {
 
     private final String name;
     private final byte[] jwks;
+    private final java.util.Queue<String> received = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final HttpServer server;
     private final CountDownLatch closing = new CountDownLatch(1);
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
@@ -65,6 +66,11 @@ public final class EchoBackend implements AutoCloseable {
         server.start();
     }
 
+    /** The requests it received, as {@code METHOD raw-path[?raw-query]}, in order, but those for its key set. */
+    public List<String> received() {
+        return List.copyOf(received);
+    }
+
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
@@ -73,6 +79,10 @@ public final class EchoBackend implements AutoCloseable {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String path = exchange.getRequestURI().getRawPath();
+            if (!path.equals("/jwks.json")) {
+                received.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath()
+                        + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
+            }
             if (path.equals("/jwks.json")) {
                 send(exchange, 200, "application/jwk-set+json", jwks);
             } else if (path.equals("/bytes")) {

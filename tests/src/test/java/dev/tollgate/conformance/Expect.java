@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 
 /** One fact about an answer; each fails with the answer in its message. */
 @FunctionalInterface
-interface Expect {
+public interface Expect {
 
     void check(Answer answer);
 

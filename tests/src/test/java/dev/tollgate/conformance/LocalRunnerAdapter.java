@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * store (DynamoDB Local or the Cosmos DB emulator), called over real HTTP on 127.0.0.1: by the JDK's
  * client, or a socket written byte for byte when a header value holds bytes past ASCII.
  */
-final class LocalRunnerAdapter implements Adapter {
+public final class LocalRunnerAdapter implements Adapter {
 
     /** Past this, a body is sent after {@code Expect: 100-continue}. */
     private static final int LARGE_BODY = 1024 * 1024;
@@ -79,6 +79,11 @@ final class LocalRunnerAdapter implements Adapter {
         }
     }
 
+    /** The runner's port on 127.0.0.1, for requests no HTTP client would send. */
+    public int port() {
+        return runner.port();
+    }
+
     /** The runner's DynamoDB Local, as {@code ./tollgate keys} reaches it. */
     int dynamoDbPort() {
         return runner.dynamoDbPort();
@@ -106,7 +111,8 @@ final class LocalRunnerAdapter implements Adapter {
 
     @Override
     public Answer send(Call call) throws IOException, InterruptedException {
-        if (call.headers().stream().anyMatch(field -> field.getValue().chars().anyMatch(c -> c > 0x7e))
+        if (call.headers().stream().anyMatch(field -> field.getValue().chars().anyMatch(c -> c > 0x7e || c < 0x20 && c != '\t')
+                || !field.getKey().equals(field.getKey().strip()))
                 || call.first("content-length") != null || !validUri(call) || call.body().length > LARGE_BODY) {
             return sendWritten(call);
         }

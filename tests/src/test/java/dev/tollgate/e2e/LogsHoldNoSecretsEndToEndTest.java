@@ -9,9 +9,7 @@ import dev.tollgate.local.DemoIssuer;
 import dev.tollgate.local.LocalRequestLog;
 import dev.tollgate.observe.RequestObserver;
 import dev.tollgate.policy.auth.apikey.ApiKeyHash;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -22,11 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -49,7 +42,7 @@ class LogsHoldNoSecretsEndToEndTest {
     @ValueSource(strings = {"json", "text"})
     void noKeyTokenOrHash_isWrittenAnywhere(String format) throws Exception {
         DemoIssuer issuer = DemoIssuer.at(Path.of("."));
-        Capture capture = new Capture();
+        OutputCapture capture = new OutputCapture();
         List<String> responseIds = new ArrayList<>();
         Map<String, String> secrets = new LinkedHashMap<>();
         try (capture) {
@@ -113,59 +106,6 @@ class LogsHoldNoSecretsEndToEndTest {
             return JSON.readTree(line);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * Standard output and error, and every record of Tollgate's loggers at any level (formatted with
-     * its exception's stack trace), from creation to close.
-     */
-    private static final class Capture implements AutoCloseable {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        private final PrintStream out = System.out;
-        private final PrintStream err = System.err;
-        /** Held, so that the level set on it stays: JUL keeps loggers only weakly. */
-        private final Logger tollgate = Logger.getLogger("dev.tollgate");
-        private final Level level = tollgate.getLevel();
-        private final Handler records = new Handler() {
-            private final SimpleFormatter formatter = new SimpleFormatter();
-
-            @Override
-            public void publish(LogRecord record) {
-                stream.print(formatter.format(record));
-            }
-
-            @Override
-            public void flush() {
-                stream.flush();
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-
-        Capture() {
-            System.setOut(stream);
-            System.setErr(stream);
-            records.setLevel(Level.ALL);
-            tollgate.setLevel(Level.ALL);
-            Logger.getLogger("").addHandler(records);
-        }
-
-        String text() {
-            stream.flush();
-            return bytes.toString(StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public void close() {
-            Logger.getLogger("").removeHandler(records);
-            tollgate.setLevel(level);
-            System.setOut(out);
-            System.setErr(err);
-            out.print(text());
         }
     }
 }

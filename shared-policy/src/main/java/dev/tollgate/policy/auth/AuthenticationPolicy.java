@@ -15,6 +15,7 @@ import dev.tollgate.policy.auth.jwt.JwtAuthenticator;
 import dev.tollgate.problem.AccessDeniedException;
 import dev.tollgate.problem.AuthenticationException;
 import dev.tollgate.problem.KeyStoreException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +55,7 @@ public final class AuthenticationPolicy implements Policy {
             return next.proceed(exchange);
         }
         Optional<String> token = auth.acceptsJwt() ? bearerToken(exchange) : Optional.empty();
-        Optional<String> key = auth.apiKey() ? present(exchange.request().headers().first(HeaderNames.API_KEY)) : Optional.empty();
+        Optional<String> key = auth.apiKey() ? present(combined(exchange, HeaderNames.API_KEY)) : Optional.empty();
         exchange.observed().credential(token.isPresent() ? CredentialKind.JWT
                 : key.isPresent() ? CredentialKind.API_KEY : CredentialKind.NONE);
         try {
@@ -103,8 +104,17 @@ public final class AuthenticationPolicy implements Policy {
         }
     }
 
+    /**
+     * A header's field lines as the one value they mean (RFC 9110 5.3), as API Gateway's payload 2.0 and
+     * the Functions host hand it over: two keys, or two tokens, are no key and no token, whichever comes first.
+     */
+    private static Optional<String> combined(Exchange exchange, String name) {
+        List<String> lines = exchange.request().headers().all(name);
+        return lines.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", lines));
+    }
+
     private static Optional<String> bearerToken(Exchange exchange) {
-        return exchange.request().headers().first(HeaderNames.AUTHORIZATION)
+        return combined(exchange, HeaderNames.AUTHORIZATION)
                 .filter(value -> value.length() > BEARER.length()
                         && value.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER))
                 .flatMap(value -> present(Optional.of(value.substring(BEARER.length()))));

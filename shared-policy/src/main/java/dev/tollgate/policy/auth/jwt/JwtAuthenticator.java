@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
@@ -22,6 +23,7 @@ import dev.tollgate.problem.AccessDeniedException;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -109,9 +111,11 @@ public final class JwtAuthenticator {
     }
 
     private static SignedJWT parse(String token) throws CredentialRejectedException {
-        if (!COMPACT.matcher(token).matches()) {
-            throw CredentialRejectedException.badToken("The bearer token is not a JWT: its parts hold characters other"
-                    + " than base64url's (A-Z, a-z, 0-9, - and _).");
+        String[] parts = token.split("\\.", -1);
+        if (!COMPACT.matcher(token).matches()
+                || parts.length == 3 && !Arrays.stream(parts).allMatch(JwtAuthenticator::canonicalBase64Url)) {
+            throw CredentialRejectedException.badToken("The bearer token is not a JWS in compact form: each of its three"
+                    + " parts is base64url without padding, in its one spelling (RFC 7515).");
         }
         JWT jwt;
         try {
@@ -126,6 +130,21 @@ public final class JwtAuthenticator {
             throw CredentialRejectedException.badToken("Encrypted tokens are not accepted; send a signed JWT.");
         }
         return signed;
+    }
+
+    /**
+     * Whether a part is base64url (RFC 7515 2) as its bytes encode: the parser skips padding and any other
+     * character, and ignores a last character's unused bits, so a token could otherwise be sent in many
+     * spellings, each a token the issuer never wrote, each a miss of the verified-token cache.
+     */
+    private static boolean canonicalBase64Url(String part) {
+        for (int i = 0; i < part.length(); i++) {
+            char c = part.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return Base64URL.encode(new Base64URL(part).decode()).toString().equals(part);
     }
 
     private static JWTClaimsSet claimsOf(SignedJWT jwt) throws CredentialRejectedException {

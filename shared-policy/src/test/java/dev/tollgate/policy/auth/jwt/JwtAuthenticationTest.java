@@ -174,7 +174,8 @@ class JwtAuthenticationTest {
         String valid = IDP.sign(good);
         for (String slipped : List.of(";", "+", "=", "%")) {
             rejected.put(valid.substring(0, valid.length() - 20) + slipped + valid.substring(valid.length() - 20),
-                    "The bearer token is not a JWT: its parts hold characters other than base64url's (A-Z, a-z, 0-9, - and _).");
+                    "The bearer token is not a JWS in compact form: each of its three parts is base64url without padding,"
+                            + " in its one spelling (RFC 7515).");
         }
         rejected.put(IDP.sign(new JWTClaimsSet.Builder(good).expirationTime(null).build()),
                 "The token has no exp claim; tokens must expire.");
@@ -192,6 +193,68 @@ class JwtAuthenticationTest {
                     "ApiKey realm=\"tollgate\", header=\"x-api-key\"");
         }
         assertThat(backend.received()).isEmpty();
+    }
+
+    @Test
+    void aToken_inAnySpellingButTheOneItsIssuerWrote_isRefused_with401() throws Exception {
+        String token = IDP.sign(IDP.claims("user-7", "api-dev", NOW).build());
+        String[] parts = token.split("\\.");
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char last = parts[2].charAt(parts[2].length() - 1);
+        // A 256-byte signature's last character carries 2 bits: flipping an unused one leaves the same bytes.
+        String sameBytes = parts[2].substring(0, parts[2].length() - 1) + alphabet.charAt(alphabet.indexOf(last) ^ 1);
+        String detail = "The bearer token is not a JWS in compact form: each of its three parts is base64url without"
+                + " padding, in its one spelling (RFC 7515).";
+
+        assertThat(gateway.handle(bearer("/either", "dev", token)).status()).isEqualTo(200);
+        for (String variant : List.of(token + "=", token + "==", parts[0] + "." + parts[1] + "." + sameBytes,
+                parts[0] + "=." + parts[1] + "." + parts[2], parts[0] + "." + parts[1] + "." + parts[2].replace('-', '+').replace('_', '/'),
+                parts[0] + "." + parts[1] + " ." + parts[2])) {
+            assertProblem(gateway.handle(bearer("/either", "dev", variant)), 401, detail);
+        }
+        assertThat(backend.received()).hasSize(1);
+    }
+
+    @Test
+    void twoKeyFields_orTwoAuthorizationFields_areOneValue_soNoCredential_whicheverComesFirst() throws Exception {
+        String token = IDP.sign(IDP.claims("user-7", "api-dev", NOW).build());
+        List<Headers.Builder> twice = List.of(
+                Headers.builder().add("x-api-key", "dev-secret-key").add("x-api-key", "dev-secret-key"),
+                Headers.builder().add("x-api-key", "dev-secret-key").add("x-api-key", "other"),
+                Headers.builder().add("x-api-key", "other").add("x-api-key", "dev-secret-key"),
+                Headers.builder().add("authorization", "Bearer " + token).add("authorization", "Bearer " + token),
+                Headers.builder().add("authorization", "Bearer " + token).add("authorization", "Basic b3RoZXI="));
+
+        for (Headers.Builder headers : twice) {
+            assertThat(gateway.handle(get("/either", "dev", headers)).status()).isEqualTo(401);
+        }
+        assertThat(backend.received()).isEmpty();
+    }
+
+    /**
+     * ECDSA is malleable: with (r, s), (r, n - s) verifies too. JCA signers, and so issuers, write either
+     * half, so refusing one would refuse the issuer's own tokens; what must hold is that the other spelling
+     * carries the same claims and so names the same consumer, nothing more.
+     */
+    @Test
+    void anEs256SignatureWithTheOtherS_namesTheSameConsumer_andNoOther() {
+        String partner = PARTNER.sign(new JWTClaimsSet.Builder(PARTNER.claims("svc", "partner-api", NOW).build())
+                .claim("client_id", "acme-sync").build());
+        String[] parts = partner.split("\\.");
+        byte[] signature = new com.nimbusds.jose.util.Base64URL(parts[2]).decode();
+        java.math.BigInteger order = new java.math.BigInteger(
+                "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
+        byte[] otherS = order.subtract(new java.math.BigInteger(1, java.util.Arrays.copyOfRange(signature, 32, 64))).toByteArray();
+        byte[] other = java.util.Arrays.copyOf(signature, 64);
+        java.util.Arrays.fill(other, 32, 64, (byte) 0);
+        int length = Math.min(32, otherS.length);
+        System.arraycopy(otherS, otherS.length - length, other, 64 - length, length);
+        String flipped = parts[0] + "." + parts[1] + "." + com.nimbusds.jose.util.Base64URL.encode(other);
+
+        assertThat(gateway.handle(bearer("/either", "dev", partner)).status()).isEqualTo(200);
+        assertThat(gateway.handle(bearer("/either", "dev", flipped)).status()).isEqualTo(200);
+        assertThat(backend.received()).extracting(received -> received.header("x-tollgate-consumer"))
+                .containsExactly("partner:acme-sync", "partner:acme-sync");
     }
 
     @Test
