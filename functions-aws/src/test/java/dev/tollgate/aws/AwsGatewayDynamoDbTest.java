@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * included, so that a counter or key store that hangs or throttles fails a request's counting in time,
  * not after the SDK's 30 s read timeout and its retries; a throttled call is tried twice, then fails with
  * DynamoDB's own error. Its behaviour against a DynamoDB that hangs or
- * throttles is the battery's ({@code dev.tollgate.battery.faults.CounterStoreFaultsTest} in tests).
+ * throttles is the battery's ({@code dev.tollgate.battery.faults.AwsFaultsTest} in tests).
  */
 class AwsGatewayDynamoDbTest {
 

@@ -35,7 +35,7 @@ import java.util.function.Predicate;
 public final class FaultyProxy implements AutoCloseable {
 
     /** What a selected request meets. */
-    public sealed interface Fault permits Answer, Drop, Hang, ApplyThenHang {
+    public sealed interface Fault permits Answer, Drop, Hang, ApplyThenHang, Truncate {
     }
 
     /** This answer instead of the service's: a throttling or an error, with the service's own body. */
@@ -55,6 +55,13 @@ public final class FaultyProxy implements AutoCloseable {
      * cleared: a write that times out for the client although it was applied.
      */
     public record ApplyThenHang() implements Fault {
+    }
+
+    /**
+     * The service's answer, its status and headers and the length it announced, but the connection is
+     * closed halfway through its body: a reset mid-answer.
+     */
+    public record Truncate() implements Fault {
     }
 
     private static final Set<String> NOT_FORWARDED = Set.of("connection", "content-length", "expect", "host", "upgrade",
@@ -109,13 +116,15 @@ public final class FaultyProxy implements AutoCloseable {
         }
         try (exchange) {
             if (now == null) {
-                forward(exchange, null);
+                forward(exchange, null, false);
             } else if (now instanceof Answer answer) {
                 answer(exchange, answer);
             } else if (now instanceof Hang) {
                 hold(release);
             } else if (now instanceof ApplyThenHang) {
-                forward(exchange, release);
+                forward(exchange, release, false);
+            } else if (now instanceof Truncate) {
+                forward(exchange, null, true);
             }
             // Drop: closed before any answer, the client reads the end of the stream.
         }
@@ -140,8 +149,11 @@ public final class FaultyProxy implements AutoCloseable {
         }
     }
 
-    /** Forwards the request; with {@code holdUntil}, the service's answer is dropped once it is let go. */
-    private void forward(HttpExchange exchange, CountDownLatch holdUntil) throws IOException {
+    /**
+     * Forwards the request; with {@code holdUntil}, the service's answer is dropped once it is let go;
+     * {@code truncated}: only the first half of its body is sent before the connection closes.
+     */
+    private void forward(HttpExchange exchange, CountDownLatch holdUntil, boolean truncated) throws IOException {
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readAllBytes();
@@ -174,6 +186,12 @@ public final class FaultyProxy implements AutoCloseable {
         boolean empty = answer.length == 0 || response.statusCode() == 204 || response.statusCode() == 304
                 || "HEAD".equals(exchange.getRequestMethod());
         exchange.sendResponseHeaders(response.statusCode(), empty ? -1 : answer.length);
+        if (truncated) {
+            exchange.getResponseBody().write(answer, 0, answer.length / 2);
+            exchange.getResponseBody().flush();
+            // Closing the exchange now, short of the announced length, closes the connection.
+            return;
+        }
         if (!empty) {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(answer);

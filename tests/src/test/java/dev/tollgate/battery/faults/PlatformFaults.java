@@ -2,6 +2,7 @@ package dev.tollgate.battery.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpExchange;
 import dev.tollgate.Gateway;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
@@ -10,6 +11,9 @@ import dev.tollgate.http.HeaderNames;
 import dev.tollgate.observe.Outcome;
 import dev.tollgate.observe.RequestObservation;
 import dev.tollgate.observe.RequestObserver;
+import dev.tollgate.policy.auth.apikey.ApiKey;
+import dev.tollgate.policy.auth.apikey.ApiKeyHash;
+import dev.tollgate.policy.auth.apikey.KeyAdmin;
 import dev.tollgate.policy.quota.CounterStore;
 import dev.tollgate.policy.quota.QuotaConfig;
 import dev.tollgate.policy.quota.QuotaPeriod;
@@ -23,27 +27,32 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The counter store failing under a platform's gateway, its real store behind a {@link FaultyProxy}:
+ * The counter store, and the key store, failing under a platform's gateway, its real store behind a {@link FaultyProxy}:
  * down (connections closed without an answer), slow (no answer within the store's timeout), throttling
  * (the service's own throttling answer, which its SDK parses), and a lease write that times out although
  * the store applied it. For each, on a plan that fails open and on one that fails closed: the answer
  * comes within the store's timeout and a margin; it follows the plan; the request's one log line, as the
  * platform prints it, names its request id and the counter store error, and the gateway counts it; and
  * once the fault clears, the counter read back from the store equals the requests admitted and counted.
- * Each platform says how its gateway, store and throttling are made ({@link DynamoDbCounterStoreFaultsTest},
- * {@link CosmosCounterStoreFaultsTest}).
+ * The backend failing in each way is answered in time and counted exactly too.
+ * Each platform says how its gateway, store and throttling are made ({@link AwsFaultsTest},
+ * {@link AzureFaultsTest}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class CounterStoreFaults {
+abstract class PlatformFaults {
 
     /**
      * Beyond the store's own timeout, what an answer may take on this loaded machine: thread scheduling,
@@ -53,6 +62,7 @@ abstract class CounterStoreFaults {
     static final Duration MARGIN = Duration.ofSeconds(3);
     static final String TABLE = "tollgate-counters";
     static final long LEASED_LIMIT = 1_000;
+    static final Duration BACKEND_TIMEOUT = Duration.ofMillis(500);
     private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofMinutes(30));
     private static final List<String> FAULTS = List.of("down", "slow", "throttled", "applied");
 
@@ -60,11 +70,27 @@ abstract class CounterStoreFaults {
     private final List<RequestObservation> observed = new CopyOnWriteArrayList<>();
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private TestBackend backend;
+    /** In front of the backend of {@code /faulty}, whose timeout is {@link #BACKEND_TIMEOUT}. */
+    private FaultyProxy backendProxy;
     FaultyProxy proxy;
     private Gateway gateway;
+    /** Which of the store's requests meet the proxy's fault. */
+    private final AtomicReference<Predicate<HttpExchange>> faulting = new AtomicReference<>(exchange -> false);
 
-    /** Starts the store and the proxy in front of it, whose faults meet counter writes only. */
-    abstract FaultyProxy startStore() throws Exception;
+    /** Starts the store (its tables or containers made) and returns its endpoint. */
+    abstract String startStore() throws Exception;
+
+    /** Connects the platform's clients to the store through the proxy at {@code endpoint}. */
+    abstract void connect(String endpoint);
+
+    /** The store's requests that write counters. */
+    abstract Predicate<HttpExchange> counterWrites();
+
+    /** The store's requests that look API keys up. */
+    abstract Predicate<HttpExchange> keyLookups();
+
+    /** The store's keys, not through the proxy: to create keys. */
+    abstract KeyAdmin keyAdmin();
 
     /** The platform's gateway over the store, through the proxy, telling {@code requestLog} of each request. */
     abstract Gateway gateway(GatewayConfig config, RequestObserver requestLog);
@@ -92,8 +118,12 @@ abstract class CounterStoreFaults {
     @BeforeAll
     void start() throws Exception {
         backend = new TestBackend();
-        proxy = startStore();
-        gateway = gateway(ConfigLoader.parse(config(backend.url()), "faults.yaml"), observation -> {
+        backendProxy = new FaultyProxy(backend.url(), exchange -> true);
+        String store = startStore();
+        proxy = new FaultyProxy(store, exchange -> faulting.get().test(exchange));
+        connect(proxy.endpoint());
+        gateway = gateway(ConfigLoader.parse(config(backend.url(), backendProxy.endpoint()),
+                "faults.yaml"), observation -> {
             observed.add(observation);
             lines.add(logLine(observation));
         });
@@ -105,12 +135,110 @@ abstract class CounterStoreFaults {
             proxy.close();
         }
         stopStore();
+        backendProxy.close();
         backend.close();
     }
 
     @AfterEach
     void clearFault() {
         proxy.fault(null);
+        backendProxy.fault(null);
+    }
+
+    /**
+     * The backend refusing (its connection closed before an answer), reset mid-answer, slower than the
+     * route's timeout, or answering 500: the gateway's 502 or 504 problem within the route's timeout and
+     * a margin, or the backend's own 500; observed as a backend error (not the backend's own 500), one
+     * log line with the request id; and every request admitted counted once in the store.
+     */
+    @Test
+    void backendFaults_areAnsweredInTime_logged_andCountedExactly() {
+        String key = "backend-closed-key";
+        String counter = counter("backend-closed", 1_000);
+        long admitted = 0;
+        record Case(String name, FaultyProxy.Fault fault, int status, String problem) {
+        }
+        List<Case> cases = List.of(
+                new Case("refused", new FaultyProxy.Drop(), 502, "urn:tollgate:problem:"),
+                new Case("reset mid-answer", new FaultyProxy.Truncate(), 502, "urn:tollgate:problem:"),
+                new Case("slow", new FaultyProxy.Hang(), 504, "urn:tollgate:problem:"),
+                new Case("5xx", new FaultyProxy.Answer(500, Map.of("content-type", "text/plain"), "backend broke"), 500, null));
+        for (Case c : cases) {
+            backendProxy.fault(c.fault());
+            observed.clear();
+            lines.clear();
+            long started = System.nanoTime();
+            GatewayResponse answer = gateway.handle(Requests.get("/faulty").key(key).build());
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            backendProxy.fault(null);
+            admitted++;
+
+            String requestId = answer.headers().first(HeaderNames.REQUEST_ID).orElseThrow();
+            assertThat(answer.status()).as(c.name()).isEqualTo(c.status());
+            assertThat(took).as("%s: within the route's timeout and a margin", c.name())
+                    .isLessThanOrEqualTo(BACKEND_TIMEOUT.plus(MARGIN));
+            assertThat(observed).singleElement().satisfies(o -> {
+                assertThat(o.requestId()).isEqualTo(requestId);
+                assertThat(o.has(Outcome.BACKEND_ERROR)).as(c.name()).isEqualTo(c.problem() != null);
+            });
+            assertThat(lines).singleElement().asString().doesNotContain("\n").contains(requestId);
+            if (c.problem() != null) {
+                assertThat(answer.headers().first("content-type")).contains("application/problem+json");
+                assertThat(answer.bodyAsString()).contains(c.problem(), requestId);
+                assertThat(lines.get(0)).contains(Outcome.BACKEND_ERROR.label());
+            } else {
+                assertThat(answer.bodyAsString()).isEqualTo("backend broke");
+            }
+        }
+        assertThat(gateway.handle(Requests.get("/faulty").key(key).build()).status()).isEqualTo(200);
+        admitted++;
+        assertThat(directCounters().used(counter)).as("the counter in the store").isEqualTo(admitted);
+    }
+
+    @BeforeEach
+    void faultCounterWrites() {
+        faulting.set(counterWrites());
+    }
+
+    /**
+     * The key store down or slow: a key the instance looked up before keeps working from its cache (60 s),
+     * a key it has not seen is 503 (the key could not be checked) within the store's timeout, logged and
+     * counted; once the store is back, that key works.
+     */
+    @Test
+    void keyStoreDownOrSlow_cachedKeysKeepWorking_unknownKeysAre503() {
+        faulting.set(keyLookups());
+        Map<String, FaultyProxy.Fault> faults = Map.of("down", new FaultyProxy.Drop(), "slow", new FaultyProxy.Hang());
+        faults.forEach((fault, injected) -> {
+            String cached = "battery-" + fault + "-cached-stored-key";
+            String unknown = "battery-" + fault + "-unknown-stored-key";
+            keyAdmin().create(ApiKeyHash.sha256Hex(cached), new ApiKey("stored-" + fault + "-cached", "key-" + fault + "-cached",
+                    "dev", "closed"), NOW);
+            keyAdmin().create(ApiKeyHash.sha256Hex(unknown), new ApiKey("stored-" + fault + "-unknown",
+                    "key-" + fault + "-unknown", "dev", "closed"), NOW);
+            assertThat(call(cached).status()).isEqualTo(200);
+            long failures = gateway.keyStoreFailures();
+            proxy.fault(injected);
+
+            assertThat(call(cached).status()).as("%s: a cached key", fault).isEqualTo(200);
+            observed.clear();
+            lines.clear();
+            long started = System.nanoTime();
+            GatewayResponse answer = call(unknown);
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            proxy.fault(null);
+            String requestId = answer.headers().first(HeaderNames.REQUEST_ID).orElseThrow();
+            assertThat(answer.status()).as("%s: a key not cached", fault).isEqualTo(503);
+            assertThat(answer.bodyAsString()).contains("urn:tollgate:problem:key-store-unavailable", requestId);
+            assertThat(took).as("%s: the answer within the store's timeout and a margin", fault)
+                    .isLessThanOrEqualTo(storeTimeout().plus(MARGIN));
+            assertThat(reached("key-" + fault + "-unknown")).isZero();
+            assertThat(gateway.keyStoreFailures()).isEqualTo(failures + 1);
+            assertThat(observed).singleElement().extracting(RequestObservation::requestId).isEqualTo(requestId);
+            assertThat(lines).singleElement().asString().doesNotContain("\n").contains(requestId, "key-store-unavailable");
+            assertThat(call(unknown).status()).as("%s: the key once the store is back", fault).isEqualTo(200);
+        });
     }
 
     @Test
@@ -243,7 +371,7 @@ abstract class CounterStoreFaults {
     }
 
     /** Plans that fail open and closed ({@code lease: false}: a write per request), a leased one, a key each. */
-    private static String config(String backend) {
+    private static String config(String backend, String faultyBackend) {
         StringBuilder yaml = new StringBuilder("""
                 stages:
                   dev: {}
@@ -260,9 +388,11 @@ abstract class CounterStoreFaults {
             }
         }
         yaml.append("""
+                  - {id: backend-closed, value: backend-closed-key, consumer: backend-closed, stage: dev, plan: closed}
                 routes:
                   - {path: /orders, methods: [GET], backend: "%s"}
-                """.formatted(backend));
+                  - {path: /faulty, methods: [GET], backend: "%s", timeout: %dms}
+                """.formatted(backend, faultyBackend, BACKEND_TIMEOUT.toMillis()));
         return yaml.toString();
     }
 }

@@ -1,6 +1,7 @@
 package dev.tollgate.battery.faults;
 
 import com.azure.cosmos.CosmosException;
+import com.sun.net.httpserver.HttpExchange;
 import dev.tollgate.Gateway;
 import dev.tollgate.azure.AzureGateway;
 import dev.tollgate.azure.AzureRequestLog;
@@ -10,32 +11,57 @@ import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.emulators.CosmosEmulator;
 import dev.tollgate.observe.RequestObservation;
 import dev.tollgate.observe.RequestObserver;
+import dev.tollgate.policy.auth.apikey.KeyAdmin;
 import dev.tollgate.policy.quota.CounterStore;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
- * {@link CounterStoreFaults} on Azure: the gateway {@link AzureGateway#create} builds over the stores
+ * {@link PlatformFaults} on Azure: the gateway {@link AzureGateway#create} builds over the stores
  * {@link CosmosStores#connect} makes from the function app's settings (its default operation timeout),
- * in front of the npm Cosmos DB emulator. Faults meet requests for the counters container's items.
+ * in front of the npm Cosmos DB emulator. Faults meet requests for the counters container's items, or
+ * for the keys container's.
  * Throttling is Cosmos DB's 429 with {@code x-ms-retry-after-ms}, which the emulator never sends.
  */
-class CosmosCounterStoreFaultsTest extends CounterStoreFaults {
+class AzureFaultsTest extends PlatformFaults {
 
     private CosmosEmulator cosmos;
     private CosmosStores direct;
     private CosmosStores proxied;
 
     @Override
-    FaultyProxy startStore() throws Exception {
+    String startStore() {
         CosmosEmulator.allowPlainHttp();
         cosmos = CosmosEmulator.start(0);
         direct = CosmosStores.connect(Map.of(CosmosStores.ENDPOINT, cosmos.endpoint(), CosmosStores.KEY, cosmos.key()))
                 .createIfMissing();
-        String items = "/colls/" + direct.settings().counters() + "/docs";
-        FaultyProxy faulty = new FaultyProxy(cosmos.endpoint(), exchange -> exchange.getRequestURI().getPath().contains(items));
-        proxied = CosmosStores.connect(Map.of(CosmosStores.ENDPOINT, faulty.endpoint(), CosmosStores.KEY, cosmos.key()));
-        return faulty;
+        return cosmos.endpoint();
+    }
+
+    @Override
+    void connect(String endpoint) {
+        proxied = CosmosStores.connect(Map.of(CosmosStores.ENDPOINT, endpoint, CosmosStores.KEY, cosmos.key()));
+    }
+
+    @Override
+    Predicate<HttpExchange> counterWrites() {
+        return itemsOf(direct.settings().counters());
+    }
+
+    @Override
+    Predicate<HttpExchange> keyLookups() {
+        return itemsOf(direct.settings().keys());
+    }
+
+    private static Predicate<HttpExchange> itemsOf(String container) {
+        String items = "/colls/" + container + "/docs";
+        return exchange -> exchange.getRequestURI().getPath().contains(items);
+    }
+
+    @Override
+    KeyAdmin keyAdmin() {
+        return direct.keyAdmin();
     }
 
     @Override
