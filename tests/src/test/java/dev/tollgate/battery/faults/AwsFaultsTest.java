@@ -14,6 +14,7 @@ import dev.tollgate.observe.RequestObservation;
 import dev.tollgate.observe.RequestObserver;
 import dev.tollgate.policy.auth.apikey.KeyAdmin;
 import dev.tollgate.policy.quota.CounterStore;
+import dev.tollgate.testing.FaultyProxy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Predicate;

@@ -1,4 +1,4 @@
-package dev.tollgate.battery.faults;
+package dev.tollgate.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
