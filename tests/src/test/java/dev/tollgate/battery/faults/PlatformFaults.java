@@ -2,6 +2,8 @@ package dev.tollgate.battery.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
 import com.sun.net.httpserver.HttpExchange;
 import dev.tollgate.Gateway;
 import dev.tollgate.config.ConfigLoader;
@@ -20,13 +22,15 @@ import dev.tollgate.policy.quota.QuotaPeriod;
 import dev.tollgate.policy.quota.QuotaWindow;
 import dev.tollgate.problem.CounterStoreException;
 import dev.tollgate.testing.FaultyProxy;
+import dev.tollgate.testing.MutableClock;
 import dev.tollgate.testing.Requests;
 import dev.tollgate.testing.TestBackend;
-import java.time.Clock;
+import dev.tollgate.testing.TestIssuer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,6 +52,7 @@ import org.junit.jupiter.api.TestInstance;
  * comes within the store's timeout and a margin; it follows the plan; the request's one log line, as the
  * platform prints it, names its request id and the counter store error, and the gateway counts it; and
  * once the fault clears, the counter read back from the store equals the requests admitted and counted.
+ * The JWKS endpoint slow or down, at cold start and later, likewise.
  * The backend failing in each way is answered in time and counted exactly too.
  * Each platform says how its gateway, store and throttling are made ({@link AwsFaultsTest},
  * {@link AzureFaultsTest}).
@@ -64,15 +69,26 @@ abstract class PlatformFaults {
     static final String TABLE = "tollgate-counters";
     static final long LEASED_LIMIT = 1_000;
     static final Duration BACKEND_TIMEOUT = Duration.ofMillis(500);
+    /** How long one JWKS answer may take (docs/policies.md: 3 s, headers and body). */
+    static final Duration JWKS_TIMEOUT = Duration.ofSeconds(3);
+    static final Duration REFRESH = Duration.ofSeconds(1);
+    static final String ISSUER_ID = "urn:tollgate:battery";
+    static final TestIssuer ISSUER = TestIssuer.rsa(ISSUER_ID, "k1");
+    static final TestIssuer ROTATED = TestIssuer.rsa(ISSUER_ID, "k2");
+    static final String TOKEN_CONSUMER_PREFIX = "battery-jwt:";
     private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofMinutes(30));
     private static final List<String> FAULTS = List.of("down", "slow", "throttled", "applied");
 
-    final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    /** Stands still unless a test moves it (the JWKS refresh interval and max age). */
+    final MutableClock clock = new MutableClock(NOW);
     private final List<RequestObservation> observed = new CopyOnWriteArrayList<>();
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private TestBackend backend;
     /** In front of the backend of {@code /faulty}, whose timeout is {@link #BACKEND_TIMEOUT}. */
     private FaultyProxy backendProxy;
+    /** The issuer's JWKS endpoint, and a proxy in front of it. */
+    private TestBackend jwks;
+    private FaultyProxy jwksProxy;
     FaultyProxy proxy;
     private Gateway gateway;
     /** Which of the store's requests meet the proxy's fault. */
@@ -120,10 +136,12 @@ abstract class PlatformFaults {
     void start() throws Exception {
         backend = new TestBackend();
         backendProxy = new FaultyProxy(backend.url(), exchange -> true);
+        jwks = new TestBackend().answer(200, "application/json", keySet(ISSUER));
+        jwksProxy = new FaultyProxy(jwks.url(), exchange -> true);
         String store = startStore();
         proxy = new FaultyProxy(store, exchange -> faulting.get().test(exchange));
         connect(proxy.endpoint());
-        gateway = gateway(ConfigLoader.parse(config(backend.url(), backendProxy.endpoint()),
+        gateway = gateway(ConfigLoader.parse(config(backend.url(), backendProxy.endpoint(), jwksProxy.endpoint()),
                 "faults.yaml"), observation -> {
             observed.add(observation);
             lines.add(logLine(observation));
@@ -138,12 +156,74 @@ abstract class PlatformFaults {
         stopStore();
         backendProxy.close();
         backend.close();
+        jwksProxy.close();
+        jwks.close();
     }
 
     @AfterEach
     void clearFault() {
         proxy.fault(null);
         backendProxy.fault(null);
+        jwksProxy.fault(null);
+    }
+
+    /**
+     * The issuer's JWKS endpoint slow or down at cold start (no keys held: 503 within its fetch timeout),
+     * then down later: the keys held keep verifying new tokens after their max age, a new {@code kid}
+     * is refused as no held key verifies it (401, as docs/policies.md says), and once the endpoint is
+     * back the new key verifies. Each failed fetch is counted and each answer logged with its request id.
+     */
+    @Test
+    void jwksSlowOrDown_atColdStartAndLater_keysHeldKeepVerifying() {
+        String alice = ISSUER.sign(ISSUER.claims("alice", "api", clock.instant()).build());
+        long failures = gateway.jwksFailures();
+        for (FaultyProxy.Fault fault : List.of(new FaultyProxy.Hang(), new FaultyProxy.Drop())) {
+            jwksProxy.fault(fault);
+            observed.clear();
+            lines.clear();
+            long started = System.nanoTime();
+            GatewayResponse answer = gateway.handle(Requests.get("/tokens").bearer(alice).build());
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            jwksProxy.fault(null);
+            String requestId = answer.headers().first(HeaderNames.REQUEST_ID).orElseThrow();
+            assertThat(answer.status()).as("cold start, %s", fault).isEqualTo(503);
+            assertThat(answer.bodyAsString()).contains("urn:tollgate:problem:jwks-unavailable", requestId);
+            assertThat(took).as("cold start, %s: within the fetch's timeout and a margin", fault)
+                    .isLessThanOrEqualTo(JWKS_TIMEOUT.plus(MARGIN));
+            assertThat(gateway.jwksFailures()).isEqualTo(++failures);
+            assertThat(lines).singleElement().asString().doesNotContain("\n").contains(requestId, "jwks-unavailable");
+            clock.advance(REFRESH.plusSeconds(1));
+        }
+        assertThat(gateway.handle(Requests.get("/tokens").bearer(alice).build()).status()).isEqualTo(200);
+        String aliceCounter = counter(TOKEN_CONSUMER_PREFIX + "alice", 1_000);
+
+        jwksProxy.fault(new FaultyProxy.Drop());
+        clock.advance(Duration.ofMinutes(61));
+        String bob = ISSUER.sign(ISSUER.claims("bob", "api", clock.instant()).build());
+        assertThat(gateway.handle(Requests.get("/tokens").bearer(bob).build()).status())
+                .as("keys past their max age, the endpoint down: the keys held").isEqualTo(200);
+        assertThat(gateway.jwksFailures()).isEqualTo(++failures);
+        clock.advance(REFRESH.plusSeconds(1));
+        String carol = ROTATED.sign(ROTATED.claims("carol", "api", clock.instant()).build());
+        GatewayResponse unknownKid = gateway.handle(Requests.get("/tokens").bearer(carol).build());
+        assertThat(unknownKid.status()).as("a new kid while the endpoint is down").isEqualTo(401);
+        assertThat(unknownKid.bodyAsString()).contains(unknownKid.headers().first(HeaderNames.REQUEST_ID).orElseThrow());
+        assertThat(gateway.jwksFailures()).isEqualTo(++failures);
+
+        jwks.answer(200, "application/json", keySet(ISSUER, ROTATED));
+        jwksProxy.fault(null);
+        clock.advance(REFRESH.plusSeconds(1));
+        assertThat(gateway.handle(Requests.get("/tokens").bearer(carol).build()).status()).isEqualTo(200);
+        assertThat(directCounters().used(aliceCounter)).isEqualTo(1);
+        assertThat(directCounters().used(counter(TOKEN_CONSUMER_PREFIX + "carol", 1_000))).isEqualTo(1);
+    }
+
+    private static byte[] keySet(TestIssuer... issuers) {
+        List<JWK> keys = new ArrayList<>();
+        for (TestIssuer issuer : issuers) {
+            keys.addAll(issuer.publicKeys().getKeys());
+        }
+        return new JWKSet(keys).toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -359,7 +439,7 @@ abstract class PlatformFaults {
     }
 
     private String counter(String consumer, long limit) {
-        return QuotaWindow.at(new QuotaConfig(limit, QuotaPeriod.DAY), NOW).counter("dev", consumer);
+        return QuotaWindow.at(new QuotaConfig(limit, QuotaPeriod.DAY), clock.instant()).counter("dev", consumer);
     }
 
     private static Throwable catchFailure(Runnable action) {
@@ -372,7 +452,7 @@ abstract class PlatformFaults {
     }
 
     /** Plans that fail open and closed ({@code lease: false}: a write per request), a leased one, a key each. */
-    private static String config(String backend, String faultyBackend) {
+    private static String config(String backend, String faultyBackend, String jwksEndpoint) {
         StringBuilder yaml = new StringBuilder("""
                 stages:
                   dev: {}
@@ -393,7 +473,17 @@ abstract class PlatformFaults {
                 routes:
                   - {path: /orders, methods: [GET], backend: "%s"}
                   - {path: /faulty, methods: [GET], backend: "%s", timeout: %dms}
-                """.formatted(backend, faultyBackend, BACKEND_TIMEOUT.toMillis()));
+                  - {path: /tokens, methods: [GET], backend: "%s", auth: {jwt: [battery-jwt]}}
+                jwt:
+                  issuers:
+                    battery-jwt:
+                      issuer: %s
+                      jwksUri: %s/keys
+                      audiences: [api]
+                      plan: closed
+                      jwksRefreshInterval: %ds
+                """.formatted(backend, faultyBackend, BACKEND_TIMEOUT.toMillis(), backend, ISSUER_ID, jwksEndpoint,
+                REFRESH.toSeconds()));
         return yaml.toString();
     }
 }
