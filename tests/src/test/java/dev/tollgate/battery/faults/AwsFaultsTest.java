@@ -76,8 +76,8 @@ class AwsFaultsTest extends PlatformFaults {
     }
 
     @Override
-    Gateway gateway(GatewayConfig config, RequestObserver requestLog) {
-        return AwsGateway.create(config, proxied, TABLE, AwsGateway.DEFAULT_KEYS_TABLE, clock, requestLog, BackendResolver.NONE);
+    Gateway gateway(GatewayConfig config, RequestObserver requestLog, BackendResolver backends) {
+        return AwsGateway.create(config, proxied, TABLE, AwsGateway.DEFAULT_KEYS_TABLE, clock, requestLog, backends);
     }
 
     @Override

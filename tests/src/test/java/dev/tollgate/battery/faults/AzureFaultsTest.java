@@ -66,8 +66,8 @@ class AzureFaultsTest extends PlatformFaults {
     }
 
     @Override
-    Gateway gateway(GatewayConfig config, RequestObserver requestLog) {
-        return AzureGateway.create(config, proxied.counters(clock), proxied.keys(), clock, requestLog, BackendResolver.NONE);
+    Gateway gateway(GatewayConfig config, RequestObserver requestLog, BackendResolver backends) {
+        return AzureGateway.create(config, proxied.counters(clock), proxied.keys(), clock, requestLog, backends);
     }
 
     @Override

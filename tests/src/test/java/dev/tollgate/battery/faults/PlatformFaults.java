@@ -6,8 +6,14 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.sun.net.httpserver.HttpExchange;
 import dev.tollgate.Gateway;
+import dev.tollgate.aws.AwsGateway;
+import dev.tollgate.aws.EcsBackendResolver;
+import dev.tollgate.backend.BackendResolver;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.emulators.LocalEcsApi.Binding;
+import dev.tollgate.emulators.LocalEcsApi.Task;
+import dev.tollgate.emulators.LocalEcsApi;
 import dev.tollgate.http.GatewayResponse;
 import dev.tollgate.http.HeaderNames;
 import dev.tollgate.observe.Outcome;
@@ -26,6 +32,7 @@ import dev.tollgate.testing.MutableClock;
 import dev.tollgate.testing.Requests;
 import dev.tollgate.testing.TestBackend;
 import dev.tollgate.testing.TestIssuer;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +50,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * The counter store, and the key store, failing under a platform's gateway, its real store behind a {@link FaultyProxy}:
@@ -53,6 +62,7 @@ import org.junit.jupiter.api.TestInstance;
  * platform prints it, names its request id and the counter store error, and the gateway counts it; and
  * once the fault clears, the counter read back from the store equals the requests admitted and counted.
  * The JWKS endpoint slow or down, at cold start and later, likewise.
+ * The ECS API down or slow likewise.
  * The backend failing in each way is answered in time and counted exactly too.
  * Each platform says how its gateway, store and throttling are made ({@link AwsFaultsTest},
  * {@link AzureFaultsTest}).
@@ -89,6 +99,10 @@ abstract class PlatformFaults {
     /** The issuer's JWKS endpoint, and a proxy in front of it. */
     private TestBackend jwks;
     private FaultyProxy jwksProxy;
+    /** The ECS API of {@code ecs://battery/orders:8080}, whose one task is the backend, and a proxy in front of it. */
+    private LocalEcsApi ecsApi;
+    private FaultyProxy ecsProxy;
+    private EcsBackendResolver ecsBackends;
     FaultyProxy proxy;
     private Gateway gateway;
     /** Which of the store's requests meet the proxy's fault. */
@@ -110,7 +124,7 @@ abstract class PlatformFaults {
     abstract KeyAdmin keyAdmin();
 
     /** The platform's gateway over the store, through the proxy, telling {@code requestLog} of each request. */
-    abstract Gateway gateway(GatewayConfig config, RequestObserver requestLog);
+    abstract Gateway gateway(GatewayConfig config, RequestObserver requestLog, BackendResolver backends);
 
     /** The counter store through the proxy, as the platform's gateway builds it. */
     abstract CounterStore proxiedCounters();
@@ -141,11 +155,18 @@ abstract class PlatformFaults {
         String store = startStore();
         proxy = new FaultyProxy(store, exchange -> faulting.get().test(exchange));
         connect(proxy.endpoint());
+        ecsApi = LocalEcsApi.start(0);
+        ecsApi.putService("battery", "orders", List.of(Task.running(String.format("%032x", 1), "127.0.0.1",
+                new Binding(8080, URI.create(backend.url()).getPort()))));
+        ecsProxy = new FaultyProxy(ecsApi.endpoint().toString(), exchange -> true);
+        // Lookups run on the request's thread, so that a test needs no waiting for a background refresh.
+        ecsBackends = new EcsBackendResolver(AwsGateway.ecs(Map.of(AwsGateway.ECS_ENDPOINT, ecsProxy.endpoint()),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))), clock, Runnable::run);
         gateway = gateway(ConfigLoader.parse(config(backend.url(), backendProxy.endpoint(), jwksProxy.endpoint()),
                 "faults.yaml"), observation -> {
             observed.add(observation);
             lines.add(logLine(observation));
-        });
+        }, ecsBackends);
     }
 
     @AfterAll
@@ -158,6 +179,8 @@ abstract class PlatformFaults {
         backend.close();
         jwksProxy.close();
         jwks.close();
+        ecsProxy.close();
+        ecsApi.close();
     }
 
     @AfterEach
@@ -165,6 +188,48 @@ abstract class PlatformFaults {
         proxy.fault(null);
         backendProxy.fault(null);
         jwksProxy.fault(null);
+        ecsProxy.fault(null);
+    }
+
+    /**
+     * The ECS API down or slow: a service looked up before keeps its tasks serving, past the list's TTL
+     * and its max age, each failed lookup counted; a service never looked up is 503 {@code no-backend-task}
+     * within the ECS client's call timeout. Every request admitted is counted once.
+     */
+    @Test
+    void ecsApiDownOrSlow_staleTasksKeepServing_anUnknownServiceIs503InTime() {
+        String key = "ecs-closed-key";
+        long admitted = 0;
+        assertThat(gateway.handle(Requests.get("/ecs").key(key).build()).status()).isEqualTo(200);
+        admitted++;
+        long failures = gateway.backendDiscoveryFailures();
+        for (FaultyProxy.Fault fault : List.of(new FaultyProxy.Drop(), new FaultyProxy.Hang())) {
+            ecsProxy.fault(fault);
+            clock.advance(EcsBackendResolver.TASK_LIST_MAX_AGE.plusSeconds(1));
+            long started = System.nanoTime();
+            GatewayResponse stale = gateway.handle(Requests.get("/ecs").key(key).build());
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(stale.status()).as("%s: the tasks held", fault).isEqualTo(200);
+            admitted++;
+            assertThat(took).isLessThanOrEqualTo(AwsGateway.ECS_CALL_TIMEOUT.plus(MARGIN));
+            assertThat(gateway.backendDiscoveryFailures()).isEqualTo(++failures);
+
+            observed.clear();
+            lines.clear();
+            started = System.nanoTime();
+            GatewayResponse unknown = gateway.handle(Requests.get("/ecs-new").key(key).build());
+            took = Duration.ofNanos(System.nanoTime() - started);
+            ecsProxy.fault(null);
+            String requestId = unknown.headers().first(HeaderNames.REQUEST_ID).orElseThrow();
+            assertThat(unknown.status()).as("%s: a service never looked up", fault).isEqualTo(503);
+            assertThat(unknown.bodyAsString()).contains("urn:tollgate:problem:no-backend-task", requestId);
+            assertThat(took).isLessThanOrEqualTo(AwsGateway.ECS_CALL_TIMEOUT.plus(MARGIN));
+            assertThat(lines).singleElement().asString().doesNotContain("\n").contains(requestId, "no-backend-task");
+            admitted++;
+            clock.advance(EcsBackendResolver.RETRY_AFTER_FAILURE);
+            failures = gateway.backendDiscoveryFailures();
+        }
+        assertThat(directCounters().used(counter("ecs-closed", 1_000))).as("the counter in the store").isEqualTo(admitted);
     }
 
     /**
@@ -469,11 +534,14 @@ abstract class PlatformFaults {
             }
         }
         yaml.append("""
+                  - {id: ecs-closed, value: ecs-closed-key, consumer: ecs-closed, stage: dev, plan: closed}
                   - {id: backend-closed, value: backend-closed-key, consumer: backend-closed, stage: dev, plan: closed}
                 routes:
                   - {path: /orders, methods: [GET], backend: "%s"}
                   - {path: /faulty, methods: [GET], backend: "%s", timeout: %dms}
                   - {path: /tokens, methods: [GET], backend: "%s", auth: {jwt: [battery-jwt]}}
+                  - {path: /ecs, methods: [GET], backend: "ecs://battery/orders:8080"}
+                  - {path: /ecs-new, methods: [GET], backend: "ecs://battery/new:8080"}
                 jwt:
                   issuers:
                     battery-jwt:
