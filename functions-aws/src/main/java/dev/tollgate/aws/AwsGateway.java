@@ -21,6 +21,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -68,6 +69,18 @@ public final class AwsGateway {
     public static final Duration ECS_ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
     /** How long the ECS client waits for a connection, and then for each read. */
     public static final Duration ECS_SOCKET_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * The most a DynamoDB call (a counter's or a key's) may take, its retries included, as Cosmos DB's
+     * {@code TOLLGATE_COSMOS_TIMEOUT} default: a store that hangs or throttles fails the request's
+     * counting within it (failOpen or 503), not after the SDK's 30 s read timeout and its retries.
+     */
+    public static final Duration DYNAMODB_CALL_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * Tries of a DynamoDB call, the first included: a throttled write is retried once, after the standard
+     * strategy's back-off, and then fails with DynamoDB's own error (as Cosmos DB's client retries a 429
+     * once), rather than retrying until the call timeout, which would hide the throttling behind a timeout.
+     */
+    public static final int DYNAMODB_ATTEMPTS = 2;
     private static final Logger LOG = Logger.getLogger(AwsGateway.class.getName());
 
     private AwsGateway() {
@@ -168,9 +181,26 @@ public final class AwsGateway {
      * measured (docs/performance.md, cold start), and nothing a Lambda function does not have.
      */
     static DynamoDbClient dynamoDb(Map<String, String> env) {
+        return dynamoDb(env, credentials());
+    }
+
+    /**
+     * The DynamoDB client with other credentials, for the local runner and tests; its calls end within
+     * {@link #DYNAMODB_CALL_TIMEOUT}, retries included, in at most {@link #DYNAMODB_ATTEMPTS} tries.
+     */
+    public static DynamoDbClient dynamoDb(Map<String, String> env, AwsCredentialsProvider credentials) {
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .credentialsProvider(credentials())
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(DYNAMODB_CALL_TIMEOUT)
+                        .socketTimeout(DYNAMODB_CALL_TIMEOUT)
+                        .build())
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(DYNAMODB_CALL_TIMEOUT)
+                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                .maxAttempts(DYNAMODB_ATTEMPTS)
+                                .build())
+                        .build())
+                .credentialsProvider(credentials)
                 .region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")));
         if (env.containsKey(DYNAMODB_ENDPOINT)) {
             builder.endpointOverride(URI.create(env.get(DYNAMODB_ENDPOINT)));

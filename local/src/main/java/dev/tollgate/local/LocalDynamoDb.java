@@ -18,7 +18,7 @@ import software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler
  * It runs as {@code -sharedDb}: one database whatever the caller's access key and region, so that
  * the AWS CLI with any dummy credentials sees the runner's tables.
  */
-final class LocalDynamoDb implements AutoCloseable {
+public final class LocalDynamoDb implements AutoCloseable {
 
     private final Server server;
     private final LocalDynamoDBServerHandler handler;
@@ -31,7 +31,7 @@ final class LocalDynamoDb implements AutoCloseable {
     }
 
     /** Starts on {@code port} (0 for any free port), one database for every access key and region. */
-    static LocalDynamoDb start(int port) throws Exception {
+    public static LocalDynamoDb start(int port) throws Exception {
         return start(port, true);
     }
 
@@ -58,16 +58,16 @@ final class LocalDynamoDb implements AutoCloseable {
         return new LocalDynamoDb(server, handler, connector.getLocalPort());
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
     }
 
     /** A client for this DynamoDB Local, built as the Lambda function builds its own. */
-    DynamoDbClient client() {
+    public DynamoDbClient client() {
         return DynamoDbClient.builder()
                 .httpClient(UrlConnectionHttpClient.create())
                 .endpointOverride(endpoint())
