@@ -62,14 +62,10 @@ final class ForwardedHeaders {
     }
 
     /**
-     * A header value to forward as it is, or the caller's 400 when it cannot pass unchanged (see {@link #plain}),
-     * or when its name is no HTTP field name (RFC 9110's token), which no HTTP client sends.
+     * A header value to forward as it is, or the caller's 400 when it cannot pass unchanged (see {@link #plain}).
+     * Names are checked where the caller's headers are taken ({@link #toBackend}); rules' names by the configuration.
      */
     static String passable(String name, String value) {
-        if (!ConfigReader.HEADER_NAME.matcher(name).matches()) {
-            throw new BadRequestException("A header cannot be forwarded: its name holds a character a field name cannot"
-                    + " (expected: letters, digits and !#$%&'*+.^_`|~-).", null);
-        }
         if (!plain(value)) {
             throw new BadRequestException("The header " + name.toLowerCase(Locale.ROOT) + " cannot be forwarded: its"
                     + " value holds " + NOT_PLAIN, null);
