@@ -110,7 +110,7 @@ class LocalRunnerSoakTest {
         long seconds = Long.getLong("tollgate.soak.seconds", DEFAULT_SECONDS);
         List<Kind> mix = mix();
         try (SoakBackend backend = new SoakBackend(4 * clients, new JWKSet(ISSUER.publicKeys().getKeys()).toString())) {
-            Path config = Files.writeString(dir.resolve("soak.yaml"), config(backend.url()));
+            Path config = Files.writeString(dir.resolve("soak.yaml"), config(backend));
             Clock clock = Clock.fixed(now, ZoneOffset.UTC);
             try (LocalRunner runner = LocalRunner.start(new LocalRunner.Options(config, 0, 0, Map.of(), false,
                     AwsGateway.DEFAULT_COUNTERS_TABLE, clock, RequestObserver.NONE, false, platform))) {
@@ -342,7 +342,7 @@ class LocalRunnerSoakTest {
     }
 
     /** Plans: quotas leased and not, two tight ones, a rate limit; keys for each; routes to each backend path. */
-    private static String config(String backend) {
+    private static String config(SoakBackend backend) {
         StringBuilder yaml = new StringBuilder("""
                 stages:
                   dev: {}
@@ -371,9 +371,9 @@ class LocalRunnerSoakTest {
                   - {path: /ok/bursty, methods: [GET], backend: "%1$s"}
                   - {path: /ok/token, methods: [GET], backend: "%1$s", auth: {jwt: [%2$s]}}
                   - {path: /public/page, methods: [GET], backend: "%1$s", public: true}
-                  - {path: /drop/x, methods: [GET], backend: "%1$s", timeout: 5s}
+                  - {path: /drop/x, methods: [GET], backend: "%5$s", timeout: 5s}
                   - {path: /fail/x, methods: [GET], backend: "%1$s", timeout: 5s}
-                  - {path: /slow/x, methods: [GET], backend: "%1$s", timeout: %3$dms}
+                  - {path: /slow/x, methods: [GET], backend: "%5$s", timeout: %3$dms}
                 jwt:
                   issuers:
                     %2$s:
@@ -381,7 +381,7 @@ class LocalRunnerSoakTest {
                       jwksUri: %1$s/keys
                       audiences: [api]
                       plan: exact
-                """.formatted(backend, ISSUER_NAME, ROUTE_TIMEOUT.toMillis(), ISSUER.issuer()));
+                """.formatted(backend.url(), ISSUER_NAME, ROUTE_TIMEOUT.toMillis(), ISSUER.issuer(), backend.rawUrl()));
         return yaml.toString();
     }
 }
