@@ -25,9 +25,10 @@ import java.util.stream.Stream;
 /**
  * The headers that cross the gateway, both ways. Hop-by-hop headers ({@link #HOP_BY_HOP}) stay behind,
  * those a {@code Connection} header names included; the API key is not passed on, and neither is any
- * {@code x-tollgate-*} or {@code Forwarded} header of the caller's, nor any header whose name holds
- * {@code _} (see {@link #passesOn}); the route's header rules apply, then {@code X-Forwarded-*},
- * {@code x-request-id}, the trace context ({@code traceparent}, {@code tracestate},
+ * {@code x-tollgate-*} or {@code Forwarded} header of the caller's, nor one naming a client's address
+ * ({@link #CLIENT_ADDRESS}), nor any header whose name holds {@code _} (see {@link #passesOn}); the
+ * route's header rules apply, then {@code X-Forwarded-*}, {@code X-Real-IP}, {@code x-request-id}, the
+ * trace context ({@code traceparent}, {@code tracestate},
  * {@code X-Amzn-Trace-Id}: see {@link TraceContext}) and the caller's identity
  * ({@code x-tollgate-consumer}, {@code -plan}, {@code -subject}, {@code -scopes}) are set. Header
  * values pass byte for byte or not at all: one holding anything but visible ASCII, spaces and tabs is
@@ -48,7 +49,15 @@ final class ForwardedHeaders {
      */
     private static final Set<String> NOT_FORWARDED = union(HOP_BY_HOP, Set.of(
             "proxy-authorization", "host", "content-length", "expect", "date", "from", "via", "warning", "http2-settings",
-            HeaderNames.API_KEY, HeaderNames.FORWARDED));
+            HeaderNames.API_KEY, HeaderNames.FORWARDED, HeaderNames.X_REAL_IP));
+    /**
+     * Headers that name a client's address, which proxies and CDNs set and frameworks read (Rails' and
+     * Express's client-address helpers, among others): a caller's would stand for an address the gateway
+     * never saw, so they stay behind; {@code X-Forwarded-For} and {@code X-Real-IP} carry the one it did.
+     */
+    static final Set<String> CLIENT_ADDRESS = Set.of(
+            "true-client-ip", "x-client-ip", "client-ip", "x-cluster-client-ip", "cf-connecting-ip", "cf-pseudo-ipv4",
+            "fastly-client-ip", "x-appengine-user-ip", "x-forwarded", "forwarded-for", "x-original-forwarded-for");
     /** The caller's headers of this prefix stay behind; the gateway writes its own (see {@link #passesOn}). */
     private static final String X_FORWARDED_PREFIX = "x-forwarded-";
     /** Beside the hop-by-hop ones: those the JDK client reads itself. */
@@ -107,6 +116,10 @@ final class ForwardedHeaders {
         headers.remove(HeaderNames.X_FORWARDED_FOR);
         forwardedFor(request.headers().all(HeaderNames.X_FORWARDED_FOR), request.sourceIp())
                 .ifPresent(forwardedFor -> headers.set(HeaderNames.X_FORWARDED_FOR, forwardedFor));
+        headers.remove(HeaderNames.X_REAL_IP);
+        if (!request.sourceIp().isBlank()) {
+            headers.set(HeaderNames.X_REAL_IP, request.sourceIp().strip());
+        }
         headers.set(HeaderNames.X_FORWARDED_PROTO, request.scheme());
         headers.remove(HeaderNames.X_FORWARDED_HOST);
         request.headers().first(HeaderNames.HOST).ifPresent(host -> headers.set(HeaderNames.X_FORWARDED_HOST, host));
@@ -144,14 +157,16 @@ final class ForwardedHeaders {
      * ({@code underscores_in_headers off}) and Apache httpd do: CGI, WSGI, PHP-FPM and Rack backends read
      * {@code x_tollgate_consumer} as the gateway's {@code x-tollgate-consumer}, and {@code x_forwarded_for}
      * as {@code X-Forwarded-For}, so such a name could stand in for any header the gateway sets or a route's
-     * rules set, now or later. Nor one the gateway manages (the identity headers, {@code Forwarded},
+     * rules set, now or later. Nor one naming a client's address ({@link #CLIENT_ADDRESS}), nor one the
+     * gateway manages (the identity headers, {@code X-Real-IP}, {@code Forwarded},
      * whose addresses the gateway does not vouch for, and every {@code X-Forwarded-*}: the gateway sets
      * {@code -For}, {@code -Proto} and {@code -Host} itself, and a caller's {@code -Port}, {@code -Prefix} or
      * {@code -Scheme} would steer the URLs a framework builds), nor a hop-by-hop one.
      */
     private static boolean passesOn(String name, Set<String> nominated) {
         String lower = name.toLowerCase(Locale.ROOT);
-        return name.indexOf('_') < 0 && !NOT_FORWARDED.contains(lower) && !nominated.contains(lower)
+        return name.indexOf('_') < 0 && !NOT_FORWARDED.contains(lower) && !CLIENT_ADDRESS.contains(lower)
+                && !nominated.contains(lower)
                 && !lower.startsWith(HeaderNames.IDENTITY_PREFIX) && !lower.startsWith(X_FORWARDED_PREFIX);
     }
 

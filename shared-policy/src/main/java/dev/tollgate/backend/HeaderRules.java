@@ -28,7 +28,7 @@ public record HeaderRules(Map<String, String> set, Map<String, String> add, List
     /** Headers the gateway writes or strips itself; a rule naming one would be silently undone or unsafe. */
     public static final Set<String> MANAGED = ForwardedHeaders.union(ForwardedHeaders.HOP_BY_HOP, Set.of(
             "proxy-authorization", "host", "content-length", "expect", "x-api-key",
-            "x-request-id", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", HeaderNames.FORWARDED,
+            "x-request-id", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", HeaderNames.X_REAL_IP, HeaderNames.FORWARDED,
             "traceparent", "tracestate", "x-amzn-trace-id",
             "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "retry-after"));
 

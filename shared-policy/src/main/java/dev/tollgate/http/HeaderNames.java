@@ -36,6 +36,8 @@ public final class HeaderNames {
     public static final String X_FORWARDED_FOR = "x-forwarded-for";
     public static final String X_FORWARDED_PROTO = "x-forwarded-proto";
     public static final String X_FORWARDED_HOST = "x-forwarded-host";
+    /** The address the request came from, as the platform saw it: set by the gateway, as nginx and Kong set it. */
+    public static final String X_REAL_IP = "x-real-ip";
     /** RFC 7239's: the gateway sets the {@code X-Forwarded-*} headers instead, and removes the caller's. */
     public static final String FORWARDED = "forwarded";
 

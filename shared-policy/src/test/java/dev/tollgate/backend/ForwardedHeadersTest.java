@@ -33,7 +33,7 @@ class ForwardedHeadersTest {
         Headers sent = ForwardedHeaders.toBackend(exchange(caller.build(), "192.0.2.1"), HeaderRules.NONE);
 
         assertThat(sent.names()).containsExactlyInAnyOrder("x-custom", "x-forwarded-for", "x-forwarded-proto",
-                "x-request-id", "traceparent");
+                "x-real-ip", "x-request-id", "traceparent");
         assertThat(sent.first("x-custom")).contains("kept");
     }
 
@@ -45,6 +45,19 @@ class ForwardedHeadersTest {
                 .contains("198.51.100.7, 192.0.2.1");
         assertThat(ForwardedHeaders.toBackend(exchange(caller, "203.0.113.9"), HeaderRules.NONE).first("x-forwarded-for"))
                 .contains("198.51.100.7, 192.0.2.1, 203.0.113.9");
+    }
+
+    @Test
+    void toBackend_setsXRealIp_toTheSourceAddress_andLeavesTheCallersClientAddressHeadersBehind() {
+        Headers.Builder caller = Headers.builder().set("X-Real-IP", "6.6.6.6").set("x-custom", "kept");
+        ForwardedHeaders.CLIENT_ADDRESS.forEach(name -> caller.set(name, "6.6.6.6"));
+
+        Headers sent = ForwardedHeaders.toBackend(exchange(caller.build(), " 192.0.2.1 "), HeaderRules.NONE);
+
+        assertThat(sent.all("x-real-ip")).containsExactly("192.0.2.1");
+        assertThat(sent.names()).doesNotContainAnyElementsOf(ForwardedHeaders.CLIENT_ADDRESS).contains("x-custom");
+        assertThat(ForwardedHeaders.toBackend(exchange(caller.build(), ""), HeaderRules.NONE).contains("x-real-ip"))
+                .as("no address seen, no X-Real-IP").isFalse();
     }
 
     @Test

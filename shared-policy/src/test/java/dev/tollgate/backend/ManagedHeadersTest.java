@@ -41,7 +41,8 @@ class ManagedHeadersTest {
     static final List<String> MANAGED = List.of(
             "x-tollgate-consumer", "x-tollgate-plan", "x-tollgate-subject", "x-tollgate-scopes", "x-tollgate-anything",
             "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded", "x-request-id",
-            "traceparent", "tracestate", "x-amzn-trace-id", "x-api-key");
+            "traceparent", "tracestate", "x-amzn-trace-id", "x-api-key", "x-real-ip", "true-client-ip", "x-client-ip",
+            "client-ip", "x-cluster-client-ip", "cf-connecting-ip", "fastly-client-ip", "x-forwarded");
     /** Managed headers whose caller's value, sent under their own name, the gateway keeps (or keeps in front of its own). */
     static final List<String> CALLERS_KEPT = List.of("x-request-id", "x-amzn-trace-id", "x-forwarded-for");
 

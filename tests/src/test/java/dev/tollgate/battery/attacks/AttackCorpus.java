@@ -311,6 +311,12 @@ final class AttackCorpus {
         managed.put("x-forwarded-port", "8443");
         managed.put("x-forwarded-prefix", "/evil");
         managed.put("forwarded", "for=6.6.6.6;host=evil.example;proto=gopher");
+        managed.put("x-real-ip", "6.6.6.6");
+        managed.put("true-client-ip", "6.6.6.6");
+        managed.put("x-client-ip", "6.6.6.6");
+        managed.put("client-ip", "6.6.6.6");
+        managed.put("x-cluster-client-ip", "6.6.6.6");
+        managed.put("cf-connecting-ip", "6.6.6.6");
         managed.put("x-request-id", "../spoofed<id>");
         managed.put("traceparent", "00-00000000000000000000000000000000-0000000000000000-01");
         managed.put("x-amzn-trace-id", "Root=spoofed");
@@ -358,7 +364,9 @@ final class AttackCorpus {
         assertThat(names).as("the backend's header names in %s", answer).noneMatch(name -> name.contains("_"))
                 .noneMatch(name -> name.isBlank() || !name.equals(name.strip()))
                 .doesNotContain("forwarded", "x-tollgate-subject", "x-tollgate-scopes", "x-tollgate-tenant", "x-forwarded-port",
-                        "x-forwarded-prefix");
+                        "x-forwarded-prefix", "true-client-ip", "x-client-ip", "client-ip", "x-cluster-client-ip",
+                        "cf-connecting-ip");
+        assertThat(received(answer, "x-real-ip")).as("x-real-ip in %s", answer).hasSize(1).doesNotContain("6.6.6.6");
         assertThat(received(answer, "x-tollgate-consumer")).as("consumer in %s", answer).containsExactly(GOOD_KEY);
         assertThat(received(answer, "x-tollgate-plan")).as("plan in %s", answer).containsExactly("open");
         assertThat(received(answer, "x-request-id")).as("request id in %s", answer).containsExactly(answer.header("x-request-id"));

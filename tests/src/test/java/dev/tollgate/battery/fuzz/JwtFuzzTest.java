@@ -145,7 +145,8 @@ class JwtFuzzTest {
                     && (nbf == null || !NOW.isBefore(nbf.minus(SKEW)))
                     && (iat == null || !iat.isAfter(NOW.plus(SKEW)))
                     && !exp.isAfter((iat != null ? iat : NOW.plus(SKEW)).plus(Duration.ofHours(24)))
-                    && claims.path("sub").isTextual() && !claims.path("sub").asText().isEmpty();
+                    && claims.path("sub").isTextual() && !claims.path("sub").asText().isEmpty()
+                    && claims.path("sub").asText().length() <= 256;
         } catch (GeneralSecurityException | IllegalArgumentException | java.io.IOException | JOSEException e) {
             return false;
         }

@@ -46,6 +46,10 @@ import java.util.regex.Pattern;
 public final class JwtAuthenticator {
 
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    /** The longest consumer and {@code sub} claims taken: an API key's consumer has at most 128 characters. */
+    static final int MAX_NAME_CHARS = 256;
+    /** The longest scopes taken, space separated. */
+    static final int MAX_SCOPES_CHARS = 4096;
     /**
      * A compact JWT: base64url parts between dots, nothing else. The JWT library's decoder skips what is not
      * base64url, so a valid token with a character slipped into its signature would pass as another token.
@@ -281,14 +285,31 @@ public final class JwtAuthenticator {
                 plan = named.get();
             }
         }
+        bounded(issuer.consumerClaim(), consumer, MAX_NAME_CHARS);
+        Optional<String> subject = text(claims, "sub");
+        if (subject.isPresent()) {
+            bounded("sub", subject.get(), MAX_NAME_CHARS);
+        }
+        Set<String> scopes = scopes(claims);
+        bounded("scope", String.join(" ", scopes), MAX_SCOPES_CHARS);
         Map<String, Object> kept = new HashMap<>();
         claims.getClaims().forEach((name, value) -> {
             if (value != null) {
                 kept.put(name, value);
             }
         });
-        return new Identity("jwt:" + issuer.name(), issuer.name() + ":" + consumer, plan,
-                text(claims, "sub"), scopes(claims), kept);
+        return new Identity("jwt:" + issuer.name(), issuer.name() + ":" + consumer, plan, subject, scopes, kept);
+    }
+
+    /**
+     * A claim the backend gets as a header ({@code x-tollgate-consumer}, {@code -subject}, {@code -scopes}) is
+     * refused past its bound, rather than handed on as a header most servers refuse (nginx takes 8 KB a line).
+     */
+    private static void bounded(String claim, String value, int max) throws CredentialRejectedException {
+        if (value.length() > max) {
+            throw CredentialRejectedException.badToken("The token's " + claim + " claim is " + value.length()
+                    + " characters long; the gateway takes at most " + max + ".");
+        }
     }
 
     private static Optional<String> text(JWTClaimsSet claims, String name) {

@@ -352,6 +352,26 @@ class JwtAuthenticationTest {
     }
 
     @Test
+    void aClaimTheBackendGetsAsAHeader_isTakenUpToItsBound_andRefusedPastIt() throws Exception {
+        String longest = "u".repeat(JwtAuthenticator.MAX_NAME_CHARS);
+        StringBuilder distinct = new StringBuilder();
+        for (int i = 0; i < JwtAuthenticator.MAX_SCOPES_CHARS / 100; i++) {
+            distinct.append("s%098d ".formatted(i));
+        }
+        String scopes = distinct + "t".repeat(95);
+
+        assertThat(gateway.handle(bearer("/either", "dev", IDP.sign(IDP.claims(longest, "api-dev", NOW)
+                .claim("scope", scopes).build()))).status()).isEqualTo(200);
+        assertThat(backend.received().get(0).header("x-tollgate-subject")).isEqualTo(longest);
+        assertProblem(gateway.handle(bearer("/either", "dev", IDP.sign(IDP.claims(longest + "u", "api-dev", NOW).build()))),
+                401, "The token's sub claim is 257 characters long; the gateway takes at most 256.");
+        assertProblem(gateway.handle(bearer("/either", "dev", IDP.sign(IDP.claims("user-7", "api-dev", NOW)
+                .claim("scope", scopes + "ss").build()))), 401,
+                "The token's scope claim is 4097 characters long; the gateway takes at most 4096.");
+        assertThat(backend.received()).hasSize(1);
+    }
+
+    @Test
     void aRouteWithoutAuth_takesOnlyApiKeys() throws Exception {
         String token = IDP.sign(IDP.claims("user-7", "api-dev", NOW).build());
 
