@@ -192,7 +192,7 @@ public final class JwtAuthenticator {
         }
         if (candidates.isEmpty()) {
             throw CredentialRejectedException.badToken("No key of issuer " + issuer.name() + " matches the token"
-                    + (header.getKeyID() == null ? " (it names no kid)." : " (kid " + header.getKeyID() + ")."));
+                    + (header.getKeyID() == null ? " (it names no kid)." : " (kid " + shown(header.getKeyID()) + ")."));
         }
         for (JWK key : candidates) {
             try {
@@ -310,6 +310,11 @@ public final class JwtAuthenticator {
             throw CredentialRejectedException.badToken("The token's " + claim + " claim is " + value.length()
                     + " characters long; the gateway takes at most " + max + ".");
         }
+    }
+
+    /** A caller's text in a problem's detail: its first 64 characters, so a 4 KB {@code kid} is not echoed whole. */
+    private static String shown(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 64) + "... (" + text.length() + " characters)";
     }
 
     private static Optional<String> text(JWTClaimsSet claims, String name) {

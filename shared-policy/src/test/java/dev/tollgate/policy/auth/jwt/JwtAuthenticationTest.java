@@ -183,6 +183,8 @@ class JwtAuthenticationTest {
                 "The token has no sub claim, which names the consumer.");
         rejected.put(IDP.sign(good, header -> header.keyID("no-such-key")),
                 "No key of issuer idp matches the token (kid no-such-key).");
+        rejected.put(IDP.sign(good, header -> header.keyID("k".repeat(4096))),
+                "No key of issuer idp matches the token (kid " + "k".repeat(64) + "... (4096 characters)).");
 
         for (Map.Entry<String, String> token : rejected.entrySet()) {
             GatewayResponse response = gateway.handle(get("/either", "dev",
