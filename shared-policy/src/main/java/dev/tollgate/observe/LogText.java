@@ -57,14 +57,23 @@ public final class LogText {
         return out.toString();
     }
 
+    /** The most of a cause's message a failure's line holds: Cosmos DB's carry kilobytes of diagnostics JSON. */
+    static final int CAUSE_CHARS = 1000;
+
     /**
-     * An expected failure, for a log line of its own: its message and its cause's (what a store said),
-     * escaped, without a stack trace: {@code The quota counter could not be updated. (SdkClientException: ...)}.
+     * An expected failure, for a log line of its own: its message and its cause's (what a store said, its
+     * first {@value #CAUSE_CHARS} characters), escaped, without a stack trace:
+     * {@code The quota counter could not be updated. (SdkClientException: ...)}.
      */
     public static String failure(Throwable failure) {
         Throwable cause = failure.getCause();
         return escape(failure.getMessage()
-                + (cause == null ? "" : " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")"));
+                + (cause == null ? "" : " (" + cause.getClass().getSimpleName() + ": " + shortened(cause.getMessage()) + ")"));
+    }
+
+    private static String shortened(String message) {
+        return message == null || message.length() <= CAUSE_CHARS ? message
+                : message.substring(0, CAUSE_CHARS) + "... (" + message.length() + " characters)";
     }
 
     static boolean escaped(char c) {

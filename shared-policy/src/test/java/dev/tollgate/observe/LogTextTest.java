@@ -44,4 +44,13 @@ class LogTextTest {
         assertThat(LogText.failure(failure)).isEqualTo(
                 "The keys table could not be read. (RuntimeException: Requested resource not found\\n(Service: DynamoDb))");
     }
+
+    @Test
+    void aFailure_holdsItsCausesFirstThousandCharacters() {
+        String diagnostics = "{\"innerErrorMessage\":\"Request cancelled\"," + "x".repeat(5000) + "}";
+
+        assertThat(LogText.failure(new IllegalStateException("The API key could not be looked up.",
+                new RuntimeException(diagnostics)))).isEqualTo("The API key could not be looked up. (RuntimeException: "
+                + diagnostics.substring(0, 1000) + "... (" + diagnostics.length() + " characters))");
+    }
 }
