@@ -62,13 +62,12 @@ public final class CosmosConnection implements AutoCloseable {
         }
         try {
             current.get(atMost.toNanos(), TimeUnit.NANOSECONDS);
-            return true;
-        } catch (TimeoutException | ExecutionException e) {
-            return false;
+        } catch (TimeoutException | ExecutionException notConnected) {
+            // Requests wait for it in turn, or try again.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
         }
+        return connected != null;
     }
 
     /**
@@ -104,7 +103,8 @@ public final class CosmosConnection implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new IllegalStateException("the Cosmos DB client is still connecting (waited " + atMost.toMillis() + " ms)");
         } catch (ExecutionException e) {
-            throw new IllegalStateException("the Cosmos DB client could not connect: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException("the Cosmos DB client could not connect: " + withoutDiagnostics(e.getCause().getMessage()),
+                    e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the Cosmos DB client to connect", e);
@@ -131,7 +131,7 @@ public final class CosmosConnection implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "the Cosmos DB client could not connect; counters and keys fail as unavailable until it does,"
                     + " tried again on the next request: " + LogText.escape(e.getClass().getSimpleName() + ": "
-                    + firstLine(e.getMessage())));
+                    + withoutDiagnostics(e.getMessage())));
             throw e;
         }
         synchronized (this) {
@@ -144,8 +144,8 @@ public final class CosmosConnection implements AutoCloseable {
         return stores;
     }
 
-    /** A Cosmos SDK message goes on with its diagnostics' JSON: the first sentence is what a log needs. */
-    private static String firstLine(String message) {
+    /** A Cosmos SDK message goes on with its diagnostics' JSON, kilobytes of it: a log line needs what comes before. */
+    private static String withoutDiagnostics(String message) {
         if (message == null) {
             return "";
         }

@@ -69,7 +69,11 @@ public final class LocalRunner implements AutoCloseable {
     private static final String COSMOS = "Cosmos DB emulator";
     /** The region of the function's DynamoDB client; DynamoDB Local runs shared, so any would do. */
     private static final String LOCAL_REGION = "us-east-1";
-    /** {@value CosmosStores#TIMEOUT} for the emulator. */
+    /**
+     * {@value CosmosStores#TIMEOUT} for the Cosmos DB emulator, {@value AwsGateway#DYNAMODB_TIMEOUT} for DynamoDB Local:
+     * under a burst on a loaded machine their answers queue far longer than the services' (DynamoDB Local's passed
+     * the Lambda's 2 s under 64 clients at a load average of 20).
+     */
     private static final String EMULATOR_TIMEOUT = "10s";
 
     private final Options options;
@@ -86,7 +90,7 @@ public final class LocalRunner implements AutoCloseable {
     private String demoJwks;
     /** Makes the tables: no call timeout, as a loaded machine's first calls to DynamoDB Local may take seconds. */
     private DynamoDbClient dynamoClient;
-    /** The function's own client, built as the Lambda builds it, with its call timeout and tries. */
+    /** The function's own client, built as the Lambda builds it, with a call timeout ({@value #EMULATOR_TIMEOUT}) and its tries. */
     private DynamoDbClient functionDynamoClient;
     private final Map<String, String> functionEnvironment;
     private String firstPlan;
@@ -206,7 +210,7 @@ public final class LocalRunner implements AutoCloseable {
     /**
      * The same, with settings of the Lambda environment its function sees besides the runner's own (on AWS):
      * {@value AwsGateway#DYNAMODB_ENDPOINT}, to reach DynamoDB Local another way (through a test's fault-injecting
-     * proxy, say), and {@code AWS_REGION}.
+     * proxy, say), {@value AwsGateway#DYNAMODB_TIMEOUT} (the runner's: 10 s), {@code AWS_REGION}.
      */
     public static LocalRunner start(Options options, Map<String, String> functionEnvironment) throws Exception {
         GatewayConfig config = ConfigLoader.load(options.config());
@@ -280,7 +284,7 @@ public final class LocalRunner implements AutoCloseable {
                 .timeToLiveSpecification(spec -> spec.enabled(true).attributeName(DynamoDbCounterStore.EXPIRES_AT)));
         dynamoClient.createTable(DynamoDbKeyStore.tableDefinition(AwsGateway.DEFAULT_KEYS_TABLE));
         Map<String, String> environment = new LinkedHashMap<>(Map.of(AwsGateway.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString(),
-                "AWS_REGION", LOCAL_REGION));
+                "AWS_REGION", LOCAL_REGION, AwsGateway.DYNAMODB_TIMEOUT, EMULATOR_TIMEOUT));
         environment.putAll(functionEnvironment);
         functionDynamoClient = AwsGateway.dynamoDb(environment, StaticCredentialsProvider.create(AwsBasicCredentials.create("local",
                 "local")));

@@ -72,7 +72,9 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * once the fault clears, the counter read back from the store equals the requests admitted and counted.
  * The JWKS endpoint slow or down, at cold start and later, likewise.
  * The ECS API down or slow likewise.
- * The backend failing in each way is answered in time and counted exactly too.
+ * The backend failing in each way, an oversized answer included, is answered in time and counted exactly too.
+ * The stores down or slow at a cold start, while the function is built, likewise; and a leased rate limit
+ * through a lost lease, throttling and an outage never admits beyond {@code burst + rate × elapsed}.
  * Each platform says how its gateway, store and throttling are made ({@link AwsFaultsTest},
  * {@link AzureFaultsTest}).
  */
