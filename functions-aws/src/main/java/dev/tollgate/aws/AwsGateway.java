@@ -4,6 +4,7 @@ import dev.tollgate.Gateway;
 import dev.tollgate.backend.BackendResolver;
 import dev.tollgate.config.BackgroundInit;
 import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.Durations;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.policy.auth.apikey.CachingKeyStore;
 import dev.tollgate.observe.OneLineLogFormatter;
@@ -40,6 +41,7 @@ import software.amazon.awssdk.services.ecs.EcsClientBuilder;
  *   <li>{@code AWS_REGION} and the credentials Lambda puts in the environment;</li>
  *   <li>{@value #DYNAMODB_ENDPOINT}: another DynamoDB endpoint, for testing;</li>
  *   <li>{@value #ECS_ENDPOINT}: another ECS endpoint, for testing;</li>
+ *   <li>{@value #DYNAMODB_TIMEOUT}: how long a DynamoDB call may take (default {@link #DYNAMODB_CALL_TIMEOUT});</li>
  *   <li>{@value #STAGE}: the configuration stage of the function, which events of API Gateway's
  *       {@code $default} stage reach (the CDK stacks set it, one function per stage).</li>
  * </ul>
@@ -56,6 +58,8 @@ public final class AwsGateway {
     public static final String KEYS_TABLE = "TOLLGATE_KEYS_TABLE";
     public static final String DYNAMODB_ENDPOINT = "TOLLGATE_DYNAMODB_ENDPOINT";
     public static final String ECS_ENDPOINT = "TOLLGATE_ECS_ENDPOINT";
+    /** How long a DynamoDB call may take, retries included ({@link #DYNAMODB_CALL_TIMEOUT} unless set). */
+    public static final String DYNAMODB_TIMEOUT = "TOLLGATE_DYNAMODB_TIMEOUT";
     public static final String STAGE = "TOLLGATE_STAGE";
     public static final String BUNDLED_CONFIG = "tollgate.yaml";
     public static final String DEFAULT_COUNTERS_TABLE = "tollgate-counters";
@@ -81,6 +85,9 @@ public final class AwsGateway {
      * once), rather than retrying until the call timeout, which would hide the throttling behind a timeout.
      */
     public static final int DYNAMODB_ATTEMPTS = 2;
+    /** The bounds of {@value #DYNAMODB_TIMEOUT}, as of Cosmos DB's {@code TOLLGATE_COSMOS_TIMEOUT}. */
+    public static final Duration MIN_DYNAMODB_TIMEOUT = Duration.ofMillis(100);
+    public static final Duration MAX_DYNAMODB_TIMEOUT = Duration.ofSeconds(30);
     private static final Logger LOG = Logger.getLogger(AwsGateway.class.getName());
 
     private AwsGateway() {
@@ -186,16 +193,18 @@ public final class AwsGateway {
 
     /**
      * The DynamoDB client with other credentials, for the local runner and tests; its calls end within
-     * {@link #DYNAMODB_CALL_TIMEOUT}, retries included, in at most {@link #DYNAMODB_ATTEMPTS} tries.
+     * {@value #DYNAMODB_TIMEOUT} ({@link #DYNAMODB_CALL_TIMEOUT} unless set), retries included, in at most
+     * {@link #DYNAMODB_ATTEMPTS} tries.
      */
     public static DynamoDbClient dynamoDb(Map<String, String> env, AwsCredentialsProvider credentials) {
+        Duration timeout = Durations.setting(env, DYNAMODB_TIMEOUT, DYNAMODB_CALL_TIMEOUT, MIN_DYNAMODB_TIMEOUT, MAX_DYNAMODB_TIMEOUT);
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
                 .httpClient(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(DYNAMODB_CALL_TIMEOUT)
-                        .socketTimeout(DYNAMODB_CALL_TIMEOUT)
+                        .connectionTimeout(timeout)
+                        .socketTimeout(timeout)
                         .build())
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .apiCallTimeout(DYNAMODB_CALL_TIMEOUT)
+                        .apiCallTimeout(timeout)
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
                                 .maxAttempts(DYNAMODB_ATTEMPTS)
                                 .build())

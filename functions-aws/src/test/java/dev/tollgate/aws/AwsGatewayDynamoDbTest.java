@@ -1,7 +1,9 @@
 package dev.tollgate.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
@@ -25,5 +27,15 @@ class AwsGatewayDynamoDbTest {
             assertThat(dynamo.serviceClientConfiguration().overrideConfiguration().retryStrategy().orElseThrow().maxAttempts())
                     .isEqualTo(AwsGateway.DYNAMODB_ATTEMPTS);
         }
+    }
+
+    @Test
+    void theCallTimeout_isTheSettingWhenSet_andABadOneFailsNamingIt() {
+        try (DynamoDbClient dynamo = AwsGateway.dynamoDb(Map.of(AwsGateway.DYNAMODB_ENDPOINT, "http://127.0.0.1:1",
+                AwsGateway.DYNAMODB_TIMEOUT, "10s"), AnonymousCredentialsProvider.create())) {
+            assertThat(dynamo.serviceClientConfiguration().overrideConfiguration().apiCallTimeout()).contains(Duration.ofSeconds(10));
+        }
+        assertThatThrownBy(() -> AwsGateway.dynamoDb(Map.of(AwsGateway.DYNAMODB_TIMEOUT, "31s"), AnonymousCredentialsProvider.create()))
+                .hasMessage("TOLLGATE_DYNAMODB_TIMEOUT: 31s (expected: a duration from 100ms to 30s, such as 2s or 500ms)");
     }
 }

@@ -6,7 +6,6 @@ import dev.tollgate.aws.EcsBackendResolver;
 import dev.tollgate.backend.BackendResolver;
 import dev.tollgate.backend.EcsService;
 import dev.tollgate.backend.WeightedBackend;
-import dev.tollgate.config.BackgroundInit;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.observe.RequestObserver;
@@ -17,6 +16,7 @@ import dev.tollgate.policy.quota.CounterStore;
 import dev.tollgate.policy.route.RouteConfig;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -181,16 +181,20 @@ public final class AzureGateway {
     /**
      * The function app of the settings with the counters and keys of the Cosmos DB account they name
      * ({@code connect}: {@link CosmosStores#connect}, with the app's managed identity); a missing or bad
-     * setting fails here, naming it. The Cosmos DB client, most of the cold start, connects on another
-     * thread ({@value #COSMOS_INIT_THREAD}) while the configuration loads ({@link BackgroundInit}); a bad
-     * configuration is reported first.
+     * setting fails here, naming it, and a bad configuration is reported first. The Cosmos DB client, most
+     * of the cold start, connects on another thread ({@value #COSMOS_INIT_THREAD}) while the configuration
+     * loads, and init waits for it at most the operation timeout ({@value CosmosStores#TIMEOUT}): an account
+     * down or slow at a cold start fails no init; its stores fail per request until the client connects
+     * ({@link CosmosConnection}).
      */
     static App connect(Map<String, String> settings, Function<Map<String, String>, CosmosStores> connect) {
         Clock clock = Clock.systemUTC();
-        BackgroundInit<CosmosStores> cosmos = BackgroundInit.start(COSMOS_INIT_THREAD, () -> connect.apply(settings));
+        CosmosConnection cosmos = CosmosConnection.start(() -> connect.apply(settings), COSMOS_INIT_THREAD);
         GatewayConfig config = config(settings);
-        CosmosStores stores = cosmos.join();
-        return fromSettings(settings, config, stores.counters(clock), stores.keys(), clock, AzureRequestLog.toFunctionLogger());
+        Duration timeout = CosmosStores.Settings.from(settings).operationTimeout();
+        cosmos.await(timeout);
+        return fromSettings(settings, config, cosmos.counters(clock, timeout), cosmos.keys(timeout), clock,
+                AzureRequestLog.toFunctionLogger());
     }
 
     /** Holds the worker's app, built from its settings when the worker first instantiates the function. */

@@ -88,14 +88,7 @@ public final class CosmosStores implements AutoCloseable {
         }
 
         private static Duration timeout(Map<String, String> settings) {
-            String value = settings.get(TIMEOUT);
-            if (value == null) {
-                return OPERATION_TIMEOUT;
-            }
-            return Durations.parse(value.strip(), Durations.CONFIG_UNITS)
-                    .filter(timeout -> timeout.compareTo(MIN_TIMEOUT) >= 0 && timeout.compareTo(MAX_TIMEOUT) <= 0)
-                    .orElseThrow(() -> new IllegalStateException(TIMEOUT + ": " + value + " (expected: a duration from "
-                            + Durations.show(MIN_TIMEOUT) + " to " + Durations.show(MAX_TIMEOUT) + ", such as 2s or 500ms)"));
+            return Durations.setting(settings, TIMEOUT, OPERATION_TIMEOUT, MIN_TIMEOUT, MAX_TIMEOUT);
         }
 
         /** How the client signs in, for the start-up log: never the key itself. */

@@ -3,17 +3,23 @@ package dev.tollgate.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.microsoft.azure.functions.HttpMethod;
+import com.microsoft.azure.functions.HttpResponseMessage;
 import dev.tollgate.backend.BackendResolver;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.policy.auth.apikey.ConfigKeyStore;
 import dev.tollgate.testing.InMemoryCounterStore;
 import dev.tollgate.testing.TestBackend;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,14 +127,29 @@ class AzureGatewayTest {
                 Clock.systemUTC(), dev.tollgate.observe.RequestObserver.NONE);
     }
 
+    /**
+     * The Cosmos DB account unreachable at a cold start (the SDK's client build fails): the function
+     * starts all the same, and a request whose quota it cannot count is the plan's 503 problem, not a
+     * failed init; each try to connect runs on the init thread's name, one more per request while it fails.
+     */
     @Test
-    void atInit_theCosmosClientConnectsOnAThreadOfItsOwn_andItsFailureIsThrown() throws Exception {
+    void atInit_theCosmosClientConnectsOnAThreadOfItsOwn_andAnAccountItCannotReach_failsNoInit() throws Exception {
         Path file = Files.writeString(dir.resolve("init.yaml"), TollgateFunctionTest.config("https://orders.example"));
-        Map<String, String> settings = Map.of(AzureGateway.CONFIG, file.toString(), AzureGateway.STAGE, "dev");
+        Map<String, String> settings = Map.of(AzureGateway.CONFIG, file.toString(), AzureGateway.STAGE, "dev",
+                CosmosStores.ENDPOINT, "https://account.documents.azure.com:443/");
+        List<String> tries = new CopyOnWriteArrayList<>();
 
-        assertThatThrownBy(() -> AzureGateway.connect(settings, given -> {
-            throw new IllegalStateException("connecting on " + Thread.currentThread().getName());
-        })).hasMessage("connecting on " + AzureGateway.COSMOS_INIT_THREAD);
+        AzureGateway.App app = AzureGateway.connect(settings, given -> {
+            tries.add(Thread.currentThread().getName());
+            throw new IllegalStateException("Client initialization failed.");
+        });
+        HttpResponseMessage answer = new TollgateFunction(app).run(Invocations.request(HttpMethod.GET,
+                "https://app.example/orders", "x-api-key", TollgateFunctionTest.KEY), Invocations.context(new ArrayList<>(), null));
+
+        assertThat(answer.getStatusCode()).isEqualTo(503);
+        assertThat(new String((byte[]) answer.getBody(), StandardCharsets.UTF_8))
+                .contains("urn:tollgate:problem:counter-store-unavailable", answer.getHeader("x-request-id"));
+        assertThat(tries).containsExactly(AzureGateway.COSMOS_INIT_THREAD, AzureGateway.COSMOS_INIT_THREAD);
     }
 
     @Test

@@ -66,7 +66,10 @@ public final class LocalDynamoDb implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port);
     }
 
-    /** A client for this DynamoDB Local, built as the Lambda function builds its own. */
+    /**
+     * A client for this DynamoDB Local, with the Lambda function's HTTP client but none of its timeouts: for
+     * making tables and for tools; the runner's function builds its own as the Lambda does ({@code AwsGateway.dynamoDb}).
+     */
     public DynamoDbClient client() {
         return DynamoDbClient.builder()
                 .httpClient(UrlConnectionHttpClient.create())

@@ -67,7 +67,13 @@ public final class LocalRunner implements AutoCloseable {
     public static final int TASKS_PER_SERVICE = 2;
 
     private static final String COSMOS = "Cosmos DB emulator";
-    /** {@value CosmosStores#TIMEOUT} for the emulator. */
+    /** The region of the function's DynamoDB client; DynamoDB Local runs shared, so any would do. */
+    private static final String LOCAL_REGION = "us-east-1";
+    /**
+     * {@value CosmosStores#TIMEOUT} for the Cosmos DB emulator, {@value AwsGateway#DYNAMODB_TIMEOUT} for DynamoDB Local:
+     * under a burst on a loaded machine their answers queue far longer than the services' (DynamoDB Local's passed
+     * the Lambda's 2 s under 64 clients at a load average of 20).
+     */
     private static final String EMULATOR_TIMEOUT = "10s";
 
     private final Options options;
@@ -82,7 +88,11 @@ public final class LocalRunner implements AutoCloseable {
     private CosmosEmulator cosmos;
     private CosmosStores cosmosStores;
     private String demoJwks;
+    /** Makes the tables: no call timeout, as a loaded machine's first calls to DynamoDB Local may take seconds. */
     private DynamoDbClient dynamoClient;
+    /** The function's own client, built as the Lambda builds it, with a call timeout ({@value #EMULATOR_TIMEOUT}) and its tries. */
+    private DynamoDbClient functionDynamoClient;
+    private final Map<String, String> functionEnvironment;
     private String firstPlan;
     private LocalEcsApi ecsApi;
     private final List<DemoTask> demoTasks = new ArrayList<>();
@@ -186,15 +196,25 @@ public final class LocalRunner implements AutoCloseable {
     public record DemoTask(EcsService service, String id, int port) {
     }
 
-    private LocalRunner(Options options, List<DemoKey> demoKeys) {
+    private LocalRunner(Options options, List<DemoKey> demoKeys, Map<String, String> functionEnvironment) {
         this.options = options;
         this.demoKeys = demoKeys;
+        this.functionEnvironment = Map.copyOf(functionEnvironment);
     }
 
     /** Starts everything, or stops what it started and throws. */
     public static LocalRunner start(Options options) throws Exception {
+        return start(options, Map.of());
+    }
+
+    /**
+     * The same, with settings of the Lambda environment its function sees besides the runner's own (on AWS):
+     * {@value AwsGateway#DYNAMODB_ENDPOINT}, to reach DynamoDB Local another way (through a test's fault-injecting
+     * proxy, say), {@value AwsGateway#DYNAMODB_TIMEOUT} (the runner's: 10 s), {@code AWS_REGION}.
+     */
+    public static LocalRunner start(Options options, Map<String, String> functionEnvironment) throws Exception {
         GatewayConfig config = ConfigLoader.load(options.config());
-        LocalRunner runner = new LocalRunner(options, demoKeys(options.config()));
+        LocalRunner runner = new LocalRunner(options, demoKeys(options.config()), functionEnvironment);
         try {
             runner.startAll(config);
             return runner;
@@ -243,7 +263,7 @@ public final class LocalRunner implements AutoCloseable {
         } else {
             ApiGatewayEmulator apiGateway = startFront(requested -> ApiGatewayEmulator.start(requested, stageVariables,
                     bound -> new HttpApiHandler(AwsGateway.create(
-                            withDemoIssuerOn(config, bound), dynamoClient, options.countersTable(), AwsGateway.DEFAULT_KEYS_TABLE,
+                            withDemoIssuerOn(config, bound), functionDynamoClient, options.countersTable(), AwsGateway.DEFAULT_KEYS_TABLE,
                             options.clock(), options.requestLog(), new EcsBackendResolver(ecsClient, options.clock())),
                             Optional.empty()), jwks));
             front = apiGateway;
@@ -263,6 +283,12 @@ public final class LocalRunner implements AutoCloseable {
         dynamoClient.updateTimeToLive(ttl -> ttl.tableName(options.countersTable())
                 .timeToLiveSpecification(spec -> spec.enabled(true).attributeName(DynamoDbCounterStore.EXPIRES_AT)));
         dynamoClient.createTable(DynamoDbKeyStore.tableDefinition(AwsGateway.DEFAULT_KEYS_TABLE));
+        Map<String, String> environment = new LinkedHashMap<>(Map.of(AwsGateway.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString(),
+                "AWS_REGION", LOCAL_REGION, AwsGateway.DYNAMODB_TIMEOUT, EMULATOR_TIMEOUT));
+        environment.putAll(functionEnvironment);
+        functionDynamoClient = AwsGateway.dynamoDb(environment, StaticCredentialsProvider.create(AwsBasicCredentials.create("local",
+                "local")));
+        started.add(functionDynamoClient);
     }
 
     /**

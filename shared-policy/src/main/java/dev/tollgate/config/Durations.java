@@ -1,6 +1,7 @@
 package dev.tollgate.config;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -38,6 +39,22 @@ public final class Durations {
             case "h" -> Duration.ofHours(amount);
             default -> Duration.ofDays(amount);
         });
+    }
+
+    /**
+     * A duration setting of a function's environment (Lambda variables, Azure app settings): {@code fallback} when
+     * unset, else its value from {@code min} to {@code max} in {@link #CONFIG_UNITS}; anything else fails, naming
+     * the setting, the value and what was expected.
+     */
+    public static Duration setting(Map<String, String> settings, String name, Duration fallback, Duration min, Duration max) {
+        String value = settings.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        return parse(value.strip(), CONFIG_UNITS)
+                .filter(duration -> duration.compareTo(min) >= 0 && duration.compareTo(max) <= 0)
+                .orElseThrow(() -> new IllegalStateException(name + ": " + value + " (expected: a duration from " + show(min)
+                        + " to " + show(max) + ", such as 2s or 500ms)"));
     }
 
     /** A duration as configuration writes it: {@code 1h}, {@code 5m}, {@code 30s}, {@code 250ms}. */

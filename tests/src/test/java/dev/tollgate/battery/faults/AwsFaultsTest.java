@@ -1,5 +1,8 @@
 package dev.tollgate.battery.faults;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.tollgate.Gateway;
 import dev.tollgate.aws.AwsGateway;
@@ -7,6 +10,7 @@ import dev.tollgate.aws.DynamoDbCounterStore;
 import dev.tollgate.aws.DynamoDbKeyAdmin;
 import dev.tollgate.aws.DynamoDbKeyStore;
 import dev.tollgate.aws.EmfRequestLog;
+import dev.tollgate.aws.HttpApiHandler;
 import dev.tollgate.backend.BackendResolver;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.local.LocalDynamoDb;
@@ -15,8 +19,16 @@ import dev.tollgate.observe.RequestObserver;
 import dev.tollgate.policy.auth.apikey.KeyAdmin;
 import dev.tollgate.policy.quota.CounterStore;
 import dev.tollgate.testing.FaultyProxy;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -35,6 +47,8 @@ class AwsFaultsTest extends PlatformFaults {
     private static final String THROTTLED = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException\","
             + "\"message\":\"The level of configured provisioned throughput for the table was exceeded. Consider increasing"
             + " your provisioning level with the UpdateTable API.\"}";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private LocalDynamoDb dynamo;
     private DynamoDbClient direct;
@@ -78,6 +92,39 @@ class AwsFaultsTest extends PlatformFaults {
     @Override
     Gateway gateway(GatewayConfig config, RequestObserver requestLog, BackendResolver backends) {
         return AwsGateway.create(config, proxied, TABLE, AwsGateway.DEFAULT_KEYS_TABLE, clock, requestLog, backends);
+    }
+
+    /** As the function's init does ({@link AwsGateway#fromEnvironment}): a new client, which touches no store until a request. */
+    @Override
+    ColdStart coldStart(GatewayConfig config, RequestObserver requestLog, BackendResolver backends) {
+        DynamoDbClient client = AwsGateway.dynamoDb(Map.of(AwsGateway.DYNAMODB_ENDPOINT, proxy.endpoint()),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
+        return new ColdStart(AwsGateway.create(config, client, TABLE, AwsGateway.DEFAULT_KEYS_TABLE, clock, requestLog, backends),
+                client);
+    }
+
+    /** Lambda: the HTTP API's payload 2.0 event through {@link HttpApiHandler}, which holds answers to Lambda's 6 MB. */
+    @Override
+    Answered throughFunction(Gateway gateway, String path, String key) throws IOException {
+        ObjectNode event = JSON.createObjectNode().put("version", "2.0").put("rawPath", "/dev" + path).put("rawQueryString", "");
+        event.putObject("headers").put("x-api-key", key);
+        event.putObject("requestContext").put("stage", "dev")
+                .putObject("http").put("method", "GET").put("path", "/dev" + path).put("sourceIp", "127.0.0.1");
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        new HttpApiHandler(gateway, Optional.empty()).handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), output,
+                null);
+        JsonNode response = JSON.readTree(output.toByteArray());
+        Map<String, String> headers = new HashMap<>();
+        response.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue().asText()));
+        String body = response.path("body").asText();
+        return new Answered(response.path("statusCode").asInt(), headers, response.path("isBase64Encoded").asBoolean()
+                ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Beyond Lambda's 6 MB, within the gateway's own 10 MB. */
+    @Override
+    int oversized() {
+        return 7 * 1024 * 1024;
     }
 
     @Override

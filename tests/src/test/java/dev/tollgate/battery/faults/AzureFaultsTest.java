@@ -1,21 +1,32 @@
 package dev.tollgate.battery.faults;
 
 import com.azure.cosmos.CosmosException;
+import com.microsoft.azure.functions.HttpMethod;
 import com.sun.net.httpserver.HttpExchange;
 import dev.tollgate.Gateway;
 import dev.tollgate.azure.AzureGateway;
 import dev.tollgate.azure.AzureRequestLog;
+import dev.tollgate.azure.CosmosConnection;
 import dev.tollgate.azure.CosmosStores;
+import dev.tollgate.azure.TollgateFunction;
 import dev.tollgate.backend.BackendResolver;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.emulators.CosmosEmulator;
+import dev.tollgate.emulators.functions.LocalExecutionContext;
+import dev.tollgate.emulators.functions.LocalHttpRequest;
+import dev.tollgate.emulators.functions.LocalHttpResponse;
 import dev.tollgate.observe.RequestObservation;
 import dev.tollgate.observe.RequestObserver;
 import dev.tollgate.policy.auth.apikey.KeyAdmin;
 import dev.tollgate.policy.quota.CounterStore;
 import dev.tollgate.testing.FaultyProxy;
+import java.net.URI;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.logging.Logger;
 import java.util.function.Predicate;
 
 /**
@@ -68,6 +79,38 @@ class AzureFaultsTest extends PlatformFaults {
     @Override
     Gateway gateway(GatewayConfig config, RequestObserver requestLog, BackendResolver backends) {
         return AzureGateway.create(config, proxied.counters(clock), proxied.keys(), clock, requestLog, backends);
+    }
+
+    /**
+     * As the function app's init does ({@code AzureGateway.connect}): the client connects on a thread of its
+     * own, init waits for it at most the operation timeout, and the stores wait for it per operation.
+     */
+    @Override
+    ColdStart coldStart(GatewayConfig config, RequestObserver requestLog, BackendResolver backends) {
+        Map<String, String> settings = Map.of(CosmosStores.ENDPOINT, proxy.endpoint(), CosmosStores.KEY, cosmos.key());
+        CosmosConnection connection = CosmosConnection.start(() -> CosmosStores.connect(settings), "tollgate-init-cosmos");
+        Duration timeout = CosmosStores.Settings.from(settings).operationTimeout();
+        connection.await(timeout);
+        return new ColdStart(AzureGateway.create(config, connection.counters(clock, timeout), connection.keys(timeout), clock,
+                requestLog, backends), connection);
+    }
+
+    /** The function as the worker runs it, with the request the Functions host hands it. */
+    @Override
+    Answered throughFunction(Gateway gateway, String path, String key) {
+        LocalHttpRequest request = LocalHttpRequest.of(HttpMethod.GET, URI.create("https://tollgate-dev.azurewebsites.net" + path),
+                List.of(Map.entry("x-api-key", key), Map.entry("X-Forwarded-For", "127.0.0.1:50000")), null);
+        LocalHttpResponse response = (LocalHttpResponse) new TollgateFunction(gateway, "dev", Map.of()).run(request,
+                new LocalExecutionContext(TollgateFunction.NAME, Logger.getLogger(AzureFaultsTest.class.getName()), null));
+        Map<String, String> headers = new HashMap<>();
+        response.headers().forEach((name, value) -> headers.put(name.toLowerCase(Locale.ROOT), value));
+        return new Answered(response.getStatusCode(), headers, response.bodyBytes());
+    }
+
+    /** Azure documents no response limit: beyond the gateway's own 10 MB for any backend answer. */
+    @Override
+    int oversized() {
+        return 11 * 1024 * 1024;
     }
 
     @Override

@@ -26,21 +26,30 @@ import dev.tollgate.policy.quota.CounterStore;
 import dev.tollgate.policy.quota.QuotaConfig;
 import dev.tollgate.policy.quota.QuotaPeriod;
 import dev.tollgate.policy.quota.QuotaWindow;
+import dev.tollgate.policy.ratelimit.RateLimitConfig;
+import dev.tollgate.policy.ratelimit.RateLimitPolicy;
 import dev.tollgate.problem.CounterStoreException;
 import dev.tollgate.testing.FaultyProxy;
+import dev.tollgate.testing.LeasedBuckets;
 import dev.tollgate.testing.MutableClock;
 import dev.tollgate.testing.Requests;
 import dev.tollgate.testing.TestBackend;
 import dev.tollgate.testing.TestIssuer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
@@ -63,7 +72,9 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * once the fault clears, the counter read back from the store equals the requests admitted and counted.
  * The JWKS endpoint slow or down, at cold start and later, likewise.
  * The ECS API down or slow likewise.
- * The backend failing in each way is answered in time and counted exactly too.
+ * The backend failing in each way, an oversized answer included, is answered in time and counted exactly too.
+ * The stores down or slow at a cold start, while the function is built, likewise; and a leased rate limit
+ * through a lost lease, throttling and an outage never admits beyond {@code burst + rate × elapsed}.
  * Each platform says how its gateway, store and throttling are made ({@link AwsFaultsTest},
  * {@link AzureFaultsTest}).
  */
@@ -87,7 +98,12 @@ abstract class PlatformFaults {
     static final TestIssuer ROTATED = TestIssuer.rsa(ISSUER_ID, "k2");
     static final String TOKEN_CONSUMER_PREFIX = "battery-jwt:";
     private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofMinutes(30));
-    private static final List<String> FAULTS = List.of("down", "slow", "throttled", "applied");
+    private static final List<String> FAULTS = List.of("down", "slow", "throttled", "applied", "colddown", "coldslow");
+    /** The plan {@code rated}: a leased rate limit (the default) of 50 a second in bursts of 100, and a quota counted per request. */
+    static final RateLimitConfig RATED = new RateLimitConfig(50, RateLimitConfig.Per.SECOND, 100);
+    static final long RATED_QUOTA = 100_000;
+    /** The route {@code /huge}'s timeout: ample for moving 11 MB through a loaded machine. */
+    static final Duration HUGE_TIMEOUT = Duration.ofSeconds(10);
 
     /** Stands still unless a test moves it (the JWKS refresh interval and max age). */
     final MutableClock clock = new MutableClock(NOW);
@@ -96,6 +112,9 @@ abstract class PlatformFaults {
     private TestBackend backend;
     /** In front of the backend of {@code /faulty}, whose timeout is {@link #BACKEND_TIMEOUT}. */
     private FaultyProxy backendProxy;
+    /** The backend of {@code /huge}: an answer as large as a test sets. */
+    private TestBackend huge;
+    private GatewayConfig config;
     /** The issuer's JWKS endpoint, and a proxy in front of it. */
     private TestBackend jwks;
     private FaultyProxy jwksProxy;
@@ -146,12 +165,40 @@ abstract class PlatformFaults {
 
     abstract void stopStore() throws Exception;
 
+    /**
+     * A gateway built as the function's init builds it, its store reached through {@link #proxy} whatever fault
+     * the proxy holds meanwhile.
+     */
+    abstract ColdStart coldStart(GatewayConfig config, RequestObserver requestLog, BackendResolver backends);
+
+    /** A GET of {@code path} with an API key through the platform's own adapter, which hands the gateway its response limit. */
+    abstract Answered throughFunction(Gateway gateway, String path, String key) throws IOException;
+
+    /** An answer's size, in bytes, beyond the largest the platform's gateway carries back. */
+    abstract int oversized();
+
+    /** A gateway built as at a function's init, and the store clients it holds. */
+    record ColdStart(Gateway gateway, AutoCloseable clients) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            clients.close();
+        }
+    }
+
+    /** An answer as the platform's adapter gives it: header names in lower case. */
+    record Answered(int status, Map<String, String> headers, byte[] body) {
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
     @BeforeAll
     void start() throws Exception {
         backend = new TestBackend();
         backendProxy = new FaultyProxy(backend.url(), exchange -> true);
         jwks = new TestBackend().answer(200, "application/json", keySet(ISSUER));
         jwksProxy = new FaultyProxy(jwks.url(), exchange -> true);
+        huge = new TestBackend();
         String store = startStore();
         proxy = new FaultyProxy(store, exchange -> faulting.get().test(exchange));
         connect(proxy.endpoint());
@@ -162,15 +209,20 @@ abstract class PlatformFaults {
         // Lookups run on the request's thread, so that a test needs no waiting for a background refresh.
         ecsBackends = new EcsBackendResolver(AwsGateway.ecs(Map.of(AwsGateway.ECS_ENDPOINT, ecsProxy.endpoint()),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))), clock, Runnable::run);
-        gateway = gateway(ConfigLoader.parse(config(backend.url(), backendProxy.endpoint(), jwksProxy.endpoint()),
-                "faults.yaml"), observation -> {
-            observed.add(observation);
-            lines.add(logLine(observation));
-        }, ecsBackends);
+        config = ConfigLoader.parse(config(backend.url(), backendProxy.endpoint(), jwksProxy.endpoint(), huge.url()), "faults.yaml");
+        gateway = gateway(config, this::observe, ecsBackends);
+    }
+
+    private void observe(RequestObservation observation) {
+        observed.add(observation);
+        lines.add(logLine(observation));
     }
 
     @AfterAll
     void stop() throws Exception {
+        if (huge != null) {
+            huge.close();
+        }
         if (proxy != null) {
             proxy.close();
         }
@@ -445,6 +497,222 @@ abstract class PlatformFaults {
         assertThat(admitted).isEqualTo(LEASED_LIMIT - lost);
     }
 
+    /**
+     * The store down (connections closed unanswered) or slow (no answer) while the function is built and
+     * when its first requests arrive: init ends within the store's timeout and a margin (on Azure the
+     * Cosmos DB client, which reads the account when built, connects in the background); each request is
+     * answered within that bound per its plan (failOpen: 200 uncounted; failClosed: the 503 problem with
+     * the request id), a key the instance never saw is 503 {@code key-store-unavailable} (not 401), each
+     * logged and counted; once the store is back, counting resumes, and each counter in the store equals
+     * the requests admitted since, none twice, none lost.
+     */
+    @Test
+    void storeDownOrSlowAtColdStart_isAnsweredPerPlanInTime_thenCountsExactlyWhatIsAdmittedOnceBack() throws Exception {
+        faulting.set(exchange -> true);
+        for (Map.Entry<String, FaultyProxy.Fault> injected : List.of(Map.<String, FaultyProxy.Fault>entry("colddown",
+                new FaultyProxy.Drop()), Map.<String, FaultyProxy.Fault>entry("coldslow", new FaultyProxy.Hang()))) {
+            String fault = injected.getKey();
+            String storedKey = "battery-" + fault + "-stored-key";
+            String storedConsumer = "key-" + fault;
+            keyAdmin().create(ApiKeyHash.sha256Hex(storedKey), new ApiKey("stored-" + fault, storedConsumer, "dev", "closed"), NOW);
+            List<RequestObservation> seen = new CopyOnWriteArrayList<>();
+            List<String> logged = new CopyOnWriteArrayList<>();
+            proxy.fault(injected.getValue());
+
+            long started = System.nanoTime();
+            try (ColdStart cold = coldStart(config, observation -> {
+                seen.add(observation);
+                logged.add(logLine(observation));
+            }, ecsBackends)) {
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).as("%s: init", fault)
+                        .isLessThanOrEqualTo(storeTimeout().plus(MARGIN));
+                Gateway built = cold.gateway();
+                for (String plan : List.of("open", "closed", "stored key")) {
+                    String key = plan.equals("stored key") ? storedKey : fault + "-" + plan + "-key";
+                    String consumer = plan.equals("stored key") ? storedConsumer : fault + "-" + plan;
+                    seen.clear();
+                    logged.clear();
+                    long counted = built.counterStoreFailures() + built.keyStoreFailures();
+                    started = System.nanoTime();
+                    GatewayResponse answer = built.handle(Requests.get("/orders").key(key).build());
+                    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+                    String requestId = answer.headers().first(HeaderNames.REQUEST_ID).orElseThrow();
+                    assertThat(took).as("%s, %s: within the store's timeout and a margin", fault, plan)
+                            .isLessThanOrEqualTo(storeTimeout().plus(MARGIN));
+                    String problem = plan.equals("stored key") ? "key-store-unavailable" : "counter-store-unavailable";
+                    if (plan.equals("open")) {
+                        assertThat(answer.status()).as("%s, failOpen", fault).isEqualTo(200);
+                        assertThat(answer.headers().names()).noneMatch(n -> n.toLowerCase(Locale.ROOT).startsWith("ratelimit-"));
+                    } else {
+                        assertThat(answer.status()).as("%s, %s", fault, plan).isEqualTo(503);
+                        assertThat(answer.headers().first("content-type")).contains("application/problem+json");
+                        assertThat(answer.bodyAsString()).contains("urn:tollgate:problem:" + problem, requestId);
+                        assertThat(reached(consumer)).isZero();
+                    }
+                    assertThat(built.counterStoreFailures() + built.keyStoreFailures()).as("%s, %s: counted", fault, plan)
+                            .isEqualTo(counted + 1);
+                    assertThat(seen).singleElement().extracting(RequestObservation::requestId).isEqualTo(requestId);
+                    assertThat(logged).singleElement().asString().doesNotContain("\n")
+                            .contains(requestId, plan.equals("stored key") ? problem : Outcome.COUNTER_STORE_ERROR.label());
+                }
+
+                proxy.fault(null);
+                for (String consumer : List.of(fault + "-open", fault + "-closed", storedConsumer)) {
+                    String key = consumer.equals(storedConsumer) ? storedKey : consumer + "-key";
+                    for (int i = 0; i < 3; i++) {
+                        assertThat(built.handle(Requests.get("/orders").key(key).build()).status())
+                                .as("%s, %s: once the store is back", fault, consumer).isEqualTo(200);
+                    }
+                    assertThat(directCounters().used(counter(consumer, 1_000))).as("%s, %s: the counter in the store", fault,
+                            consumer).isEqualTo(3);
+                }
+            }
+        }
+    }
+
+    /**
+     * A leased rate limit ({@code rated}: 50 a second in bursts of 100, leased as by default, on a plan that
+     * fails closed, with a quota counted per request) asked about twice as fast as its rate on a moved clock,
+     * while its store applies a lease write whose answer is lost (the write times out), then throttles, then
+     * is down, then works again: no interval of the run admitted more than {@code burst + rate × elapsed};
+     * the lost lease's tokens, read back from the bucket, are at most one lease (a share of 1/8 of what
+     * fitted, docs/policies.md), which the instance never spends; every request the store failed is the
+     * 503 problem within the store's timeout and a margin, counted as a failure; and the quota counter
+     * in the store equals the requests admitted.
+     */
+    @Test
+    void aLeasedRateLimit_throughALostLeaseThrottlingAndAnOutage_neverAdmitsBeyondBurstPlusRateTimesElapsed() {
+        long interval = RATED.intervalMicros();
+        String bucket = RateLimitPolicy.bucket("dev", RateLimitPolicy.consumer("rated"));
+        SplittableRandom random = new SplittableRandom(14);
+        LeasedBuckets.Ticks ticks = LeasedBuckets.mixed(interval, RATED.burst());
+        List<Long> admitted = new ArrayList<>();
+        long start = RateLimitPolicy.micros(clock.instant());
+        long failures = gateway.counterStoreFailures();
+        int[] refusedByTheStore = {0};
+        int[] asks = {0};
+        Runnable ask = () -> {
+            asks[0]++;
+            clock.advance(Duration.ofNanos(1000 * ticks.next(random)));
+            long now = RateLimitPolicy.micros(clock.instant());
+            long started = System.nanoTime();
+            GatewayResponse answer = gateway.handle(Requests.get("/orders").key("rated-key").build());
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThanOrEqualTo(storeTimeout().plus(MARGIN));
+            assertThat(answer.status()).isIn(200, 429, 503);
+            if (answer.status() == 200) {
+                admitted.add(now);
+            } else if (answer.status() == 503) {
+                refusedByTheStore[0]++;
+                assertThat(answer.bodyAsString()).contains("urn:tollgate:problem:counter-store-unavailable",
+                        answer.headers().first(HeaderNames.REQUEST_ID).orElseThrow());
+            }
+        };
+        for (int i = 0; i < 100; i++) {
+            ask.run();
+        }
+
+        faulting.set(rateBucketWrites());
+        proxy.fault(new FaultyProxy.ApplyThenHang());
+        int met = proxy.met();
+        long lost = -1;
+        for (int i = 0; i < 200 && lost < 0; i++) {
+            long before = directCounters().theoreticalArrival(bucket);
+            int refused = refusedByTheStore[0];
+            ask.run();
+            if (proxy.met() > met) {
+                proxy.fault(null);
+                assertThat(refusedByTheStore[0]).as("the request whose lease was lost").isEqualTo(refused + 1);
+                long now = RateLimitPolicy.micros(clock.instant());
+                lost = (directCounters().theoreticalArrival(bucket) - Math.max(before, now)) / interval;
+            }
+        }
+        assertThat(lost).as("tokens of the lease applied but unanswered").isBetween(1L, Math.max(1, RATED.burst() / 8));
+
+        faulting.set(counterWrites());
+        for (FaultyProxy.Fault fault : List.of(throttling(), new FaultyProxy.Drop())) {
+            proxy.fault(fault);
+            int admittedBefore = admitted.size();
+            int refusedBefore = refusedByTheStore[0];
+            for (int i = 0; i < 5; i++) {
+                ask.run();
+            }
+            proxy.fault(null);
+            assertThat(admitted).as("%s: nothing admitted while the store fails (the plan fails closed)", fault)
+                    .hasSize(admittedBefore);
+            assertThat(refusedByTheStore[0]).as("%s: the quota's write fails each request the rate limit lets by", fault)
+                    .isGreaterThan(refusedBefore);
+        }
+        for (int i = 0; i < 100; i++) {
+            ask.run();
+        }
+
+        long[] times = admitted.stream().mapToLong(Long::longValue).toArray();
+        LeasedBuckets run = new LeasedBuckets(times, asks[0], start, RateLimitPolicy.micros(clock.instant()), List.of());
+        System.out.printf("faults %s: leased rate limit: %d asks, %d admitted (bound %d), overshoot %.2f, %d refused by the store,"
+                + " lost lease %d tokens%n", getClass().getSimpleName(), asks[0], times.length,
+                run.bound(interval, RATED.burst()), run.overshoot(interval, RATED.burst()), refusedByTheStore[0], lost);
+        assertThat(run.overshoot(interval, RATED.burst())).as("beyond burst + rate × elapsed, in any interval").isLessThanOrEqualTo(0);
+        assertThat((long) times.length).as("the bound binds: asked faster than the rate").isGreaterThan(RATED.burst());
+        assertThat(gateway.counterStoreFailures()).isEqualTo(failures + refusedByTheStore[0]);
+        assertThat(directCounters().used(counter("rated", RATED_QUOTA))).as("the quota counter in the store").isEqualTo(times.length);
+    }
+
+    /** The store's requests that write rate limit buckets: the bucket named in the path (Cosmos DB) or the body (DynamoDB). */
+    private Predicate<HttpExchange> rateBucketWrites() {
+        Predicate<HttpExchange> writes = counterWrites();
+        return exchange -> writes.test(exchange) && !"GET".equals(exchange.getRequestMethod())
+                && mentions(exchange, "rate#dev#", "rate|dev|");
+    }
+
+    /** Whether the request's path or body holds one of {@code texts}; the body is left for the proxy to forward. */
+    private static boolean mentions(HttpExchange exchange, String... texts) {
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        exchange.setStreams(new ByteArrayInputStream(body), null);
+        String seen = exchange.getRequestURI().getPath() + new String(body, StandardCharsets.UTF_8);
+        return Arrays.stream(texts).anyMatch(seen::contains);
+    }
+
+    /**
+     * A backend's answer larger than the platform's gateway carries back (Lambda: 6 MB; Azure, which documents
+     * no limit: the gateway's own 10 MB), through the platform's adapter: the 502 problem
+     * {@code response-too-large} with the request id, within the route's timeout and a margin, observed once as a
+     * backend error, one log line, and the request counted once in the store.
+     */
+    @Test
+    void anOversizedBackendAnswer_isA502ProblemInTime_loggedAndCountedOnce() throws IOException {
+        byte[] body = new byte[oversized()];
+        Arrays.fill(body, (byte) 'a');
+        body[0] = '"';
+        body[body.length - 1] = '"';
+        huge.answer(200, "application/json", body);
+        observed.clear();
+        lines.clear();
+
+        long started = System.nanoTime();
+        Answered answer = throughFunction(gateway, "/huge", "huge-closed-key");
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        String requestId = answer.headers().get("x-request-id");
+        assertThat(answer.status()).isEqualTo(502);
+        assertThat(answer.headers().get("content-type")).isEqualTo("application/problem+json");
+        assertThat(answer.text()).contains("urn:tollgate:problem:response-too-large", requestId).hasSizeLessThan(2048);
+        assertThat(took).isLessThanOrEqualTo(HUGE_TIMEOUT.plus(MARGIN));
+        assertThat(observed).singleElement().satisfies(o -> {
+            assertThat(o.requestId()).isEqualTo(requestId);
+            assertThat(o.has(Outcome.BACKEND_ERROR)).isTrue();
+            assertThat(o.has(Outcome.RESPONSE_TOO_LARGE)).isTrue();
+        });
+        assertThat(lines).singleElement().asString().doesNotContain("\n").contains(requestId, Outcome.BACKEND_ERROR.label());
+        assertThat(huge.received()).hasSize(1);
+        assertThat(directCounters().used(counter("huge-closed", 1_000))).as("the counter in the store").isEqualTo(1);
+    }
+
     private void bothPlansMeet(String fault, FaultyProxy.Fault injected) {
         for (String plan : List.of("open", "closed")) {
             String consumer = fault + "-" + plan;
@@ -517,7 +785,7 @@ abstract class PlatformFaults {
     }
 
     /** Plans that fail open and closed ({@code lease: false}: a write per request), a leased one, a key each. */
-    private static String config(String backend, String faultyBackend, String jwksEndpoint) {
+    private static String config(String backend, String faultyBackend, String jwksEndpoint, String hugeBackend) {
         StringBuilder yaml = new StringBuilder("""
                 stages:
                   dev: {}
@@ -525,8 +793,11 @@ abstract class PlatformFaults {
                   open: {quota: {limit: 1000, period: day, lease: false}, failOpen: true}
                   closed: {quota: {limit: 1000, period: day, lease: false}}
                   leased: {quota: {limit: %d, period: day}}
+                  rated:
+                    rateLimit: {requests: %d, per: second, burst: %d}
+                    quota: {limit: %d, period: day, lease: false}
                 apiKeys:
-                """.formatted(LEASED_LIMIT));
+                """.formatted(LEASED_LIMIT, RATED.requests(), RATED.burst(), RATED_QUOTA));
         for (String fault : FAULTS) {
             for (String plan : List.of("open", "closed", "leased")) {
                 yaml.append("  - {id: %s-%s, value: %s-%s-key, consumer: %s-%s, stage: dev, plan: %s}\n"
@@ -536,12 +807,15 @@ abstract class PlatformFaults {
         yaml.append("""
                   - {id: ecs-closed, value: ecs-closed-key, consumer: ecs-closed, stage: dev, plan: closed}
                   - {id: backend-closed, value: backend-closed-key, consumer: backend-closed, stage: dev, plan: closed}
+                  - {id: huge-closed, value: huge-closed-key, consumer: huge-closed, stage: dev, plan: closed}
+                  - {id: rated, value: rated-key, consumer: rated, stage: dev, plan: rated}
                 routes:
                   - {path: /orders, methods: [GET], backend: "%s"}
                   - {path: /faulty, methods: [GET], backend: "%s", timeout: %dms}
                   - {path: /tokens, methods: [GET], backend: "%s", auth: {jwt: [battery-jwt]}}
                   - {path: /ecs, methods: [GET], backend: "ecs://battery/orders:8080"}
                   - {path: /ecs-new, methods: [GET], backend: "ecs://battery/new:8080"}
+                  - {path: /huge, methods: [GET], backend: "%s", timeout: %ds}
                 jwt:
                   issuers:
                     battery-jwt:
@@ -550,8 +824,8 @@ abstract class PlatformFaults {
                       audiences: [api]
                       plan: closed
                       jwksRefreshInterval: %ds
-                """.formatted(backend, faultyBackend, BACKEND_TIMEOUT.toMillis(), backend, ISSUER_ID, jwksEndpoint,
-                REFRESH.toSeconds()));
+                """.formatted(backend, faultyBackend, BACKEND_TIMEOUT.toMillis(), backend, hugeBackend, HUGE_TIMEOUT.toSeconds(),
+                ISSUER_ID, jwksEndpoint, REFRESH.toSeconds()));
         return yaml.toString();
     }
 }
