@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -49,11 +50,19 @@ public final class RuntimeRun {
     }
 
     /** Runs the environment; whether every event was answered (an error the function posted is an answer) and it exited. */
-    static boolean run(Path out, List<Path> events, List<String> command) throws IOException, InterruptedException {
+    public static boolean run(Path out, List<Path> events, List<String> command) throws IOException, InterruptedException {
+        return run(out, events, command, System.getenv());
+    }
+
+    /** The same with {@code environment} as the command's whole environment, besides {@code AWS_LAMBDA_RUNTIME_API}. */
+    public static boolean run(Path out, List<Path> events, List<String> command, Map<String, String> environment)
+            throws IOException, InterruptedException {
         Files.createDirectories(out);
         try (LocalLambdaRuntimeApi api = LocalLambdaRuntimeApi.start("arn:aws:lambda:us-east-1:000000000000:function:tollgate")) {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(out.resolve("runtime.log").toFile());
+            builder.environment().clear();
+            builder.environment().putAll(environment);
             builder.environment().put("AWS_LAMBDA_RUNTIME_API", api.address());
             warmUp(api);
             long start = System.nanoTime();
