@@ -134,7 +134,7 @@ public final class AwsGateway {
                 ? ConfigLoader.load(Path.of(env.get(CONFIG)), ApiGatewayLimits.INSTANCE)
                 : ConfigLoader.loadResource(BUNDLED_CONFIG, ApiGatewayLimits.INSTANCE);
         Clock clock = Clock.systemUTC();
-        EcsBackendResolver backends = new EcsBackendResolver(ecs(env), clock);
+        EcsBackendResolver backends = EcsBackendResolver.builtOnFirstLookup(() -> ecs(env), clock);
         return create(config, dynamo.join(), countersTable, env.getOrDefault(KEYS_TABLE, DEFAULT_KEYS_TABLE), clock,
                 EmfRequestLog.toStandardOutput(), backends);
     }

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Attachment;
@@ -102,7 +103,7 @@ public final class EcsBackendResolver implements BackendResolver {
     private static final String ENI_ADDRESS = "privateIPv4Address";
     private static final String RUNNING = "RUNNING";
 
-    private final EcsClient ecs;
+    private final Supplier<EcsClient> ecs;
     private final Clock clock;
     private final Executor refresher;
     private final Map<EcsService, ServiceTasks> services = new ConcurrentHashMap<>();
@@ -124,9 +125,47 @@ public final class EcsBackendResolver implements BackendResolver {
      * @param refresher runs background refreshes; tests pass one they run themselves
      */
     public EcsBackendResolver(EcsClient ecs, Clock clock, Executor refresher) {
+        this(() -> ecs, clock, refresher);
+    }
+
+    private EcsBackendResolver(Supplier<EcsClient> ecs, Clock clock, Executor refresher) {
         this.ecs = ecs;
         this.clock = clock;
         this.refresher = refresher;
+    }
+
+    /**
+     * A resolver whose ECS client is built by its first lookup, once: a function whose backends are all
+     * URLs never builds one (about 60 ms of its cold start, docs/performance.md). A backend can come from
+     * a stage variable, known only when a request carries it, so which function needs one is not known at init.
+     */
+    public static EcsBackendResolver builtOnFirstLookup(Supplier<EcsClient> ecs, Clock clock) {
+        return new EcsBackendResolver(new OnFirstUse<>(ecs), clock, backgroundThread());
+    }
+
+    /** What a supplier gives the first time it is asked, built once even when asked at once from several threads. */
+    private static final class OnFirstUse<T> implements Supplier<T> {
+        private final Supplier<T> build;
+        private volatile T built;
+
+        OnFirstUse(Supplier<T> build) {
+            this.build = build;
+        }
+
+        @Override
+        public T get() {
+            T value = built;
+            if (value == null) {
+                synchronized (this) {
+                    value = built;
+                    if (value == null) {
+                        value = build.get();
+                        built = value;
+                    }
+                }
+            }
+            return value;
+        }
     }
 
     @Override
@@ -319,7 +358,7 @@ public final class EcsBackendResolver implements BackendResolver {
             List<String> arns = new ArrayList<>();
             String token = null;
             do {
-                ListTasksResponse page = ecs.listTasks(ListTasksRequest.builder()
+                ListTasksResponse page = ecs.get().listTasks(ListTasksRequest.builder()
                         .cluster(service.cluster())
                         .serviceName(service.service())
                         .desiredStatus(DesiredStatus.RUNNING)
@@ -333,7 +372,7 @@ public final class EcsBackendResolver implements BackendResolver {
             int unreachable = 0;
             for (int from = 0; from < arns.size(); from += DESCRIBE_BATCH) {
                 List<String> batch = arns.subList(from, Math.min(arns.size(), from + DESCRIBE_BATCH));
-                DescribeTasksResponse described = ecs.describeTasks(request -> request.cluster(service.cluster()).tasks(batch));
+                DescribeTasksResponse described = ecs.get().describeTasks(request -> request.cluster(service.cluster()).tasks(batch));
                 for (Task task : described.tasks()) {
                     if (!takesRequests(task)) {
                         continue;

@@ -101,6 +101,23 @@ class EcsBackendResolverTest {
     }
 
     @Test
+    void builtOnFirstLookup_buildsNoClientUntilAServiceIsLookedUp_thenOneForEveryLookup() {
+        api.putService("prod", "orders", List.of(Task.running(id(1), "10.0.0.1")));
+        api.putService("prod", "billing", List.of(Task.running(id(2), "10.0.0.2")));
+        List<EcsClient> built = new CopyOnWriteArrayList<>();
+        EcsBackendResolver lazy = EcsBackendResolver.builtOnFirstLookup(() -> {
+            built.add(ecs);
+            return ecs;
+        }, clock);
+
+        assertThat(built).isEmpty();
+        assertThat(lazy.endpoint(ORDERS, Set.of(), clock.instant(), AMPLE)).isEqualTo(URI.create("http://10.0.0.1:8080"));
+        assertThat(lazy.endpoint(new EcsService("prod", "billing", OptionalInt.of(8080)), Set.of(), clock.instant(), AMPLE))
+                .isEqualTo(URI.create("http://10.0.0.2:8080"));
+        assertThat(built).hasSize(1);
+    }
+
+    @Test
     void tasksNotRunning_unhealthy_stopping_orDraining_areLeftOut_eachByItsOwnSign() {
         Instant stopping = clock.instant().minusSeconds(5);
         api.putService("prod", "orders", List.of(

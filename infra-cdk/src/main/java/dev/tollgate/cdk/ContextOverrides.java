@@ -84,7 +84,7 @@ final class ContextOverrides {
         Stage.FunctionSettings function = stage.function();
         return new Stage(stage.name(), stage.account(), stage.region(), flavour, stage.variables(), stage.effectiveVariables(),
                 new Stage.FunctionSettings(memoryMb, limit, function.architecture(), function.snapStart(),
-                        function.javaToolOptions(), function.reservedConcurrency()),
+                        function.javaToolOptions(), function.reservedConcurrency(), function.runtime()),
                 stage.throttle(), stage.network(), stage.backendVariables(), stage.ecsClusters(), stage.backendPorts(),
                 stage.logRetentionDays(), stage.alarms(), stage.protectData(), stage.azure());
     }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
 
 /**
  * The function's code as Lambda unpacks it into {@value #TASK_ROOT}: the lean Lambda artifact,
@@ -50,11 +51,38 @@ public record FunctionBundle(Path directory) {
         return new FunctionBundle(directory);
     }
 
+    /**
+     * The bundle of a stage with {@code function.runtime: aot}: the custom-runtime package as
+     * functions-aws/package-custom-runtime laid it out ({@code bootstrap}, {@code java/}, {@code jars/},
+     * {@code jni/}, {@code tollgate.aot}), its files' modes kept (the bootstrap and the JVM are executables),
+     * and the configuration beside them as {@value #CONFIG_FILE}.
+     *
+     * @param packageDir {@code functions-aws/target/custom-runtime}
+     * @throws IllegalStateException naming the package and how to build it, when it has no bootstrap
+     */
+    public static FunctionBundle prepareCustomRuntime(Path packageDir, Path config, Path directory) {
+        if (!Files.isRegularFile(packageDir.resolve("bootstrap"))) {
+            throw new IllegalStateException(packageDir + " has no bootstrap (expected: the custom-runtime package that"
+                    + " function.runtime: aot deploys; build it with ./tollgate package --custom-runtime)");
+        }
+        try (Stream<Path> files = Files.walk(packageDir)) {
+            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                Path to = directory.resolve(packageDir.relativize(file).toString());
+                Files.createDirectories(to.getParent());
+                copyIfChanged(file, to);
+            }
+            copyIfChanged(config, directory.resolve(CONFIG_FILE));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lay out the custom-runtime bundle in " + directory, e);
+        }
+        return new FunctionBundle(directory);
+    }
+
     /** The bundle is laid out once per synthesis; a test JVM synthesizes many times and copies 15 MB once. */
     private static void copyIfChanged(Path from, Path to) throws IOException {
         if (Files.exists(to) && Files.size(to) == Files.size(from) && Files.mismatch(from, to) == -1) {
             return;
         }
-        Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
     }
 }

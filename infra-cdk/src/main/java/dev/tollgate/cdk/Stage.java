@@ -77,6 +77,26 @@ public record Stage(String name, Optional<String> account, Optional<String> regi
         }
     }
 
+    /**
+     * What runs the function: Lambda's managed {@code java21} runtime (the artifact, SnapStart possible), or
+     * {@code aot}, the custom-runtime package on {@code provided.al2023} (its own Temurin 25 and an AOT cache
+     * made at package time; x86_64 only, no SnapStart; docs/deploy-aws.md).
+     */
+    public enum Runtime {
+        JAVA21("java21"), AOT("aot");
+
+        private final String written;
+
+        Runtime(String written) {
+            this.written = written;
+        }
+
+        @Override
+        public String toString() {
+            return written;
+        }
+    }
+
     /** The instruction set the function runs on. */
     public enum Architecture {
         ARM64("arm64"), X86_64("x86_64");
@@ -100,9 +120,10 @@ public record Stage(String name, Optional<String> account, Optional<String> regi
      * @param snapStart           SnapStart on published versions (docs/deploy-aws.md, SnapStart: the trade-offs)
      * @param javaToolOptions     JVM options for a fast start
      * @param reservedConcurrency the function's reserved concurrency, if the stage caps it
+     * @param runtime             the managed Java runtime, or the custom-runtime package
      */
     public record FunctionSettings(int memoryMb, Duration timeout, Architecture architecture, boolean snapStart,
-                                   String javaToolOptions, Optional<Integer> reservedConcurrency) {
+                                   String javaToolOptions, Optional<Integer> reservedConcurrency, Runtime runtime) {
     }
 
     /**

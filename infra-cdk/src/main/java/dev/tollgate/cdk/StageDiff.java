@@ -105,6 +105,7 @@ public final class StageDiff {
         settings.put("function.timeout", function.timeout().toSeconds() + "s");
         settings.put("function.architecture", function.architecture().toString());
         settings.put("function.snapStart", Boolean.toString(function.snapStart()));
+        settings.put("function.runtime", function.runtime().toString());
         settings.put("function.javaToolOptions", function.javaToolOptions());
         settings.put("function.reservedConcurrency", function.reservedConcurrency().map(String::valueOf).orElse("none"));
         settings.put("throttle.rate", Stage.plain(stage.throttle().rate()) + "/s");

@@ -64,6 +64,7 @@ public final class StagesFile {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     static final Stage.Architecture DEFAULT_ARCHITECTURE = Stage.Architecture.ARM64;
     static final boolean DEFAULT_SNAP_START = true;
+    static final Stage.Runtime DEFAULT_RUNTIME = Stage.Runtime.JAVA21;
     /** C1 only: the function's short requests gain little from C2, its start gains much (docs/performance.md, cold start). */
     static final String DEFAULT_JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
     static final int DEFAULT_LOG_RETENTION_DAYS = 30;
@@ -77,7 +78,7 @@ public final class StagesFile {
     private static final Set<String> STAGE_FIELDS = Set.of("account", "region", "api", "variables", "function", "throttle",
             "network", "ecsClusters", "logRetentionDays", "alarms", "protectData", "azure");
     private static final Set<String> FUNCTION_FIELDS = Set.of("memory", "timeout", "architecture", "snapStart",
-            "javaToolOptions", "reservedConcurrency");
+            "javaToolOptions", "reservedConcurrency", "runtime");
     private static final Set<String> THROTTLE_FIELDS = Set.of("rate", "burst");
     private static final Set<String> NETWORK_FIELDS = Set.of("vpcId", "availabilityZones", "privateSubnetIds", "vpcCidr",
             "backendCidrs");
@@ -311,7 +312,7 @@ public final class StagesFile {
         private Stage.FunctionSettings function(JsonNode node, String path) {
             if (!map(node, path)) {
                 return new Stage.FunctionSettings(DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, DEFAULT_ARCHITECTURE, DEFAULT_SNAP_START,
-                        DEFAULT_JAVA_TOOL_OPTIONS, Optional.empty());
+                        DEFAULT_JAVA_TOOL_OPTIONS, Optional.empty(), DEFAULT_RUNTIME);
             }
             in.unknownFields(node, path, FUNCTION_FIELDS);
             int memory = in.whole(node, "memory", path, 128, 10240, DEFAULT_MEMORY_MB);
@@ -328,7 +329,18 @@ public final class StagesFile {
                     ? in.whole(node.get("reservedConcurrency"), path + ".reservedConcurrency", 1, 100000) : OptionalLong.empty();
             Optional<Integer> reserved = reservedNumber.isPresent() ? Optional.of((int) reservedNumber.getAsLong())
                     : Optional.empty();
-            return new Stage.FunctionSettings(memory, timeout, architecture, snapStart, options, reserved);
+            Stage.Runtime runtime = choice(node.path("runtime"), path + ".runtime", Stage.Runtime.values(), DEFAULT_RUNTIME);
+            // The custom-runtime package carries a JVM and an AOT cache for x86_64 (built where a JDK for it runs),
+            // and SnapStart snapshots managed Java runtimes only.
+            if (runtime == Stage.Runtime.AOT && architecture != Stage.Architecture.X86_64) {
+                problem(path + ".runtime", runtime + " (expected: java21 on architecture " + architecture
+                        + "; the aot package is x86_64 only: set architecture: x86_64)");
+            }
+            if (runtime == Stage.Runtime.AOT && snapStart) {
+                problem(path + ".runtime", runtime + " (expected: java21 with snapStart: true; SnapStart is for Lambda's"
+                        + " managed Java runtimes only: set snapStart: false)");
+            }
+            return new Stage.FunctionSettings(memory, timeout, architecture, snapStart, options, reserved, runtime);
         }
 
         private Stage.Throttle throttle(JsonNode node, String path) {

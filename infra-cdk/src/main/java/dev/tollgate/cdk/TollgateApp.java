@@ -26,7 +26,8 @@ import software.amazon.awscdk.cxapi.SynthesisMessageLevel;
  * <p>Run by the CDK CLI ({@code infra-cdk/cdk.json}: context and output directory come from it), or
  * directly ({@code ./tollgate synth [STAGE]}): {@code java ... dev.tollgate.cdk.TollgateApp [-c key=value]...
  * [-o DIR]}. Context keys: {@value #STAGE}, {@value #DEMO}, {@value #STAGES_FILE} (default
- * {@value StagesFile#DEFAULT_PATH}), {@value #LAMBDA_JAR} (default {@value #DEFAULT_LAMBDA_JAR}), paths relative
+ * {@value StagesFile#DEFAULT_PATH}), {@value #LAMBDA_JAR} (default {@value #DEFAULT_LAMBDA_JAR}), {@value #CUSTOM_RUNTIME}
+ * (default {@value #DEFAULT_CUSTOM_RUNTIME}, for stages with {@code function.runtime: aot}), paths relative
  * to the repository.
  */
 public final class TollgateApp {
@@ -36,6 +37,9 @@ public final class TollgateApp {
     public static final String STAGES_FILE = "stagesFile";
     public static final String LAMBDA_JAR = "lambdaJar";
     public static final String DEFAULT_LAMBDA_JAR = "functions-aws/target/tollgate-lambda.jar";
+    /** The custom-runtime package's directory, for stages with {@code function.runtime: aot}. */
+    public static final String CUSTOM_RUNTIME = "customRuntime";
+    public static final String DEFAULT_CUSTOM_RUNTIME = "functions-aws/target/custom-runtime";
     static final String DEFAULT_OUTDIR = "infra-cdk/cdk.out";
     static final String BUNDLE_DIR = "infra-cdk/target/function-bundle";
 
@@ -127,11 +131,18 @@ public final class TollgateApp {
                     + String.join(", ", stages.stages().keySet()) + ", the stages of " + stages.source() + ")");
         }
         FunctionBundle bundle = FunctionBundle.prepare(lambdaJar, stages.config(), root.resolve(BUNDLE_DIR));
+        FunctionBundle customRuntime = null;
         List<TollgateStack> stacks = new ArrayList<>();
         for (Stage stage : stages.stages().values()) {
             if (selected.isEmpty() || selected.get().equals(stage.name())) {
+                if (stage.function().runtime() == Stage.Runtime.AOT && customRuntime == null) {
+                    customRuntime = FunctionBundle.prepareCustomRuntime(
+                            root.resolve(context(app, CUSTOM_RUNTIME).orElse(DEFAULT_CUSTOM_RUNTIME)), stages.config(),
+                            root.resolve(BUNDLE_DIR + "-custom-runtime"));
+                }
                 stacks.add(new TollgateStack(app, "Tollgate-" + stage.name(),
-                        ContextOverrides.apply(stage, key -> context(app, key), stages.config()), bundle, demo));
+                        ContextOverrides.apply(stage, key -> context(app, key), stages.config()),
+                        stage.function().runtime() == Stage.Runtime.AOT ? customRuntime : bundle, demo));
             }
         }
         Aspects.of(app).add(new AwsSolutionsChecks());

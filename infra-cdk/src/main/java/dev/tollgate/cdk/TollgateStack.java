@@ -187,7 +187,7 @@ public final class TollgateStack extends Stack {
         function = Function.Builder.create(this, "Function")
                 .functionName(name)
                 .description("Tollgate API gateway, stage " + stage.name())
-                .runtime(Runtime.JAVA_21)
+                .runtime(settings.runtime() == Stage.Runtime.AOT ? Runtime.PROVIDED_AL2023 : Runtime.JAVA_21)
                 .architecture(settings.architecture() == Stage.Architecture.ARM64 ? Architecture.ARM_64 : Architecture.X86_64)
                 .handler(stage.api().handler())
                 .code(Code.fromAsset(bundle.directory().toString()))

@@ -31,15 +31,15 @@ class StageDiffTest {
                 .containsPattern("azure.logRetentionDays +30 +90\n")
                 .containsPattern("azure.maxInstances +\\(the plan's\\) +50\n")
                 .containsPattern("azure.ecsCredentials +Key Vault tollgate-dev-kv, eu-west-1 +none\n")
-                .endsWith("22 settings differ, 12 the same\n");
+                .endsWith("22 settings differ, 13 the same\n");
         // Settings both stages share are not listed.
-        assertThat(diff).doesNotContain("function.timeout", "function.architecture", "alarms.throttles", "azure.location",
-                "azure.cosmosConsistency");
+        assertThat(diff).doesNotContain("function.timeout", "function.architecture", "function.runtime", "alarms.throttles",
+                "azure.location", "azure.cosmosConsistency");
     }
 
     @Test
     void aStageWithItself_differsInNothing() {
-        assertThat(diff("prod", "prod")).isEqualTo("setting  prod  prod\n0 settings differ, 34 the same\n");
+        assertThat(diff("prod", "prod")).isEqualTo("setting  prod  prod\n0 settings differ, 35 the same\n");
     }
 
     @Test

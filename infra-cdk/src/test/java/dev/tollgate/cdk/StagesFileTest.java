@@ -71,7 +71,8 @@ class StagesFileTest {
 
         assertThat(dev.api()).isEqualTo(Stage.Api.HTTP);
         assertThat(dev.function()).isEqualTo(new Stage.FunctionSettings(1024, Duration.ofSeconds(30),
-                Stage.Architecture.ARM64, true, "-XX:+TieredCompilation -XX:TieredStopAtLevel=1", Optional.empty()));
+                Stage.Architecture.ARM64, true, "-XX:+TieredCompilation -XX:TieredStopAtLevel=1", Optional.empty(),
+                Stage.Runtime.JAVA21));
         assertThat(dev.throttle()).isEqualTo(new Stage.Throttle(100, 200));
         assertThat(dev.alarms()).isEqualTo(new Stage.AlarmThresholds(5, 3000, 1, 1, 100, Optional.empty()));
         assertThat(dev.logRetentionDays()).isEqualTo(30);
@@ -385,6 +386,35 @@ class StagesFileTest {
             }
         }
         throw new AssertionError(text + " is not in config.yaml");
+    }
+
+    @Test
+    void theAotRuntime_isRefused_onArm64_orWithSnapStart_andTakenOnX86WithoutIt() {
+        assertThat(problems("""
+                config: config.yaml
+                stages:
+                  dev:
+                    function: {runtime: aot}
+                """ + NETWORK)).containsExactly(
+                "stages.yaml:4: stages.dev.function.runtime: aot (expected: java21 on architecture arm64; the aot package"
+                        + " is x86_64 only: set architecture: x86_64)",
+                "stages.yaml:4: stages.dev.function.runtime: aot (expected: java21 with snapStart: true; SnapStart is for"
+                        + " Lambda's managed Java runtimes only: set snapStart: false)");
+        assertThat(problems("""
+                config: config.yaml
+                stages:
+                  dev:
+                    function: {runtime: graal}
+                """ + NETWORK)).containsExactly("stages.yaml:4: stages.dev.function.runtime: graal (expected: java21 or aot)");
+
+        Stage dev = load("""
+                config: config.yaml
+                stages:
+                  dev:
+                    function: {runtime: aot, architecture: x86_64, snapStart: false}
+                """ + NETWORK).stage("dev").orElseThrow();
+
+        assertThat(dev.function().runtime()).isEqualTo(Stage.Runtime.AOT);
     }
 
     @Test
