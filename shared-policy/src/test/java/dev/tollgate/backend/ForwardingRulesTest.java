@@ -116,7 +116,7 @@ class ForwardingRulesTest {
                                         + " ratelimit-limit, ratelimit-remaining, ratelimit-reset, retry-after, te, traceparent,"
                                         + " tracestate, trailer, transfer-encoding, upgrade, x-amzn-trace-id, x-api-key,"
                                         + " x-forwarded-for, x-forwarded-host,"
-                                        + " x-forwarded-proto, x-request-id, nor x-tollgate-*, in any case, with _ or -)",
+                                        + " x-forwarded-proto, x-real-ip, x-request-id, nor x-tollgate-*, in any case, with _ or -)",
                                 "t.yaml:11: routes[0].stripPrefix: /ap (expected: whole leading segments of the route's path"
                                         + " /api/orders/{id}, such as /api)",
                                 "t.yaml:22: routes[1].targetPath: /v2/{orderId} (expected: only parameters of the route's path"

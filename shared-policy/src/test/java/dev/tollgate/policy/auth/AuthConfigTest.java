@@ -221,7 +221,7 @@ class AuthConfigTest {
                                 + " (expected: none of connection, content-length, expect, forwarded, host, keep-alive, proxy-authenticate,"
                                 + " proxy-authorization, proxy-connection, ratelimit-limit, ratelimit-remaining, ratelimit-reset,"
                                 + " retry-after, te, traceparent, tracestate, trailer, transfer-encoding, upgrade, x-amzn-trace-id, x-api-key, x-forwarded-for,"
-                                + " x-forwarded-host, x-forwarded-proto, x-request-id, nor x-tollgate-*, in any case, with _ or -)",
+                                + " x-forwarded-host, x-forwarded-proto, x-real-ip, x-request-id, nor x-tollgate-*, in any case, with _ or -)",
                         "t.yaml:36: routes[4].connectTimeout: 2s (expected: at most the route's timeout, 1s)"));
     }
 
