@@ -1,9 +1,9 @@
 package dev.tollgate.local;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.aws.LambdaBodies;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -176,7 +176,7 @@ final class ApiGatewayEmulator implements AutoCloseable {
         JsonNode answer;
         try {
             ByteArrayOutputStream output = new ByteArrayOutputStream();
-            handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event(request, stage, body))), output,
+            handler.handleRequest(new ByteArrayInputStream(event(request, stage, body)), output,
                     new LocalContext());
             answer = JSON.readTree(output.toByteArray());
         } catch (IOException | RuntimeException e) {
@@ -214,8 +214,11 @@ final class ApiGatewayEmulator implements AutoCloseable {
         return bytes;
     }
 
-    /** The payload-2.0 event API Gateway would send for the request. */
-    private ObjectNode event(Request request, String stage, byte[] bytes) {
+    /**
+     * The payload-2.0 event API Gateway would send for the request, as its JSON: written field by field,
+     * with no tree of it built first, since this runs for every request.
+     */
+    private byte[] event(Request request, String stage, byte[] bytes) throws IOException {
         Map<String, String> headers = new LinkedHashMap<>();
         List<String> cookies = new ArrayList<>();
         for (HttpField field : request.getHeaders()) {
@@ -242,39 +245,55 @@ final class ApiGatewayEmulator implements AutoCloseable {
         String rawPath = encodedOnce(request.getHttpURI().getPath());
         String rawQuery = request.getHttpURI().getQuery() == null ? "" : encodedOnce(request.getHttpURI().getQuery());
         Instant now = Instant.now();
-        ObjectNode event = JSON.createObjectNode()
-                .put("version", "2.0")
-                .put("routeKey", "$default")
-                .put("rawPath", rawPath)
-                .put("rawQueryString", rawQuery);
-        if (!cookies.isEmpty()) {
-            cookies.forEach(event.putArray("cookies")::add);
+        ByteArrayOutputStream event = new ByteArrayOutputStream(1024 + bytes.length * 4 / 3);
+        try (JsonGenerator json = JSON.getFactory().createGenerator(event)) {
+            json.writeStartObject();
+            json.writeStringField("version", "2.0");
+            json.writeStringField("routeKey", "$default");
+            json.writeStringField("rawPath", rawPath);
+            json.writeStringField("rawQueryString", rawQuery);
+            if (!cookies.isEmpty()) {
+                json.writeArrayFieldStart("cookies");
+                for (String cookie : cookies) {
+                    json.writeString(cookie);
+                }
+                json.writeEndArray();
+            }
+            writeStrings(json, "headers", headers);
+            writeStrings(json, "stageVariables", stageVariables.get(stage));
+            json.writeObjectFieldStart("requestContext");
+            json.writeStringField("accountId", "000000000000");
+            json.writeStringField("apiId", "local");
+            json.writeStringField("domainName", headers.getOrDefault("host", "127.0.0.1:" + port()));
+            json.writeStringField("domainPrefix", "local");
+            json.writeStringField("requestId", UUID.randomUUID().toString());
+            json.writeStringField("routeKey", "$default");
+            json.writeStringField("stage", stage);
+            json.writeStringField("time", REQUEST_TIME.format(now));
+            json.writeNumberField("timeEpoch", now.toEpochMilli());
+            json.writeObjectFieldStart("http");
+            json.writeStringField("method", request.getMethod().toUpperCase(Locale.ROOT));
+            json.writeStringField("path", rawPath);
+            json.writeStringField("protocol", request.getConnectionMetaData().getProtocol());
+            json.writeStringField("sourceIp", sourceIp);
+            json.writeStringField("userAgent", headers.getOrDefault("user-agent", ""));
+            json.writeEndObject();
+            json.writeEndObject();
+            if (bytes.length > 0) {
+                json.writeStringField("body", text != null ? text : Base64.getEncoder().encodeToString(bytes));
+            }
+            json.writeBooleanField("isBase64Encoded", bytes.length > 0 && text == null);
+            json.writeEndObject();
         }
-        ObjectNode eventHeaders = event.putObject("headers");
-        headers.forEach(eventHeaders::put);
-        ObjectNode variables = event.putObject("stageVariables");
-        stageVariables.get(stage).forEach(variables::put);
-        ObjectNode context = event.putObject("requestContext")
-                .put("accountId", "000000000000")
-                .put("apiId", "local")
-                .put("domainName", headers.getOrDefault("host", "127.0.0.1:" + port()))
-                .put("domainPrefix", "local")
-                .put("requestId", UUID.randomUUID().toString())
-                .put("routeKey", "$default")
-                .put("stage", stage)
-                .put("time", REQUEST_TIME.format(now))
-                .put("timeEpoch", now.toEpochMilli());
-        context.putObject("http")
-                .put("method", request.getMethod().toUpperCase(Locale.ROOT))
-                .put("path", rawPath)
-                .put("protocol", request.getConnectionMetaData().getProtocol())
-                .put("sourceIp", sourceIp)
-                .put("userAgent", headers.getOrDefault("user-agent", ""));
-        if (bytes.length > 0) {
-            event.put("body", text != null ? text : Base64.getEncoder().encodeToString(bytes));
+        return event.toByteArray();
+    }
+
+    private static void writeStrings(JsonGenerator json, String name, Map<String, String> values) throws IOException {
+        json.writeObjectFieldStart(name);
+        for (Map.Entry<String, String> value : values.entrySet()) {
+            json.writeStringField(value.getKey(), value.getValue());
         }
-        event.put("isBase64Encoded", bytes.length > 0 && text == null);
-        return event;
+        json.writeEndObject();
     }
 
     /**

@@ -5,9 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -16,6 +14,12 @@ import java.util.concurrent.TimeoutException;
  * that trickles its body would otherwise hold the caller for as long as it likes; and a body read
  * without bound could fill the function's memory. Used by the forwarder for each try, and by the
  * JWKS fetch for each answer.
+ *
+ * <p>The calling thread sends and waits with the client's blocking {@code send}, which starts the
+ * exchange on that thread; {@code sendAsync} would hand it to the client's executor first and hand
+ * the answer back through the common pool, two more thread switches a request, each waiting for a core
+ * (0.2 to 0.3 ms a request on a busy 2-core machine, docs/performance.md). The deadline is kept by
+ * {@link SendDeadlines}, which interrupts the waiting thread, and the client gives the exchange up.
  *
  * <pre>{@code
  * HttpResponse<byte[]> answer = BoundedSend.send(client, request, Duration.ofSeconds(3), 512 * 1024);
@@ -52,12 +56,37 @@ public final class BoundedSend {
      */
     public static HttpResponse<byte[]> send(HttpClient client, HttpRequest request, Duration deadline, long maxBytes)
             throws TimeoutException, ExecutionException, InterruptedException {
-        CompletableFuture<HttpResponse<byte[]>> answer = client.sendAsync(request, BoundedBody.upTo(maxBytes));
+        SendDeadlines.Watch watch = SendDeadlines.INSTANCE.watch(System.nanoTime() + deadline.toNanos());
         try {
-            return answer.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | InterruptedException stopped) {
-            answer.cancel(true);
-            throw stopped;
+            HttpResponse<byte[]> answer = client.send(request, BoundedBody.upTo(maxBytes));
+            watch.end();
+            return answer;
+        } catch (InterruptedException interrupted) {
+            if (watch.end()) {
+                throw new TimeoutException("no whole answer within " + deadline.toMillis() + " ms");
+            }
+            throw interrupted;
+        } catch (IOException failure) {
+            if (watch.end()) {
+                throw new TimeoutException("no whole answer within " + deadline.toMillis() + " ms");
+            }
+            throw new ExecutionException(asMet(failure));
+        } catch (RuntimeException | Error failure) {
+            watch.end();
+            throw failure;
         }
+    }
+
+    /**
+     * The failure as the exchange met it: the blocking send throws a copy of it (of its type, or a plain
+     * {@link IOException}) with the original as its cause, where the exchange's future fails with the original.
+     */
+    static Throwable asMet(IOException thrown) {
+        Throwable cause = thrown.getCause();
+        if (cause instanceof IOException original
+                && (thrown.getClass() == IOException.class || thrown.getClass() == original.getClass())) {
+            return original;
+        }
+        return thrown;
     }
 }
