@@ -38,7 +38,8 @@ class HeadersFuzzTest {
     private static final Map<String, String> RULES_SET = Map.of("x-backend-token", "stage-token", "x-route", "fixed");
     /** Headers that never reach the backend from the caller, beside those with {@code _} and the hop-by-hop ones. */
     private static final List<String> STRIPPED = List.of("x-api-key", "forwarded", "proxy-authorization", "x-secret",
-            "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "expect", "via");
+            "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "expect", "via",
+            "true-client-ip", "x-client-ip", "client-ip", "x-cluster-client-ip", "cf-connecting-ip");
 
     private static EchoBackend backend;
     private static Gateway gateway;
@@ -97,8 +98,8 @@ class HeadersFuzzTest {
                 throw new AssertionError("the backend received " + name + ": " + values + " (" + problem + "), for " + lines);
             }
         });
-        for (String name : List.of("x-request-id", "x-forwarded-for", "x-forwarded-proto", "traceparent", "x-tollgate-consumer",
-                "x-tollgate-plan", "x-backend-token", "x-route")) {
+        for (String name : List.of("x-request-id", "x-forwarded-for", "x-forwarded-proto", "x-real-ip", "traceparent",
+                "x-tollgate-consumer", "x-tollgate-plan", "x-backend-token", "x-route")) {
             if (!received.has(name)) {
                 throw new AssertionError("the backend received no " + name + ", for " + lines);
             }
@@ -120,6 +121,7 @@ class HeadersFuzzTest {
             case "x-forwarded-for" -> only != null && (only.equals(SOURCE_IP) || only.endsWith(", " + SOURCE_IP)) ? null
                     : "expected one line ending with the caller's address";
             case "x-forwarded-proto" -> "https".equals(only) ? null : "expected https";
+            case "x-real-ip" -> SOURCE_IP.equals(only) ? null : "expected the caller's address alone";
             // A field value's surrounding spaces are no part of it (RFC 9110 5.5): the backend's server drops them.
             case "x-forwarded-host" -> only != null && only.equals(sent.first("host").map(String::strip).orElse(null)) ? null
                     : "expected the caller's host";
