@@ -99,6 +99,20 @@ class WsgiBackendTest {
         assertThat(open.path("HTTP_X_FORWARDED_FOR").asText()).isEqualTo("192.0.2.10");
     }
 
+    /** Frameworks take a client's address from these variables (Rails' {@code remote_ip} reads HTTP_CLIENT_IP too). */
+    @Test
+    void aWsgiBackend_readsTheAddressTheGatewaySaw_inXRealIp_andNoClientAddressOfTheCallers() throws Exception {
+        Gateway gateway = TestGateways.from(ManagedHeadersTest.CONFIG.formatted(url));
+        Headers.Builder forged = Headers.builder().add("X-Real-IP", "203.0.113.9").add("x_real_ip", "203.0.113.9")
+                .add("Client-IP", "203.0.113.9").add("True-Client-IP", "203.0.113.9").add("X-Client-IP", "203.0.113.9")
+                .add("CF-Connecting-IP", "203.0.113.9").add("X-Cluster-Client-IP", "203.0.113.9");
+
+        JsonNode open = environ(gateway.handle(request("/open", forged)));
+
+        assertThat(open.path("HTTP_X_REAL_IP").asText()).isEqualTo("192.0.2.10");
+        assertThat(open.toString()).as("the backend's environ").doesNotContain("203.0.113.9");
+    }
+
     private static JsonNode environ(GatewayResponse response) throws IOException {
         assertThat(response.status()).as(response.bodyAsString()).isEqualTo(200);
         return JSON.readTree(response.body());
